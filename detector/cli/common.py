@@ -1,0 +1,103 @@
+"""Options and helpers shared by the commands (input loading, output, errors)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from detector.progress import set_quiet
+
+__all__ = ["echo_json", "input_options", "load_inputs", "output_options", "parse_mapping", "user_errors"]
+
+
+def parse_mapping(spec: tuple[str, ...] | str | None) -> dict[str, str]:
+    """Parse ``--map canonical=source,...`` (repeatable) into ``{canonical: source}``."""
+    if not spec:
+        return {}
+    items = spec if isinstance(spec, tuple) else (spec,)
+    mapping: dict[str, str] = {}
+    for item in items:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if "=" not in part:
+                raise click.BadParameter(f"{part!r} is not of the form canonical=source", param_hint="--map")
+            key, value = (s.strip() for s in part.split("=", 1))
+            if not key or not value:
+                raise click.BadParameter(f"{part!r} has an empty side", param_hint="--map")
+            mapping[key] = value
+    return mapping
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``INPUT...``, ``--format``, ``--map`` and ``--strict`` to a command."""
+    from detector.io import FORMATS  # local: keeps `detector --help` light
+
+    func = click.option(
+        "--strict", is_flag=True, help="Stop at the first malformed record (non-zero exit) instead of skipping it."
+    )(func)
+    func = click.option(
+        "--map",
+        "mapping",
+        multiple=True,
+        metavar="CANON=SOURCE,...",
+        help="Column mapping for generic CSV/Parquet, e.g. ts=created_at,account_id=author_id.",
+    )(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(sorted(FORMATS)),
+        default=None,
+        help="Input format; sniffed from the content when omitted.",
+    )(func)
+    func = click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))(func)
+    return func
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--quiet`` and ``--json`` to a command."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary on stdout.")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or informational messages.")(func)
+    return func
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn expected errors (bad input, bad schema) into one clear line and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from detector.io import InputError
+        from detector.schema import SchemaError
+
+        try:
+            return func(*args, **kwargs)
+        except (InputError, SchemaError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def load_inputs(
+    inputs: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], strict: bool, quiet: bool
+):
+    """Read all inputs into canonical tables and print the ingest log's problems on stderr."""
+    from detector.io import read_inputs
+
+    set_quiet(quiet)
+    result = read_inputs(list(inputs), fmt=fmt, mapping=parse_mapping(mapping), strict=strict)
+    if not quiet:
+        for line in result.log.problem_lines():
+            click.echo(line, err=True)
+    return result
+
+
+def echo_json(payload: Any) -> None:
+    """Print ``payload`` as sorted, indented JSON on stdout."""
+    json.dump(payload, sys.stdout, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")

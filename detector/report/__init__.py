@@ -1,0 +1,1 @@
+"""Writers for every output format (JSON, CSV, GraphML/GEXF, HTML)."""
