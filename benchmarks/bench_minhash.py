@@ -1,0 +1,548 @@
+"""Benchmark: near-duplicate search (Numba MinHash + LSH) against datasketch.
+
+Corpus: tweet-length posts in seven languages (English- and Spanish-like
+Latin words, Russian-like Cyrillic, Arabic-like, Chinese, Japanese kanji +
+kana, Korean Hangul), with planted near-duplicate families (copies with 0-3
+small edits: word/character substitutions, insertions, deletions, appended
+hashtags, links, mentions, emoji, ``RT @x:`` prefixes; a few viral families
+of hundreds to thousands of copies). Everything is generated from ``--seed``.
+
+Measured, in one process (datasketch 2.0, ``MinHash.bulk`` = its batch API,
+which reuses the permutations and calls ``update_batch`` per document):
+
+``signatures``
+    ours: shingle hashing kernel + signature kernel, from normalised texts;
+    datasketch: ``MinHash.bulk`` over the same shingles as UTF-8 bytes with
+    its default hash (``sha1_hash32``), and ``MinHash.bulk`` over our
+    precomputed 32-bit hash values (identity hash function: permutations only).
+    Turning texts into shingle strings, which datasketch needs and we do not,
+    is *not* charged to datasketch.
+``search`` (end to end: raw texts -> near-duplicate groups)
+    ours: :func:`detector.evidence.neardup.near_duplicate_groups`;
+    datasketch: normalise, shingle, ``MinHash.bulk``, ``MinHashLSH`` with the
+    same ``(b, r)`` bands (insertion session, then ``query`` per document),
+    exact-Jaccard verification of candidates on Python sets, union-find.
+    Both use the same normalisation, shingles, threshold and minimum length.
+
+Recall: an exact brute-force oracle (Numba, exact Jaccard of a uniform
+sample of documents against *every* document, with only the exact length
+filter ``t|x| <= |y| <= |x|/t``) gives all pairs with Jaccard >= threshold;
+recall = share of those pairs whose two texts end up in one group.
+
+datasketch is slow, so it runs on the first ``--ds-n`` documents (a uniform
+sample: the corpus is shuffled); its times for the full size are extrapolated
+linearly (``*_extrapolated_s``, stated in the JSON). Ours runs on both sizes.
+
+Peak memory: each pipeline is re-run in a fresh child process and its
+``ru_maxrss`` is reported beside the RSS the child had right after building
+the corpus (skip with ``--no-memory``).
+
+Sizes: full = 1,000,000 posts, datasketch on 100,000, oracle sample 1,000;
+``--quick`` = 20,000 posts, datasketch on all of them, oracle sample 300.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from detector.evidence.neardup import NearDupParams, lsh_bands, near_duplicate_groups
+from detector.kernels.minhash import datasketch_permutations, minhash_signatures
+from detector.text import normalize_texts, shingle_hashes, shingles
+
+FULL_N, FULL_DS_N, FULL_SAMPLE = 1_000_000, 100_000, 1_000
+QUICK_N, QUICK_DS_N, QUICK_SAMPLE = 20_000, 20_000, 300
+
+# --------------------------------------------------------------------------
+# corpus
+# --------------------------------------------------------------------------
+
+LANGS = ("en", "es", "ru", "ar", "zh", "ja", "ko")
+LANG_P = (0.35, 0.1, 0.1, 0.05, 0.2, 0.1, 0.1)
+SUFFIXES = ("", "", "", " #peace", " #外交", " https://t.co/Xy12ab", " @embassy_news", " 🇨🇳🤝", "!!", " 👍🏽")
+
+
+class Corpus:
+    """Seeded generator of tweet-length posts with planted near-duplicate families."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        rng = self.rng
+        self.vocab = {
+            "en": self._words("bcdfghklmnprstvwyz", "aeiou", 30_000),
+            "es": self._words("bcdfglmnprstvzñ", "aeiouáéó", 15_000),
+            "ru": self._words("бвгджзклмнпрстфхцчш", "аеиоуыя", 15_000),
+            "ar": self._words("بتثجحخدذرزسشصضطظعغفقكلمنهوي", "اوي", 8_000),
+        }
+        han = np.arange(0x4E00, 0x9FA5)
+        self.han = [chr(c) for c in rng.choice(han, 3_500, replace=False)]
+        self.hira = [chr(c) for c in range(0x3041, 0x3094)]
+        self.kata = [chr(c) for c in range(0x30A1, 0x30F4)]
+        self.hangul = [chr(c) for c in rng.choice(np.arange(0xAC00, 0xD7A4), 1_500, replace=False)]
+        self.zipf = {k: self._zipf(len(v)) for k, v in self.vocab.items()}
+        self.zipf_han = self._zipf(len(self.han))
+        self.zipf_hangul = self._zipf(len(self.hangul))
+
+    def _zipf(self, n: int) -> np.ndarray:
+        w = 1.0 / np.arange(1, n + 1) ** 1.0
+        return np.cumsum(w / w.sum())
+
+    def _pick(self, cdf: np.ndarray, k: int) -> np.ndarray:
+        return np.minimum(np.searchsorted(cdf, self.rng.random(k)), cdf.size - 1)
+
+    def _words(self, cons: str, vowels: str, n: int) -> list[str]:
+        rng = self.rng
+        out = set()
+        while len(out) < n:
+            syl = int(rng.integers(1, 4))
+            out.add("".join(rng.choice(list(cons)) + rng.choice(list(vowels)) for _ in range(syl)))
+        return sorted(out)
+
+    def text(self, lang: str) -> list[str]:
+        """One post as a list of units (words, or characters for zh/ja)."""
+        rng = self.rng
+        if lang in self.vocab:
+            k = int(rng.integers(8, 40))
+            return [self.vocab[lang][i] for i in self._pick(self.zipf[lang], k)]
+        if lang == "zh":
+            k = int(rng.integers(15, 70))
+            chars = [self.han[i] for i in self._pick(self.zipf_han, k)]
+            for p in rng.integers(5, k, size=k // 12):
+                chars[p] = "，"
+            return chars + ["。"]
+        if lang == "ja":
+            out: list[str] = []
+            while len(out) < int(rng.integers(20, 70)):
+                out += [self.han[i] for i in self._pick(self.zipf_han, int(rng.integers(1, 4)))]
+                kana = self.kata if rng.random() < 0.2 else self.hira
+                out += [kana[i] for i in rng.integers(0, len(kana), int(rng.integers(1, 5)))]
+                if rng.random() < 0.1:
+                    out.append("、")
+            return out + ["。"]
+        k = int(rng.integers(5, 20))  # Korean: words of 1-4 syllables
+        sizes = rng.integers(1, 5, k)
+        idx = self._pick(self.zipf_hangul, int(sizes.sum()))
+        words, pos = [], 0
+        for s in sizes:
+            words.append("".join(self.hangul[i] for i in idx[pos : pos + s]))
+            pos += s
+        return words
+
+    def variant(self, units: list[str], lang: str) -> list[str]:
+        rng = self.rng
+        out = list(units)
+        for _ in range(int(rng.integers(0, 4))):
+            pos = int(rng.integers(0, len(out)))
+            op = rng.integers(0, 3)
+            if lang in self.vocab:
+                fresh = self.vocab[lang][int(self._pick(self.zipf[lang], 1)[0])]
+            elif lang == "ko":
+                fresh = self.hangul[int(rng.integers(len(self.hangul)))] * 2
+            else:
+                fresh = self.han[int(rng.integers(len(self.han)))]
+            if op == 0:
+                out[pos] = fresh
+            elif op == 1:
+                out.insert(pos, fresh)
+            elif len(out) > 6:
+                del out[pos]
+        return out
+
+    @staticmethod
+    def join(units: list[str], lang: str) -> str:
+        return "".join(units) if lang in ("zh", "ja") else " ".join(units)
+
+    def generate(self, n: int, family_share: float = 0.3) -> tuple[list[str], np.ndarray]:
+        """``n`` posts, shuffled, and the planted family id of each (-1 for none)."""
+        rng = self.rng
+        texts: list[str] = []
+        family: list[int] = []
+        n_fam_docs = int(n * family_share)
+        fid = 0
+        while len(texts) < n_fam_docs:
+            big = rng.random() < 0.005
+            size = int(rng.integers(300, 3000)) if big else 2 + int(rng.geometric(0.2))
+            size = min(size, n_fam_docs - len(texts)) if len(texts) + size > n_fam_docs else size
+            lang = LANGS[int(rng.choice(len(LANGS), p=LANG_P))]
+            base = self.text(lang)
+            for _ in range(size):
+                units = self.variant(base, lang) if rng.random() < 0.7 else base
+                prefix = "RT @user: " if rng.random() < 0.05 else ""
+                texts.append(prefix + self.join(units, lang) + SUFFIXES[int(rng.integers(len(SUFFIXES)))])
+                family.append(fid)
+            fid += 1
+        langs = rng.choice(len(LANGS), size=n - len(texts), p=LANG_P)
+        for li in langs:
+            lang = LANGS[int(li)]
+            texts.append(self.join(self.text(lang), lang) + SUFFIXES[int(rng.integers(len(SUFFIXES)))])
+            family.append(-1)
+        order = rng.permutation(n)
+        return [texts[k] for k in order], np.asarray(family, dtype=np.int64)[order]
+
+
+# --------------------------------------------------------------------------
+# brute-force oracle
+# --------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _jac(h, o, x, y):
+    p, pe, q, qe = o[x], o[x + 1], o[y], o[y + 1]
+    inter = 0
+    while p < pe and q < qe:
+        if h[p] == h[q]:
+            inter += 1
+            p += 1
+            q += 1
+        elif h[p] < h[q]:
+            p += 1
+        else:
+            q += 1
+    return inter / ((pe - o[x]) + (qe - o[y]) - inter)
+
+
+@njit(cache=True, parallel=True)
+def _oracle(h, o, sample, by_size, sizes_sorted, threshold, min_size, cap):
+    """For each sampled doc, every doc with exact Jaccard >= threshold (length filter only)."""
+    m = sample.shape[0]
+    out = np.full((m, cap), -1, dtype=np.int64)
+    count = np.zeros(m, dtype=np.int64)
+    for t in prange(m):
+        x = sample[t]
+        nx = o[x + 1] - o[x]
+        if nx < min_size:
+            continue
+        lo = np.searchsorted(sizes_sorted, np.ceil(threshold * nx - 1e-9))
+        hi = np.searchsorted(sizes_sorted, np.floor(nx / threshold + 1e-9), side="right")
+        for k in range(lo, hi):
+            y = by_size[k]
+            if y != x and _jac(h, o, x, y) >= threshold - 1e-12:
+                if count[t] < cap:
+                    out[t, count[t]] = y
+                count[t] += 1
+    return out, count
+
+
+def oracle_pairs(hashes, offsets, sample, threshold, min_size, cap=20_000):
+    sizes = np.diff(offsets)
+    by_size = np.argsort(sizes, kind="stable")
+    out, count = _oracle(hashes, offsets, sample, by_size, sizes[by_size].astype(np.float64), threshold, min_size, cap)
+    if (count > cap).any():
+        raise RuntimeError("oracle capacity exceeded")
+    xs = np.repeat(sample, count)
+    ys = out[out >= 0]
+    return xs, ys
+
+
+def recall(labels: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float | None:
+    if xs.size == 0:
+        return None
+    lx, ly = labels[xs], labels[ys]
+    return float(np.mean((lx >= 0) & (lx == ly)))
+
+
+# --------------------------------------------------------------------------
+# pipelines
+# --------------------------------------------------------------------------
+
+
+def ours_signatures(norm: list[str], params: NearDupParams):
+    t0 = time.perf_counter()
+    hashes, offsets = shingle_hashes(norm, params.word_n, params.char_n, normalized=True)
+    t1 = time.perf_counter()
+    a, b = datasketch_permutations(params.num_perm, params.seed)
+    sig = minhash_signatures(hashes, offsets, a, b)
+    t2 = time.perf_counter()
+    return {"hash_s": t1 - t0, "signature_s": t2 - t1, "total_s": t2 - t0}, (hashes, offsets, sig)
+
+
+def datasketch_signatures(shingle_bytes: list[list[bytes]], hash_ints: list[list[int]], params: NearDupParams):
+    from datasketch import MinHash
+
+    t0 = time.perf_counter()
+    sketches = MinHash.bulk(shingle_bytes, num_perm=params.num_perm, seed=params.seed)
+    t1 = time.perf_counter()
+    pre = MinHash.bulk(hash_ints, num_perm=params.num_perm, seed=params.seed, hashfunc=_identity)
+    t2 = time.perf_counter()
+    return {"bulk_sha1_s": t1 - t0, "bulk_prehashed_s": t2 - t1}, sketches, pre
+
+
+def _identity(v: int) -> int:
+    return v
+
+
+def datasketch_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarray, dict]:
+    """The same near-duplicate search written with datasketch's public API."""
+    from datasketch import MinHash, MinHashLSH
+
+    t0 = time.perf_counter()
+    norm = normalize_texts(texts)
+    sets = [shingles(t, params.word_n, params.char_n, normalized=True) for t in norm]
+    keep = [k for k, s in enumerate(sets) if len(s) >= params.min_shingles]
+    t1 = time.perf_counter()
+    sketches = MinHash.bulk(([s.encode("utf-8") for s in sets[k]] for k in keep), num_perm=params.num_perm, seed=params.seed)
+    t2 = time.perf_counter()
+    b, r = lsh_bands(params.threshold, params.num_perm, params.band_recall)
+    lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm, params=(b, r))
+    with lsh.insertion_session() as session:
+        for k, m in zip(keep, sketches, strict=True):
+            session.insert(k, m, check_duplication=False)
+    t3 = time.perf_counter()
+    parent = list(range(len(texts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    frozen = {k: frozenset(sets[k]) for k in keep}
+    n_cand = 0
+    for k, m in zip(keep, sketches, strict=True):
+        sk = frozen[k]
+        for c in lsh.query(m):
+            if c <= k:
+                continue
+            n_cand += 1
+            sc = frozen[c]
+            inter = len(sk & sc)
+            if inter / (len(sk) + len(sc) - inter) >= params.threshold:
+                rx, ry = find(k), find(c)
+                if rx != ry:
+                    parent[max(rx, ry)] = min(rx, ry)
+    roots = np.array([find(x) for x in range(len(texts))], dtype=np.int64)
+    t4 = time.perf_counter()
+    size = np.bincount(roots, minlength=len(texts))
+    labels = np.where(size[roots] >= 2, roots, -1)
+    times = {
+        "normalize_shingle_s": t1 - t0,
+        "bulk_s": t2 - t1,
+        "lsh_insert_s": t3 - t2,
+        "query_verify_group_s": t4 - t3,
+        "total_s": t4 - t0,
+        "candidates": n_cand,
+        "bands": [b, r],
+    }
+    return labels, times
+
+
+def ours_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarray, dict]:
+    t0 = time.perf_counter()
+    labels, stats = near_duplicate_groups(texts, params)
+    return labels, {"total_s": time.perf_counter() - t0, **stats}
+
+
+def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -> dict:
+    """The whole evidence layer (events table in, clusters + co-action edges out)."""
+    import pandas as pd
+
+    from detector.evidence.neardup import find_near_duplicates
+
+    n = len(texts)
+    rng = np.random.default_rng(7)
+    events = pd.DataFrame(
+        {
+            "event_id": pd.array([f"e{k}" for k in range(n)], dtype="string"),
+            "account_id": pd.array([f"u{k}" for k in rng.integers(0, max(n // 20, 1), n)], dtype="string"),
+            "ts": (1_700_000_000 + rng.integers(0, 7 * 86_400, n)).astype(np.int64),
+            "kind": pd.array(["post"] * n, dtype="string"),
+            "text": pd.array(texts, dtype="string"),
+        }
+    )
+    t0 = time.perf_counter()
+    res = find_near_duplicates(events, params.threshold, params.num_perm, params.seed, window=3600, params=params)
+    return {"total_s": time.perf_counter() - t0, "clusters": len(res.clusters), "edges": len(res.edges)}
+
+
+# --------------------------------------------------------------------------
+# driver
+# --------------------------------------------------------------------------
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def warm_up(params: NearDupParams) -> None:
+    """Compile (or load cached) kernels outside the timed region."""
+    near_duplicate_groups(["warm up text number one two three four five six"] * 3 + ["中国外交部发言人表示坚决反对"] * 2, params)
+    ours_signatures(["a b c d e f"], params)
+    _oracle(np.zeros(1, np.uint64), np.array([0, 1]), np.array([0]), np.array([0]), np.array([1.0]), 0.7, 1, 2)
+
+
+def worker(kind: str, n: int, seed: int, params: NearDupParams) -> dict:
+    """Child process for peak memory: corpus, then one pipeline; ru_maxrss in MB."""
+    warm_up(params)
+    texts, _ = Corpus(seed).generate(n)
+    base = rss_mb()
+    t0 = time.perf_counter()
+    if kind == "ours":
+        near_duplicate_groups(texts, params)
+    else:
+        datasketch_search(texts, params)
+    return {"pipeline": kind, "n": n, "rss_after_corpus_mb": base, "peak_rss_mb": rss_mb(), "time_s": time.perf_counter() - t0}
+
+
+def child_memory(kind: str, n: int, seed: int) -> dict:
+    cmd = [sys.executable, __file__, "--worker", kind, "--n", str(n), "--seed", str(seed)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help=f"{QUICK_N:,} posts (CI)")
+    ap.add_argument("--n", type=int, default=None, help=f"posts (default {FULL_N:,})")
+    ap.add_argument("--ds-n", type=int, default=None, help=f"posts given to datasketch (default {FULL_DS_N:,})")
+    ap.add_argument("--sample", type=int, default=None, help="documents in the brute-force oracle sample")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
+    ap.add_argument("--out", type=Path, default=None, help="JSON path (default benchmarks/results/minhash[_quick].json)")
+    ap.add_argument("--worker", choices=["ours", "datasketch"], help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    params = NearDupParams()
+    if args.worker:
+        result = worker(args.worker, args.n, args.seed, params)
+        print(json.dumps(result))
+        return result
+
+    n = args.n or (QUICK_N if args.quick else FULL_N)
+    ds_n = min(args.ds_n or (QUICK_DS_N if args.quick else FULL_DS_N), n)
+    n_sample = args.sample or (QUICK_SAMPLE if args.quick else FULL_SAMPLE)
+    out_path = args.out or Path(__file__).parent / "results" / ("minhash_quick.json" if args.quick else "minhash.json")
+
+    warm_up(params)
+    t0 = time.perf_counter()
+    texts, family = Corpus(args.seed).generate(n)
+    gen_s = time.perf_counter() - t0
+    sub = texts[:ds_n]
+    print(f"corpus: {n:,} posts ({(family >= 0).mean():.0%} in planted families), {gen_s:.1f} s", flush=True)
+
+    # -- signatures -------------------------------------------------------------
+    t0 = time.perf_counter()
+    norm = normalize_texts(texts)
+    normalize_s = time.perf_counter() - t0
+    sig_ours, (hashes, offsets, _) = ours_signatures(norm, params)
+    sig_ours_sub, (h_sub, o_sub, sig_sub) = ours_signatures(norm[:ds_n], params)
+    shingle_lists = [shingles(t, normalized=True) for t in norm[:ds_n]]
+    shingle_bytes = [[s.encode("utf-8") for s in sl] for sl in shingle_lists]
+    hash_ints = [[int(v) & 0xFFFFFFFF for v in h_sub[o_sub[d] : o_sub[d + 1]]] for d in range(ds_n)]
+    sig_ds, sketches, pre = datasketch_signatures(shingle_bytes, hash_ints, params)
+    # correctness: datasketch over our hash values == our signatures
+    agree = all(np.array_equal(pre[d].hashvalues, sig_sub[d]) for d in range(0, ds_n, max(ds_n // 2000, 1)))
+    print(f"signatures: ours {sig_ours['total_s']:.2f} s for {n:,}; datasketch bulk {sig_ds['bulk_sha1_s']:.1f} s "
+          f"for {ds_n:,} (ours on the same {sig_ours_sub['total_s']:.3f} s); identical: {agree}", flush=True)
+    del sketches, pre, shingle_bytes, hash_ints, shingle_lists
+
+    # -- oracle -----------------------------------------------------------------
+    rng = np.random.default_rng(args.seed + 1)
+    sample = np.sort(rng.choice(ds_n, size=min(n_sample, ds_n), replace=False)).astype(np.int64)
+    t0 = time.perf_counter()
+    xs, ys = oracle_pairs(hashes, offsets, sample, params.threshold, params.min_shingles)
+    oracle_s = time.perf_counter() - t0
+    in_sub = ys < ds_n
+    xs_sub, ys_sub = xs[in_sub], ys[in_sub]
+    print(f"oracle: {len(sample)} sampled docs, {xs.size} true pairs ({xs_sub.size} inside the subsample), {oracle_s:.1f} s", flush=True)
+
+    # -- end-to-end search ----------------------------------------------------------
+    labels_full, search_full = ours_search(texts, params)
+    labels_sub, search_sub = ours_search(sub, params)
+    ds_labels, search_ds = datasketch_search(sub, params)
+    evidence = ours_evidence(texts, family, params)
+    print(f"search: ours {search_full['total_s']:.1f} s for {n:,} (evidence layer {evidence['total_s']:.1f} s); "
+          f"datasketch {search_ds['total_s']:.1f} s for {ds_n:,} (ours on the same {search_sub['total_s']:.2f} s)", flush=True)
+
+    scale = n / ds_n
+    ds_sig_full = sig_ds["bulk_sha1_s"] * scale
+    ds_search_full = search_ds["total_s"] * scale
+    memory = {}
+    if not args.no_memory:
+        memory = {
+            "ours": child_memory("ours", n, args.seed),
+            "datasketch": child_memory("datasketch", ds_n, args.seed),
+            "note": "fresh child process per pipeline; datasketch on the subsample size",
+        }
+    result = {
+        "benchmark": "minhash",
+        "quick": bool(args.quick),
+        "n_posts": n,
+        "datasketch_n_posts": ds_n,
+        "extrapolation": (
+            "none: datasketch ran on all posts" if ds_n == n
+            else f"datasketch measured on the first {ds_n:,} posts (a uniform sample) and scaled linearly by {scale:g}"
+        ),
+        "params": {
+            "threshold": params.threshold, "num_perm": params.num_perm, "seed": params.seed,
+            "bands": search_full["bands"], "rows": search_full["rows"], "word_n": params.word_n,
+            "char_n": params.char_n, "min_shingles": params.min_shingles, "verify": params.verify,
+            "scheme": params.scheme,
+        },
+        "corpus": {
+            "generate_s": gen_s, "family_share": float((family >= 0).mean()),
+            "families": int(family.max() + 1), "languages": dict(zip(LANGS, LANG_P, strict=True)),
+        },
+        "normalize_s": normalize_s,
+        "signatures": {
+            "ours_s": sig_ours["total_s"], "ours_hash_s": sig_ours["hash_s"], "ours_signature_s": sig_ours["signature_s"],
+            "ours_posts_per_s": n / sig_ours["total_s"],
+            "ours_subsample_s": sig_ours_sub["total_s"],
+            "datasketch_bulk_sha1_s": sig_ds["bulk_sha1_s"],
+            "datasketch_bulk_prehashed_s": sig_ds["bulk_prehashed_s"],
+            "datasketch_bulk_sha1_extrapolated_s": ds_sig_full,
+            "datasketch_posts_per_s": ds_n / sig_ds["bulk_sha1_s"],
+            "ratio_same_size": sig_ds["bulk_sha1_s"] / sig_ours_sub["total_s"],
+            "ratio_extrapolated": ds_sig_full / sig_ours["total_s"],
+            "ratio_prehashed_same_size": sig_ds["bulk_prehashed_s"] / sig_ours_sub["signature_s"],
+            "identical_to_datasketch": bool(agree),
+        },
+        "search": {
+            "ours_s": search_full["total_s"], "ours_posts_per_s": n / search_full["total_s"],
+            "ours_subsample_s": search_sub["total_s"],
+            "ours_stats": {k: v for k, v in search_full.items() if k != "total_s"},
+            "ours_evidence_layer_s": evidence["total_s"],
+            "ours_evidence_layer_note": "find_near_duplicates on an events table incl. cluster table and co-action edges (window 3600 s)",
+            "datasketch": search_ds,
+            "datasketch_extrapolated_s": ds_search_full,
+            "datasketch_posts_per_s": ds_n / search_ds["total_s"],
+            "ratio_same_size": search_ds["total_s"] / search_sub["total_s"],
+            "ratio_extrapolated": ds_search_full / search_full["total_s"],
+        },
+        "recall": {
+            "oracle": "brute-force exact Jaccard of sampled posts against every post (length filter only)",
+            "oracle_s": oracle_s,
+            "sample": int(len(sample)),
+            "true_pairs_full": int(xs.size),
+            "true_pairs_subsample": int(xs_sub.size),
+            "ours_full": recall(labels_full, xs, ys),
+            "ours_subsample": recall(labels_sub, xs_sub, ys_sub),
+            "datasketch_subsample": recall(ds_labels, xs_sub, ys_sub),
+            "groups_identical_on_subsample": bool(np.array_equal(labels_sub, ds_labels)),
+        },
+        "memory": memory,
+        "machine": {
+            "python": platform.python_version(), "numba": numba.__version__, "numpy": np.__version__,
+            "cpus": os.cpu_count(), "numba_threads": numba.get_num_threads(),
+        },
+    }
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    from detector.fsutil import write_text_atomic
+
+    write_text_atomic(out_path, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    print(json.dumps({k: result[k] for k in ("signatures", "search", "recall")}, indent=2))
+    print(f"wrote {out_path}")
+    return result
+
+
+if __name__ == "__main__":
+    main()

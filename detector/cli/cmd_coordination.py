@@ -1,0 +1,177 @@
+"""``detector coordination``: co-action network (and other evidence layers), clusters, exports.
+
+Evidence layers are built by the functions in :data:`LAYER_BUILDERS`
+(``name -> builder(events, options, built) -> Layer``); ``--evidence`` offers
+exactly their names. Adding a layer is one builder function plus one entry in
+that dict (and its own click options, which arrive in ``options``). With one
+layer its edges are used as they are; with several they are merged with
+:func:`detector.scoring.combine.combine_layers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+
+
+@dataclass
+class Layer:
+    """One evidence layer as the command sees it.
+
+    ``edges`` is an edge layer (``account_a < account_b``, ``weight``...);
+    ``info`` goes into the summary; ``pairs`` (optional) is written to
+    ``pairs.parquet``; ``shares`` (optional) feeds the cluster table's top
+    objects; ``edges_out`` (optional) replaces ``edges`` in ``edges.csv``.
+    """
+
+    edges: pd.DataFrame
+    info: dict[str, Any] = field(default_factory=dict)
+    pairs: pd.DataFrame | None = None
+    shares: pd.DataFrame | None = None
+    edges_out: pd.DataFrame | None = None
+
+
+def _coortweet_layer(shares: pd.DataFrame, options: Mapping[str, Any]) -> Layer:
+    from detector.evidence.coaction import coortweet_detect_groups, coortweet_network, estimate_window
+
+    window, method = (options["window"], "given") if options["window"] is not None else estimate_window(shares)
+    pairs = coortweet_detect_groups(
+        shares, time_window=window, min_participation=options["min_participation"],
+        remove_loops=not options["keep_loops"],
+    )
+    net = coortweet_network(pairs, edge_weight=0.5 if options["edge_percentile"] is None else options["edge_percentile"])
+    lo = net[["from", "to"]].min(axis=1)
+    hi = net[["from", "to"]].max(axis=1)
+    edges = (
+        net.assign(account_a=lo.astype("string"), account_b=hi.astype("string"), weight=net["weight"].astype(float))
+        .drop(columns=["from", "to"])
+        .sort_values(["account_a", "account_b"], kind="mergesort")
+        .reset_index(drop=True)
+    )
+    edges = edges[["account_a", "account_b"] + [c for c in edges.columns if c not in ("account_a", "account_b")]]
+    info = {"semantics": "coortweet", "window_s": int(window), "window_method": method,
+            "share_pairs": len(pairs), "capped_objects": 0}
+    return Layer(edges=edges, info=info, pairs=pairs, shares=shares, edges_out=net)
+
+
+def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapping[str, Layer]) -> Layer:
+    """Co-action layer on the object chosen with ``--object``."""
+    from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
+
+    shares = share_table(events, options["object"])
+    if options["semantics"] == "coortweet":
+        return _coortweet_layer(shares, options)
+    params = CoactionParams(
+        window=options["window"],
+        min_participation=options["min_participation"],
+        remove_loops=not options["keep_loops"],
+        edge_percentile=options["edge_percentile"],
+        fast_window=options["fast_window"],
+        max_pairs_per_object=options["max_pairs_per_object"],
+    )
+    result = coaction_edges(shares, params)
+    info = {"semantics": "default", **result.summary()}
+    info["capped_object_ids"] = result.capped_objects["object_id"].astype(str).head(10).tolist()
+    return Layer(edges=result.edges, info=info, pairs=result.pairs, shares=shares)
+
+
+LAYER_BUILDERS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any], Mapping[str, Layer]], Layer]] = {
+    "coaction": build_coaction,
+}
+"""Evidence layer name -> builder. Builders run in ``--evidence`` order and see the layers built before."""
+
+
+def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, seed: int) -> dict[str, Any]:
+    from detector.fsutil import atomic_path
+    from detector.report.csvsafe import write_csv
+    from detector.report.graph_export import write_graph
+    from detector.scoring.network import account_graph, cluster_table, communities
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    membership = communities(edges, weight="weight", seed=seed)
+    shares = next((lay.shares for lay in layers.values() if lay.shares is not None), None)
+    evidence = "|".join(layers) if "layers" not in edges.columns else None
+    clusters = cluster_table(edges, membership, shares=shares, evidence=evidence)
+    pairs = next((lay.pairs for lay in layers.values() if lay.pairs is not None), None)
+    if pairs is not None:
+        with atomic_path(outdir / "pairs.parquet") as tmp:
+            pairs.to_parquet(tmp, index=False)
+    single = next(iter(layers.values())) if len(layers) == 1 else None
+    edges_csv = single.edges_out if single is not None and single.edges_out is not None else edges
+    write_csv(edges_csv, outdir / "edges.csv")
+    write_csv(clusters, outdir / "clusters.csv")
+    graph = account_graph(edges)
+    graph.vs["cluster_id"] = [int(membership.get(n, -1)) for n in graph.vs["name"]]
+    write_graph(graph, outdir / "network.graphml", fmt="graphml")
+    write_graph(graph, outdir / "network.gexf", fmt="gexf")
+    return {
+        "clusters": len(clusters),
+        "clustered_accounts": int(len(membership)),
+        "largest_cluster": int(clusters["size"].max()) if len(clusters) else 0,
+        "files": sorted(p.name for p in outdir.iterdir() if not p.name.startswith(".")),
+    }
+
+
+@click.command("coordination")
+@input_options
+@click.option("--object", "obj", default="repost", show_default=True, metavar="KIND|COLUMN",
+              help="What counts as the same object: repost, quote, reply, url, domain, hashtag, text, "
+                   "or the name of any events column (list columns are exploded).")
+@click.option("--evidence", type=click.Choice(sorted(LAYER_BUILDERS)), multiple=True, default=("coaction",),
+              show_default=True, help="Evidence layer(s) to build (repeatable).")
+@click.option("--window", type=click.IntRange(min=0), default=None, metavar="S",
+              help="Co-action window in seconds (inclusive); default: estimated from the data.")
+@click.option("--min-participation", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Shares in pairs an account needs to keep its edges.")
+@click.option("--edge-percentile", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="Keep edges with weight >= this quantile (coortweet semantics: weight_threshold quantile, "
+                   "default 0.5).")
+@click.option("--fast-window", type=click.IntRange(min=0), default=None, metavar="S",
+              help="Also count pairs within this faster window (weight_fast).")
+@click.option("--max-pairs-per-object", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+              help="Skip (and report) objects with more in-window pairs than this.")
+@click.option("--keep-loops", is_flag=True, help="Keep pairs of an account (or content) with itself.")
+@click.option("--semantics", type=click.Choice(["default", "coortweet"]), default="default", show_default=True,
+              help="coortweet: reproduce CooRTweet 2.1.2 detect_groups + generate_coordinated_network.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Leiden seed.")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory: pairs.parquet, edges.csv, clusters.csv, network.graphml, network.gexf.")
+@output_options
+@user_errors
+def command(inputs, fmt, mapping, strict, obj, evidence, outdir, seed, quiet, as_json, **options) -> None:
+    """Find accounts that act on the same objects within seconds of each other, repeatedly."""
+    from detector.scoring.combine import combine_layers
+
+    options["object"] = obj
+    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    layers: dict[str, Layer] = {}
+    for name in dict.fromkeys(evidence):
+        layers[name] = LAYER_BUILDERS[name](data.events, options, layers)
+    edges = next(iter(layers.values())).edges if len(layers) == 1 else combine_layers(
+        {name: lay.edges for name, lay in layers.items()}
+    )
+    written = _write_outputs(outdir, layers, edges, seed)
+    summary = {"object": obj, "output": str(outdir), "edges": len(edges),
+               "layers": {name: lay.info for name, lay in layers.items()}, **written}
+    if as_json:
+        echo_json(summary)
+        return
+    if quiet:
+        return
+    for name, lay in layers.items():
+        info = lay.info
+        if "window_s" in info:
+            click.echo(f"{name}: window {info['window_s']} s ({info['window_method']}), "
+                       f"{info.get('share_pairs', 0)} share pairs, semantics {info['semantics']}")
+        if info.get("capped_objects"):
+            click.echo(f"  capped objects (skipped, > --max-pairs-per-object pairs): {info['capped_objects']} "
+                       f"e.g. {', '.join(info.get('capped_object_ids', [])[:3])}")
+    click.echo(f"{len(edges)} edges, {written['clusters']} clusters "
+               f"(largest {written['largest_cluster']}) -> {outdir}")

@@ -1,0 +1,87 @@
+"""``detector features INPUT... -o accounts_features.parquet``: per-account behaviour features."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+
+
+@click.command("features")
+@input_options
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .parquet (default) or .csv (formula-safe).",
+)
+@click.option("--burst-k", default=5, show_default=True, help="Events that make a burst.")
+@click.option("--burst-window", default=60, show_default=True, help="Burst window (seconds).")
+@click.option(
+    "--night-hours", default=6, show_default=True, help="Width of the night window (hours)."
+)
+@click.option(
+    "--near-duplicates/--no-near-duplicates",
+    default=False,
+    show_default=True,
+    help="Run near-duplicate text detection to fill near_dup_share.",
+)
+@output_options
+@user_errors
+def command(
+    inputs: tuple[str, ...],
+    fmt: str | None,
+    mapping: tuple[str, ...],
+    strict: bool,
+    output: Path,
+    burst_k: int,
+    burst_window: int,
+    night_hours: int,
+    near_duplicates: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Write one row of behaviour features per account (timing, reposts, profile)."""
+    from detector.evidence.features import account_features
+    from detector.fsutil import atomic_path
+    from detector.report.csvsafe import write_csv
+
+    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    near_dup = None
+    if near_duplicates:
+        try:
+            from detector.evidence.neardup import find_near_duplicates
+        except ImportError as exc:  # optional layer not installed
+            raise click.ClickException(f"near-duplicate detection unavailable: {exc}") from None
+        near_dup = find_near_duplicates(data.events).event_cluster
+    try:
+        frame = account_features(
+            data.events,
+            data.accounts,
+            near_duplicate_event=near_dup,
+            burst_k=burst_k,
+            burst_window_s=burst_window,
+            night_hours=night_hours,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if output.suffix.lower() == ".csv":
+        write_csv(frame, output)
+    else:
+        with atomic_path(output) as tmp:
+            frame.to_parquet(tmp, index=False)
+    summary = {
+        "output": str(output),
+        "accounts": len(frame),
+        "events": int(frame["n_events"].sum()),
+        "never_sleeps": int(frame["never_sleeps"].sum()),
+    }
+    if as_json:
+        echo_json(summary)
+    elif not quiet:
+        click.echo(
+            f"wrote features of {summary['accounts']} accounts ({summary['events']} events) to {output}"
+        )

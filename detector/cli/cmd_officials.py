@@ -1,0 +1,154 @@
+"""``detector officials``: centrality and amplification audit of official accounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.evidence.graphs import GRAPH_KINDS
+from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEENNESS_PIVOTS
+
+
+@click.command("officials")
+@input_options
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Registry of official accounts (CSV or YAML: handle or account_id, country, role, "
+    "optional platform). Default: accounts with official_role in the input.",
+)
+@click.option(
+    "--flagged",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Flagged accounts: accounts.csv (account_id + flagged, optional cluster_id) "
+    "or a plain list of account ids.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output directory (officials.csv, officials_posts.csv, ...).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(GRAPH_KINDS),
+    default="all",
+    show_default=True,
+    help="Interaction graph used for centrality and PageRank.",
+)
+@click.option(
+    "--fast-s",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Amplification within this many seconds counts as fast.",
+)
+@click.option(
+    "--pivots",
+    type=click.IntRange(min=1),
+    default=BETWEENNESS_PIVOTS,
+    show_default=True,
+    help="Source vertices sampled for betweenness on large graphs.",
+)
+@click.option(
+    "--exact-max",
+    type=click.IntRange(min=0),
+    default=BETWEENNESS_EXACT_MAX_VERTICES,
+    show_default=True,
+    help="Exact betweenness up to this many accounts.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed for betweenness sampling."
+)
+@click.option("--all-accounts", is_flag=True, help="Also write centrality.csv for every account.")
+@output_options
+@user_errors
+def command(
+    inputs,
+    fmt,
+    mapping,
+    strict,
+    registry,
+    flagged,
+    outdir,
+    kind,
+    fast_s,
+    pivots,
+    exact_max,
+    seed,
+    all_accounts,
+    quiet,
+    as_json,
+) -> None:
+    """Centrality and amplification audit of the official accounts in INPUT...
+
+    For each official account: interactions received, share from flagged
+    accounts and clusters, time to amplify, and how much its reach and
+    PageRank drop when the flagged accounts are removed.
+    """
+    from detector.evidence.graphs import graph_from_rows, interaction_rows
+    from detector.officials import (
+        amplification_audit,
+        audit_summary,
+        format_officials_table,
+        read_flagged,
+    )
+    from detector.officials.centrality import official_centrality
+    from detector.report.csvsafe import write_csv
+
+    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    flagged_ids, cluster_of = read_flagged(flagged) if flagged else (set(), None)
+    rows = interaction_rows(data.events, data.accounts, kind)
+    graph = graph_from_rows(rows, data.events, data.accounts, kind=kind)
+    result = amplification_audit(
+        data.events,
+        registry,
+        flagged_ids,
+        cluster_of,
+        accounts=data.accounts,
+        kind=kind,
+        fast_s=fast_s,
+        pivots=pivots,
+        exact_max_vertices=exact_max,
+        seed=seed,
+        rows=rows,
+        graph=graph,
+    )
+    out = Path(outdir)
+    written = {"officials": out / "officials.csv", "posts": out / "officials_posts.csv"}
+    write_csv(result.officials, written["officials"])
+    write_csv(result.posts, written["posts"])
+    if cluster_of is not None:
+        written["clusters"] = out / "officials_clusters.csv"
+        write_csv(result.clusters, written["clusters"])
+    if len(result.unmatched):
+        written["unmatched"] = out / "officials_unmatched.csv"
+        write_csv(result.unmatched, written["unmatched"])
+    if all_accounts:
+        written["centrality"] = out / "centrality.csv"
+        everyone = official_centrality(
+            graph, all_accounts=True, pivots=pivots, exact_max_vertices=exact_max, seed=seed
+        )
+        write_csv(everyone.table, written["centrality"])
+    if as_json:
+        echo_json({**audit_summary(result), "files": {k: str(v) for k, v in written.items()}})
+        return
+    if not quiet:
+        for entry in result.unmatched.itertuples(index=False):
+            who = entry.account_id if isinstance(entry.account_id, str) else f"@{entry.handle}"
+            click.echo(f"registry line {entry.line}: {who}: {entry.reason}", err=True)
+    click.echo(format_officials_table(result))
+    if not quiet:
+        p = result.params
+        method = p.get("betweenness_method", "-")
+        click.echo(
+            f"\n{p['n_officials']} official account(s), {p['n_flagged_in_graph']} flagged account(s) in a "
+            f"graph of {p['n_vertices']} accounts / {p['n_edges']} edges; betweenness {method}. "
+            f"Files in {out}/"
+        )

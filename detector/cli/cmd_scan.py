@@ -1,0 +1,197 @@
+"""``detector scan``: batch scan for coordinated inauthentic amplification.
+
+The shared options and the run/print helpers here are also used by
+``detector hashtag`` and ``detector account``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+
+__all__ = ["command", "execute", "print_verdict", "scan_options"]
+
+SCAN_HELP_DEFAULTS = """
+\b
+Defaults and why:
+  --window       estimated from the data (CooRnet's rule: a low quantile of the
+                 time-to-share distribution), so it adapts to the platform and
+                 the event; reported in report.json.
+  --flag-threshold 0.5: an account needs two independent kinds of evidence
+                 (synchrony, duplicate text, throwaway profile, automated
+                 timing) each well above this scan's population, or one plus
+                 a cluster showing several. Lower it to see more candidates.
+  --neardup-threshold 0.7 MinHash Jaccard: copy-paste with small edits
+                 passes, different texts on one topic do not.
+"""
+
+
+def _to_epoch(value: str | None, name: str) -> int | None:
+    """ISO 8601 (UTC when no offset) or epoch seconds -> UTC seconds."""
+    if value is None:
+        return None
+    from detector.io.timeparse import parse_times
+
+    ms, _, ok = parse_times([value])
+    if not ok[0]:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time or epoch seconds", param_hint=name)
+    return int(ms[0] // 1000)
+
+
+def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by scan, hashtag and account."""
+    options = [
+        click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output directory."),
+        click.option(
+            "--officials",
+            type=click.Path(exists=True, dir_okay=False),
+            default=None,
+            help="Registry of official accounts (CSV/YAML: handle, country, role). Default: accounts with a role in the input.",
+        ),
+        click.option(
+            "--window",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Co-action window in seconds. Default: estimated from the data (reported).",
+        ),
+        click.option("--since", default=None, help="Keep events at or after this time (ISO 8601, UTC if no offset)."),
+        click.option("--until", default=None, help="Keep events at or before this time (ISO 8601, UTC if no offset)."),
+        click.option(
+            "--model",
+            type=click.Path(exists=True, dir_okay=False),
+            default=None,
+            help="Score with a model from `detector train` instead of the unsupervised scorer. "
+            "A model file is a pickle, i.e. code: use only models you trust.",
+        ),
+        click.option(
+            "--flag-threshold",
+            type=click.FloatRange(0, 1),
+            default=0.5,
+            show_default=True,
+            help="Account/cluster score at or above which it is flagged.",
+        ),
+        click.option(
+            "--neardup-threshold",
+            type=click.FloatRange(0, 1),
+            default=0.7,
+            show_default=True,
+            help="MinHash Jaccard similarity for near-duplicate texts.",
+        ),
+        click.option("--no-timing", is_flag=True, help="Skip the timing-correlation layer (faster)."),
+        click.option("--seed", type=int, default=0, show_default=True, help="Seed (Leiden, sampling)."),
+        click.option(
+            "--pseudonymize",
+            "pseudonymize_key",
+            default=None,
+            metavar="KEY",
+            help="Replace handles in report.html by stable keyed hashes (for sharing outside the team).",
+        ),
+        click.option("--no-html", is_flag=True, help="Do not write report.html."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def execute(
+    *,
+    command_name: str,
+    inputs: tuple[str, ...],
+    fmt: str | None,
+    mapping: tuple[str, ...],
+    strict: bool,
+    quiet: bool,
+    outdir: str,
+    officials: str | None,
+    window: int | None,
+    since: str | None,
+    until: str | None,
+    model: str | None,
+    flag_threshold: float,
+    neardup_threshold: float,
+    no_timing: bool,
+    seed: int,
+    pseudonymize_key: str | None,
+    no_html: bool,
+    hashtag: str | None = None,
+    account: str | None = None,
+):
+    """Load inputs, run the scan, write outputs; return ``(result, written)``."""
+    from detector.pipeline import ScanParams, run_scan, write_outputs
+
+    params = ScanParams(
+        window=window,
+        since=_to_epoch(since, "--since"),
+        until=_to_epoch(until, "--until"),
+        hashtag=hashtag,
+        account=account,
+        flag_threshold=flag_threshold,
+        neardup_threshold=neardup_threshold,
+        timing=not no_timing,
+        model=model,
+        seed=seed,
+    )
+    ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
+    skipped = dict(getattr(ingest.log, "skipped", {}) or {})
+    result = run_scan(ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped)
+    written = write_outputs(result, outdir, html=not no_html, pseudonymize_key=pseudonymize_key)
+    return result, written
+
+
+def print_verdict(report: dict[str, Any], written: dict[str, str], outdir: str) -> None:
+    """Short plain-language verdict on stdout."""
+    v = report["verdict"]
+    click.echo(f"Verdict: {v['level'].upper()}: {v['headline']}")
+    for line in v["details"]:
+        click.echo(f"  {line}")
+    click.echo(f"Wrote {', '.join(sorted(written))} to {outdir}")
+
+
+def json_summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
+    """Machine-readable summary for ``--json``."""
+    return {
+        "command": report["command"],
+        "verdict": report["verdict"],
+        "focus_summary": report.get("focus_summary", {}),
+        "input_summary": report["input_summary"],
+        "clusters": [
+            {k: c[k] for k in ("cluster_id", "score", "flagged", "size", "reasons")} for c in report["clusters"][:10]
+        ],
+        "outputs": written,
+    }
+
+
+def _with_docs(func: Callable[..., Any]) -> Callable[..., Any]:
+    func.__doc__ = (func.__doc__ or "") + SCAN_HELP_DEFAULTS
+    return func
+
+
+@click.command("scan", epilog="Outputs: report.json, report.html, accounts.csv, clusters.csv, edges.csv, network.gexf.")
+@input_options
+@scan_options
+@output_options
+@user_errors
+@_with_docs
+def command(**kwargs: Any) -> None:
+    """Scan INPUT files for coordinated inauthentic amplification.
+
+    Builds co-action, near-duplicate text and timing evidence, clusters the
+    coordination network, scores accounts and clusters in [0, 1] with
+    reasons, audits official accounts, and writes the report files to -o.
+    """
+    run("scan", kwargs)
+
+
+def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] | None = None, **focus: Any) -> None:
+    """Shared body of scan/hashtag/account."""
+    as_json = kwargs.pop("as_json")
+    result, written = execute(command_name=command_name, **kwargs, **focus)
+    if as_json:
+        echo_json(json_summary(result.report, written))
+    else:
+        (printer or print_verdict)(result.report, written, kwargs["outdir"])
+

@@ -1,0 +1,571 @@
+"""Co-action evidence: accounts that act on the same object within seconds, again and again.
+
+Pipeline: :func:`share_table` (events -> one row per share of an object) ->
+:func:`coaction_edges` (share pairs within ``window`` seconds, aggregated by
+account pair in the Numba kernel :mod:`detector.kernels.coaction`) -> an edge
+layer (``account_a < account_b``, ``weight`` = number of share pairs, plus
+evidence columns).
+
+Default semantics and how they differ from CooRTweet 2.1.2
+-----------------------------------------------------------
+* **Pairs**: the same as CooRTweet's ``detect_groups``: within one object,
+  every two shares with ``|t1 - t2| <= window`` (inclusive) form a pair; with
+  ``remove_loops`` pairs of one account with itself, or of one content with
+  itself, are dropped. (CooRTweet also drops pairs whose content id equals the
+  object id, which only happens when a post is listed as sharing itself; the
+  ``coortweet`` semantics below keep that rule.)
+* **min_participation**: CooRTweet drops accounts with fewer than
+  ``min_participation`` rows *before* pairing and then keeps a pair when *at
+  least one* of its two accounts has ``min_participation`` paired contents, so
+  an account that co-shared a single time still gets an edge to a hyperactive
+  one. Here an account must have at least ``min_participation`` shares that
+  are part of a pair (after loop removal and the explosion cap), and an edge is
+  kept only when **both** accounts qualify: a one-off co-share is not evidence
+  about the one-off account. Counting only paired shares (not all rows) also
+  makes the filter independent of how much unrelated activity the export holds.
+* **edge_percentile**: CooRTweet *marks* edges whose weight is strictly
+  greater than the quantile (``weight_threshold``); here edges whose weight is
+  ``>=`` the quantile (R type 7 / NumPy linear) are *kept*, so the median
+  setting keeps at least half of the edges even when all weights are 1.
+* **fast_window**: CooRTweet's ``flag_speed_share`` + ``fast_net`` build a
+  second network of pairs within a narrower window; here every edge carries
+  ``weight_fast`` (pairs within ``fast_window``) computed in the same pass.
+* **window=None**: estimated from the data (CooRnet's idea, see
+  :func:`estimate_window`) and reported as ``window_s`` / ``window_method``.
+* **Explosion cap**: objects with more than ``max_pairs_per_object`` in-window
+  share pairs are skipped and listed in ``capped_objects`` (CooRTweet has no
+  cap and runs out of memory instead).
+
+``semantics="coortweet"`` (:func:`coortweet_detect_groups`,
+:func:`coortweet_network`) reproduces CooRTweet 2.1.2 row for row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from detector.evidence.objects import OBJECT_KINDS, SHARE_COLUMNS, share_table
+from detector.kernels.coaction import coaction_aggregate, edge_object_sample, emit_pairs, group_starts
+from detector.schema import SchemaError, encode
+
+__all__ = [
+    "OBJECT_KINDS",
+    "CoactionParams",
+    "CoactionResult",
+    "coaction_edges",
+    "coortweet_detect_groups",
+    "coortweet_network",
+    "estimate_window",
+    "share_table",
+]
+
+EDGE_COLUMNS: tuple[str, ...] = (
+    "account_a",
+    "account_b",
+    "weight",
+    "n_objects",
+    "mean_gap_s",
+    "median_gap_s",
+    "weight_fast",
+    "objects",
+)
+PAIR_COLUMNS: tuple[str, ...] = (
+    "object_id",
+    "content_id",
+    "content_id_y",
+    "time_delta",
+    "account_id",
+    "account_id_y",
+)
+OBJECTS_SAMPLE = 5
+"""Default number of shared objects listed per edge (``objects`` column), smallest ids first."""
+
+
+@dataclass(frozen=True)
+class CoactionParams:
+    """Parameters of co-action detection (times in seconds).
+
+    Attributes
+    ----------
+    window : int or None
+        Maximum gap between two shares of one object, seconds, inclusive.
+        ``None``: estimated with :func:`estimate_window`.
+    min_participation : int, default 2
+        An account needs this many shares that are part of a pair; edges need
+        both accounts to qualify (see the module docstring).
+    remove_loops : bool, default True
+        Ignore pairs of an account with itself or of a content with itself.
+        With ``False`` self-pairs appear as edges with ``account_a == account_b``.
+    edge_percentile : float in [0, 1] or None
+        Keep edges whose weight is ``>=`` this quantile of all edge weights.
+    fast_window : int or None
+        Count pairs within this narrower window in ``weight_fast``.
+    max_pairs_per_object : int, default 5,000,000
+        Explosion guard: objects with more in-window pairs are skipped and reported.
+    window_quantile : float, default 0.1
+        Quantile used by the automatic window.
+    keep_pairs : bool, default True
+        Build the ``pairs`` table (share pairs of the kept edges).
+    objects_sample : int, default 5
+        Shared object ids listed per edge (``objects``); 0 leaves the lists empty
+        (saves a pass over the pairs on very large inputs).
+    max_pair_rows : int, default 2,000,000
+        At most this many rows in ``pairs`` (first ones in object order).
+    chunk_pairs : int, default 8,000,000
+        Kernel memory knob (pairs per reduction block, ~8 bytes each).
+    """
+
+    window: int | None = None
+    min_participation: int = 2
+    remove_loops: bool = True
+    edge_percentile: float | None = None
+    fast_window: int | None = None
+    max_pairs_per_object: int = 5_000_000
+    window_quantile: float = 0.1
+    keep_pairs: bool = True
+    objects_sample: int = OBJECTS_SAMPLE
+    max_pair_rows: int = 2_000_000
+    chunk_pairs: int = 8_000_000
+
+    def __post_init__(self) -> None:
+        if self.window is not None and self.window < 0:
+            raise ValueError("window must be >= 0 seconds")
+        if self.fast_window is not None and self.fast_window < 0:
+            raise ValueError("fast_window must be >= 0 seconds")
+        if self.edge_percentile is not None and not 0 <= self.edge_percentile <= 1:
+            raise ValueError("edge_percentile must be in [0, 1]")
+        if not 0 < self.window_quantile < 1:
+            raise ValueError("window_quantile must be in (0, 1)")
+
+
+@dataclass
+class CoactionResult:
+    """Outcome of :func:`coaction_edges`.
+
+    Attributes
+    ----------
+    edges : DataFrame
+        Edge layer: ``account_a < account_b``, ``weight`` (float, share pairs),
+        ``n_objects``, ``mean_gap_s``, ``median_gap_s``, ``weight_fast``,
+        ``objects`` (up to :data:`OBJECTS_SAMPLE` shared object ids), sorted by
+        ``(account_a, account_b)``.
+    pairs : DataFrame
+        Share pairs behind the kept edges: ``object_id, content_id, content_id_y,
+        time_delta, account_id, account_id_y`` (``account_id`` made the older
+        share, ``time_delta >= 0`` seconds). Empty when ``keep_pairs`` is off.
+    window_s : int
+        Window used, seconds.
+    window_method : str
+        ``"given"`` or how it was estimated.
+    capped_objects : DataFrame
+        ``object_id, n_shares, n_pairs`` of objects skipped by the explosion cap.
+    n_share_pairs : int
+        Share pairs counted (before min_participation and percentile filters).
+    pairs_truncated : bool
+        ``pairs`` was cut at ``max_pair_rows``.
+    params : CoactionParams
+    """
+
+    edges: pd.DataFrame
+    pairs: pd.DataFrame
+    window_s: int
+    window_method: str
+    capped_objects: pd.DataFrame
+    n_share_pairs: int = 0
+    pairs_truncated: bool = False
+    params: CoactionParams = field(default_factory=CoactionParams)
+
+    def summary(self) -> dict:
+        """Small JSON-able summary (counts and parameters)."""
+        return {
+            "window_s": int(self.window_s),
+            "window_method": self.window_method,
+            "share_pairs": int(self.n_share_pairs),
+            "pair_rows": len(self.pairs),
+            "pairs_truncated": bool(self.pairs_truncated),
+            "edges": len(self.edges),
+            "accounts": int(pd.concat([self.edges["account_a"], self.edges["account_b"]]).nunique()),
+            "capped_objects": len(self.capped_objects),
+            "min_participation": self.params.min_participation,
+            "edge_percentile": self.params.edge_percentile,
+            "fast_window": self.params.fast_window,
+        }
+
+
+def _check_shares(shares: pd.DataFrame) -> pd.DataFrame:
+    if "ts" not in shares.columns and "timestamp_share" in shares.columns:
+        shares = shares.rename(columns={"timestamp_share": "ts"})
+    missing = [c for c in SHARE_COLUMNS if c not in shares.columns]
+    if missing:
+        raise SchemaError(f"share table lacks column(s): {', '.join(missing)}")
+    if shares[list(SHARE_COLUMNS)].isna().any().any():
+        raise SchemaError("share table has missing values")
+    return shares
+
+
+def estimate_window(shares: pd.DataFrame, quantile: float = 0.1) -> tuple[int, str]:
+    """Estimate the co-action window from the data (CooRnet's quantile rule).
+
+    For every object shared at least twice, the *time to share* of each later
+    share is its time minus the object's first share. The window is the
+    ``quantile`` of that distribution over all objects (rounded up to whole
+    seconds): with the default 0.1, the speed of the fastest tenth of
+    re-shares, which is fast compared to how the data usually spreads.
+
+    Returns
+    -------
+    window_s : int
+        Seconds (0 when there is nothing to estimate from).
+    method : str
+        Human-readable description of the estimate.
+    """
+    shares = _check_shares(shares)
+    ts = shares["ts"].to_numpy(dtype=np.int64)
+    first = shares.groupby("object_id", sort=False)["ts"].transform("min").to_numpy(dtype=np.int64)
+    delay = ts - first
+    size = shares.groupby("object_id", sort=False)["ts"].transform("size").to_numpy()
+    # later shares only: drop one first share per object (the earliest)
+    order = np.lexsort((ts, shares["object_id"].to_numpy()))
+    is_first = np.zeros(len(ts), dtype=bool)
+    if len(ts):
+        obj_sorted = shares["object_id"].to_numpy()[order]
+        head = np.ones(len(ts), dtype=bool)
+        head[1:] = obj_sorted[1:] != obj_sorted[:-1]
+        is_first[order[head]] = True
+    later = delay[(size >= 2) & ~is_first]
+    if later.size == 0:
+        return 0, f"auto: no object shared twice, window 0 s (q={quantile})"
+    value = int(np.ceil(np.quantile(later, quantile)))
+    n_objects = int(is_first[size >= 2].sum())
+    return value, (
+        f"auto: {quantile:g} quantile of time from first share to later shares "
+        f"({later.size} later shares of {n_objects} objects)"
+    )
+
+
+def _encoded(shares: pd.DataFrame):
+    """Codes and sort order for the kernel: rows sorted by (object, ts, account, content)."""
+    obj_codes, obj_uniques = encode(shares["object_id"])
+    acc_codes, acc_uniques = encode(shares["account_id"])
+    con_codes, con_uniques = encode(shares["content_id"])
+    ts = shares["ts"].to_numpy(dtype=np.int64)
+    order = np.lexsort((con_codes, acc_codes, ts, obj_codes))
+    return obj_codes[order], ts[order], acc_codes[order], con_codes[order], obj_uniques, acc_uniques, con_uniques
+
+
+def _participating(acc, in_pair, n_acc, min_participation):
+    counts = np.bincount(acc[in_pair.astype(bool)], minlength=n_acc)
+    return counts >= min_participation
+
+
+def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -> CoactionResult:
+    """Co-action edge layer from a share table.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        ``object_id, account_id, content_id, ts`` (ts in UTC seconds), as from
+        :func:`share_table`.
+    params : CoactionParams, optional
+
+    Returns
+    -------
+    CoactionResult
+    """
+    params = params or CoactionParams()
+    shares = _check_shares(shares)
+    if params.window is None:
+        window, method = estimate_window(shares, params.window_quantile)
+    else:
+        window, method = int(params.window), "given"
+    obj, ts, acc, con, obj_u, acc_u, con_u = _encoded(shares)
+    starts = group_starts(obj)
+    n_acc = len(acc_u)
+    agg = coaction_aggregate(
+        starts, ts, acc, con, n_acc, window,
+        remove_loops=params.remove_loops,
+        fast_window=params.fast_window,
+        max_pairs_per_object=params.max_pairs_per_object,
+        chunk_pairs=params.chunk_pairs,
+    )
+    ok = _participating(acc, agg.in_pair, n_acc, params.min_participation)
+    keep = ok[agg.a] & ok[agg.b]
+    weight = agg.weight[keep].astype(np.float64)
+    if params.edge_percentile is not None and weight.size:
+        keep_idx = np.flatnonzero(keep)
+        thr = np.quantile(weight, params.edge_percentile)
+        keep = np.zeros_like(keep)
+        keep[keep_idx[weight >= thr]] = True
+    a = agg.a[keep]
+    b = agg.b[keep]
+    # account codes are numbered in sorted id order, so a < b as codes is a < b as ids
+    edges = pd.DataFrame(
+        {
+            "account_a": pd.array(acc_u[a], dtype="string"),
+            "account_b": pd.array(acc_u[b], dtype="string"),
+            "weight": agg.weight[keep].astype(np.float64),
+            "n_objects": agg.n_objects[keep],
+            "mean_gap_s": agg.mean_gap[keep],
+            "median_gap_s": agg.median_gap[keep],
+            "weight_fast": agg.weight_fast[keep],
+        }
+    )
+    pair_keys = a * n_acc + b  # sorted: agg rows are sorted by (a, b)
+    edges["objects"] = _object_samples(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc, obj_u)
+    pairs, truncated = _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc,
+                                       obj_u, acc_u, con_u)
+    capped_idx = np.flatnonzero(agg.capped)
+    capped = pd.DataFrame(
+        {
+            "object_id": pd.array(obj_u[obj[starts[capped_idx]]] if capped_idx.size else [], dtype="string"),
+            "n_shares": (starts[capped_idx + 1] - starts[capped_idx]).astype(np.int64),
+            "n_pairs": agg.object_pairs[capped_idx],
+        }
+    )
+    return CoactionResult(
+        edges=edges.reset_index(drop=True),
+        pairs=pairs,
+        window_s=window,
+        window_method=method,
+        capped_objects=capped,
+        n_share_pairs=agg.n_share_pairs,
+        pairs_truncated=truncated,
+        params=replace(params, window=window),
+    )
+
+
+def _blocks(object_pairs: np.ndarray, chunk_pairs: int) -> list[tuple[int, int]]:
+    """Consecutive object ranges holding about ``chunk_pairs`` in-window pairs each."""
+    n_obj = object_pairs.shape[0]
+    cum = np.concatenate([[0], np.cumsum(object_pairs)])
+    out = []
+    lo = 0
+    while lo < n_obj:
+        hi = int(np.searchsorted(cum, cum[lo] + chunk_pairs, side="right")) - 1
+        hi = min(max(hi, lo + 1), n_obj)
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def _object_samples(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc, obj_u) -> list[list[str]]:
+    """Per edge, up to ``params.objects_sample`` shared object ids (smallest first)."""
+    k = int(params.objects_sample)
+    if k <= 0 or not pair_keys.size:
+        return [[] for _ in range(pair_keys.size)]
+    sample, count = edge_object_sample(
+        starts, ts, acc, con, np.int64(window), params.remove_loops, agg.capped,
+        pair_keys, np.int64(n_acc), np.int64(k),
+    )
+    names = obj_u[obj[starts[:-1]]].tolist()  # object number -> id
+    flat = sample[sample >= 0]  # row-major: each edge's objects in order
+    ids = [names[x] for x in flat.tolist()]
+    ends = np.cumsum(count).tolist()
+    out = []
+    prev = 0
+    for end in ends:
+        out.append(ids[prev:end])
+        prev = end
+    return out
+
+
+def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc, obj_u, acc_u, con_u):
+    """Share pairs of the kept edges in object order, block by block, at most ``max_pair_rows``."""
+    empty = pd.DataFrame({c: pd.Series([], dtype="string") for c in PAIR_COLUMNS}).astype({"time_delta": "int64"})
+    budget = params.max_pair_rows
+    if not params.keep_pairs or not pair_keys.size or budget <= 0:
+        return empty, False
+    rows_i: list[np.ndarray] = []
+    rows_j: list[np.ndarray] = []
+    n_rows = 0
+    truncated = False
+    object_pairs = np.where(agg.capped, 0, agg.object_pairs)
+    for lo, hi in _blocks(object_pairs, params.chunk_pairs):
+        if n_rows >= budget:
+            truncated = True
+            break
+        i, j = emit_pairs(starts[lo : hi + 1], ts, acc, con, window, params.remove_loops, agg.capped[lo:hi])
+        if not i.size:
+            continue
+        x = acc[i].astype(np.int64)
+        y = acc[j].astype(np.int64)
+        keys = np.minimum(x, y) * n_acc + np.maximum(x, y)
+        pos = np.searchsorted(pair_keys, keys)
+        hit = pair_keys[np.minimum(pos, pair_keys.size - 1)] == keys
+        i, j = i[hit], j[hit]
+        take = min(i.size, budget - n_rows)
+        truncated = truncated or take < i.size
+        rows_i.append(i[:take])
+        rows_j.append(j[:take])
+        n_rows += take
+    if not rows_i:
+        return empty, truncated
+    i = np.concatenate(rows_i)
+    j = np.concatenate(rows_j)
+    pairs = pd.DataFrame(
+        {
+            "object_id": pd.array(obj_u[obj[i]], dtype="string"),
+            "content_id": pd.array(con_u[con[i]], dtype="string"),
+            "content_id_y": pd.array(con_u[con[j]], dtype="string"),
+            "time_delta": ts[j] - ts[i],
+            "account_id": pd.array(acc_u[acc[i]], dtype="string"),
+            "account_id_y": pd.array(acc_u[acc[j]], dtype="string"),
+        }
+    )
+    return pairs, truncated
+
+
+# --------------------------------------------------------------------------
+# CooRTweet 2.1.2 semantics
+# --------------------------------------------------------------------------
+
+
+def coortweet_detect_groups(
+    shares: pd.DataFrame, time_window: int, min_participation: int = 2, remove_loops: bool = True
+) -> pd.DataFrame:
+    """Reproduce CooRTweet 2.1.2 ``detect_groups`` row for row, in its row order.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        ``object_id, account_id, content_id`` and ``ts`` (or CooRTweet's
+        ``timestamp_share``), integer seconds; ids are compared as strings.
+    time_window : int
+        Seconds, inclusive.
+    min_participation : int
+        CooRTweet's rule: accounts with fewer rows are dropped before pairing;
+        afterwards a pair is kept when at least one of its contents belongs to an
+        account with ``>= min_participation`` rows among the paired contents.
+    remove_loops : bool
+        Drop pairs with the same account, the same content, or a content equal
+        to the object id.
+
+    Returns
+    -------
+    DataFrame
+        ``object_id, content_id, content_id_y, time_delta, account_id,
+        account_id_y``: ``content_id`` is the older share (ties: the row that
+        comes first in CooRTweet's internal order), ``time_delta >= 0``. Rows
+        are in CooRTweet's order (objects by first appearance after its
+        per-account regrouping, then by the later row, then the earlier row),
+        which :func:`coortweet_network` needs to orient its edges like igraph.
+    """
+    shares = _check_shares(shares)
+    x = shares[list(SHARE_COLUMNS)].astype({"object_id": str, "account_id": str, "content_id": str})
+    # data.table: x[, if (.N >= mp) .SD, by = account_id] -> rows regrouped by account
+    acc_rank, _ = pd.factorize(x["account_id"], sort=False)
+    n_rows = np.bincount(acc_rank)
+    keep = n_rows[acc_rank] >= min_participation
+    order = np.argsort(acc_rank[keep], kind="stable")
+    x = x[keep].iloc[order].reset_index(drop=True)
+    r = np.arange(len(x), dtype=np.int64)
+    obj_rank, obj_u = pd.factorize(x["object_id"], sort=False)
+    acc_codes, acc_u = pd.factorize(x["account_id"], sort=False)
+    con_codes, con_u = pd.factorize(x["content_id"], sort=False)
+    ts = x["ts"].to_numpy(dtype=np.int64)
+    srt = np.lexsort((r, ts, obj_rank))
+    obj_s = obj_rank[srt].astype(np.int32)
+    starts = group_starts(obj_s)
+    i, j = emit_pairs(
+        starts, ts[srt], acc_codes[srt].astype(np.int32), con_codes[srt].astype(np.int32),
+        int(time_window), remove_loops,
+    )
+    i, j = srt[i], srt[j]  # back to row numbers of x (older share first, ties by row)
+    if remove_loops:
+        ob = obj_rank[i]
+        # object_id != content_id on either side
+        obj_str = np.asarray(obj_u, dtype=object)[ob]
+        ok = (obj_str != np.asarray(con_u, dtype=object)[con_codes[i]]) & (
+            obj_str != np.asarray(con_u, dtype=object)[con_codes[j]]
+        )
+        i, j = i[ok], j[ok]
+    if min_participation >= 1 and i.size:
+        paired = np.zeros(len(con_u), dtype=bool)
+        paired[con_codes[i]] = True
+        paired[con_codes[j]] = True
+        rows = paired[con_codes]
+        per_acc = np.bincount(acc_codes[rows], minlength=len(acc_u))
+        good_rows = rows & (per_acc[acc_codes] >= min_participation)
+        good_content = np.zeros(len(con_u), dtype=bool)
+        good_content[con_codes[good_rows]] = True
+        ok = good_content[con_codes[i]] | good_content[con_codes[j]]
+        i, j = i[ok], j[ok]
+    # CooRTweet's row order: object (first appearance), later row, earlier row
+    hi = np.maximum(i, j)
+    lo = np.minimum(i, j)
+    o = np.lexsort((lo, hi, obj_rank[i]))
+    i, j = i[o], j[o]
+    return pd.DataFrame(
+        {
+            "object_id": np.asarray(obj_u, dtype=object)[obj_rank[i]],
+            "content_id": np.asarray(con_u, dtype=object)[con_codes[i]],
+            "content_id_y": np.asarray(con_u, dtype=object)[con_codes[j]],
+            "time_delta": ts[j] - ts[i],
+            "account_id": np.asarray(acc_u, dtype=object)[acc_codes[i]],
+            "account_id_y": np.asarray(acc_u, dtype=object)[acc_codes[j]],
+        },
+        columns=list(PAIR_COLUMNS),
+    )
+
+
+def coortweet_network(pairs: pd.DataFrame, edge_weight: float = 0.5) -> pd.DataFrame:
+    """Reproduce the edges of CooRTweet 2.1.2 ``generate_coordinated_network(pairs, edge_weight)``.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Output of :func:`coortweet_detect_groups`, in its row order (the order
+        decides igraph's vertex numbering and so each edge's ``from``/``to``).
+    edge_weight : float in [0, 1]
+        Quantile of the edge weights; ``weight_threshold`` is 1 when an edge's
+        weight is strictly greater.
+
+    Returns
+    -------
+    DataFrame
+        ``from, to, weight, avg_time_delta, n_content_id, n_content_id_y,
+        edge_symmetry_score, weight_threshold``, one row per unordered account
+        pair. Accounts are paired as ``pmin/pmax`` of the two ids; ``n_content_id``
+        counts distinct older-share contents and ``n_content_id_y`` distinct
+        newer-share contents of the pair; ``from`` is the account that appears
+        first in ``unique(c(pmin, pmax))`` over the aggregated pairs (igraph's
+        vertex order). Note: R's ``pmin`` on strings follows the locale's
+        collation; ids are compared here by code point, which agrees for ids
+        made of digits, lower-case letters and ``_`` (all reference data).
+    """
+    if not 0 <= edge_weight <= 1:
+        raise ValueError("edge_weight must be in [0, 1]")
+    cols = ["from", "to", "weight", "avg_time_delta", "n_content_id", "n_content_id_y",
+            "edge_symmetry_score", "weight_threshold"]
+    if pairs.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    u = pairs["account_id"].astype(str).to_numpy(dtype=object)
+    v = pairs["account_id_y"].astype(str).to_numpy(dtype=object)
+    lo = np.where(u <= v, u, v)
+    hi = np.where(u <= v, v, u)
+    frame = pd.DataFrame(
+        {"lo": lo, "hi": hi, "td": pairs["time_delta"].to_numpy(dtype=np.float64),
+         "c": pairs["content_id"].to_numpy(), "cy": pairs["content_id_y"].to_numpy()}
+    )
+    g = frame.groupby(["lo", "hi"], sort=False)
+    agg = g.agg(
+        weight=("td", "size"),
+        avg_time_delta=("td", "mean"),
+        n_content_id=("c", "nunique"),
+        n_content_id_y=("cy", "nunique"),
+    ).reset_index()
+    names = pd.unique(np.concatenate([agg["lo"].to_numpy(dtype=object), agg["hi"].to_numpy(dtype=object)]))
+    index = pd.Series(np.arange(len(names)), index=names)
+    li = index[agg["lo"]].to_numpy()
+    hj = index[agg["hi"]].to_numpy()
+    agg["from"] = np.where(li <= hj, agg["lo"], agg["hi"])
+    agg["to"] = np.where(li <= hj, agg["hi"], agg["lo"])
+    nc = agg["n_content_id"].to_numpy(dtype=np.float64)
+    ncy = agg["n_content_id_y"].to_numpy(dtype=np.float64)
+    agg["edge_symmetry_score"] = np.minimum(nc, ncy) / np.maximum(nc, ncy)
+    threshold = np.quantile(agg["weight"].to_numpy(dtype=np.float64), edge_weight)
+    agg["weight_threshold"] = (agg["weight"] > threshold).astype(np.int64)
+    return agg[cols]

@@ -1,0 +1,330 @@
+"""Per-account behaviour features (one row per account).
+
+:func:`account_features` returns one row per ``account_id`` that has at
+least one event, sorted by ``account_id``. Times are UTC seconds; hours are
+UTC hours (entropies and the night window do not depend on the time zone).
+
+Columns
+-------
+account_id : string
+n_events : int64
+    Events by the account.
+first_ts, last_ts : int64
+    First and last event time (UTC seconds).
+active_days : int64
+    Distinct UTC days (``ts // 86400``) with at least one event.
+posts_per_active_day : float64
+    ``n_events / active_days``.
+iet_mean_s : float64
+    Mean inter-event time (seconds) between consecutive events; NaN with
+    fewer than 2 events.
+iet_cv : float64
+    Coefficient of variation (population std / mean) of inter-event times:
+    about 1 for Poisson activity, above 1 for bursty humans, near 0 for
+    clockwork schedules. NaN with fewer than 2 events or a zero mean.
+iet_entropy : float64
+    Shannon entropy (bits) of inter-event times in log2 bins (0 s; [1, 2) s;
+    [2, 4) s; ...). Low = the same gap over and over. NaN with < 2 events.
+repost_share : float64
+    Share of events with ``kind == "repost"``.
+n_reposts_timed : int64
+    Reposts whose original's time is known: the target post
+    (``target_event_id``) is itself in ``events`` and not later than the
+    repost.
+repost_within_10s_share, repost_within_60s_share : float64
+    Among the timed reposts, the share made at most 10 s / 60 s after the
+    original. NaN when the account has no timed repost (original unknown).
+hour_entropy : float64
+    Shannon entropy (bits; at most log2(24) = 4.585) of the hour-of-day
+    histogram.
+night_share : float64
+    Minimum, over the 24 circular windows of ``night_hours`` consecutive
+    hours, of the share of the account's events in the window: about
+    ``night_hours / 24`` for round-the-clock activity, near 0 for someone
+    who sleeps.
+never_sleeps : bool
+    ``n_events >= 24``, ``active_days >= 3`` and ``night_share >=
+    never_sleeps_share`` (default 0.1 with 6-hour windows: in no 6-hour
+    stretch of the day does the account do less than 10% of its activity).
+burst_count : int64
+    Number of non-overlapping bursts of ``burst_k`` events within
+    ``burst_window_s`` seconds (greedy scan from the first event).
+near_dup_share : float64
+    Share of the account's events in a near-duplicate cluster (cluster id
+    != -1 in ``near_duplicate_event``); NaN when that is not given.
+account_age_days_at_first_post : float64
+    ``(first_ts - accounts.created_at) / 86400``; NaN when unknown.
+followers_following_ratio : float64
+    ``followers / max(following, 1)``; NaN when either is unknown.
+handle_digit_run : int64
+    Longest run of ASCII digits in the handle (``account_name``: from
+    ``accounts`` when known, else the latest in ``events``); 0 when none.
+handle_entropy : float64
+    Shannon entropy (bits per character) of the case-folded handle; NaN
+    when no handle is known.
+default_profile : boolean (nullable)
+    From an ``accounts.default_profile`` column when present; otherwise,
+    when the accounts table carries descriptions at all, true for an empty
+    description with an empty display name or one equal to the handle.
+    Missing (NA) when unknown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from detector.kernels.timing import account_timing_features
+from detector.schema import encode
+
+__all__ = ["FEATURE_COLUMNS", "account_features", "handle_digit_run", "handle_entropy"]
+
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "account_id",
+    "n_events",
+    "first_ts",
+    "last_ts",
+    "active_days",
+    "posts_per_active_day",
+    "iet_mean_s",
+    "iet_cv",
+    "iet_entropy",
+    "repost_share",
+    "n_reposts_timed",
+    "repost_within_10s_share",
+    "repost_within_60s_share",
+    "hour_entropy",
+    "night_share",
+    "never_sleeps",
+    "burst_count",
+    "near_dup_share",
+    "account_age_days_at_first_post",
+    "followers_following_ratio",
+    "handle_digit_run",
+    "handle_entropy",
+    "default_profile",
+)
+"""Columns of :func:`account_features`, in order."""
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def handle_digit_run(handle: str | None) -> int:
+    """Length of the longest run of ASCII digits in ``handle`` (0 for none/missing)."""
+    if not isinstance(handle, str):
+        return 0
+    return max((len(m) for m in _DIGITS.findall(handle)), default=0)
+
+
+def handle_entropy(handle: str | None) -> float:
+    """Shannon entropy in bits per character of the case-folded handle (NaN if missing/empty)."""
+    if not isinstance(handle, str) or not handle:
+        return math.nan
+    text = handle.casefold()
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values()) + 0.0
+
+
+def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    out = np.full(len(den), np.nan)
+    ok = den > 0
+    out[ok] = num[ok] / den[ok]
+    return out
+
+
+def _repost_delays(events: pd.DataFrame, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per event: is it a repost, and its delay after the original (s; -1 when unknown)."""
+    is_repost = (events["kind"] == "repost").to_numpy(dtype=bool, na_value=False)
+    delay = np.full(len(events), -1, np.int64)
+    if not is_repost.any():
+        return is_repost, delay
+    event_ids = events["event_id"].astype(object).to_numpy()
+    first = ~pd.Series(event_ids).duplicated().to_numpy()
+    index = pd.Index(event_ids[first])
+    rows = np.flatnonzero(is_repost)
+    target = events["target_event_id"].to_numpy(dtype=object, na_value=None)[rows]
+    pos = index.get_indexer(target)
+    found = pos >= 0
+    rows, pos = rows[found], pos[found]
+    d = ts[rows] - ts[np.flatnonzero(first)][pos]
+    ok = d >= 0
+    delay[rows[ok]] = d[ok]
+    return is_repost, delay
+
+
+def _latest_handles(events: pd.DataFrame, codes: np.ndarray, n: int, ts: np.ndarray) -> np.ndarray:
+    """Latest non-missing ``account_name`` per account code from events (None when none)."""
+    out = np.full(n, None, dtype=object)
+    if "account_name" not in events.columns:
+        return out
+    names = events["account_name"].to_numpy(dtype=object, na_value=None)
+    has = np.flatnonzero(pd.notna(names))
+    if len(has) == 0:
+        return out
+    order = has[np.lexsort((ts[has], codes[has]))]
+    last = np.r_[codes[order][1:] != codes[order][:-1], True]
+    out[codes[order][last]] = names[order][last]
+    return out
+
+
+def _profile_columns(
+    accounts: pd.DataFrame | None, ids: np.ndarray, first_ts: np.ndarray, handles: np.ndarray
+) -> dict[str, np.ndarray | pd.arrays.BooleanArray]:
+    """Columns that need the accounts table (aligned to ``ids``)."""
+    n = len(ids)
+    age = np.full(n, np.nan)
+    ratio = np.full(n, np.nan)
+    default = pd.array([pd.NA] * n, dtype="boolean")
+    if accounts is None or len(accounts) == 0:
+        return {"age": age, "ratio": ratio, "default": default, "handles": handles}
+    table = accounts.drop_duplicates("account_id", keep="last")
+    pos = pd.Index(table["account_id"].astype(object)).get_indexer(ids)
+    known = pos >= 0
+    rows = table.iloc[pos[known]]
+
+    def col(name: str) -> pd.Series:
+        if name in rows.columns:
+            return rows[name].reset_index(drop=True)
+        return pd.Series([pd.NA] * len(rows), dtype=object)
+
+    created = pd.to_numeric(col("created_at"), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    age[known] = (first_ts[known] - created) / 86400.0
+    followers = pd.to_numeric(col("followers"), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    following = pd.to_numeric(col("following"), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    ratio[known] = followers / np.maximum(following, 1.0)
+    name = col("account_name").to_numpy(dtype=object, na_value=None)
+    handles = handles.copy()
+    table_handle = np.asarray([v if isinstance(v, str) and v else None for v in name], dtype=object)
+    idx_known = np.flatnonzero(known)
+    has = np.asarray([v is not None for v in table_handle], dtype=bool)
+    handles[idx_known[has]] = table_handle[has]
+    default_values = pd.array([pd.NA] * len(rows), dtype="boolean")
+    if "description" in table.columns and table["description"].notna().any():
+        desc = col("description").astype("string").str.strip().fillna("")
+        display = col("display_name").astype("string").str.strip().fillna("")
+        handle_here = pd.Series(handles[idx_known], dtype="string").fillna("")
+        guess = (desc == "") & (
+            (display == "") | (display.str.casefold() == handle_here.str.casefold())
+        )
+        default_values = pd.array(guess.to_numpy(dtype=bool), dtype="boolean")
+    if "default_profile" in rows.columns:
+        given = pd.array(col("default_profile"), dtype="boolean")
+        default_values = pd.array(np.where(pd.isna(given), default_values, given), dtype="boolean")
+    default[idx_known] = default_values
+    return {"age": age, "ratio": ratio, "default": default, "handles": handles}
+
+
+def account_features(
+    events: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    near_duplicate_event: pd.Series | np.ndarray | None = None,
+    *,
+    burst_k: int = 5,
+    burst_window_s: int = 60,
+    night_hours: int = 6,
+    never_sleeps_share: float = 0.1,
+) -> pd.DataFrame:
+    """Behaviour features per account (columns: see the module docstring).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events (``event_id``, ``account_id``, ``ts`` in UTC
+        seconds, ``kind``, ``target_event_id``, ``account_name``).
+    accounts : DataFrame, optional
+        Canonical accounts (``created_at`` in UTC seconds, ``followers``,
+        ``following``, ``account_name``, ``display_name``, ``description``,
+        optionally ``default_profile``).
+    near_duplicate_event : Series or array, optional
+        Aligned to ``events`` by position: near-duplicate cluster id per
+        event, ``-1`` for none (``NearDupResult.event_cluster``).
+    burst_k, burst_window_s : int
+        Burst definition: ``burst_k`` events within ``burst_window_s`` seconds.
+    night_hours : int
+        Width (hours) of the window behind ``night_share``.
+    never_sleeps_share : float
+        ``night_share`` at or above which ``never_sleeps`` is set.
+
+    Returns
+    -------
+    DataFrame
+        One row per account with events, sorted by ``account_id``.
+    """
+    if burst_k < 2 or burst_window_s < 0:
+        raise ValueError("burst_k must be >= 2 and burst_window_s >= 0")
+    if not 1 <= night_hours <= 24:
+        raise ValueError("night_hours must be in [1, 24]")
+    if near_duplicate_event is not None and len(near_duplicate_event) != len(events):
+        raise ValueError("near_duplicate_event must be aligned to events (same length)")
+    codes, ids = encode(events["account_id"])
+    n = len(ids)
+    ts = events["ts"].to_numpy(dtype=np.int64)
+    order = np.lexsort((ts, codes))
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(codes, minlength=n), out=offsets[1:])
+    (n_events, active_days, iet_mean, iet_cv, iet_ent, hour_ent, night, bursts) = (
+        account_timing_features(
+            offsets, ts[order], int(burst_k), int(burst_window_s), int(night_hours)
+        )
+    )
+    sorted_ts = ts[order]
+    first_ts = sorted_ts[offsets[:-1]] if n else np.zeros(0, np.int64)
+    last_ts = sorted_ts[offsets[1:] - 1] if n else np.zeros(0, np.int64)
+
+    is_repost, delay = _repost_delays(events, ts)
+    timed = delay >= 0
+    n_reposts = np.bincount(codes, weights=is_repost, minlength=n)
+    n_timed = np.bincount(codes, weights=timed, minlength=n)
+    within10 = np.bincount(codes, weights=timed & (delay <= 10), minlength=n)
+    within60 = np.bincount(codes, weights=timed & (delay <= 60), minlength=n)
+    if near_duplicate_event is None:
+        near_dup = np.full(n, np.nan)
+    else:
+        cluster = np.asarray(near_duplicate_event, dtype=np.int64)
+        near_dup = _share(
+            np.bincount(codes, weights=cluster != -1, minlength=n), n_events.astype(float)
+        )
+
+    handles = _latest_handles(events, codes, n, ts)
+    profile = _profile_columns(accounts, ids, first_ts, handles)
+    handles = profile["handles"]
+    never = (n_events >= 24) & (active_days >= 3) & (np.nan_to_num(night) >= never_sleeps_share)
+    frame = pd.DataFrame(
+        {
+            "account_id": pd.array(ids, dtype="string"),
+            "n_events": n_events,
+            "first_ts": first_ts,
+            "last_ts": last_ts,
+            "active_days": active_days,
+            "posts_per_active_day": _share(n_events.astype(float), active_days.astype(float)),
+            "iet_mean_s": iet_mean,
+            "iet_cv": iet_cv,
+            "iet_entropy": iet_ent,
+            "repost_share": _share(n_reposts, n_events.astype(float)),
+            "n_reposts_timed": n_timed.astype(np.int64),
+            "repost_within_10s_share": _share(within10, n_timed),
+            "repost_within_60s_share": _share(within60, n_timed),
+            "hour_entropy": hour_ent,
+            "night_share": night,
+            "never_sleeps": never,
+            "burst_count": bursts,
+            "near_dup_share": near_dup,
+            "account_age_days_at_first_post": profile["age"],
+            "followers_following_ratio": profile["ratio"],
+            "handle_digit_run": np.fromiter((handle_digit_run(h) for h in handles), np.int64, n),
+            "handle_entropy": np.fromiter((handle_entropy(h) for h in handles), np.float64, n),
+            "default_profile": profile["default"],
+        },
+        columns=list(FEATURE_COLUMNS),
+    )
+    return frame

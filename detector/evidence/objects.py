@@ -1,0 +1,111 @@
+"""Share tables: which account acted on which object, when.
+
+A *share table* is the input of co-action detection: one row per (object,
+share) with columns ``object_id`` (string), ``account_id``, ``content_id`` (the
+id of the sharing event) and ``ts`` (int64 UTC seconds). It is built from the
+canonical events table for one kind of object (:data:`OBJECT_KINDS`) or for any
+column the user names.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from detector.schema import SchemaError, url_domain
+
+__all__ = ["OBJECT_KINDS", "SHARE_COLUMNS", "share_table"]
+
+OBJECT_KINDS: dict[str, str] = {
+    "repost": "the reposted post (target_event_id of reposts)",
+    "quote": "the quoted post (target_event_id of quotes)",
+    "reply": "the replied-to post (target_event_id of replies)",
+    "url": "each normalised URL in the post",
+    "domain": "each domain linked in the post (once per post)",
+    "hashtag": "each hashtag in the post",
+    "text": "the identical normalised text of an original post, quote or reply "
+    "(detector.text.normalize_text; reposts carry someone else's text and are left out)",
+}
+"""Built-in object kinds; any other name is taken as an events column."""
+
+SHARE_COLUMNS: tuple[str, ...] = ("object_id", "account_id", "content_id", "ts")
+
+
+def _frame(object_id: pd.Series, events: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "object_id": object_id.astype("string"),
+            "account_id": events["account_id"].astype("string"),
+            "content_id": events["event_id"].astype("string"),
+            "ts": events["ts"].astype("int64"),
+        }
+    )
+    out = out[out["object_id"].notna() & (out["object_id"] != "")]
+    out = out.drop_duplicates(list(SHARE_COLUMNS))
+    out = out.sort_values(list(SHARE_COLUMNS), kind="mergesort").reset_index(drop=True)
+    return out
+
+
+def _as_str(value: object) -> str | None:
+    """A cell as a string; missing (None, NA, NaN) as None."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def _explode(events: pd.DataFrame, column: str) -> tuple[pd.Series, pd.DataFrame]:
+    exploded = events[["account_id", "event_id", "ts", column]].explode(column)
+    return exploded[column].map(_as_str).astype(object), exploded
+
+
+def share_table(events: pd.DataFrame, obj: str) -> pd.DataFrame:
+    """Build the share table of one object kind.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events table (:mod:`detector.schema`); extra columns allowed.
+    obj : str
+        One of :data:`OBJECT_KINDS` or the name of any events column. A column
+        holding lists is exploded (one share per list item); missing and empty
+        values are dropped.
+
+    Returns
+    -------
+    DataFrame
+        ``object_id, account_id, content_id, ts`` (``ts`` in UTC seconds), without
+        duplicate rows, sorted by all four columns.
+
+    Raises
+    ------
+    SchemaError
+        ``obj`` is neither a known kind nor a column of ``events``.
+    """
+    if obj in ("repost", "quote", "reply"):
+        sel = events[events["kind"] == obj]
+        return _frame(sel["target_event_id"], sel)
+    if obj in ("url", "hashtag"):
+        values, exploded = _explode(events, obj + "s")
+        return _frame(values, exploded)
+    if obj == "domain":
+        values, exploded = _explode(events, "urls")
+        values = values.map(url_domain, na_action="ignore")
+        return _frame(values, exploded)
+    if obj == "text":
+        sel = events[events["kind"] != "repost"]
+        from detector.text import normalize_texts  # local: text.py pulls in its own kernels
+
+        raw = [_as_str(t) for t in sel["text"].tolist()]
+        texts = pd.Series(normalize_texts(raw), index=sel.index, dtype="string")
+        return _frame(texts, sel)
+    if obj not in events.columns:
+        raise SchemaError(
+            f"unknown object {obj!r}: use one of {', '.join(OBJECT_KINDS)} or an events column"
+        )
+    column = events[obj]
+    is_list = column.map(lambda v: isinstance(v, (list, tuple))).any() if len(column) else False
+    if is_list:
+        values, exploded = _explode(events, obj)
+        return _frame(values, exploded)
+    return _frame(column.map(_as_str).astype(object), events)

@@ -1,0 +1,157 @@
+"""CooRTweet tables.
+
+Two shapes are read:
+
+``object_id, account_id, content_id, timestamp_share``
+    CooRTweet's input: one row per share. Each row becomes a ``repost``
+    event with ``event_id = content_id`` and ``target_event_id = object_id``;
+    ``ts`` is ``timestamp_share`` (epoch seconds). Rows are kept as they are
+    (no de-duplication: a content may share several objects). Platform
+    ``coortweet`` (the table does not say).
+
+``account_id, post_id, <x>_id..., timestamp``
+    The multi-object table of the German 2021 election data: one row per
+    (post, object) with object columns such as ``url_id, hashtag_id,
+    domain_id, phash_id``. Rows are grouped into one ``post`` event per
+    ``post_id``; each object column ``<x>_id`` becomes a list column
+    ``<x>_ids`` holding the post's distinct objects (first-seen order), so the
+    objects round-trip. Rows folded into an event already seen are counted as
+    ``merged``. The platform comes from the account prefix (``fb_`` ->
+    ``facebook``, ``tw_`` -> ``twitter``, else ``coortweet``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from detector.io.archive import column_values
+from detector.io.csvread import csv_chunks, csv_header
+from detector.io.frames import ReadContext, events_chunk
+from detector.io.timeparse import parse_times
+
+__all__ = ["read_coortweet", "SHARE_COLUMNS", "MULTI_REQUIRED", "is_multi_object"]
+
+SHARE_COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
+MULTI_REQUIRED = ("account_id", "post_id", "timestamp")
+
+
+def object_columns(names: list[str]) -> list[str]:
+    """Object columns of a multi-object table: every ``*_id`` other than account/post ids."""
+    return [c for c in names if c.endswith("_id") and c not in ("account_id", "post_id")]
+
+
+def is_multi_object(names: list[str]) -> bool:
+    """True for the one-row-per-(post, object) shape."""
+    return all(c in names for c in MULTI_REQUIRED) and bool(object_columns(names))
+
+
+def read_coortweet(ctx: ReadContext) -> Iterator[pd.DataFrame]:
+    """Read a CooRTweet share table or multi-object table."""
+    names, _ = csv_header(ctx.source)
+    if is_multi_object(names) and not all(c in names for c in SHARE_COLUMNS):
+        yield from _read_multi(ctx, names)
+        return
+    for chunk, first in csv_chunks(ctx, required=SHARE_COLUMNS, fmt="coortweet"):
+        n = len(chunk)
+        rows = list(
+            zip(
+                range(first, first + n),
+                column_values(chunk, "content_id"),
+                column_values(chunk, "account_id"),
+                [None] * n,
+                column_values(chunk, "timestamp_share"),
+                ["repost"] * n,
+                column_values(chunk, "object_id"),
+                [None] * n,
+                [None] * n,
+                [[]] * n,
+                [[]] * n,
+                [[]] * n,
+                [None] * n,
+                strict=True,
+            )
+        )
+        frame = events_chunk(ctx, rows, "coortweet", dedupe=False)
+        if frame is not None:
+            yield frame
+
+
+def _platform(account_ids: pd.Series) -> np.ndarray:
+    return np.select(
+        [account_ids.str.startswith("fb_").to_numpy(dtype=bool), account_ids.str.startswith("tw_").to_numpy(dtype=bool)],
+        ["facebook", "twitter"],
+        "coortweet",
+    )
+
+
+def _lists_by_code(codes: np.ndarray, values: pd.Series, n: int) -> list[list[str]]:
+    """For each group code ``0..n-1``, its distinct non-missing values in first-seen order."""
+    present = values.notna().to_numpy()
+    pairs = pd.DataFrame({"code": codes[present], "value": values[present].to_numpy(dtype=object)})
+    pairs = pairs.drop_duplicates()
+    out: list[list[str]] = [[] for _ in range(n)]
+    for code, value in zip(pairs["code"].tolist(), pairs["value"].tolist(), strict=True):
+        out[code].append(value)
+    return out
+
+
+def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
+    objects = object_columns(names)
+    parts: list[pd.DataFrame] = []
+    for chunk, first in csv_chunks(ctx, required=MULTI_REQUIRED, fmt="coortweet multi-object"):
+        chunk = chunk[["post_id", "account_id", "timestamp", *objects]].copy()
+        chunk["_line"] = np.arange(first, first + len(chunk))
+        keep = np.ones(len(chunk), dtype=bool)
+        for column, reason in (("post_id", "missing id"), ("account_id", "missing author"), ("timestamp", "missing time")):
+            bad = chunk[column].isna().to_numpy() & keep
+            for line in chunk["_line"].to_numpy()[bad]:
+                ctx.skip(reason, int(line))
+            keep &= ~bad
+        ms, _, ok = parse_times(chunk["timestamp"])
+        bad = keep & ~ok
+        for i in np.flatnonzero(bad):
+            ctx.skip("unparseable time", int(chunk["_line"].iat[i]), repr(chunk["timestamp"].iat[i])[:60])
+        keep &= ok
+        parts.append(chunk[keep])
+    if not parts:
+        return
+    rows = pd.concat(parts, ignore_index=True)
+    codes, uniques = pd.factorize(rows["post_id"], sort=False)
+    posts = rows.drop_duplicates("post_id").set_index("post_id")
+    ctx.log.merged += len(rows) - len(posts)
+    extra = {column[:-3] + "_ids": _lists_by_code(codes, rows[column], len(uniques)) for column in objects}
+    n = len(posts)
+    post_ids = posts.index.to_numpy(dtype=object).tolist()
+    account_ids = posts["account_id"]
+    out_rows = list(
+        zip(
+            posts["_line"].tolist(),
+            post_ids,
+            account_ids.to_numpy(dtype=object, na_value=None).tolist(),
+            [None] * n,
+            posts["timestamp"].tolist(),
+            ["post"] * n,
+            [None] * n,
+            [None] * n,
+            [None] * n,
+            [[]] * n,
+            [[]] * n,
+            [[]] * n,
+            [None] * n,
+            strict=True,
+        )
+    )
+    for start in range(0, n, ctx.chunk_rows):
+        stop = start + ctx.chunk_rows
+        frame = events_chunk(
+            ctx,
+            out_rows[start:stop],
+            _platform(account_ids.iloc[start:stop]).tolist(),
+            dedupe=False,
+            extra={k: v[start:stop] for k, v in extra.items()},
+        )
+        if frame is not None:
+            yield frame

@@ -1,0 +1,260 @@
+"""``read_inputs``: files and directories in, canonical tables and an ingest log out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector.io.archive import read_io_archive
+from detector.io.bluesky import read_bluesky
+from detector.io.canonical import canonical_meta, read_canonical
+from detector.io.coortweet import read_coortweet
+from detector.io.frames import INTERNAL_COLUMNS, AccountCollector, ReadContext
+from detector.io.generic import read_csv_mapped, read_parquet_mapped
+from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
+from detector.io.mastodon import read_mastodon
+from detector.io.sniff import sniff, sniff_json_value
+from detector.io.source import Source, expand_inputs
+from detector.io.twitter import read_twitter_v1, read_twitter_v2
+from detector.progress import progress
+from detector.schema import empty_events, merge_accounts, validate_accounts
+
+__all__ = ["FORMATS", "Format", "IngestResult", "read_inputs", "describe_tables"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One input format: its name, family (json/csv/parquet), platform, and reader."""
+
+    name: str
+    family: str
+    platform: str
+    columns: tuple[str, ...]
+    read: Callable[[ReadContext], Iterator[pd.DataFrame]]
+    description: str
+
+    def __call__(self, ctx: ReadContext) -> Iterator[pd.DataFrame]:
+        return self.read(ctx)
+
+
+_TWEET_COLUMNS = (
+    "event_id", "platform", "account_id", "account_name", "ts", "kind", "target_event_id",
+    "target_account_id", "text", "hashtags", "mentions", "urls", "lang",
+)  # fmt: skip
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("twitter-v1", "json", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twitter_v1,
+               "Twitter API v1.1 statuses: JSON array or JSON Lines"),
+        Format("twitter-v2", "json", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twitter_v2,
+               "Twitter API v2: twarc2 pages or flattened tweets"),
+        Format("io-archive", "csv", "twitter", _TWEET_COLUMNS, read_io_archive,
+               "Twitter information-operations archive CSV"),
+        Format("coortweet", "csv", "coortweet",
+               ("event_id", "platform", "account_id", "ts", "kind", "target_event_id"), read_coortweet,
+               "CooRTweet share table or multi-object table"),
+        Format("csv", "csv", "csv", _TWEET_COLUMNS + ("ts_ms",), read_csv_mapped,
+               "generic CSV/TSV with --map canonical=source"),
+        Format("parquet", "parquet", "parquet", _TWEET_COLUMNS + ("ts_ms",), read_parquet_mapped,
+               "generic Parquet with --map canonical=source"),
+        Format("canonical", "parquet", "*", _TWEET_COLUMNS + ("ts_ms",), read_canonical,
+               "canonical Parquet written by `detector ingest`"),
+        Format("bluesky", "json", "bluesky", _TWEET_COLUMNS + ("ts_ms",), read_bluesky,
+               "Bluesky Jetstream events or post views (app.bsky.feed.post / repost)"),
+        Format("mastodon", "json", "mastodon", _TWEET_COLUMNS + ("ts_ms",), read_mastodon,
+               "Mastodon status JSON (API v1 Status entities)"),
+    )
+}  # fmt: skip
+"""Format name -> :class:`Format`; the names accepted by ``--format``."""
+
+
+@dataclass
+class IngestResult:
+    """What :func:`read_inputs` returns: canonical ``events`` and ``accounts`` and the ``log``."""
+
+    events: pd.DataFrame
+    accounts: pd.DataFrame
+    log: IngestLog
+
+    def summary(self) -> dict[str, Any]:
+        """The log's counts plus what the tables hold (accounts, time span, kinds, platforms)."""
+        return {**self.log.summary(), **describe_tables(self.events, self.accounts)}
+
+
+def describe_tables(events: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, Any]:
+    """Counts for a summary: events, accounts, time span (ISO, UTC), kinds, platforms."""
+    out: dict[str, Any] = {"events": int(len(events)), "accounts": int(len(accounts))}
+    if len(events):
+        lo, hi = int(events["ts"].min()), int(events["ts"].max())
+        fmt = "%Y-%m-%dT%H:%M:%SZ"
+        out["time_span"] = {
+            "first": pd.Timestamp(lo, unit="s", tz="UTC").strftime(fmt),
+            "last": pd.Timestamp(hi, unit="s", tz="UTC").strftime(fmt),
+            "seconds": hi - lo,
+        }
+        out["kinds"] = {str(k): int(v) for k, v in sorted(events["kind"].value_counts().items())}
+        out["platforms"] = {str(k): int(v) for k, v in sorted(events["platform"].value_counts().items())}
+    else:
+        out["time_span"] = None
+        out["kinds"] = {}
+        out["platforms"] = {}
+    return out
+
+
+def _check_forced(source: Source, fmt: str) -> None:
+    """A forced format must at least be of the file's family (and JSON kind when recognisable)."""
+    wanted = FORMATS[fmt].family
+    if source.is_parquet():
+        if wanted != "parquet":
+            raise InputError(f"{source.name}: is a Parquet file, not {fmt}; use --format parquet or canonical")
+        return
+    source.check_text()
+    first = source.head().lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    found = "json" if first in (b"{", b"[") else "csv"
+    if found != wanted:
+        raise InputError(f"{source.name}: looks like {found.upper()}, not {fmt} ({FORMATS[fmt].description})")
+    if found == "json":
+        from detector.io.jsonstream import first_values
+
+        for value in first_values(source, limit=20):
+            guess = sniff_json_value(value)
+            if guess and guess != fmt:
+                raise InputError(f"{source.name}: looks like {guess}, not {fmt} ({FORMATS[fmt].description})")
+            if guess:
+                return
+
+
+def read_inputs(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    strict: bool = False,
+    chunk_rows: int = 100_000,
+) -> IngestResult:
+    """Read files and directories into the canonical events and accounts tables.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Files, or directories (their files are read in sorted order,
+        recursively, hidden files skipped). Compression (gzip, zstd, bz2,
+        xz) is recognised from the content.
+    fmt : str, optional
+        A key of :data:`FORMATS`; sniffed per file from the content when None.
+    mapping : dict, optional
+        ``{canonical column: source column}`` for generic CSV/Parquet.
+    strict : bool
+        Raise :class:`InputError` at the first malformed record instead of
+        skipping it.
+    chunk_rows : int
+        Records per chunk (memory vs. overhead).
+
+    Returns
+    -------
+    IngestResult
+        ``events`` in input order (duplicate platform tweet ids dropped,
+        counted as ``duplicate event_id``), ``accounts`` (one row per account
+        seen, authors included), ``log``.
+
+    Raises
+    ------
+    InputError
+        Unreadable, empty, binary or unrecognised input; a damaged
+        compressed stream or malformed record when ``strict``.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(sorted(FORMATS))}")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    log = IngestLog(strict=strict)
+    files = expand_inputs(paths, log)
+    collector = AccountCollector()
+    chunks: list[pd.DataFrame] = []
+    for index, (path, in_directory) in enumerate(files):
+        source = Source(path)
+        if in_directory and source.is_parquet() and (canonical_meta(path) or {}).get("table") == "accounts":
+            continue  # read together with its events file
+        if fmt is None:
+            name = sniff(source, dict(mapping or {}))
+        else:
+            _check_forced(source, fmt)
+            name = fmt
+        ctx = ReadContext(
+            source, log, index, dict(mapping or {}), max(int(chunk_rows), 1), collector, name, log.records_read
+        )
+        kept_here = 0
+        for chunk in progress(FORMATS[name](ctx), desc=f"reading {source.path.name}", unit="chunk"):
+            kept_here += len(chunk)
+            chunks.append(chunk)
+        read_here = log.records_read - ctx.read_start
+        if kept_here == 0 and read_here and ctx.structural == read_here and not source.truncated:
+            first = next(
+                (p for r, ps in log.examples.items() if r not in NOT_EVENT_REASONS for p in ps if p.file == source.name),
+                None,
+            )
+            raise InputError(
+                f"{source.name}: no record could be read as {name} ({FORMATS[name].description})"
+                + (f"; first problem: {first}" if first else "")
+            )
+        if source.truncated:
+            message = f"{source.name}: {source.truncated}; kept the {kept_here} events read before the damage"
+            if strict:
+                raise InputError(message)
+            log.notice(message)
+        log.files.append({"file": source.name, "format": name, "records": read_here, "events": kept_here})
+    events = pd.concat(chunks, ignore_index=True) if chunks else empty_events()
+    events = _drop_duplicates(events, files, log)
+    accounts = _complete_accounts(collector.table(), events)
+    events = _fill_names(events, accounts)
+    events = events.drop(columns=[c for c in INTERNAL_COLUMNS if c in events.columns])
+    log.kept = len(events)
+    return IngestResult(events.reset_index(drop=True), accounts, log)
+
+
+def _drop_duplicates(events: pd.DataFrame, files: list, log: IngestLog) -> pd.DataFrame:
+    """Drop repeated (platform, event_id) among rows whose format has unique ids."""
+    if not len(events) or "_dedupe" not in events.columns:
+        return events
+    flag = events["_dedupe"].to_numpy(dtype=bool)
+    if not flag.any():
+        return events
+    dup = np.zeros(len(events), dtype=bool)
+    sub = events.loc[flag, ["platform", "event_id"]]
+    dup[np.flatnonzero(flag)] = sub.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return events
+    for i in np.flatnonzero(dup)[:10]:
+        log.skip("duplicate event_id", str(files[int(events["_file"].iat[i])][0]), int(events["_line"].iat[i]),
+                 str(events["event_id"].iat[i]))  # fmt: skip
+    rest = int(dup.sum()) - min(int(dup.sum()), 10)
+    if rest:
+        log.skipped["duplicate event_id"] += rest
+    return events[~dup].reset_index(drop=True)
+
+
+def _complete_accounts(accounts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Add a bare row for every event author missing from the accounts table."""
+    if not len(events):
+        return accounts
+    authors = events[["account_id", "account_name"]].drop_duplicates("account_id")
+    missing = authors[~authors["account_id"].isin(accounts["account_id"])]
+    if not len(missing):
+        return accounts
+    return merge_accounts(accounts, validate_accounts(missing.reset_index(drop=True)))
+
+
+def _fill_names(events: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing ``account_name`` on events from the accounts table."""
+    gaps = events["account_name"].isna()
+    if not gaps.any() or not len(accounts):
+        return events
+    names = accounts.set_index("account_id")["account_name"]
+    filled = events.loc[gaps, "account_id"].map(names)
+    events.loc[gaps, "account_name"] = filled.astype(events["account_name"].dtype)
+    return events

@@ -1,0 +1,334 @@
+"""Assemble the versioned ``report.json`` dict (schema: ``detector/report/SCHEMA.md``).
+
+Pure functions from scan tables to plain JSON-ready Python values: no I/O
+here except :func:`write_report`. Every list is explicitly sorted; floats are
+rounded (6 digits) and NaN becomes ``None`` so the same scan gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector.fsutil import write_text_atomic
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "account_entries",
+    "auto_bin_seconds",
+    "build_report",
+    "cluster_entries",
+    "input_summary",
+    "jsonable",
+    "timeline",
+    "verdict",
+    "write_report",
+]
+
+SCHEMA_VERSION = "1.0"
+
+MAX_CLUSTERS = 50
+MAX_CLUSTER_ACCOUNTS = 50
+MAX_CLUSTER_EDGES = 200
+MAX_CLUSTER_ACTIONS = 500
+MAX_SAMPLE_TEXTS = 6
+MAX_TOP_OBJECTS = 10
+MAX_ACCOUNTS = 5000
+
+
+def jsonable(value: Any) -> Any:
+    """Recursively convert numpy/pandas scalars to Python, NaN/NA to ``None``, floats rounded."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+        return [jsonable(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return None if not math.isfinite(f) else round(f, 6)
+    return str(value) if not isinstance(value, str) else value
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    vc = series.dropna().astype(str).value_counts()
+    return {k: int(vc[k]) for k in sorted(vc.index)}
+
+
+def input_summary(
+    events: pd.DataFrame, accounts: pd.DataFrame | None, skipped: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """``input_summary`` section: counts, time range, kinds, platforms, skipped records."""
+    n_acc = events["account_id"].nunique() if len(events) else 0
+    return {
+        "events": int(len(events)),
+        "accounts": int(n_acc),
+        "first_ts": int(events["ts"].min()) if len(events) else None,
+        "last_ts": int(events["ts"].max()) if len(events) else None,
+        "kinds": _counts(events["kind"]) if len(events) else {},
+        "platforms": _counts(events["platform"]) if len(events) else {},
+        "skipped": {str(k): int(v) for k, v in sorted((skipped or {}).items())},
+    }
+
+
+def auto_bin_seconds(first_ts: int | None, last_ts: int | None, target_bins: int = 150) -> int:
+    """A round timeline bin width (seconds) giving at most about ``target_bins`` bins."""
+    if first_ts is None or last_ts is None:
+        return 3600
+    span = max(int(last_ts) - int(first_ts), 1)
+    for width in (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800):
+        if span / width <= target_bins:
+            return width
+    return 604800 * math.ceil(span / (604800 * target_bins))
+
+
+def timeline(events: pd.DataFrame, flagged: set[str], bin_s: int) -> list[dict[str, int]]:
+    """Events and flagged events per ``bin_s``-second bin (bins with no events omitted)."""
+    if not len(events):
+        return []
+    t = (events["ts"].to_numpy(dtype=np.int64) // bin_s) * bin_s
+    is_flagged = events["account_id"].astype(str).isin(flagged).to_numpy()
+    frame = pd.DataFrame({"t": t, "events": 1, "flagged_events": is_flagged.astype(int)})
+    agg = frame.groupby("t", sort=True).sum()
+    return [
+        {"t": int(ti), "events": int(r.events), "flagged_events": int(r.flagged_events)}
+        for ti, r in zip(agg.index, agg.itertuples(index=False), strict=True)
+    ]
+
+
+def account_entries(
+    scored: pd.DataFrame, names: Mapping[str, str], n_events: Mapping[str, int], limit: int = MAX_ACCOUNTS
+) -> list[dict[str, Any]]:
+    """``accounts`` section: flagged or non-zero score accounts, score desc then id."""
+    rows = scored[(scored["score"] > 0) | scored["flagged"]].head(limit)
+    out = []
+    for r in rows.itertuples(index=False):
+        out.append(
+            {
+                "account_id": r.account_id,
+                "account_name": names.get(r.account_id, r.account_id),
+                "score": r.score,
+                "flagged": bool(r.flagged),
+                "cluster_id": None if pd.isna(r.cluster_id) else int(r.cluster_id),
+                "reasons": list(r.reasons),
+                "n_events": int(n_events.get(r.account_id, 0)),
+            }
+        )
+    return out
+
+
+def _layer_names(edges: pd.DataFrame) -> list[str]:
+    return [c[2:] for c in edges.columns if c.startswith("w_")]
+
+
+def cluster_entries(
+    clusters: pd.DataFrame,
+    scored: pd.DataFrame,
+    edges: pd.DataFrame,
+    events: pd.DataFrame,
+    shares: Mapping[str, pd.DataFrame],
+    names: Mapping[str, str],
+    gaps: Mapping[str, pd.DataFrame] | None = None,
+    limit: int = MAX_CLUSTERS,
+    min_score: float = 0.2,
+) -> list[dict[str, Any]]:
+    """``clusters`` section for clusters scoring at least ``min_score`` (top ``limit``).
+
+    Parameters
+    ----------
+    shares : mapping layer -> share table (``object_id, account_id, ts``)
+        Used for each cluster's top shared objects.
+    gaps : mapping layer -> co-action edges with ``median_gap_s``
+        Used for the cluster's median co-action gap (seconds).
+    """
+    if clusters is None or clusters.empty:
+        return []
+    chosen = clusters[clusters["score"] >= min_score].head(limit)
+    members_of = scored.dropna(subset=["cluster_id"]).groupby("cluster_id")
+    layer_names = _layer_names(edges)
+    ev_acc = events["account_id"].astype(str)
+    out = []
+    for c in chosen.itertuples(index=False):
+        cid = int(c.cluster_id)
+        mem = members_of.get_group(cid) if cid in members_of.groups else scored.iloc[:0]
+        ids = set(mem["account_id"])
+        inside = edges[edges["account_a"].isin(ids) & edges["account_b"].isin(ids)]
+        n = len(ids)
+        density = (2 * len(inside) / (n * (n - 1))) if n > 1 else 0.0
+        lw = {name: float(inside[f"w_{name}"].sum()) for name in layer_names}
+        tot = sum(lw.values())
+        mix = {k: (v / tot) for k, v in sorted(lw.items()) if v > 0} if tot > 0 else {}
+        top_edges = inside.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True]).head(
+            MAX_CLUSTER_EDGES
+        )
+        ev = events[ev_acc.isin(ids)]
+        actions = ev.sort_values(["ts", "event_id"], kind="mergesort").head(MAX_CLUSTER_ACTIONS)
+        out.append(
+            {
+                "cluster_id": cid,
+                "score": c.score,
+                "flagged": bool(c.flagged),
+                "size": int(c.size),
+                "n_events": int(len(ev)),
+                "density": density,
+                "reasons": list(c.reasons),
+                "accounts": [
+                    {"account_id": a, "account_name": names.get(a, a), "score": s}
+                    for a, s in mem.sort_values(["score", "account_id"], ascending=[False, True])[
+                        ["account_id", "score"]
+                    ].head(MAX_CLUSTER_ACCOUNTS).itertuples(index=False)
+                ],
+                "evidence_mix": mix,
+                "median_gap_s": _median_gap(gaps or {}, ids),
+                "top_objects": _top_objects(shares, ids),
+                "sample_texts": _sample_texts(ev, names),
+                "edges": [
+                    {"a": r.account_a, "b": r.account_b, "weight": r.weight, "layers": str(r.layers).split("|")}
+                    for r in top_edges.itertuples(index=False)
+                ],
+                "actions": [
+                    {"account_name": names.get(str(a), str(a)), "ts": int(t), "kind": str(k)}
+                    for a, t, k in zip(actions["account_id"], actions["ts"], actions["kind"], strict=True)
+                ],
+            }
+        )
+    return out
+
+
+def _median_gap(gaps: Mapping[str, pd.DataFrame], ids: set[str]) -> float | None:
+    values = []
+    for frame in gaps.values():
+        if frame is None or frame.empty or "median_gap_s" not in frame.columns:
+            continue
+        inside = frame[frame["account_a"].astype(str).isin(ids) & frame["account_b"].astype(str).isin(ids)]
+        values.append(inside["median_gap_s"].to_numpy(dtype=float))
+    allv = np.concatenate(values) if values else np.array([])
+    allv = allv[np.isfinite(allv)]
+    return float(np.median(allv)) if allv.size else None
+
+
+def _top_objects(shares: Mapping[str, pd.DataFrame], ids: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    for kind, table in shares.items():
+        if table is None or table.empty:
+            continue
+        sub = table[table["account_id"].astype(str).isin(ids)]
+        if sub.empty:
+            continue
+        n = sub.groupby("object_id", sort=False)["account_id"].nunique()
+        n = n[n >= 2]
+        rows.extend((str(obj), kind, int(k)) for obj, k in n.items())
+    rows.sort(key=lambda r: (-r[2], r[1], r[0]))
+    return [{"object": o, "kind": k, "n": n} for o, k, n in rows[:MAX_TOP_OBJECTS]]
+
+
+def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    own = ev[ev["kind"].isin(["post", "quote", "reply"]) & ev["text"].notna()]
+    if own.empty:
+        own = ev[ev["text"].notna()]
+    own = own.sort_values(["ts", "event_id"], kind="mergesort")
+    seen: set[str] = set()
+    out = []
+    for a, t, text in zip(own["account_id"], own["ts"], own["text"], strict=True):
+        key = " ".join(str(text).split()).casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text)})
+        if len(out) >= MAX_SAMPLE_TEXTS:
+            break
+    return out
+
+
+def verdict(
+    scored: pd.DataFrame, clusters: pd.DataFrame, flagged_event_share: float, n_events: int, focus: str | None = None
+) -> dict[str, Any]:
+    """Plain-language verdict (levels defined in SCHEMA.md)."""
+    flagged = int(scored["flagged"].sum()) if len(scored) else 0
+    fcl = clusters[clusters["flagged"].astype(bool)] if len(clusters) else clusters
+    n_fcl = int(len(fcl))
+    top = float(fcl["score"].max()) if n_fcl else 0.0
+    where = f" in {focus}" if focus else ""
+    if flagged == 0:
+        level = "none"
+    elif (n_fcl and top >= 0.8) or flagged_event_share >= 0.2:
+        level = "high"
+    elif n_fcl or flagged_event_share >= 0.05:
+        level = "medium"
+    else:
+        level = "low"
+    headlines = {
+        "none": f"No sign of coordinated inauthentic amplification{where}.",
+        "low": f"Weak signs of coordination{where}: a few accounts look suspicious, no coordinated group.",
+        "medium": f"Signs of coordinated amplification{where}: {n_fcl} suspicious group(s) found.",
+        "high": f"Strong signs of coordinated inauthentic amplification{where}: "
+        f"{n_fcl} suspicious group(s), {flagged_event_share:.0%} of activity.",
+    }
+    details = [
+        f"{n_events:,} events examined; {flagged:,} account(s) flagged, who made "
+        f"{flagged_event_share:.1%} of the events.",
+    ]
+    for c in fcl.head(3).itertuples(index=False):
+        why = "; ".join(list(c.reasons)[:2]) or "several kinds of evidence"
+        details.append(f"Group {int(c.cluster_id)}: {int(c.size)} accounts, score {c.score:.2f}: {why}.")
+    details.append("A flag is evidence for human review, not proof of inauthenticity.")
+    return {
+        "level": level,
+        "headline": headlines[level],
+        "details": details,
+        "flagged_accounts": flagged,
+        "flagged_event_share": float(flagged_event_share),
+    }
+
+
+def build_report(
+    *,
+    command: str,
+    focus: Mapping[str, Any],
+    parameters: Mapping[str, Any],
+    summary: Mapping[str, Any],
+    verdict_: Mapping[str, Any],
+    timeline_bin_s: int,
+    timeline_: Iterable[Mapping[str, Any]],
+    clusters: Iterable[Mapping[str, Any]],
+    accounts: Iterable[Mapping[str, Any]],
+    officials: Iterable[Mapping[str, Any]],
+    methods: Mapping[str, Any],
+    focus_summary: Mapping[str, Any] | None = None,
+    version: str,
+) -> dict[str, Any]:
+    """Put the sections together in schema order (all values made JSON-safe)."""
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "detector", "version": version},
+        "command": command,
+        "focus": {"hashtag": focus.get("hashtag"), "account": focus.get("account")},
+        "focus_summary": dict(focus_summary or {}),
+        "parameters": dict(parameters),
+        "input_summary": dict(summary),
+        "verdict": dict(verdict_),
+        "timeline_bin_s": int(timeline_bin_s),
+        "timeline": list(timeline_),
+        "clusters": list(clusters),
+        "accounts": list(accounts),
+        "officials": list(officials),
+        "methods": dict(methods),
+    }
+    return jsonable(report)
+
+
+def write_report(report: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write ``report`` as UTF-8 JSON (sorted keys, indented), atomically."""
+    text = json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    write_text_atomic(path, text + "\n")

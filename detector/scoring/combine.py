@@ -1,0 +1,151 @@
+"""Combine evidence edge layers into one coordination network.
+
+Every evidence module returns an *edge layer*: a DataFrame with ``account_a <
+account_b`` (account id strings), ``weight`` (larger = stronger) and its own
+evidence columns. Layers are on different scales (a count of shared posts, a
+correlation, a number of near-duplicate texts), so each layer's weights are
+first put on a common [0, 1] scale *relative to the layer itself*:
+
+``w01 = w / (w + median(w))``
+
+(0.5 for the layer's median edge, approaching 1 for edges far above it), then
+multiplied by the layer's prior (:data:`LAYER_PRIOR`: a hashtag co-use is weaker
+evidence than a shared repost) and summed over layers. The result has one row
+per account pair with the combined ``weight``, the per-layer weights
+``w_<layer>`` and ``layers`` (the layers that support the pair, ``|``-joined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["COACTION_LAYERS", "SYNC_OBJECT_LAYERS", "LAYER_DESCRIPTIONS", "LAYER_PRIOR", "combine_layers", "empty_edges"]
+
+LAYER_PRIOR: dict[str, float] = {
+    "repost": 1.0,
+    "quote": 1.0,
+    "reply": 1.0,
+    "url": 0.8,
+    "domain": 0.3,
+    "hashtag": 0.4,
+    "text": 1.0,
+    "neardup": 1.0,
+    "timing": 0.7,
+}
+"""Relative strength of one normalised unit of evidence per layer (unknown layers: 0.5)."""
+
+COACTION_LAYERS: tuple[str, ...] = ("repost", "quote", "reply", "url", "domain", "hashtag", "text")
+"""Co-action layers: acting on the same object at nearly the same time."""
+
+SYNC_OBJECT_LAYERS: tuple[str, ...] = ("repost", "quote", "reply", "url", "domain", "hashtag")
+"""Co-action layers whose distinct shared objects count as repeated synchrony (``n_sync_objects``)."""
+
+LAYER_DESCRIPTIONS: dict[str, str] = {
+    "repost": "reposted the same post within the co-action window",
+    "quote": "quoted the same post within the co-action window",
+    "reply": "replied to the same post within the co-action window",
+    "url": "shared the same normalised URL within the co-action window",
+    "domain": "shared links to the same domain within the co-action window",
+    "hashtag": "used the same hashtag within the co-action window",
+    "text": "posted identical normalised text within the co-action window",
+    "neardup": "posted near-duplicate text (MinHash Jaccard above threshold) within the window",
+    "timing": "activity time series correlated over many bins (lag-tolerant)",
+}
+
+
+def empty_edges(layers: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """A combined-edge table with zero rows."""
+    cols: dict[str, pd.Series] = {
+        "account_a": pd.Series([], dtype=object),
+        "account_b": pd.Series([], dtype=object),
+        "weight": pd.Series([], dtype=float),
+        "layers": pd.Series([], dtype=object),
+        "n_layers": pd.Series([], dtype=np.int64),
+        "n_sync_objects": pd.Series([], dtype=float),
+    }
+    for layer in layers:
+        cols[f"w_{layer}"] = pd.Series([], dtype=float)
+    return pd.DataFrame(cols)
+
+
+def _normalise(weight: np.ndarray) -> np.ndarray:
+    """Map positive weights to [0, 1): ``w / (w + median(w))``."""
+    w = np.asarray(weight, dtype=float)
+    w = np.where(np.isfinite(w) & (w > 0), w, 0.0)
+    positive = w[w > 0]
+    if positive.size == 0:
+        return w
+    scale = float(np.median(positive))
+    return w / (w + scale)
+
+
+def combine_layers(
+    layers: Mapping[str, pd.DataFrame], prior: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """Merge edge layers into one weighted edge per account pair.
+
+    Parameters
+    ----------
+    layers : mapping of layer name -> edge-layer DataFrame
+        Each with ``account_a``, ``account_b``, ``weight``. Empty or ``None``
+        layers are skipped.
+    prior : mapping, optional
+        Per-layer multipliers; defaults to :data:`LAYER_PRIOR`.
+
+    Returns
+    -------
+    DataFrame
+        ``account_a``, ``account_b``, ``weight`` (sum over layers of prior x
+        normalised weight), ``layers`` (``|``-joined sorted names of the layers
+        present on the pair), ``n_layers`` and one ``w_<layer>`` column per
+        input layer (normalised weight in [0, 1), 0 when absent). Sorted by
+        ``(account_a, account_b)``.
+    """
+    prior = dict(LAYER_PRIOR if prior is None else prior)
+    names = sorted(name for name, frame in layers.items() if frame is not None and len(frame))
+    if not names:
+        return empty_edges()
+    parts = []
+    for name in names:
+        frame = layers[name]
+        a = frame["account_a"].astype(str).to_numpy(dtype=object)
+        b = frame["account_b"].astype(str).to_numpy(dtype=object)
+        lo = np.where(a <= b, a, b)
+        hi = np.where(a <= b, b, a)
+        n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
+        part = pd.DataFrame(
+            {
+                "account_a": lo,
+                "account_b": hi,
+                "layer": name,
+                "w": _normalise(frame["weight"].to_numpy()),
+                "n": n_obj if name in SYNC_OBJECT_LAYERS else 0.0,
+            }
+        )
+        parts.append(part[(part["w"] > 0) & (part["account_a"] != part["account_b"])])
+    long = pd.concat(parts, ignore_index=True)
+    if long.empty:
+        return empty_edges(names)
+    wide = long.pivot_table(index=["account_a", "account_b"], columns="layer", values="w", aggfunc="max", fill_value=0.0)
+    wide = wide.reindex(columns=names, fill_value=0.0)
+    mult = np.array([prior.get(n, 0.5) for n in names], dtype=float)
+    values = wide.to_numpy(dtype=float)
+    present = values > 0
+    out = pd.DataFrame(
+        {
+            "account_a": wide.index.get_level_values(0).astype(object),
+            "account_b": wide.index.get_level_values(1).astype(object),
+            "weight": values @ mult,
+        }
+    )
+    n_sync = long.groupby(["account_a", "account_b"], sort=True)["n"].sum()
+    out["n_sync_objects"] = n_sync.reindex(wide.index).to_numpy(dtype=float)
+    name_arr = np.array(names, dtype=object)
+    out["layers"] = ["|".join(name_arr[row]) for row in present]
+    out["n_layers"] = present.sum(axis=1).astype(np.int64)
+    for i, name in enumerate(names):
+        out[f"w_{name}"] = values[:, i]
+    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,129 @@
+"""Optional supervised scorer: a scikit-learn model trained on labelled accounts.
+
+``detector train --truth truth.csv INPUT... -o model.pkl`` runs the evidence
+stages of a scan, builds the per-account feature table
+(:data:`MODEL_FEATURES`, documented below), fits a
+:class:`~sklearn.ensemble.HistGradientBoostingClassifier` (campaign = 1,
+everything else = 0) and saves it with its feature list and the detector
+version. ``detector scan --model model.pkl`` then scores accounts with the
+model's probability instead of the unsupervised conjunction; reasons still
+come from the evidence families.
+
+Security: the model file is a Python pickle, i.e. **code**. Load only models
+you trained yourself or got from someone you trust.
+
+Features (one row per account, NaN = unknown; the model handles NaN)
+--------------------------------------------------------------------
+``sync_strength, sync_partners, text_strength, text_partners, partners,
+multi_layer_partners``
+    network ties (see :func:`detector.scoring.signals.network_signals`);
+``n_events, posts_per_day, iet_cv, hour_entropy, fast_repost_share,
+dup_share, age_days, handle_randomness, followers``
+    behaviour (see :data:`detector.scoring.signals.BEHAVIOUR_SIGNALS`);
+``synchrony, duplicate_text, profile, automation``
+    the calibrated family scores;
+``cluster_size, cluster_score``
+    size and unsupervised score of the account's cluster (0 if none).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector import __version__
+from detector.fsutil import atomic_write
+
+__all__ = ["MODEL_FEATURES", "MODEL_FORMAT", "TrainedModel", "load_model", "model_features", "train_model"]
+
+MODEL_FORMAT = "detector-model/1"
+
+MODEL_FEATURES: tuple[str, ...] = (
+    "sync_strength",
+    "sync_partners",
+    "text_strength",
+    "text_partners",
+    "partners",
+    "multi_layer_partners",
+    "n_events",
+    "posts_per_day",
+    "iet_cv",
+    "hour_entropy",
+    "fast_repost_share",
+    "dup_share",
+    "age_days",
+    "handle_randomness",
+    "followers",
+    "synchrony",
+    "duplicate_text",
+    "profile",
+    "automation",
+    "cluster_size",
+    "cluster_score",
+)
+
+
+@dataclass
+class TrainedModel:
+    """A fitted classifier with the metadata needed to use it safely."""
+
+    estimator: Any
+    features: tuple[str, ...]
+    detector_version: str
+    format: str = MODEL_FORMAT
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, table: pd.DataFrame) -> np.ndarray:
+        """Probability of ``campaign`` for each row of a :func:`model_features` table."""
+        x = table.reindex(columns=list(self.features)).to_numpy(dtype=float)
+        return self.estimator.predict_proba(x)[:, 1]
+
+
+def model_features(signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    """Assemble :data:`MODEL_FEATURES` per account (index ``account_id``).
+
+    ``signals`` from the scan, ``scored``/``clusters`` from
+    :func:`detector.scoring.scores.score_accounts`.
+    """
+    sc = scored.set_index("account_id")
+    out = signals.copy()
+    out.index = out.index.astype(str)
+    for name in ("synchrony", "duplicate_text", "profile", "automation", "cluster_score"):
+        out[name] = sc[name].reindex(out.index).astype(float)
+    size = clusters.set_index("cluster_id")["size"] if len(clusters) else pd.Series(dtype=float)
+    cid = sc["cluster_id"].reindex(out.index)
+    out["cluster_size"] = cid.map(size).astype(float).fillna(0.0)
+    return out.reindex(columns=list(MODEL_FEATURES)).astype(float)
+
+
+def train_model(features: pd.DataFrame, labels: pd.Series, *, seed: int = 0) -> TrainedModel:
+    """Fit a gradient-boosting classifier on ``features`` (rows) and 0/1 ``labels`` (aligned index)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    y = labels.reindex(features.index).fillna(0).astype(int).to_numpy()
+    if len(np.unique(y)) < 2:
+        raise ValueError("training needs both campaign and non-campaign accounts in the truth file")
+    est = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, random_state=seed)
+    est.fit(features.reindex(columns=list(MODEL_FEATURES)).to_numpy(dtype=float), y)
+    info = {"n_accounts": int(len(y)), "n_positive": int(y.sum())}
+    return TrainedModel(est, MODEL_FEATURES, __version__, info=info)
+
+
+def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> None:
+    """Pickle ``model`` to ``path`` atomically."""
+    with atomic_write(path, "wb") as fh:
+        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_model(path: str | os.PathLike[str]) -> TrainedModel:
+    """Load a model saved by :func:`save_model`. The file is code: trust its source."""
+    with open(path, "rb") as fh:
+        model = pickle.load(fh)  # noqa: S301 - documented: models are code, user-created
+    if not isinstance(model, TrainedModel) or model.format != MODEL_FORMAT:
+        raise ValueError(f"{path} is not a detector model ({MODEL_FORMAT})")
+    return model

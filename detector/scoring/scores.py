@@ -1,0 +1,337 @@
+"""Unsupervised account and cluster scores in [0, 1], with reasons.
+
+Evidence families
+-----------------
+Raw signals (:mod:`detector.scoring.signals`) are grouped into four
+*independent families*; inside a family sub-signals are combined with a
+noisy-OR (any one strong sub-signal is enough for the family):
+
+``synchrony``
+    repeated co-action with the same partners (same post / URL / hashtag /
+    replied-to post within the window, again and again: ``sync_repeat``),
+    counted fully when the partners' activity series are also correlated
+    (timing layer) and half otherwise (:data:`COACTION_ALONE`).
+``duplicate_text``
+    identical or near-duplicate texts shared with other accounts, and the
+    share of the account's own posts that are near-duplicates.
+``profile``
+    young account at its first post, random-looking handle.
+``automation``
+    regular inter-event times (low coefficient of variation), activity at all
+    hours of the day (high share in the quietest 6 hours, ``night_share``;
+    hour-of-day entropy when that is unavailable), high posting rate.
+
+Each sub-signal is calibrated against the accounts of the same scan with
+:func:`detector.scoring.calibrate.tail_score` (robust z-score; 0 for
+ordinary values, 1 for values far in the tail).
+
+Conjunction
+-----------
+Organic coordination (fans reposting an idol within seconds, newsrooms
+sharing links, activists on one hashtag, a live event) is strong in *one*
+family, usually synchrony. So an account's own score is a soft AND of its two
+strongest families, plus half of the third's support on what remains::
+
+    individual = sqrt(f1 * f2) + (1 - sqrt(f1 * f2)) * 0.5 * f3
+
+with ``f1 >= f2 >= f3`` its sorted family scores. One family alone (``f2 = 0``)
+gives 0. A cluster gets the same soft AND over the *mean* family scores of its
+members, damped for clusters smaller than ``min_cluster_size``. An account
+that is strong in one family and belongs to a cluster that shows the
+conjunction is supported by it::
+
+    score = max(individual, cluster_score * sqrt(f1))
+
+``flagged = score >= flag_threshold`` (default 0.5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from detector.scoring.calibrate import percentile_rank, tail_score
+
+__all__ = ["FAMILIES", "ScoreParams", "conjunction", "family_scores", "score_accounts"]
+
+FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text", "profile", "automation")
+
+COACTION_ALONE = 0.5
+"""Weight of repeated co-action without correlated activity series in the synchrony family.
+
+Fans reposting their idol within seconds co-act again and again, but the rest of their
+activity is their own; accounts run together also have correlated activity series
+(timing layer). Co-action alone therefore counts half, co-action with timing fully."""
+
+
+@dataclass(frozen=True)
+class ScoreParams:
+    """Parameters of the unsupervised scorer.
+
+    Attributes
+    ----------
+    flag_threshold : float
+        Account (and cluster) score at or above which it is flagged.
+    min_cluster_size : int
+        Clusters smaller than this have their score damped linearly
+        (a pair is weak cluster evidence).
+    third_family_weight : float
+        Share of the remaining gap that the third-strongest family can fill.
+    """
+
+    flag_threshold: float = 0.5
+    min_cluster_size: int = 3
+    third_family_weight: float = 0.5
+
+
+def _noisy_or(*parts: np.ndarray) -> np.ndarray:
+    out = np.ones_like(parts[0], dtype=float)
+    for p in parts:
+        out *= 1.0 - np.clip(np.nan_to_num(p, nan=0.0), 0, 1)
+    return 1.0 - out
+
+
+def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
+    """Calibrated [0, 1] score per evidence family (columns :data:`FAMILIES`).
+
+    ``signals`` is the union of :func:`~detector.scoring.signals.network_signals`
+    and :func:`~detector.scoring.signals.behaviour_signals` (one row per
+    account). Missing signals count as ordinary (0).
+    """
+
+    def col(name: str) -> np.ndarray:
+        if name in signals.columns:
+            return signals[name].to_numpy(dtype=float)
+        return np.full(len(signals), np.nan)
+
+    n_events = np.nan_to_num(col("n_events"), nan=0.0)
+    enough = n_events >= 3  # timing regularity means nothing on two events
+    repeat = tail_score(col("sync_repeat"), log=True)
+    timing = tail_score(col("timing_partners"), log=True)
+    sync = _noisy_or(np.sqrt(repeat * timing), COACTION_ALONE * repeat)
+    text = _noisy_or(tail_score(col("text_strength"), log=True), tail_score(col("dup_share")))
+    profile = _noisy_or(
+        tail_score(col("age_days"), log=True, higher_is_suspicious=False),
+        tail_score(col("handle_randomness")),
+    )
+    auto = _noisy_or(
+        np.where(enough, tail_score(col("iet_cv"), higher_is_suspicious=False), 0.0),
+        np.where(enough, tail_score(_first_known(col("night_share"), col("hour_entropy"))), 0.0),
+        tail_score(col("posts_per_day"), log=True),
+    )
+    return pd.DataFrame(
+        {"synchrony": sync, "duplicate_text": text, "profile": profile, "automation": auto},
+        index=signals.index,
+    )
+
+
+def _first_known(primary: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """``primary`` when the data has it for anyone, else ``fallback``."""
+    return primary if np.isfinite(primary).any() else fallback
+
+
+def conjunction(fam: np.ndarray, third_weight: float = 0.5) -> np.ndarray:
+    """Soft AND over family scores, row-wise: ``g + (1 - g) * w * f3``, ``g = sqrt(f1 f2)``."""
+    fam = np.asarray(fam, dtype=float)
+    if fam.ndim == 1:
+        fam = fam[None, :]
+    top = -np.sort(-np.nan_to_num(fam, nan=0.0), axis=1)
+    f1 = top[:, 0]
+    f2 = top[:, 1] if top.shape[1] > 1 else np.zeros_like(f1)
+    f3 = top[:, 2] if top.shape[1] > 2 else np.zeros_like(f1)
+    g = np.sqrt(f1 * f2)
+    return np.clip(g + (1.0 - g) * third_weight * f3, 0.0, 1.0)
+
+
+def _fmt_pct(p: float) -> str:
+    if not np.isfinite(p):
+        return "unknown percentile"
+    return f"above {100 * p:.0f}% of accounts" if p < 0.995 else "among the top 0.5% of accounts"
+
+
+def _reasons(
+    row: pd.Series, fam: pd.Series, pct: dict[str, float], med: dict[str, float], cluster: dict | None
+) -> list[str]:
+    """Plain-language reasons for one account, strongest family first."""
+    out: list[tuple[float, str, str]] = []
+    if fam["synchrony"] >= 0.2:
+        out.append(
+            (
+                fam["synchrony"],
+                "synchrony",
+                f"acted in sync with {int(row['sync_partners'])} accounts (shared posts/links/hashtags or "
+                f"correlated timing); strength {row['sync_strength']:.2f}, {_fmt_pct(pct['sync_strength'])} "
+                f"(median {med['sync_strength']:.2f})",
+            )
+        )
+    if fam["duplicate_text"] >= 0.2:
+        share = row.get("dup_share", np.nan)
+        extra = f"; {share:.0%} of its posts are near-duplicates" if np.isfinite(share) else ""
+        out.append(
+            (
+                fam["duplicate_text"],
+                "duplicate_text",
+                f"posted identical or near-duplicate text with {int(row['text_partners'])} accounts{extra}",
+            )
+        )
+    if fam["profile"] >= 0.2:
+        bits = []
+        age = row.get("age_days", np.nan)
+        if np.isfinite(age):
+            bits.append(f"created {age:.0f} days before its first post here (median {med['age_days']:.0f})")
+        hr = row.get("handle_randomness", np.nan)
+        if np.isfinite(hr) and pct["handle_randomness"] >= 0.9:
+            bits.append(f"random-looking handle ({_fmt_pct(pct['handle_randomness'])})")
+        out.append((fam["profile"], "profile", "young or throwaway-looking account: " + ("; ".join(bits) or "profile outlier")))
+    if fam["automation"] >= 0.2:
+        bits = []
+        cv = row.get("iet_cv", np.nan)
+        if np.isfinite(cv):
+            bits.append(f"inter-event time CV {cv:.2f} (median {med['iet_cv']:.2f}; low = regular)")
+        he = row.get("hour_entropy", np.nan)
+        if np.isfinite(he):
+            bits.append(f"hour-of-day entropy {he:.2f} (median {med['hour_entropy']:.2f}; 1 = never sleeps)")
+        ppd = row.get("posts_per_day", np.nan)
+        if np.isfinite(ppd):
+            bits.append(f"{ppd:.1f} events per active day (median {med['posts_per_day']:.1f})")
+        out.append((fam["automation"], "automation", "automated-looking timing: " + "; ".join(bits)))
+    out.sort(key=lambda t: -t[0])
+    reasons = [f"{text} [{name} {value:.2f}]" for value, name, text in out]
+    if cluster is not None:
+        reasons.append(
+            f"member of cluster {cluster['cluster_id']} ({cluster['size']} accounts, cluster score "
+            f"{cluster['score']:.2f})"
+        )
+    return reasons
+
+
+def score_accounts(
+    signals: pd.DataFrame,
+    membership: pd.Series | None = None,
+    params: ScoreParams | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score accounts and clusters.
+
+    Parameters
+    ----------
+    signals : DataFrame
+        One row per account (index ``account_id``), network and behaviour
+        signals (see :mod:`detector.scoring.signals`).
+    membership : Series, optional
+        ``account_id -> cluster id`` (from
+        :func:`detector.scoring.network.communities`); accounts absent from it
+        have no cluster.
+    params : ScoreParams
+
+    Returns
+    -------
+    accounts : DataFrame
+        ``account_id, score, flagged, cluster_id (Int64), individual_score,
+        cluster_score`` + one column per family + ``reasons`` (list of str);
+        sorted by score descending then account_id.
+    clusters : DataFrame
+        ``cluster_id, size, score, flagged`` + mean family scores +
+        ``reasons``; sorted by score descending then cluster_id.
+    """
+    params = params or ScoreParams()
+    idx = signals.index.astype(str)
+    signals = signals.copy()
+    signals.index = idx
+    fam = family_scores(signals)
+    fam_arr = fam[list(FAMILIES)].to_numpy()
+    individual = conjunction(fam_arr, params.third_family_weight)
+    strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
+
+    cluster_id = pd.Series(pd.NA, index=idx, dtype="Int64")
+    if membership is not None and len(membership):
+        m = membership.copy()
+        m.index = m.index.astype(str)
+        cluster_id = m.reindex(idx).astype("Int64")
+
+    clusters = _score_clusters(fam, cluster_id, params)
+    cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0
+    cl_score = cl_score.astype(float).fillna(0.0).to_numpy()
+    support = cl_score * np.sqrt(strongest)
+    score = np.maximum(individual, support)
+
+    accounts = pd.DataFrame(
+        {
+            "account_id": idx,
+            "score": np.round(score, 6),
+            "flagged": score >= params.flag_threshold,
+            "cluster_id": cluster_id.to_numpy(),
+            "individual_score": np.round(individual, 6),
+            "cluster_score": np.round(cl_score, 6),
+        }
+    )
+    for name in FAMILIES:
+        accounts[name] = np.round(fam[name].to_numpy(), 6)
+    accounts["cluster_id"] = accounts["cluster_id"].astype("Int64")
+
+    pct = {c: percentile_rank(signals[c].to_numpy(dtype=float)) for c in signals.columns}
+    med = {c: float(np.nanmedian(signals[c].to_numpy(dtype=float))) if signals[c].notna().any() else np.nan for c in signals.columns}
+    med = {k: (v if np.isfinite(v) else 0.0) for k, v in med.items()}
+    for key in ("sync_strength", "age_days", "handle_randomness", "iet_cv", "hour_entropy", "posts_per_day"):
+        med.setdefault(key, 0.0)
+        pct.setdefault(key, np.full(len(idx), np.nan))
+    cl_lookup = clusters.set_index("cluster_id")[["size", "score"]].to_dict("index") if len(clusters) else {}
+    reasons: list[list[str]] = []
+    for i in range(len(idx)):
+        if score[i] < 0.2:
+            reasons.append([])
+            continue
+        row = signals.iloc[i]
+        cid = cluster_id.iloc[i]
+        cluster = None
+        if cid is not pd.NA and int(cid) in cl_lookup and support[i] > 0:
+            cluster = {"cluster_id": int(cid), **cl_lookup[int(cid)]}
+        reasons.append(_reasons(row, fam.iloc[i], {k: v[i] for k, v in pct.items()}, med, cluster))
+    accounts["reasons"] = reasons
+    accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
+    return accounts.reset_index(drop=True), clusters
+
+
+def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams) -> pd.DataFrame:
+    cols = ["cluster_id", "size", "score", "flagged", *FAMILIES, "reasons"]
+    members = fam.assign(cluster_id=cluster_id.to_numpy())
+    members = members[members["cluster_id"].notna()]
+    if members.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    grp = members.groupby("cluster_id", sort=True)
+    means = grp[list(FAMILIES)].mean()
+    size = grp.size()
+    conj = conjunction(means.to_numpy(), params.third_family_weight)
+    damp = np.clip((size.to_numpy() - 1) / max(params.min_cluster_size - 1, 1), 0.0, 1.0)
+    score = conj * damp
+    out = pd.DataFrame(
+        {
+            "cluster_id": means.index.astype(np.int64),
+            "size": size.to_numpy().astype(np.int64),
+            "score": np.round(score, 6),
+            "flagged": score >= params.flag_threshold,
+        }
+    )
+    for name in FAMILIES:
+        out[name] = np.round(means[name].to_numpy(), 6)
+    out["reasons"] = [_cluster_reasons(r) for r in out.itertuples(index=False)]
+    return out.sort_values(["score", "cluster_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+_FAMILY_TEXT = {
+    "synchrony": "members act on the same posts/links/hashtags within seconds to minutes of each other",
+    "duplicate_text": "members post identical or near-duplicate texts",
+    "profile": "members are young or throwaway-looking accounts",
+    "automation": "members post with machine-like regularity or around the clock",
+}
+
+
+def _cluster_reasons(row) -> list[str]:
+    fam = {name: getattr(row, name) for name in FAMILIES}
+    ranked = sorted(fam.items(), key=lambda kv: (-kv[1], kv[0]))
+    out = [f"{_FAMILY_TEXT[name]} (mean {name} score {value:.2f})" for name, value in ranked if value >= 0.2]
+    strong = [name for name, value in ranked if value >= 0.4]
+    if len(strong) <= 1 and out:
+        out.append("only one family of evidence is strong: consistent with organic coordination (fans, newsrooms, activists)")
+    return out

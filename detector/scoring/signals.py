@@ -1,0 +1,202 @@
+"""Per-account raw signals that the scorer turns into evidence-family sub-scores.
+
+Two sources:
+
+* the coordination network (:func:`network_signals`): how strongly each
+  account is tied to others in each evidence layer;
+* behaviour features (:func:`behaviour_signals`): the timing helper's
+  :func:`detector.evidence.features.account_features` when it is available,
+  read through :data:`FEATURE_ALIASES`; a small built-in fallback otherwise.
+
+All times are seconds; ``age_days`` is days between account creation and its
+first event in the data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from detector.scoring.combine import COACTION_LAYERS, LAYER_PRIOR
+
+REPEAT_RANK = 3
+"""``sync_repeat`` looks at the 3rd most synchronised partner: a group needs at least 3 others."""
+
+__all__ = ["REPEAT_RANK", "BEHAVIOUR_SIGNALS", "FEATURE_ALIASES", "behaviour_signals", "network_signals"]
+
+BEHAVIOUR_SIGNALS: tuple[str, ...] = (
+    "n_events",
+    "posts_per_day",
+    "iet_cv",
+    "hour_entropy",
+    "night_share",
+    "fast_repost_share",
+    "dup_share",
+    "age_days",
+    "handle_randomness",
+    "followers",
+)
+"""Behaviour signals used by the scorer (NaN = unknown for that account)."""
+
+FEATURE_ALIASES: dict[str, tuple[str, ...]] = {
+    "n_events": ("n_events", "events", "n_posts"),
+    "posts_per_day": ("posts_per_active_day", "posts_per_day"),
+    "iet_cv": ("iet_cv", "inter_event_cv", "cv_iet"),
+    "hour_entropy": ("hour_entropy", "circadian_entropy", "hour_of_day_entropy"),
+    "fast_repost_share": ("fast_repost_share_60s", "repost_within_60s_share", "share_reposts_60s", "fast_repost_share"),
+    "dup_share": ("near_dup_share", "near_duplicate_share", "dup_share"),
+    "age_days": ("account_age_days_at_first_post", "age_days"),
+    "handle_randomness": ("handle_randomness",),
+    "night_share": ("night_share",),
+    "followers": ("followers",),
+}
+"""Our signal name -> accepted column names in the features table (first found wins)."""
+
+
+def _entropy_norm(counts: np.ndarray) -> float:
+    total = counts.sum()
+    if total <= 0:
+        return math.nan
+    p = counts[counts > 0] / total
+    return float(-(p * np.log(p)).sum() / math.log(len(counts)))
+
+
+def _handle_randomness(name: object) -> float:
+    """Share of digits plus character entropy (bits/char over 4.5) of a handle, in [0, 1]-ish."""
+    if not isinstance(name, str) or not name:
+        return math.nan
+    digits = sum(ch.isdigit() for ch in name) / len(name)
+    counts = np.array([name.count(c) for c in set(name)], dtype=float)
+    p = counts / counts.sum()
+    ent = float(-(p * np.log2(p)).sum()) / 4.5
+    return 0.5 * digits + 0.5 * min(ent, 1.0) * min(len(name) / 12.0, 1.0)
+
+
+def _fallback_features(events: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.DataFrame:
+    """Minimal behaviour features, used only when the features module is missing."""
+    ev = events[["event_id", "account_id", "account_name", "ts", "kind", "target_event_id"]].copy()
+    ev["account_id"] = ev["account_id"].astype(str)
+    ev = ev.sort_values(["account_id", "ts"], kind="mergesort")
+    grp = ev.groupby("account_id", sort=True)
+    out = pd.DataFrame({"n_events": grp.size()})
+    active_days = grp["ts"].apply(lambda s: len(np.unique(s.to_numpy() // 86400)))
+    out["posts_per_day"] = out["n_events"] / active_days.clip(lower=1)
+    gaps = ev["ts"].diff().where(ev["account_id"].eq(ev["account_id"].shift()))
+    g = gaps.groupby(ev["account_id"])
+    out["iet_cv"] = (g.std() / g.mean()).where(g.count() >= 3)
+    hours = (ev["ts"] // 3600 % 24).to_numpy()
+    hour_counts = pd.crosstab(ev["account_id"], hours).reindex(columns=range(24), fill_value=0)
+    ent = np.array([_entropy_norm(row) for row in hour_counts.to_numpy(dtype=float)])
+    out["hour_entropy"] = pd.Series(ent, index=hour_counts.index).where(out["n_events"] >= 5)
+    orig_ts = pd.Series(events["ts"].to_numpy(), index=events["event_id"].astype(str).to_numpy())
+    orig_ts = orig_ts[~orig_ts.index.duplicated()]
+    rep = ev[ev["kind"].eq("repost") & ev["target_event_id"].notna()]
+    delay = rep["ts"].to_numpy() - orig_ts.reindex(rep["target_event_id"].astype(str)).to_numpy()
+    rep = rep.assign(fast=(delay <= 60) & np.isfinite(delay))
+    out["fast_repost_share"] = rep.groupby("account_id")["fast"].mean()
+    names = grp["account_name"].first()
+    out["handle_randomness"] = names.map(_handle_randomness)
+    first_ts = grp["ts"].min()
+    if accounts is not None and len(accounts):
+        acc = accounts.assign(account_id=accounts["account_id"].astype(str)).set_index("account_id")
+        created = pd.to_numeric(acc["created_at"], errors="coerce").reindex(out.index)
+        out["age_days"] = (first_ts - created) / 86400.0
+        out["followers"] = pd.to_numeric(acc["followers"], errors="coerce").reindex(out.index)
+    return out
+
+
+def behaviour_signals(
+    events: pd.DataFrame, accounts: pd.DataFrame | None = None, features: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Behaviour signals per account (index ``account_id``, columns :data:`BEHAVIOUR_SIGNALS`).
+
+    Parameters
+    ----------
+    events, accounts : canonical tables
+    features : DataFrame, optional
+        The features helper's per-account table (``account_id`` column or
+        index). Columns are found through :data:`FEATURE_ALIASES`; signals it
+        lacks come from the built-in fallback.
+    """
+    fallback = None
+    out = pd.DataFrame(index=pd.Index(sorted(events["account_id"].astype(str).unique()), name="account_id"))
+    if features is not None and len(features):
+        feat = features.copy()
+        if "account_id" in feat.columns:
+            feat = feat.set_index(feat["account_id"].astype(str))
+        feat.index = feat.index.astype(str)
+        for signal, aliases in FEATURE_ALIASES.items():
+            col = next((a for a in aliases if a in feat.columns), None)
+            if col is not None:
+                out[signal] = pd.to_numeric(feat[col], errors="coerce").reindex(out.index)
+        if "handle_randomness" not in out and {"handle_entropy", "handle_digit_run"} <= set(feat.columns):
+            ent = pd.to_numeric(feat["handle_entropy"], errors="coerce") / 4.5
+            run = pd.to_numeric(feat["handle_digit_run"], errors="coerce") / 6.0
+            out["handle_randomness"] = (0.5 * ent.clip(upper=1) + 0.5 * run.clip(upper=1)).reindex(out.index)
+    missing = [s for s in BEHAVIOUR_SIGNALS if s not in out.columns]
+    if missing:
+        fallback = _fallback_features(events, accounts)
+        for signal in missing:
+            out[signal] = fallback[signal].reindex(out.index) if signal in fallback else np.nan
+    return out[list(BEHAVIOUR_SIGNALS)].astype(float)
+
+
+def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Per-account strength in each evidence family from combined edges.
+
+    Returns columns ``sync_strength``, ``sync_partners`` (co-action layers and
+    timing), ``sync_repeat`` (distinct objects acted on in sync with the
+    account's :data:`REPEAT_RANK`-th most synchronised partner: a group acting
+    together again and again, not a crowd meeting once), ``timing_partners``
+    (partners with correlated activity series), ``text_strength``,
+    ``text_partners`` (``text`` and ``neardup``),
+    ``partners`` (any layer) and ``multi_layer_partners`` (partners tied by two
+    or more layers), indexed like ``index``.
+    """
+    cols = [
+        "sync_strength",
+        "sync_partners",
+        "sync_repeat",
+        "timing_partners",
+        "text_strength",
+        "text_partners",
+        "partners",
+        "multi_layer_partners",
+    ]
+    out = pd.DataFrame(0.0, index=index, columns=cols)
+    if edges is None or edges.empty:
+        return out
+    sync_cols = [f"w_{n}" for n in (*COACTION_LAYERS, "timing") if f"w_{n}" in edges.columns and n != "text"]
+    text_cols = [f"w_{n}" for n in ("text", "neardup") if f"w_{n}" in edges.columns]
+
+    def weighted(cols_: list[str]) -> np.ndarray:
+        if not cols_:
+            return np.zeros(len(edges))
+        mult = np.array([LAYER_PRIOR.get(c[2:], 0.5) for c in cols_])
+        return edges[cols_].to_numpy(dtype=float) @ mult
+
+    sync = weighted(sync_cols)
+    text = weighted(text_cols)
+    both = pd.DataFrame(
+        {
+            "account": np.concatenate([edges["account_a"].to_numpy(object), edges["account_b"].to_numpy(object)]),
+            "sync_strength": np.tile(sync, 2),
+            "sync_partners": np.tile((sync > 0).astype(float), 2),
+            "text_strength": np.tile(text, 2),
+            "text_partners": np.tile((text > 0).astype(float), 2),
+            "partners": 1.0,
+            "multi_layer_partners": np.tile((edges["n_layers"].to_numpy() >= 2).astype(float), 2),
+        }
+    )
+    timing = edges["w_timing"].to_numpy() > 0 if "w_timing" in edges.columns else np.zeros(len(edges), bool)
+    both["timing_partners"] = np.tile(timing.astype(float), 2)
+    agg = both.groupby("account", sort=True).sum()
+    nobj = pd.DataFrame({"account": both["account"], "n": np.tile(edges["n_sync_objects"].to_numpy(dtype=float), 2)})
+    nobj = nobj.sort_values(["account", "n"], ascending=[True, False], kind="mergesort")
+    nobj["rank"] = nobj.groupby("account", sort=False).cumcount()
+    kth = nobj[nobj["rank"] == REPEAT_RANK - 1].set_index("account")["n"]
+    agg["sync_repeat"] = kth.reindex(agg.index).fillna(0.0)
+    agg.index = agg.index.astype(str)
+    return agg.reindex(index).fillna(0.0)[cols]

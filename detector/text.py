@@ -1,0 +1,364 @@
+"""Text normalisation and shingling for every script.
+
+Normalisation (:func:`normalize_text`)
+--------------------------------------
+In this order:
+
+1. Unicode NFKC (full-width letters, ligatures, compatibility forms become
+   their plain equivalents: ``ＲＴ`` -> ``RT``, half-width katakana -> full
+   width), then case-folding (``str.casefold``: ``Straße`` -> ``strasse``);
+2. a leading retweet prefix ``RT @handle:`` is removed (repeatedly, for
+   ``RT @a: RT @b: ...``);
+3. URLs (``scheme://...``, ``www....`` and bare ``domain.tld/path`` links)
+   and ``@mentions`` are removed;
+4. format characters (Unicode category ``Cf``: zero-width joiner and
+   non-joiner, zero-width space, bidi marks, soft hyphen, tag characters) and
+   variation selectors (emoji presentation selectors ``U+FE0E``/``U+FE0F``)
+   are deleted, so that invisible characters inserted to dodge
+   deduplication change nothing; apostrophes are deleted (``don't`` ->
+   ``dont``);
+5. every other punctuation, symbol (emoji included), separator and control
+   character becomes a space; a hashtag keeps its word (``#Peace`` ->
+   ``peace``);
+6. whitespace is collapsed to single spaces, stripped at both ends, and NFKC
+   is applied once more (deleting a character can create a new composable
+   sequence).
+
+The result contains only letters, combining marks, digits and single
+spaces, and ``normalize_text`` is idempotent.
+
+Shingling (:func:`shingles`)
+----------------------------
+The normalised text is split on spaces into tokens, and each token into
+*runs* of one script class:
+
+* **CJK runs**: Han ideographs (incl. extensions and ``々〆〇``), Hiragana,
+  Katakana, Bopomofo and Hangul. These scripts are written without spaces
+  between words (Korean spaces phrases, not morphemes), so word shingles
+  would treat a whole sentence as one token. Each CJK run gives its
+  character n-grams, default **bigrams** (``char_n=2``): the standard
+  dictionary-free choice for Chinese/Japanese/Korean retrieval (as in
+  Lucene's CJK analyzer); one edited character changes at most two bigrams.
+  A run shorter than ``char_n`` gives itself as one shingle. Character
+  n-grams never cross a space, punctuation or a script change.
+* **word runs**: everything else (Latin, Cyrillic, Arabic, Devanagari...,
+  digits). The words of the whole text, in order, give word n-grams, default
+  **trigrams** (``word_n=3``) joined by one space; CJK runs between words do
+  not break the word sequence. A text with fewer than ``word_n`` words gives
+  its words joined as one shingle.
+
+Shingles are returned without repetition in first-appearance order: a text
+is compared as a *set* of shingles (Jaccard similarity). Texts with fewer
+than :data:`MIN_SHINGLES` distinct shingles (for word trigrams: fewer than 7
+words; for Chinese bigrams: fewer than 6 characters) are too short for a
+near-duplicate to mean anything and are not compared (identical short texts
+are caught by the co-action layer on the ``text`` object instead).
+
+Hashing (:func:`shingle_hashes`)
+--------------------------------
+Production hashing is a Numba kernel over the code points of all normalised
+texts: each shingle is hashed as 64-bit FNV-1a over its UTF-8 bytes followed
+by the MurmurHash3 64-bit finaliser (:func:`hash_shingle` is the pure Python
+definition; the kernel is tested against it). It is deterministic across
+processes and platforms (Python's ``hash`` is salted per process and is never
+used). ``hashfunc="sha1_32"`` hashes the same shingles with datasketch's
+default ``sha1_hash32`` instead, for equivalence tests against datasketch.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from detector.kernels.minhash import shingle_hash_kernel
+
+__all__ = [
+    "CHAR_N",
+    "MIN_SHINGLES",
+    "WORD_N",
+    "hash_shingle",
+    "is_cjk",
+    "normalize_text",
+    "normalize_texts",
+    "shingle_hashes",
+    "shingles",
+]
+
+WORD_N = 3
+"""Default word n-gram size for spaced scripts."""
+
+CHAR_N = 2
+"""Default character n-gram size for CJK runs (bigrams)."""
+
+MIN_SHINGLES = 5
+"""Texts with fewer distinct shingles than this are not compared."""
+
+# Code point ranges (inclusive) of the CJK script class. Kept as one table so
+# that the Python reference and the Numba kernel cannot disagree.
+CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x303B, 0x303C),  # 〻 〼
+    (0x3041, 0x309F),  # Hiragana
+    (0x30A0, 0x30FF),  # Katakana (incl. ー; ・ is punctuation and never reaches here)
+    (0x3100, 0x312F),  # Bopomofo
+    (0x3130, 0x318F),  # Hangul compatibility Jamo
+    (0x31A0, 0x31BF),  # Bopomofo extended
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo extended A
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xD7B0, 0xD7FF),  # Hangul Jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F),  # half-width katakana (NFKC maps them away; kept for raw input)
+    (0xFFA0, 0xFFDC),  # half-width Hangul
+    (0x1B000, 0x1B16F),  # kana supplement / extended
+    (0x20000, 0x3134F),  # CJK extensions B-G
+)
+_CJK_LO = np.array([lo for lo, _ in CJK_RANGES], dtype=np.uint32)
+_CJK_HI = np.array([hi for _, hi in CJK_RANGES], dtype=np.uint32)
+
+_RT_PREFIX = re.compile(r"^\s*(?:rt\s*@\w+\s*:?\s*)+")
+_URL = re.compile(
+    r"(?:\b[a-z][a-z0-9+.-]*://\S*)"  # scheme://...
+    r"|(?:\bwww\.\S+)"  # www.example.org/...
+    r"|(?:\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*)",  # bare domain.tld/path
+    re.ASCII,
+)
+_MENTION = re.compile(r"(?<!\w)@\w+")
+_APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
+
+
+@functools.cache
+def _char_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Build (delete, to-space) regexes from Unicode categories (cached, ~0.3 s once)."""
+    delete: list[int] = [ord(c) for c in _APOSTROPHES]
+    space: list[int] = []
+    for cp in range(sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+            delete.append(cp)
+        elif cat[0] in "PSZ" or cat in ("Cc", "Co", "Cs", "Cn"):
+            space.append(cp)
+    delete_set = set(delete)
+    space = [cp for cp in space if cp not in delete_set]
+    return re.compile(_char_class(sorted(delete_set))), re.compile(_char_class(space))
+
+
+def _char_class(codepoints: Sequence[int]) -> str:
+    """A regex matching runs of exactly ``codepoints`` (sorted).
+
+    The Basic Multilingual Plane part and the rest are separate classes:
+    ``re`` compiles a BMP-only class to a bitmap (constant time per
+    character), but falls back to a linear list of ranges as soon as one
+    class holds a code point above U+FFFF (20x slower here).
+    """
+    bmp = [cp for cp in codepoints if cp <= 0xFFFF]
+    astral = [cp for cp in codepoints if cp > 0xFFFF]
+    classes = [_ranges(bmp)] if bmp else []
+    if astral:  # the cheap look-ahead spares BMP characters the slow range scan
+        classes.append("(?=[\U00010000-\U0010FFFF])" + _ranges(astral))
+    return "(?:" + "|".join(classes) + ")+"
+
+
+def _ranges(codepoints: Sequence[int]) -> str:
+    """A regex character class matching exactly ``codepoints`` (sorted, non-empty)."""
+    parts: list[str] = []
+    start = prev = codepoints[0]
+    for cp in list(codepoints[1:]) + [-2]:
+        if cp == prev + 1:
+            prev = cp
+            continue
+        lo, hi = re.escape(chr(start)), re.escape(chr(prev))
+        parts.append(lo if start == prev else f"{lo}-{hi}")
+        start = prev = cp
+    return "[" + "".join(parts) + "]"
+
+
+def normalize_text(text: str | None) -> str:
+    """Normalise one text for near-duplicate comparison (see the module doc).
+
+    Parameters
+    ----------
+    text : str or None
+        Raw post text. ``None`` (or pandas' NA) gives ``""``.
+
+    Returns
+    -------
+    str
+        Case-folded text of letters, marks and digits separated by single
+        spaces, without URLs, mentions, retweet prefix, punctuation or emoji.
+    """
+    if not isinstance(text, str) or not text:
+        return ""
+    delete, space = _char_classes()
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = _RT_PREFIX.sub("", t, count=1)
+    t = _URL.sub(" ", t)
+    t = _MENTION.sub(" ", t)
+    t = delete.sub("", t)
+    t = space.sub(" ", t)
+    return unicodedata.normalize("NFKC", " ".join(t.split()))
+
+
+def normalize_texts(texts: Iterable[str | None]) -> list[str]:
+    """:func:`normalize_text` over many texts."""
+    return [normalize_text(t) for t in texts]
+
+
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` belongs to the CJK script class (shingled by characters)."""
+    cp = ord(char)
+    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+
+
+def _runs(normalized: str) -> tuple[list[str], list[str]]:
+    """Split a normalised text into (words, CJK runs), in order."""
+    words: list[str] = []
+    cjk: list[str] = []
+    for token in normalized.split(" "):
+        if not token:
+            continue
+        start = 0
+        in_cjk = is_cjk(token[0])
+        for i in range(1, len(token) + 1):
+            if i == len(token) or is_cjk(token[i]) != in_cjk:
+                (cjk if in_cjk else words).append(token[start:i])
+                if i < len(token):
+                    start, in_cjk = i, not in_cjk
+    return words, cjk
+
+
+def shingles(
+    text: str | None, word_n: int = WORD_N, char_n: int = CHAR_N, *, normalized: bool = False
+) -> list[str]:
+    """Shingles of one text: word n-grams and CJK character n-grams.
+
+    Parameters
+    ----------
+    text : str or None
+        Raw text (normalised here with :func:`normalize_text`), or already
+        normalised text when ``normalized=True``.
+    word_n : int, default 3
+        Words per shingle for spaced scripts.
+    char_n : int, default 2
+        Characters per shingle for CJK runs.
+    normalized : bool, default False
+        Skip normalisation (``text`` is already the output of
+        :func:`normalize_text`).
+
+    Returns
+    -------
+    list of str
+        Distinct shingles in order of first appearance: word shingles first,
+        then CJK shingles.
+    """
+    if word_n < 1 or char_n < 1:
+        raise ValueError("word_n and char_n must be >= 1")
+    t = text if normalized else normalize_text(text)
+    if not isinstance(t, str) or not t:
+        return []
+    words, runs = _runs(t)
+    out: list[str] = []
+    if words:
+        if len(words) < word_n:
+            out.append(" ".join(words))
+        else:
+            out.extend(" ".join(words[i : i + word_n]) for i in range(len(words) - word_n + 1))
+    for run in runs:
+        if len(run) < char_n:
+            out.append(run)
+        else:
+            out.extend(run[i : i + char_n] for i in range(len(run) - char_n + 1))
+    return list(dict.fromkeys(out))
+
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
+    return h ^ (h >> 33)
+
+
+def hash_shingle(shingle: str) -> int:
+    """The production 64-bit shingle hash, in pure Python (reference definition).
+
+    FNV-1a 64 over the UTF-8 bytes of ``shingle``, then the MurmurHash3
+    64-bit finaliser (FNV-1a alone mixes its high bits poorly).
+    """
+    h = _FNV_OFFSET
+    for byte in shingle.encode("utf-8"):
+        h = ((h ^ byte) * _FNV_PRIME) & _MASK64
+    return _fmix64_int(h)
+
+
+def shingle_hashes(
+    texts: Iterable[str | None],
+    word_n: int = WORD_N,
+    char_n: int = CHAR_N,
+    *,
+    hashfunc: str = "fnv1a64",
+    normalized: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hash the shingles of many texts into one flat array.
+
+    Parameters
+    ----------
+    texts : iterable of str or None
+        Raw texts (or normalised ones with ``normalized=True``).
+    word_n, char_n : int
+        Shingle sizes, see :func:`shingles`.
+    hashfunc : {"fnv1a64", "sha1_32"}
+        ``"fnv1a64"`` (production): :func:`hash_shingle`, computed by a
+        parallel Numba kernel. ``"sha1_32"``: datasketch's default
+        ``sha1_hash32`` of each shingle's UTF-8 bytes (slow; for equivalence
+        tests against datasketch).
+    normalized : bool, default False
+        The texts are already normalised.
+
+    Returns
+    -------
+    hashes : ndarray of uint64
+        Hashes of text ``i`` are ``hashes[offsets[i]:offsets[i + 1]]``,
+        sorted ascending and without repetition (a shingle *set*).
+    offsets : ndarray of int64
+        Length ``n_texts + 1``.
+    """
+    if word_n < 1 or char_n < 1:
+        raise ValueError("word_n and char_n must be >= 1")
+    norm = list(texts) if normalized else normalize_texts(texts)
+    norm = [t if isinstance(t, str) else "" for t in norm]
+    if hashfunc == "sha1_32":
+        from datasketch.hashfunc import sha1_hash32
+
+        sets = [
+            np.unique(np.array([sha1_hash32(s.encode("utf-8")) for s in shingles(t, word_n, char_n, normalized=True)], dtype=np.uint64))
+            for t in norm
+        ]
+        lengths = np.array([len(s) for s in sets], dtype=np.int64)
+        offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
+        return flat.astype(np.uint64, copy=False), offsets
+    if hashfunc != "fnv1a64":
+        raise ValueError(f"unknown hashfunc {hashfunc!r}")
+    lengths = np.fromiter((len(t) for t in norm), dtype=np.int64, count=len(norm))
+    starts = np.zeros(len(norm) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=starts[1:])
+    joined = "\n".join(norm) + "\n"
+    codepoints = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_LO, _CJK_HI, word_n, char_n)

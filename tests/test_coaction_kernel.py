@@ -1,0 +1,188 @@
+"""Co-action kernels against a plain Python reference (hypothesis property tests)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detector.kernels.coaction import (
+    coaction_aggregate,
+    edge_object_sample,
+    emit_pairs,
+    group_starts,
+    window_pair_upper_bound,
+)
+
+# --------------------------------------------------------------------------
+# reference implementation: quadratic, obviously correct
+# --------------------------------------------------------------------------
+
+
+def reference_pairs(obj, ts, acc, content, window, remove_loops):
+    """All (i, j), i < j, same object, ts[j] - ts[i] <= window (rows sorted by (obj, ts))."""
+    out = []
+    n = len(obj)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if obj[i] != obj[j] or abs(int(ts[j]) - int(ts[i])) > window:
+                continue
+            if remove_loops and (acc[i] == acc[j] or content[i] == content[j]):
+                continue
+            out.append((i, j))
+    return out
+
+
+def reference_aggregate(obj, ts, acc, content, window, remove_loops, fast_window=None, skip_objects=()):
+    gaps = defaultdict(list)
+    objects = defaultdict(set)
+    for i, j in reference_pairs(obj, ts, acc, content, window, remove_loops):
+        if obj[i] in skip_objects:
+            continue
+        key = (min(acc[i], acc[j]), max(acc[i], acc[j]))
+        gaps[key].append(abs(int(ts[j]) - int(ts[i])))
+        objects[key].add(obj[i])
+    rows = {}
+    for key, g in gaps.items():
+        fast = len(g) if fast_window is None else sum(x <= fast_window for x in g)
+        rows[key] = (len(g), len(objects[key]), float(np.mean(g)), float(np.median(g)), fast)
+    return rows
+
+
+def sorted_shares(draw_rows):
+    """Sort rows by (obj, ts, original position) and return flat arrays."""
+    rows = sorted(enumerate(draw_rows), key=lambda r: (r[1][0], r[1][1], r[0]))
+    obj = np.array([r[1][0] for r in rows], dtype=np.int32)
+    ts = np.array([r[1][1] for r in rows], dtype=np.int64)
+    acc = np.array([r[1][2] for r in rows], dtype=np.int32)
+    content = np.arange(len(rows), dtype=np.int32)
+    return obj, ts, acc, content
+
+
+share_rows = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # object
+        st.integers(0, 40),  # ts: small range -> many ties and equal timestamps
+        st.integers(0, 6),  # account: few -> same account sharing one object twice
+    ),
+    min_size=0,
+    max_size=60,
+)
+
+
+def kernel_rows(agg):
+    return {
+        (int(a), int(b)): (int(w), int(n), float(m), float(med), int(f))
+        for a, b, w, n, m, med, f in zip(
+            agg.a, agg.b, agg.weight, agg.n_objects, agg.mean_gap, agg.median_gap, agg.weight_fast, strict=True
+        )
+    }
+
+
+def assert_same(got, want):
+    assert set(got) == set(want)
+    for key, row in want.items():
+        g = got[key]
+        assert g[0] == row[0] and g[1] == row[1] and g[4] == row[4], (key, g, row)
+        assert g[2] == pytest.approx(row[2], abs=1e-9)
+        assert g[3] == pytest.approx(row[3], abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=share_rows,
+    window=st.integers(0, 15),
+    remove_loops=st.booleans(),
+    fast=st.one_of(st.none(), st.integers(0, 10)),
+    chunk=st.sampled_from([1, 3, 1000]),
+)
+def test_aggregate_matches_reference(rows, window, remove_loops, fast, chunk):
+    obj, ts, acc, content = sorted_shares(rows)
+    starts = group_starts(obj)
+    agg = coaction_aggregate(
+        starts, ts, acc, content, 7, window, remove_loops=remove_loops, fast_window=fast, chunk_pairs=chunk
+    )
+    want = reference_aggregate(obj, ts, acc, content, window, remove_loops, fast)
+    assert_same(kernel_rows(agg), want)
+    assert agg.n_share_pairs == sum(r[0] for r in want.values())
+    # output sorted by (a, b), a <= b
+    keys = list(zip(agg.a.tolist(), agg.b.tolist(), strict=True))
+    assert keys == sorted(keys)
+    assert all(a <= b for a, b in keys)
+    if remove_loops:
+        assert all(a < b for a, b in keys)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=share_rows, window=st.integers(0, 15), remove_loops=st.booleans())
+def test_emit_pairs_matches_reference(rows, window, remove_loops):
+    obj, ts, acc, content = sorted_shares(rows)
+    starts = group_starts(obj)
+    i, j = emit_pairs(starts, ts, acc, content, window, remove_loops)
+    got = list(zip(i.tolist(), j.tolist(), strict=True))
+    assert got == sorted(got)
+    assert got == reference_pairs(obj, ts, acc, content, window, remove_loops)
+
+
+@settings(max_examples=50, deadline=None)
+@given(rows=share_rows, window=st.integers(0, 15), cap=st.integers(0, 20))
+def test_cap_skips_exactly_the_objects_over_the_cap(rows, window, cap):
+    obj, ts, acc, content = sorted_shares(rows)
+    starts = group_starts(obj)
+    upper = window_pair_upper_bound(starts, ts, np.int64(window))
+    all_pairs = reference_pairs(obj, ts, acc, content, window, remove_loops=False)
+    for k in range(len(starts) - 1):
+        assert upper[k] == sum(1 for i, _ in all_pairs if starts[k] <= i < starts[k + 1])
+    agg = coaction_aggregate(starts, ts, acc, content, 7, window, max_pairs_per_object=cap)
+    skipped = {int(obj[starts[k]]) for k in range(len(starts) - 1) if upper[k] > cap}
+    assert {int(obj[starts[k]]) for k in np.flatnonzero(agg.capped)} == skipped
+    want = reference_aggregate(obj, ts, acc, content, window, True, skip_objects=skipped)
+    assert_same(kernel_rows(agg), want)
+
+
+def test_in_pair_flags_shares_in_counted_pairs():
+    obj = np.array([0, 0, 0, 1, 1], dtype=np.int32)
+    ts = np.array([0, 5, 100, 0, 3], dtype=np.int64)
+    acc = np.array([0, 1, 2, 0, 0], dtype=np.int32)
+    content = np.arange(5, dtype=np.int32)
+    agg = coaction_aggregate(group_starts(obj), ts, acc, content, 3, 10)
+    assert agg.in_pair.tolist() == [1, 1, 0, 0, 0]  # object 1: a loop, removed
+    assert (agg.a.tolist(), agg.b.tolist(), agg.weight.tolist()) == ([0], [1], [1])
+
+
+def test_window_zero_and_equal_timestamps():
+    obj = np.zeros(4, dtype=np.int32)
+    ts = np.array([7, 7, 7, 8], dtype=np.int64)
+    acc = np.array([0, 1, 2, 3], dtype=np.int32)
+    agg = coaction_aggregate(group_starts(obj), ts, acc, np.arange(4, dtype=np.int32), 4, 0)
+    assert sorted(zip(agg.a.tolist(), agg.b.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 2)]
+    assert agg.median_gap.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_empty_input():
+    z = np.zeros(0, dtype=np.int32)
+    agg = coaction_aggregate(group_starts(z), np.zeros(0, dtype=np.int64), z, z, 1, 10)
+    assert agg.a.size == 0 and agg.n_share_pairs == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=share_rows, window=st.integers(0, 15), remove_loops=st.booleans(), k=st.integers(1, 3))
+def test_edge_object_sample_matches_reference(rows, window, remove_loops, k):
+    obj, ts, acc, content = sorted_shares(rows)
+    starts = group_starts(obj)
+    objects = defaultdict(set)
+    for i, j in reference_pairs(obj, ts, acc, content, window, remove_loops):
+        objects[(min(acc[i], acc[j]), max(acc[i], acc[j]))].add(int(obj[i]))
+    keys = sorted(objects)
+    edge_keys = np.array([a * 7 + b for a, b in keys], dtype=np.int64)
+    skip = np.zeros(len(starts) - 1, dtype=np.bool_)
+    sample, count = edge_object_sample(starts, ts, acc, content, np.int64(window), remove_loops, skip,
+                                       edge_keys, np.int64(7), np.int64(k))
+    first_obj = {int(obj[starts[q]]): q for q in range(len(starts) - 1)}
+    for row, key in enumerate(keys):
+        want = [first_obj[o] for o in sorted(objects[key])[:k]]
+        assert sample[row, : count[row]].tolist() == want
+        assert (sample[row, count[row]:] == -1).all()

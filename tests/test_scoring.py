@@ -1,0 +1,299 @@
+"""Unit tests for detector.scoring: calibration, layer combination, the conjunction rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detector.scoring.calibrate import Z_HIGH, Z_LOW, percentile_rank, robust_z, tail_score
+from detector.scoring.combine import LAYER_PRIOR, combine_layers
+from detector.scoring.scores import FAMILIES, conjunction, family_scores, score_accounts
+from detector.scoring.signals import network_signals
+
+# ---------------------------------------------------------------- population helpers
+
+
+def _population(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Signals of ordinary accounts: noisy, no ties."""
+    rng = np.random.default_rng(seed)
+    idx = pd.Index([f"u{i:04d}" for i in range(n)], name="account_id")
+    return pd.DataFrame(
+        {
+            "sync_strength": np.where(rng.random(n) < 0.3, rng.exponential(0.5, n), 0.0),
+            "sync_partners": rng.integers(0, 3, n).astype(float),
+            "text_strength": np.where(rng.random(n) < 0.03, rng.exponential(0.3, n), 0.0),
+            "text_partners": 0.0,
+            "partners": 0.0,
+            "multi_layer_partners": 0.0,
+            "n_events": rng.integers(5, 60, n).astype(float),
+            "posts_per_day": rng.lognormal(1.0, 0.6, n),
+            "iet_cv": rng.normal(1.6, 0.35, n).clip(0.5),
+            "hour_entropy": rng.normal(3.2, 0.25, n),
+            "night_share": rng.normal(0.03, 0.015, n).clip(0),
+            "fast_repost_share": rng.random(n) * 0.2,
+            "dup_share": np.where(rng.random(n) < 0.05, rng.random(n) * 0.3, 0.0),
+            "age_days": rng.lognormal(6.5, 0.7, n),
+            "handle_randomness": rng.normal(0.35, 0.08, n),
+            "followers": rng.lognormal(5, 1.5, n),
+        },
+        index=idx,
+    )
+
+
+SUSPICIOUS = {
+    "synchrony": {"sync_strength": 40.0, "sync_partners": 30.0},
+    "duplicate_text": {"text_strength": 15.0, "text_partners": 20.0, "dup_share": 0.9},
+    "profile": {"age_days": 3.0, "handle_randomness": 0.95},
+    "automation": {"iet_cv": 0.05, "night_share": 0.24, "posts_per_day": 80.0},
+}
+
+
+def _with(pop: pd.DataFrame, name: str, families: tuple[str, ...]) -> pd.DataFrame:
+    row = pop.iloc[[0]].copy()
+    row.index = pd.Index([name], name="account_id")
+    for fam in families:
+        for col, value in SUSPICIOUS[fam].items():
+            row[col] = value
+    return pd.concat([pop, row])
+
+
+# ---------------------------------------------------------------- calibration
+
+
+def test_robust_z_known_values():
+    z = robust_z(np.array([1.0, 2.0, 3.0, 4.0, 100.0]))
+    # median 3, MAD 1 -> scale 1.4826
+    assert z[2] == 0.0
+    assert z[4] == pytest.approx(97 / 1.4826)
+
+
+def test_robust_z_zero_inflated_uses_mean_abs_deviation():
+    x = np.zeros(100)
+    x[:5] = 1.0  # 5 % non-zero
+    z = robust_z(x)
+    assert z[0] == pytest.approx(1 / (1.4826 * 0.05))
+    assert z[-1] == 0.0
+
+
+def test_tail_score_range_and_nan():
+    x = np.r_[np.random.default_rng(1).normal(0, 1, 500), 50.0, np.nan]
+    s = tail_score(x)
+    assert s[-1] == 0.0
+    assert s[-2] == 1.0
+    assert ((s >= 0) & (s <= 1)).all()
+    assert (s[:500] > 0).mean() < 0.1  # only the tail of a normal scores at all
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=50))
+def test_tail_score_monotone(values):
+    x = np.array(values)
+    s = tail_score(x)
+    order = np.argsort(x, kind="mergesort")
+    assert (np.diff(s[order]) >= -1e-12).all()
+
+
+def test_percentile_rank():
+    p = percentile_rank(np.array([3.0, 1.0, 2.0, np.nan]))
+    assert p[:3].tolist() == [1.0, 1 / 3, 2 / 3]
+    assert np.isnan(p[3])
+
+
+def test_z_constants_sane():
+    assert 0 < Z_LOW < Z_HIGH
+
+
+# ---------------------------------------------------------------- combining layers
+
+
+def _layer(pairs, weights, **extra):
+    a, b = zip(*pairs, strict=True) if pairs else ((), ())
+    return pd.DataFrame({"account_a": list(a), "account_b": list(b), "weight": list(weights), **extra})
+
+
+def test_combine_layers_reference():
+    rep = _layer([("a", "b"), ("a", "c"), ("b", "c")], [2.0, 2.0, 6.0])
+    nd = _layer([("a", "b")], [1.0])
+    out = combine_layers({"repost": rep, "neardup": nd})
+    assert list(out["account_a"] + out["account_b"]) == ["ab", "ac", "bc"]
+    # repost median 2 -> 2/(2+2)=0.5, 6/(6+2)=0.75; neardup median 1 -> 0.5
+    ab = out.iloc[0]
+    assert ab["w_repost"] == pytest.approx(0.5)
+    assert ab["w_neardup"] == pytest.approx(0.5)
+    assert ab["weight"] == pytest.approx(0.5 * LAYER_PRIOR["repost"] + 0.5 * LAYER_PRIOR["neardup"])
+    assert ab["layers"] == "neardup|repost"
+    assert ab["n_layers"] == 2
+    assert out.iloc[2]["weight"] == pytest.approx(0.75)
+    assert out.iloc[2]["layers"] == "repost"
+
+
+def test_combine_layers_empty():
+    out = combine_layers({"repost": _layer([], [])})
+    assert out.empty
+    assert {"account_a", "account_b", "weight", "layers"} <= set(out.columns)
+
+
+pair_lists = st.lists(
+    st.tuples(st.integers(0, 12), st.integers(0, 12), st.floats(0.01, 100)), min_size=0, max_size=40
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pair_lists, pair_lists)
+def test_combine_layers_properties(p1, p2):
+    def mk(rows):
+        seen = {}
+        for i, j, w in rows:
+            if i != j:
+                seen[(f"n{min(i, j):02d}", f"n{max(i, j):02d}")] = w
+        return _layer(list(seen), list(seen.values()))
+
+    l1, l2 = mk(p1), mk(p2)
+    out = combine_layers({"repost": l1, "hashtag": l2})
+    keys = list(zip(out["account_a"], out["account_b"], strict=True))
+    assert keys == sorted(set(keys))
+    assert all(a < b for a, b in keys)
+    assert set(keys) == set(zip(l1["account_a"], l1["account_b"], strict=True)) | set(
+        zip(l2["account_a"], l2["account_b"], strict=True)
+    )
+    assert ((out["weight"] > 0) & (out["weight"] < LAYER_PRIOR["repost"] + LAYER_PRIOR["hashtag"])).all()
+    # row order of the inputs does not matter
+    again = combine_layers({"repost": l1.iloc[::-1], "hashtag": l2.sample(frac=1, random_state=1)})
+    pd.testing.assert_frame_equal(out, again)
+
+
+def test_network_signals_sums_per_account():
+    edges = combine_layers(
+        {"repost": _layer([("a", "b"), ("a", "c")], [1.0, 1.0]), "neardup": _layer([("a", "b")], [1.0])}
+    )
+    sig = network_signals(edges, pd.Index(["a", "b", "c", "d"]))
+    assert sig.loc["a", "sync_partners"] == 2
+    assert sig.loc["a", "text_partners"] == 1
+    assert sig.loc["a", "sync_strength"] == pytest.approx(1.0)
+    assert sig.loc["d"].sum() == 0
+    assert sig.loc["b", "multi_layer_partners"] == 1
+
+
+# ---------------------------------------------------------------- conjunction
+
+
+def test_conjunction_formula():
+    got = conjunction(np.array([[1.0, 0.0, 0.0, 0.0], [0.81, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]))
+    assert got[0] == 0.0  # one family alone gives nothing
+    assert got[1] == pytest.approx(0.9)
+    assert got[2] == 1.0
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_one_strong_family_alone_is_not_flagged(family):
+    sig = _with(_population(), "x", (family,))
+    scored, _ = score_accounts(sig)
+    row = scored.set_index("account_id").loc["x"]
+    assert row[family] >= 0.9  # the signal is seen ...
+    assert not row["flagged"]  # ... but one family is not enough
+    assert row["score"] < 0.3
+
+
+def test_all_families_together_are_flagged():
+    sig = _with(_population(), "x", FAMILIES)
+    scored, _ = score_accounts(sig)
+    row = scored.set_index("account_id").loc["x"]
+    assert row["flagged"]
+    assert row["score"] > 0.9
+    assert len(row["reasons"]) >= 3
+    assert any("in sync" in r for r in row["reasons"])
+
+
+def test_two_families_flagged_ordinary_population_not():
+    # Ordinary accounts have independent, heavy-tailed noise in every signal; chance
+    # coincidences of two tails are rare: at most 1 % flagged.
+    sig = _with(_population(n=1000), "x", ("synchrony", "duplicate_text"))
+    scored, _ = score_accounts(sig)
+    s = scored.set_index("account_id")
+    assert s.loc["x", "flagged"]
+    assert s.drop("x")["flagged"].mean() <= 0.01
+
+
+def _cluster_case(member_families: tuple[str, ...]) -> pd.DataFrame:
+    pop = _population()
+    for i in range(10):
+        pop = _with(pop, f"m{i}", member_families)
+    return _with(pop, "weak", ("synchrony",))
+
+
+def test_cluster_support_needs_a_conjunction_in_the_cluster():
+    # Campaign-like cluster (sync + duplicate text): a member with only strong synchrony is supported.
+    sig = _cluster_case(("synchrony", "duplicate_text"))
+    membership = pd.Series(0, index=[f"m{i}" for i in range(10)] + ["weak"])
+    scored, clusters = score_accounts(sig, membership)
+    s = scored.set_index("account_id")
+    assert clusters.iloc[0]["flagged"]
+    assert s.loc["weak", "flagged"]
+    assert any("member of cluster" in r for r in s.loc["weak", "reasons"])
+    # Fan-like cluster (synchrony only): nobody is flagged.
+    sig = _cluster_case(("synchrony",))
+    scored, clusters = score_accounts(sig, membership)
+    assert not scored.set_index("account_id").loc[membership.index, "flagged"].any()
+    assert not clusters["flagged"].any()
+    assert any("organic" in r for r in clusters.iloc[0]["reasons"])
+
+
+def test_small_cluster_damped():
+    sig = _cluster_case(("synchrony", "duplicate_text"))
+    pair = pd.Series(0, index=["m0", "m1"])
+    _, clusters = score_accounts(sig, pair)
+    trio = pd.Series(0, index=["m0", "m1", "m2"])
+    _, clusters3 = score_accounts(sig, trio)
+    assert clusters.iloc[0]["score"] == pytest.approx(clusters3.iloc[0]["score"] / 2, rel=1e-6)
+
+
+def test_scores_deterministic_and_order_invariant():
+    sig = _with(_population(seed=5), "x", ("synchrony", "profile"))
+    membership = pd.Series([0, 0, 0, 1, 1], index=["u0001", "u0002", "x", "u0003", "u0004"])
+    a1, c1 = score_accounts(sig, membership)
+    a2, c2 = score_accounts(sig.sample(frac=1, random_state=3), membership.iloc[::-1])
+    pd.testing.assert_frame_equal(a1, a2)
+    pd.testing.assert_frame_equal(c1, c2)
+    assert a1["score"].between(0, 1).all()
+    assert list(a1["score"]) == sorted(a1["score"], reverse=True)
+
+
+def test_family_scores_missing_signals_count_as_ordinary():
+    fam = family_scores(pd.DataFrame({"sync_strength": [0.0, 0.0, 5.0]}, index=["a", "b", "c"]))
+    assert list(fam.columns) == list(FAMILIES)
+    assert fam.loc["c", "synchrony"] > 0
+    assert fam[["duplicate_text", "profile", "automation"]].to_numpy().sum() == 0
+
+
+# ---------------------------------------------------------------- supervised model
+
+
+def test_model_roundtrip(tmp_path):
+    from detector.scoring.model import MODEL_FEATURES, load_model, save_model, train_model
+
+    rng = np.random.default_rng(0)
+    n = 300
+    feats = pd.DataFrame(rng.normal(size=(n, len(MODEL_FEATURES))), columns=list(MODEL_FEATURES))
+    feats.index = [f"a{i}" for i in range(n)]
+    y = pd.Series((feats["sync_strength"] + feats["dup_share"] > 1).astype(int), index=feats.index)
+    model = train_model(feats, y, seed=0)
+    save_model(model, tmp_path / "m.pkl")
+    loaded = load_model(tmp_path / "m.pkl")
+    p1, p2 = model.predict(feats), loaded.predict(feats)
+    np.testing.assert_array_equal(p1, p2)
+    assert ((p1 >= 0.5) == y.to_numpy()).mean() > 0.9
+    assert loaded.features == MODEL_FEATURES
+
+
+def test_model_rejects_foreign_pickle(tmp_path):
+    import pickle
+
+    from detector.scoring.model import load_model
+
+    path = tmp_path / "x.pkl"
+    path.write_bytes(pickle.dumps({"not": "a model"}))
+    with pytest.raises(ValueError):
+        load_model(path)

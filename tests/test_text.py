@@ -1,0 +1,188 @@
+"""Tests for detector.text: normalisation, shingling and the shingle-hash kernel."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pytest
+from datasketch.hashfunc import sha1_hash32
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detector.text import (
+    CJK_RANGES,
+    hash_shingle,
+    is_cjk,
+    normalize_text,
+    shingle_hashes,
+    shingles,
+)
+
+# -- normalisation ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("RT @bob: Peace and LOVE!!", "peace and love"),
+        ("RT @a: RT @b_2: hello world", "hello world"),
+        ("rt@x hello", "hello"),
+        ("see https://t.co/AbC?x=1 and www.example.org/p now", "see and now"),
+        ("read gov.cn/news/1.html today", "read today"),
+        ("thanks @Embassy_FR for #Peace", "thanks for peace"),
+        ("ＦＵＬＬ ｗｉｄｔｈ", "full width"),
+        ("Straße", "strasse"),
+        ("don\u2019t stop", "dont stop"),
+        ("a\u200bb\u200dc\ufe0f d", "abc d"),  # zero-width chars and variation selectors vanish
+        ("peace 🇨🇳👍🏽 love", "peace love"),
+        ("  many   \n\t spaces  ", "many spaces"),
+        ("中国，加油！", "中国 加油"),
+        ("ｶﾀｶﾅ", "カタカナ"),
+        ("email a@b.com", "email a b com"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalize_examples(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_normalize_keeps_marks_and_digits():
+    # Devanagari vowel signs are combining marks; they must survive.
+    assert normalize_text("नमस्ते 2024!") == "नमस्ते 2024"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_normalize_idempotent_and_clean(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert once == once.strip()
+    assert "  " not in once
+    for ch in once:
+        assert ch == " " or unicodedata.category(ch)[0] in "LMN", (ch, unicodedata.category(ch))
+
+
+# -- shingles -----------------------------------------------------------------
+
+
+def test_word_trigrams():
+    assert shingles("The quick brown fox jumps") == [
+        "the quick brown",
+        "quick brown fox",
+        "brown fox jumps",
+    ]
+
+
+def test_short_text_is_one_shingle():
+    assert shingles("hello world") == ["hello world"]
+    assert shingles("中") == ["中"]
+    assert shingles("!!!") == []
+
+
+def test_cjk_bigrams_per_run():
+    assert shingles("中国外交部。日本") == ["中国", "国外", "外交", "交部", "日本"]
+    # Hangul: bigrams inside each space-separated run
+    assert shingles("대한민국 정부") == ["대한", "한민", "민국", "정부"]
+    # Japanese: kanji and kana form one run
+    assert shingles("平和です") == ["平和", "和で", "です"]
+
+
+def test_mixed_script_runs():
+    out = shingles("the 中国 embassy in paris 和平")
+    assert out == ["the embassy in", "embassy in paris", "中国", "和平"]
+    assert shingles("abc中国def", word_n=1) == ["abc", "def", "中国"]
+
+
+def test_shingles_unique_first_appearance():
+    assert shingles("a b a b a b", word_n=2) == ["a b", "b a"]
+
+
+def test_shingle_sizes_validated():
+    with pytest.raises(ValueError):
+        shingles("x", word_n=0)
+
+
+def test_is_cjk_table():
+    assert is_cjk("中") and is_cjk("あ") and is_cjk("カ") and is_cjk("한") and is_cjk("𠀀")
+    assert not is_cjk("a") and not is_cjk("я") and not is_cjk("ー" if False else "1")
+    assert all(lo <= hi for lo, hi in CJK_RANGES)
+
+
+# -- hashing ---------------------------------------------------------------------
+
+
+def _reference_hashes(texts, word_n=3, char_n=2, fn=hash_shingle):
+    sets = [sorted({fn(s) for s in shingles(t, word_n, char_n)}) for t in texts]
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in sets])
+    flat = np.array([h for s in sets for h in s], dtype=np.uint64)
+    return flat, offsets
+
+
+def test_hash_shingle_known_values():
+    # FNV-1a 64 of "" is the offset basis; check the finaliser is applied.
+    assert hash_shingle("") != 0xCBF29CE484222325
+    assert hash_shingle("a") == hash_shingle("a")
+    assert hash_shingle("ab") != hash_shingle("ba")
+    assert 0 <= hash_shingle("中国") < 2**64
+
+
+TEXTS = [
+    "RT @x: The embassy congratulates the people on the national day!",
+    "中国政府坚决反对任何形式的干涉，维护国家主权和领土完整。",
+    "日本政府は地域の平和と安定を強調しました",
+    "대한민국 정부는 한반도의 평화와 안정을 위해 노력하고 있습니다.",
+    "mixed 中国 text with 한국어 and русский текст 𠀀𠀁",
+    "",
+    "hi",
+]
+
+
+def test_kernel_matches_reference():
+    flat, offsets = shingle_hashes(TEXTS)
+    ref_flat, ref_offsets = _reference_hashes(TEXTS)
+    assert np.array_equal(offsets, ref_offsets)
+    assert np.array_equal(flat, ref_flat)
+    assert flat.dtype == np.uint64 and offsets.dtype == np.int64
+
+
+def test_sha1_option_matches_datasketch_hash():
+    flat, offsets = shingle_hashes(TEXTS, hashfunc="sha1_32")
+    ref_flat, ref_offsets = _reference_hashes(TEXTS, fn=lambda s: sha1_hash32(s.encode("utf-8")))
+    assert np.array_equal(offsets, ref_offsets)
+    assert np.array_equal(flat, ref_flat)
+    with pytest.raises(ValueError):
+        shingle_hashes(TEXTS, hashfunc="md5")
+
+
+def test_hashes_deterministic_and_order_free():
+    a, oa = shingle_hashes(TEXTS)
+    b, ob = shingle_hashes(list(reversed(TEXTS)))
+    n = len(TEXTS)
+    for i in range(n):
+        j = n - 1 - i
+        assert np.array_equal(a[oa[i] : oa[i + 1]], b[ob[j] : ob[j + 1]])
+
+
+def test_empty_input():
+    flat, offsets = shingle_hashes([])
+    assert flat.size == 0 and list(offsets) == [0]
+
+
+_fragments = st.sampled_from(list("abc xyz 中国外交部平和です한국어 русский., !") + ["\u200d", "#", "@u ", "😀", "http://a.b/c "])
+_texts = st.lists(_fragments, max_size=40).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(_texts, max_size=8),
+    st.integers(1, 4),
+    st.integers(1, 3),
+)
+def test_kernel_agrees_with_python_reference(texts, word_n, char_n):
+    flat, offsets = shingle_hashes(texts, word_n, char_n)
+    ref_flat, ref_offsets = _reference_hashes(texts, word_n, char_n)
+    assert np.array_equal(offsets, ref_offsets)
+    assert np.array_equal(flat, ref_flat)
