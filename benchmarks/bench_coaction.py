@@ -96,30 +96,40 @@ def load_avg() -> list[float]:
 
 
 def make_retweets(n_events: int, seed: int = 0) -> pd.DataFrame:
-    """Deterministic synthetic retweets: object_id, account_id, content_id (int64), ts (s)."""
+    """Deterministic synthetic retweets: object_id, account_id, content_id (strings), ts (s).
+
+    Organic part: each post's retweet count is Pareto-distributed (alpha 1.4,
+    at least 3, capped at 20,000 or a fifth of the accounts: a few viral
+    posts, many small ones), so the
+    number of posts grows with the data while the popularity law stays the
+    same; retweeters are drawn by lognormal account activity; delays are
+    lognormal (median 1 h); repeated (account, post) draws are dropped.
+    Coordinated part (3%): groups of 10-30 own
+    accounts retweet 10-40 targets each within 30 s of a group trigger.
+    """
     rng = np.random.default_rng(seed)
-    n_acc = max(1000, n_events // 20)
-    n_obj = max(200, n_events // 10)
+    n_acc = max(2000, n_events // 4)
     n_coord = int(0.03 * n_events)
     n_org = n_events - n_coord
-    # organic: Zipf-like object popularity, lognormal account activity
-    pop = 1.0 / (np.arange(n_obj) + 20.0) ** 1.1
-    obj = np.searchsorted(np.cumsum(pop / pop.sum()), rng.random(n_org)).clip(0, n_obj - 1)
+    draw = int(n_org * 1.1) + 100  # a few draws repeat (account, post) and are dropped
+    cap = min(20_000, n_acc // 5)
+    counts = np.minimum((3 * (1 - rng.random(draw)) ** (-1 / 1.4)).astype(np.int64), cap)
+    counts = counts[: int(np.searchsorted(np.cumsum(counts), draw)) + 1]
+    n_obj = len(counts)
+    obj = np.repeat(np.arange(n_obj), counts)[:draw]
     act = rng.lognormal(0.0, 1.3, n_acc)
-    acc = np.searchsorted(np.cumsum(act / act.sum()), rng.random(n_org)).clip(0, n_acc - 1)
+    acc = np.searchsorted(np.cumsum(act / act.sum()), rng.random(draw)).clip(0, n_acc - 1)
     created = T0 + rng.integers(0, 30 * DAY, n_obj)
-    delay = rng.lognormal(np.log(3600.0), 1.6, n_org).astype(np.int64)
-    ts = created[obj] + delay
-    # coordinated groups: members retweet the group's targets within 30 s
-    objs = [obj]
-    accs = [acc]
-    tss = [ts]
+    ts = created[obj] + rng.lognormal(np.log(3600.0), 1.6, draw).astype(np.int64)
+    organic = pd.DataFrame({"object_id": obj, "account_id": acc, "ts": ts})
+    organic = organic.drop_duplicates(["object_id", "account_id"]).iloc[:n_org]
+    objs, accs, tss = [], [], []
     made = 0
     g = 0
     while made < n_coord:
         size = int(rng.integers(10, 31))
         n_targets = int(rng.integers(10, 40))
-        members = n_acc + g * 30 + np.arange(size)  # own account ids
+        members = n_acc + g * 30 + np.arange(size)  # the group's own accounts
         targets = rng.choice(n_obj, n_targets, replace=False)
         start = created[targets] + rng.integers(60, 6 * 3600, n_targets)
         objs.append(np.repeat(targets, size))
@@ -127,16 +137,19 @@ def make_retweets(n_events: int, seed: int = 0) -> pd.DataFrame:
         tss.append(np.repeat(start, size) + rng.integers(0, 31, n_targets * size))
         made += size * n_targets
         g += 1
-    frame = pd.DataFrame(
+    coordinated = pd.DataFrame(
+        {"object_id": np.concatenate(objs), "account_id": np.concatenate(accs), "ts": np.concatenate(tss)}
+    ).iloc[:n_coord]
+    frame = pd.concat([organic, coordinated], ignore_index=True)
+    ids = pd.DataFrame(
         {
-            "object_id": np.concatenate(objs).astype(np.int64),
-            "account_id": np.concatenate(accs).astype(np.int64),
-            "ts": np.concatenate(tss).astype(np.int64),
+            "object_id": pd.array((frame["object_id"] + 10**15).astype(str), dtype="string"),
+            "account_id": pd.array((frame["account_id"] + 10**8).astype(str), dtype="string"),
+            "content_id": pd.array((np.arange(len(frame)) + 10**16).astype(str), dtype="string"),
+            "ts": frame["ts"].to_numpy(),
         }
     )
-    frame = frame.drop_duplicates(["object_id", "account_id"]).iloc[:n_events].reset_index(drop=True)
-    frame["content_id"] = np.arange(len(frame), dtype=np.int64) + 10**12
-    return frame[["object_id", "account_id", "content_id", "ts"]]
+    return ids
 
 
 def selfjoin_rows(shares: pd.DataFrame) -> int:
@@ -145,11 +158,18 @@ def selfjoin_rows(shares: pd.DataFrame) -> int:
 
 
 def run_ours(shares: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
-    params = CoactionParams(window=WINDOW, min_participation=1, keep_pairs=False)
+    # same work as the peers: edges only (no object samples, no pair table)
+    params = CoactionParams(window=WINDOW, min_participation=1, keep_pairs=False, objects_sample=0)
     t = time.perf_counter()
     result = coaction_edges(shares, params)
     total = time.perf_counter() - t
     rss = peak_rss_mb()
+    # full default evidence: + 5 shared objects per edge + pair table (up to 2M rows)
+    t = time.perf_counter()
+    full = coaction_edges(shares, CoactionParams(window=WINDOW, min_participation=1))
+    full_seconds = time.perf_counter() - t
+    full_rss = peak_rss_mb()
+    del full
     obj, _ = encode(shares["object_id"])
     acc, acc_u = encode(shares["account_id"])
     con, _ = encode(shares["content_id"])
@@ -167,6 +187,8 @@ def run_ours(shares: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
         "edges": len(result.edges),
         "capped_objects": len(result.capped_objects),
         "peak_rss_mb": round(rss, 1),
+        "with_evidence_seconds": round(full_seconds, 3),
+        "with_evidence_peak_rss_mb": round(full_rss, 1),
     }
     return info, result.edges
 
@@ -237,9 +259,10 @@ def run_toolkit(shares: pd.DataFrame) -> tuple[dict, pd.DataFrame | None]:
 
 
 def agree_pandas(ours: pd.DataFrame, theirs: pd.DataFrame) -> bool:
-    a = ours.assign(a=ours["account_a"].astype(np.int64), b=ours["account_b"].astype(np.int64))
+    a = ours.assign(a=ours["account_a"].astype(str), b=ours["account_b"].astype(str))
     a = a.set_index(["a", "b"])[["weight", "n_objects"]].sort_index()
-    b = theirs.rename(columns={"account_id": "a", "account_id_y": "b"}).set_index(["a", "b"]).sort_index()
+    b = theirs.assign(a=theirs["account_id"].astype(str), b=theirs["account_id_y"].astype(str))
+    b = b.set_index(["a", "b"])[["weight", "n_objects"]].sort_index()
     return bool(
         a.index.equals(b.index)
         and np.array_equal(a["weight"].to_numpy(np.int64), b["weight"].to_numpy(np.int64))

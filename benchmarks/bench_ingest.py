@@ -5,11 +5,13 @@ shape: ``author`` embedded, retweets/quotes/replies with ``referenced_tweets``,
 hashtags, mentions, URLs, some CJK and emoji) and N archive CSV rows into a
 temporary directory, then reads each with :func:`detector.io.read_inputs`.
 
-Reported per input: records/s, MB/s (uncompressed input bytes), wall time,
-peak memory (tracemalloc peak of the read, and the process' ru_maxrss), and a
-baseline measured in the same process: ``json.loads`` (orjson when installed,
-as the reader uses) over the lines for v2 and ``pandas.read_csv(dtype=str)``
-for the CSV; ``ratio`` = reader time / baseline time.
+Each format is measured in a fresh process. Reported per input: records/s,
+MB/s (uncompressed input bytes), wall time, peak memory (``ru_maxrss`` of that
+process after the read; ``--tracemalloc`` adds tracemalloc's peak, slower),
+and a baseline measured in the same process after the read: ``orjson.loads``
+(``json.loads`` without orjson, as the reader uses) over the lines for v2 and
+``pandas.read_csv(dtype=str)`` for the CSV; ``ratio_vs_baseline`` = reader
+time / baseline time.
 
 Sizes: full run N = 1,000,000 each (about 0.7 GB of JSON and 0.3 GB of CSV);
 ``--quick`` N = 50,000 (CI). Output: JSON on stdout and in
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -133,20 +137,14 @@ def _archive_frame(n: int, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def _measure(func) -> tuple[object, float, int]:
-    tracemalloc.start()
-    start = time.perf_counter()
-    value = func()
-    elapsed = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return value, elapsed, peak
-
-
 def _time(func) -> tuple[object, float]:
     start = time.perf_counter()
     value = func()
     return value, time.perf_counter() - start
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _baseline_json(path: Path) -> int:
@@ -158,38 +156,60 @@ def _baseline_json(path: Path) -> int:
     return count
 
 
-def run(n: int, workdir: Path) -> dict:
+def _baseline_csv(path: Path) -> int:
+    return len(pd.read_csv(path, dtype=str))
+
+
+def _measure(name: str, path: str, n: int, traced: bool) -> dict:
+    """Run in a fresh process: reader timing and peak memory, then the baseline."""
+    path = Path(path)
+    rss_before = _maxrss_mb()
+    if traced:
+        tracemalloc.start()
+    result, elapsed = _time(lambda: read_inputs(path))
+    peak_traced = tracemalloc.get_traced_memory()[1] / 1e6 if traced else None
+    if traced:
+        tracemalloc.stop()
+    rss_after = _maxrss_mb()
+    kept = result.log.kept
+    assert kept == n, (name, result.log.summary()["skipped_by_reason"])
+    del result
+    baseline = _baseline_json if name.startswith("twitter") else _baseline_csv
+    rows, base_s = _time(lambda: baseline(path))
+    assert rows == n
+    size_mb = path.stat().st_size / 1e6
+    out = {
+        "records": n,
+        "input_mb": round(size_mb, 1),
+        "seconds": round(elapsed, 3),
+        "records_per_s": round(n / elapsed),
+        "mb_per_s": round(size_mb / elapsed, 2),
+        "peak_rss_mb": round(rss_after, 1),
+        "rss_before_read_mb": round(rss_before, 1),
+        "baseline": "orjson.loads per line" if name.startswith("twitter") else "pandas.read_csv(dtype=str)",
+        "baseline_seconds": round(base_s, 3),
+        "ratio_vs_baseline": round(elapsed / base_s, 2),
+    }
+    if peak_traced is not None:
+        out["peak_traced_mb"] = round(peak_traced, 1)
+    return out
+
+
+def _generate(n: int, workdir: str) -> None:
+    Path(workdir, "tweets_v2.jsonl").write_text("\n".join(_v2_lines(n)) + "\n", encoding="utf-8")
+    _archive_frame(n).to_csv(Path(workdir, "archive.csv"), index=False)
+
+
+def run(n: int, workdir: Path, traced: bool = False) -> dict:
+    """Generate, then measure each format in its own fresh process (so peak RSS is the read's)."""
+    ctx = multiprocessing.get_context("spawn")
     results: dict = {}
-    t0 = time.perf_counter()
-    v2_path = workdir / "tweets_v2.jsonl"
-    v2_path.write_text("\n".join(_v2_lines(n)) + "\n", encoding="utf-8")
-    csv_path = workdir / "archive.csv"
-    _archive_frame(n).to_csv(csv_path, index=False)
-    results["generate_s"] = round(time.perf_counter() - t0, 2)
-    for name, path, baseline in (
-        ("twitter_v2_jsonl", v2_path, lambda p=v2_path: _baseline_json(p)),
-        ("io_archive_csv", csv_path, lambda p=csv_path: len(pd.read_csv(p, dtype=str))),
-    ):
-        size_mb = path.stat().st_size / 1e6
-        # time without tracemalloc (it slows Python-level code), then memory with it
-        result, elapsed = _time(lambda p=path: read_inputs(p))
-        assert result.log.kept == n, (name, result.log.summary()["skipped_by_reason"])
-        del result
-        _, _, peak = _measure(lambda p=path: read_inputs(p))
-        rows, base_s = _time(baseline)
-        assert rows == n
-        results[name] = {
-            "records": n,
-            "input_mb": round(size_mb, 1),
-            "seconds": round(elapsed, 3),
-            "records_per_s": round(n / elapsed),
-            "mb_per_s": round(size_mb / elapsed, 2),
-            "peak_traced_mb": round(peak / 1e6, 1),
-            "baseline": "orjson/json.loads per line" if name.startswith("twitter") else "pandas.read_csv(dtype=str)",
-            "baseline_seconds": round(base_s, 3),
-            "ratio_vs_baseline": round(elapsed / base_s, 2),
-        }
-    results["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        _, gen_s = _time(lambda: pool.submit(_generate, n, str(workdir)).result())
+    results["generate_s"] = round(gen_s, 2)
+    for name, file in (("twitter_v2_jsonl", "tweets_v2.jsonl"), ("io_archive_csv", "archive.csv")):
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            results[name] = pool.submit(_measure, name, str(workdir / file), n, traced).result()
     return results
 
 
@@ -198,10 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_N:,} records instead of {FULL_N:,}")
     parser.add_argument("-n", type=int, default=None, help="records per format (overrides --quick)")
     parser.add_argument("--out", type=Path, default=None, help="JSON result path")
+    parser.add_argument("--tracemalloc", action="store_true", help="also report tracemalloc's peak (slower)")
     args = parser.parse_args(argv)
     n = args.n or (QUICK_N if args.quick else FULL_N)
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
-        results = run(n, Path(tmp))
+        results = run(n, Path(tmp), traced=args.tracemalloc)
     payload = {
         "benchmark": "ingest",
         "n": n,

@@ -17,6 +17,12 @@ from typing import IO, Any
 __all__ = ["atomic_path", "atomic_write", "write_text_atomic", "write_bytes_atomic"]
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success.
@@ -29,6 +35,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    # mkstemp creates 0600; give the file the mode an ordinary open() would (0666 & ~umask)
+    os.chmod(tmp, 0o666 & ~_current_umask())
     tmp_path = Path(tmp)
     try:
         yield tmp_path

@@ -4,8 +4,11 @@
 ``detector account`` call; :func:`write_outputs` writes the files. Stages
 (each timed, seconds, in ``report["methods"]["timings_s"]``):
 
-1. ``filter``: ``since``/``until`` (UTC seconds) and the hashtag focus
-   (posts carrying the hashtag plus reposts/quotes/replies of them);
+1. ``filter``: ``since``/``until`` (UTC seconds); with a hashtag focus the
+   hashtag's posts plus reposts/quotes/replies of them are set aside for the
+   report, while evidence and scores use every event, so accounts are
+   compared with the whole input, not only with the hashtag's (possibly
+   campaign-dominated) users;
 2. ``coaction``: one co-action layer per object kind in ``params.objects``
    (:mod:`detector.evidence.coaction`);
 3. ``neardup``: near-duplicate texts (:mod:`detector.evidence.neardup`);
@@ -176,6 +179,11 @@ def resolve_account(events: pd.DataFrame, accounts: pd.DataFrame | None, handle:
 # --------------------------------------------------------------------------
 
 
+OWN_CONTENT_OBJECTS: tuple[str, ...] = ("url", "domain", "hashtag")
+"""Objects taken from the account's own posts, quotes and replies only: a repost carries the
+original author's links and hashtags, and the ``repost`` layer already counts it (without
+this, one shared repost would count two or three times)."""
+
 CONTENT_OBJECTS: tuple[str, ...] = ("text",)
 """Objects whose co-action window is estimated on their own (copies spread over hours)."""
 
@@ -209,7 +217,8 @@ def _coaction_layers(
         notes.append("co-action evidence unavailable (detector.evidence.coaction not installed)")
         return {}, {}, {}
     layers: dict[str, pd.DataFrame] = {}
-    shares = {obj: share_table(events, obj) for obj in params.objects}
+    own = events[events["kind"].ne("repost").to_numpy()]
+    shares = {obj: share_table(own if obj in OWN_CONTENT_OBJECTS else events, obj) for obj in params.objects}
     window, how = _shared_window(shares, params)
     info: dict[str, Any] = {"_window": {"window_s": window, "method": how}}
     for obj in progress(params.objects, desc="co-action", unit="layer"):
@@ -286,23 +295,35 @@ def _components(edges: pd.DataFrame) -> pd.Series:
 
 
 def _drop_small_clusters(membership: pd.Series, min_size: int) -> pd.Series:
-    """Keep only clusters with at least 2 members; renumber by size desc then smallest id."""
+    """Drop singleton clusters (ids are kept: communities() numbers by size, singletons last)."""
     if membership.empty:
         return membership
     m = membership.copy()
     m.index = m.index.astype(str)
-    sizes = m.value_counts()
-    keep = sizes[sizes >= 2].index
-    m = m[m.isin(keep)]
-    first = m.groupby(m).apply(lambda s: min(s.index))
-    order = sorted(keep, key=lambda c: (-int(sizes[c]), first[c]))
-    renum = {c: i for i, c in enumerate(order)}
-    return m.map(renum).astype("int64").sort_index()
+    sizes = m.map(m.value_counts())
+    return m[sizes.to_numpy() >= 2].astype("int64").sort_index()
 
 
 # --------------------------------------------------------------------------
 # officials
 # --------------------------------------------------------------------------
+
+
+def _official_ids(
+    events: pd.DataFrame,
+    accounts: pd.DataFrame | None,
+    officials: str | os.PathLike[str] | pd.DataFrame | None,
+    notes: list[str],
+) -> set[str]:
+    """Account ids of declared official accounts (registry file, or accounts with a role)."""
+    try:
+        from detector.officials import resolve_officials
+    except ImportError:
+        return set()
+    if not len(events):
+        return set()
+    match = resolve_officials(officials, events, accounts)
+    return set(match.officials["account_id"].astype(str)) if len(match.officials) else set()
 
 
 def _officials(
@@ -370,8 +391,9 @@ def run_scan(
     timings: dict[str, float] = {}
     notes: list[str] = []
     with _stage("filter", timings):
-        ev = filter_events(events, since=params.since, until=params.until, hashtag=params.hashtag)
+        ev = filter_events(events, since=params.since, until=params.until)
         ev = ev.sort_values(["ts", "event_id"], kind="mergesort").reset_index(drop=True)
+        focus_ev = filter_events(ev, hashtag=params.hashtag) if params.hashtag else ev
     with _stage("coaction", timings):
         layers, shares, co_info = _coaction_layers(ev, params, notes)
     with _stage("neardup", timings):
@@ -391,8 +413,12 @@ def run_scan(
     with _stage("scoring", timings):
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
+        exempt = _official_ids(ev, accounts, officials, notes)
         scored, clusters = score_accounts(
-            signals, membership, ScoreParams(flag_threshold=params.flag_threshold, min_cluster_size=params.min_cluster_size)
+            signals,
+            membership,
+            ScoreParams(flag_threshold=params.flag_threshold, min_cluster_size=params.min_cluster_size),
+            exempt=exempt,
         )
         if params.model:
             scored = _apply_model(params.model, signals, scored, clusters)
@@ -403,9 +429,11 @@ def run_scan(
         off_table = _officials(ev, accounts, officials, flagged, cluster_of, params.seed, notes)
     with _stage("report", timings):
         report = _build_report(
-            ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
+            focus_ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
             off_table, flagged, timings, notes, n_text_clusters,
         )
+    timings["total"] = round(sum(timings.values()), 4)
+    report["methods"]["timings_s"] = dict(timings)
     return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)
 
 
@@ -440,7 +468,22 @@ def _build_report(
     ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
     off_table, flagged, timings, notes, n_text_clusters,
 ) -> dict[str, Any]:
+    """Report on the events ``ev`` (all scanned events, or the hashtag's)."""
     names = _names(ev, accounts)
+    if params.hashtag:
+        # Scores come from the whole input; the report covers the hashtag's accounts.
+        present = set(ev["account_id"].astype(str))
+        scored = scored[scored["account_id"].isin(present)]
+        active = set(scored["cluster_id"].dropna().astype(int))
+        clusters = clusters[clusters["cluster_id"].isin(active)] if len(clusters) else clusters
+        ids = set(ev["event_id"].astype(str))
+        shares = {k: v[v["content_id"].astype(str).isin(ids)] for k, v in shares.items()}
+        notes = [
+            *notes,
+            "hashtag focus: accounts were scored against every account in the input (so a "
+            "campaign that dominates the hashtag still stands out); the report covers the "
+            "hashtag's posts and the reposts, quotes and replies of them",
+        ]
     n_events = ev["account_id"].astype(str).value_counts().to_dict()
     summary = jr.input_summary(ev, accounts, skipped)
     share = float(ev["account_id"].astype(str).isin(flagged).mean()) if len(ev) else 0.0
@@ -618,26 +661,39 @@ def write_outputs(
     return written
 
 
+GEXF_MAX_EDGES = 200_000
+"""At most this many edges in network.gexf (strongest first; edges.csv has them all)."""
+
+
+def gexf_edges(result: ScanResult, max_edges: int = GEXF_MAX_EDGES) -> pd.DataFrame:
+    """Edges for the Gephi file: those touching a flagged account or a reported cluster.
+
+    A full coordination network of a large scan has millions of mostly weak
+    edges that Gephi cannot lay out; the suspicious part is what users open.
+    """
+    edges = result.edges
+    if edges.empty:
+        return edges
+    sc = result.scored
+    shown = set(result.clusters.loc[result.clusters["score"] >= 0.2, "cluster_id"]) if len(result.clusters) else set()
+    keep_ids = set(sc.loc[sc["flagged"] | sc["cluster_id"].isin(shown), "account_id"])
+    sel = edges[edges["account_a"].isin(keep_ids) | edges["account_b"].isin(keep_ids)]
+    sel = sel.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True], kind="mergesort")
+    return sel.head(max_edges).sort_values(["account_a", "account_b"], kind="mergesort")
+
+
 def _write_gexf(result: ScanResult, path: Path, names: Mapping[str, str]) -> bool:
-    """Coordination network as GEXF (Gephi), via the coaction helper's exporter when present."""
-    import networkx as nx
+    """Suspicious part of the coordination network as GEXF (Gephi), node attributes attached."""
+    from detector.report.graph_export import write_graph
+    from detector.scoring.network import account_graph
 
-    from detector.fsutil import atomic_path
-
-    g = nx.Graph()
+    edges = gexf_edges(result)
+    graph = account_graph(edges[["account_a", "account_b", "weight", "layers"]])
     sc = result.scored.set_index("account_id")
-    nodes = sorted(set(result.edges["account_a"]) | set(result.edges["account_b"]))
-    for a in nodes:
-        cid = sc["cluster_id"].get(a, pd.NA) if a in sc.index else pd.NA
-        g.add_node(
-            a,
-            label=names.get(a, a),
-            score=float(sc["score"].get(a, 0.0)) if a in sc.index else 0.0,
-            flagged=bool(sc["flagged"].get(a, False)) if a in sc.index else False,
-            cluster_id=-1 if pd.isna(cid) else int(cid),
-        )
-    for r in result.edges.itertuples(index=False):
-        g.add_edge(r.account_a, r.account_b, weight=float(r.weight), layers=str(r.layers))
-    with atomic_path(path) as tmp:
-        nx.write_gexf(g, tmp)
+    ids = graph.vs["name"] if graph.vcount() else []
+    graph.vs["label"] = [names.get(a, a) for a in ids]
+    graph.vs["score"] = [float(sc["score"].get(a, 0.0)) for a in ids]
+    graph.vs["flagged"] = [bool(sc["flagged"].get(a, False)) for a in ids]
+    graph.vs["cluster_id"] = [-1 if pd.isna(sc["cluster_id"].get(a, pd.NA)) else int(sc["cluster_id"][a]) for a in ids]
+    write_graph(graph, path, fmt="gexf")
     return True

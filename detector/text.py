@@ -57,9 +57,10 @@ are caught by the co-action layer on the ``text`` object instead).
 Hashing (:func:`shingle_hashes`)
 --------------------------------
 Production hashing is a Numba kernel over the code points of all normalised
-texts: each shingle is hashed as 64-bit FNV-1a over its UTF-8 bytes followed
-by the MurmurHash3 64-bit finaliser (:func:`hash_shingle` is the pure Python
-definition; the kernel is tested against it). It is deterministic across
+texts: each word or CJK character is hashed once (64-bit FNV-1a over its
+UTF-8 bytes) and the unit hashes of a shingle are combined polynomially and
+finished with the MurmurHash3 64-bit finaliser (:func:`hash_shingle` is the
+pure Python definition; the kernel is tested against it). It is deterministic across
 processes and platforms (Python's ``hash`` is salted per process and is never
 used). ``hashfunc="sha1_32"`` hashes the same shingles with datasketch's
 default ``sha1_hash32`` instead, for equivalence tests against datasketch.
@@ -71,11 +72,11 @@ import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 
-from detector.kernels.minhash import shingle_hash_kernel
+from detector.kernels.minhash import normalize_codepoints, shingle_hash_kernel
 
 __all__ = [
     "CHAR_N",
@@ -83,6 +84,7 @@ __all__ = [
     "WORD_N",
     "hash_shingle",
     "is_cjk",
+    "char_class_table",
     "normalize_text",
     "normalize_texts",
     "shingle_hashes",
@@ -125,8 +127,12 @@ CJK_RANGES: tuple[tuple[int, int], ...] = (
 )
 _CJK_LO = np.array([lo for lo, _ in CJK_RANGES], dtype=np.uint32)
 _CJK_HI = np.array([hi for _, hi in CJK_RANGES], dtype=np.uint32)
+_CJK_BMP = np.zeros(0x10000, dtype=np.uint8)
+for _lo, _hi in CJK_RANGES:
+    if _lo <= 0xFFFF:
+        _CJK_BMP[_lo : min(_hi, 0xFFFF) + 1] = 1
 
-_RT_PREFIX = re.compile(r"^\s*(?:rt\s*@\w+\s*:?\s*)+")
+_RT_PREFIX = re.compile(r"\s*(?:rt\s*@\w+\s*:?\s*)+")
 _URL = re.compile(
     r"(?:\b[a-z][a-z0-9+.-]*://\S*)"  # scheme://...
     r"|(?:\bwww\.\S+)"  # www.example.org/...
@@ -134,84 +140,128 @@ _URL = re.compile(
     re.ASCII,
 )
 _MENTION = re.compile(r"(?<!\w)@\w+")
-_APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
+APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
+"""Deleted rather than turned into a space (``don't`` -> ``dont``)."""
+
+KEEP, DELETE, SPACE, MARK = 0, 1, 2, 3
+"""Character classes of :func:`char_class_table` (``MARK``: a kept combining mark)."""
 
 
 @functools.cache
-def _char_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Build (delete, to-space) regexes from Unicode categories (cached, ~0.3 s once)."""
-    delete: list[int] = [ord(c) for c in _APOSTROPHES]
-    space: list[int] = []
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
-        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
-            delete.append(cp)
-        elif cat[0] in "PSZ" or cat in ("Cc", "Co", "Cs", "Cn"):
-            space.append(cp)
-    delete_set = set(delete)
-    space = [cp for cp in space if cp not in delete_set]
-    return re.compile(_char_class(sorted(delete_set))), re.compile(_char_class(space))
-
-
-def _char_class(codepoints: Sequence[int]) -> str:
-    """A regex matching runs of exactly ``codepoints`` (sorted).
-
-    The Basic Multilingual Plane part and the rest are separate classes:
-    ``re`` compiles a BMP-only class to a bitmap (constant time per
-    character), but falls back to a linear list of ranges as soon as one
-    class holds a code point above U+FFFF (20x slower here).
-    """
-    bmp = [cp for cp in codepoints if cp <= 0xFFFF]
-    astral = [cp for cp in codepoints if cp > 0xFFFF]
-    classes = [_ranges(bmp)] if bmp else []
-    if astral:  # the cheap look-ahead spares BMP characters the slow range scan
-        classes.append("(?=[\U00010000-\U0010FFFF])" + _ranges(astral))
-    return "(?:" + "|".join(classes) + ")+"
-
-
-def _ranges(codepoints: Sequence[int]) -> str:
-    """A regex character class matching exactly ``codepoints`` (sorted, non-empty)."""
-    parts: list[str] = []
-    start = prev = codepoints[0]
-    for cp in list(codepoints[1:]) + [-2]:
-        if cp == prev + 1:
-            prev = cp
-            continue
-        lo, hi = re.escape(chr(start)), re.escape(chr(prev))
-        parts.append(lo if start == prev else f"{lo}-{hi}")
-        start = prev = cp
-    return "[" + "".join(parts) + "]"
-
-
-def normalize_text(text: str | None) -> str:
-    """Normalise one text for near-duplicate comparison (see the module doc).
-
-    Parameters
-    ----------
-    text : str or None
-        Raw post text. ``None`` (or pandas' NA) gives ``""``.
+def char_class_table() -> np.ndarray:
+    """Class of every code point for step 4-5 of the normalisation (cached, ~0.3 s once).
 
     Returns
     -------
-    str
-        Case-folded text of letters, marks and digits separated by single
-        spaces, without URLs, mentions, retweet prefix, punctuation or emoji.
+    ndarray of uint8, length ``sys.maxunicode + 1``
+        :data:`DELETE` for format characters (``Cf``), variation selectors and
+        :data:`APOSTROPHES`; :data:`SPACE` for punctuation, symbols,
+        separators and other ``C*`` characters; :data:`MARK` for combining
+        marks and :data:`KEEP` for letters and digits (both kept).
     """
-    if not isinstance(text, str) or not text:
-        return ""
-    delete, space = _char_classes()
+    table = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
+    for cp in range(sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+            table[cp] = DELETE
+        elif cat[0] in "PSZ" or cat[0] == "C":
+            table[cp] = SPACE
+        elif cat[0] == "M":
+            table[cp] = MARK
+    for ch in APOSTROPHES:
+        table[ord(ch)] = DELETE
+    table.setflags(write=False)
+    return table
+
+
+def _strip_links(text: str) -> str:
+    """Steps 1-3: NFKC, case-fold, retweet prefix, URLs, mentions (regexes run only when they can match)."""
     t = unicodedata.normalize("NFKC", text).casefold()
-    t = _RT_PREFIX.sub("", t, count=1)
-    t = _URL.sub(" ", t)
-    t = _MENTION.sub(" ", t)
-    t = delete.sub("", t)
-    t = space.sub(" ", t)
-    return unicodedata.normalize("NFKC", " ".join(t.split()))
+    if t[:1] == "r" or t[:1].isspace():
+        m = _RT_PREFIX.match(t)
+        if m:
+            t = t[m.end() :]
+    if "/" in t or "www." in t:
+        t = _URL.sub(" ", t)
+    if "@" in t:
+        t = _MENTION.sub(" ", t)
+    return t
 
 
 def normalize_texts(texts: Iterable[str | None]) -> list[str]:
-    """:func:`normalize_text` over many texts."""
-    return [normalize_text(t) for t in texts]
+    """Normalise many texts for near-duplicate comparison (see the module doc).
+
+    Steps 1-3 run per text with C-level string functions and regexes; the
+    per-character steps 4-6 run in one Numba pass over the code points of
+    all texts (:func:`detector.kernels.minhash.normalize_codepoints`).
+
+    Parameters
+    ----------
+    texts : iterable of str or None
+        Raw post texts; ``None`` and pandas' NA give ``""``.
+
+    Returns
+    -------
+    list of str
+        Case-folded texts of letters, marks and digits separated by single
+        spaces, without URLs, mentions, retweet prefix, punctuation or emoji.
+    """
+    codepoints, offsets = _normalized_codepoints(list(texts))
+    joined = codepoints.tobytes().decode("utf-32-le")
+    return [joined[offsets[k] : offsets[k + 1]] for k in range(len(offsets) - 1)]
+
+
+def _encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of ``texts`` concatenated, with start and length of each."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    codepoints = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return codepoints, starts, lengths
+
+
+def _normalized_codepoints(texts: list) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised texts as code points (``out[offsets[k]:offsets[k + 1]]``), never decoded.
+
+    Only texts holding a combining mark can fail to be NFKC after steps 4-5
+    (case-folding and deletions can leave a composable sequence); those are
+    checked, and fixed in Python when needed.
+    """
+    pre = [_strip_links(t) if isinstance(t, str) and t else "" for t in texts]
+    if not pre:
+        return np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64)
+    out, offsets, marked = normalize_codepoints(*_encode(pre), char_class_table())
+    fixes = {}
+    for k in np.flatnonzero(marked):
+        t = out[offsets[k] : offsets[k + 1]].tobytes().decode("utf-32-le")
+        if not unicodedata.is_normalized("NFKC", t):
+            fixes[int(k)] = _final_nfkc(t)
+    if not fixes:
+        return out, offsets
+    joined = out.tobytes().decode("utf-32-le")
+    fixed = [fixes.get(k, joined[offsets[k] : offsets[k + 1]]) for k in range(len(pre))]
+    codepoints, starts, lengths = _encode(fixed)
+    offsets = np.zeros(len(fixed) + 1, dtype=np.int64)
+    offsets[1:] = starts + lengths
+    return codepoints, offsets
+
+
+def _final_nfkc(text: str) -> str:
+    """NFKC, then re-apply the character classes until nothing changes (at most a few rounds)."""
+    table = char_class_table()
+    for _ in range(4):
+        text = unicodedata.normalize("NFKC", text)
+        out, _, _ = normalize_codepoints(*_encode([text]), table)
+        cleaned = out.tobytes().decode("utf-32-le")
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def normalize_text(text: str | None) -> str:
+    """Normalise one text (see :func:`normalize_texts` and the module doc)."""
+    return normalize_texts([text])[0]
 
 
 def is_cjk(char: str) -> bool:
@@ -294,15 +344,28 @@ def _fmix64_int(h: int) -> int:
     return h ^ (h >> 33)
 
 
+def _fnv1a64(unit: str) -> int:
+    h = _FNV_OFFSET
+    for byte in unit.encode("utf-8"):
+        h = ((h ^ byte) * _FNV_PRIME) & _MASK64
+    return h
+
+
 def hash_shingle(shingle: str) -> int:
     """The production 64-bit shingle hash, in pure Python (reference definition).
 
-    FNV-1a 64 over the UTF-8 bytes of ``shingle``, then the MurmurHash3
-    64-bit finaliser (FNV-1a alone mixes its high bits poorly).
+    A shingle is a sequence of *units*: the words of a word shingle (split on
+    spaces) or the characters of a CJK shingle. Each unit is hashed with
+    FNV-1a 64 over its UTF-8 bytes; the unit hashes ``u_1..u_k`` are combined
+    as ``h = 0x9E3779B97F4A7C15``, ``h = h * 0x100000001B3 + u_i`` (mod
+    2**64), and finished with the MurmurHash3 64-bit finaliser. Hashing units
+    once and combining them lets the kernel hash every word once instead of
+    once per n-gram containing it.
     """
-    h = _FNV_OFFSET
-    for byte in shingle.encode("utf-8"):
-        h = ((h ^ byte) * _FNV_PRIME) & _MASK64
+    units = list(shingle) if shingle and is_cjk(shingle[0]) else shingle.split(" ")
+    h = 0x9E3779B97F4A7C15
+    for unit in units:
+        h = (h * _FNV_PRIME + _fnv1a64(unit)) & _MASK64
     return _fmix64_int(h)
 
 
@@ -340,25 +403,76 @@ def shingle_hashes(
     """
     if word_n < 1 or char_n < 1:
         raise ValueError("word_n and char_n must be >= 1")
-    norm = list(texts) if normalized else normalize_texts(texts)
-    norm = [t if isinstance(t, str) else "" for t in norm]
+    if hashfunc not in ("fnv1a64", "sha1_32"):
+        raise ValueError(f"unknown hashfunc {hashfunc!r}")
+    texts = list(texts)
+    if hashfunc == "fnv1a64" and not normalized:
+        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH]), word_n, char_n)
+                 for lo in range(0, len(texts), _BATCH)]
+        return _concat(parts)
+    norm = texts if normalized else normalize_texts(texts)
     if hashfunc == "sha1_32":
         from datasketch.hashfunc import sha1_hash32
 
         sets = [
-            np.unique(np.array([sha1_hash32(s.encode("utf-8")) for s in shingles(t, word_n, char_n, normalized=True)], dtype=np.uint64))
+            np.unique(
+                np.array(
+                    [sha1_hash32(s.encode("utf-8")) for s in shingles(t, word_n, char_n, normalized=True)],
+                    dtype=np.uint64,
+                )
+            )
             for t in norm
         ]
-        lengths = np.array([len(s) for s in sets], dtype=np.int64)
-        offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        flat = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
-        return flat.astype(np.uint64, copy=False), offsets
-    if hashfunc != "fnv1a64":
-        raise ValueError(f"unknown hashfunc {hashfunc!r}")
-    lengths = np.fromiter((len(t) for t in norm), dtype=np.int64, count=len(norm))
-    starts = np.zeros(len(norm) + 1, dtype=np.int64)
-    np.cumsum(lengths + 1, out=starts[1:])
-    joined = "\n".join(norm) + "\n"
-    codepoints = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_LO, _CJK_HI, word_n, char_n)
+        return _flatten(sets)
+    return _concat([_hash_batch(norm[lo : lo + _BATCH], word_n, char_n) for lo in range(0, len(norm), _BATCH)])
+
+
+def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Join per-batch ``(hashes, offsets)`` pairs."""
+    if not parts:
+        return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
+    if len(parts) == 1:
+        return parts[0]
+    sizes = np.array([h.size for h, _ in parts], dtype=np.int64)
+    shift = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    offsets = np.concatenate([[0]] + [o[1:] + sh for (_, o), sh in zip(parts, shift, strict=True)])
+    return np.concatenate([h for h, _ in parts]), offsets.astype(np.int64)
+
+
+_BATCH = 1 << 16
+"""Texts hashed per kernel call (bounds the code point buffers to a few tens of MB)."""
+
+
+def _flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in sets], out=offsets[1:])
+    flat = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
+    return flat.astype(np.uint64, copy=False), offsets
+
+
+def _hash_batch(batch: list, word_n: int, char_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash one batch of normalised texts with the Numba kernel."""
+    try:
+        joined = "\n".join(batch) + "\n"
+    except TypeError:  # None / NA among the texts
+        batch = [t if isinstance(t, str) else "" for t in batch]
+        joined = "\n".join(batch) + "\n"
+    codepoints = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.flatnonzero(codepoints == 10)
+    if ends.size == len(batch):  # normalised texts hold no newline: boundaries for free
+        starts = np.empty(len(batch), dtype=np.int64)
+        starts[:1] = 0
+        starts[1:] = ends[:-1] + 1
+        lengths = ends - starts
+    else:
+        lengths = np.fromiter((len(t) for t in batch), dtype=np.int64, count=len(batch))
+        starts = np.zeros(len(batch), dtype=np.int64)
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n)
+
+
+def _hash_codepoints(codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash already normalised texts given as code points and offsets."""
+    starts = np.ascontiguousarray(offsets[:-1])
+    lengths = np.diff(offsets)
+    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n)

@@ -144,7 +144,7 @@ def test_pairs_table_and_object_samples(rows, window):
     key = np.minimum(pairs["account_id"], pairs["account_id_y"]) + "|" + np.maximum(
         pairs["account_id"], pairs["account_id_y"])
     per_edge = pairs.groupby(key.to_numpy()).agg(n=("object_id", "size"),
-                                                 objs=("object_id", lambda o: sorted(set(o))[:5]))
+                                                 objs=("object_id", lambda o: "|".join(sorted(set(o))[:5])))
     edges = result.edges
     assert len(per_edge) == len(edges)
     for row in edges.itertuples():
@@ -222,3 +222,18 @@ def test_params_validation():
         CoactionParams(window=-1)
     with pytest.raises(ValueError):
         CoactionParams(edge_percentile=1.5)
+
+
+def test_share_order_matches_lexsort():
+    from detector.evidence.coaction import _share_order
+
+    rng = np.random.default_rng(2)
+    n = 2000
+    obj = rng.integers(0, 20, n).astype(np.int32)
+    acc = rng.integers(0, 30, n).astype(np.int32)
+    con = rng.integers(0, 50, n).astype(np.int32)
+    for ts in (rng.integers(0, 100, n), rng.integers(0, 2**40, n)):
+        got = _share_order(obj, ts.astype(np.int64), acc, con)
+        keys = np.stack([obj, ts, acc, con], axis=1)[got]
+        want = np.stack([obj, ts, acc, con], axis=1)[np.lexsort((con, acc, ts, obj))]
+        assert (keys == want).all()

@@ -114,3 +114,26 @@ def test_real_reader_on_coortweet_csv(tmp_path):
     edges = pd.read_csv(tmp_path / "edges.csv")
     ref = pd.read_csv(DATA / "ref_russian_tw60_mp2_edges.csv.gz")
     assert len(edges) == len(ref)
+
+
+def test_extra_layer_is_one_builder(cli, monkeypatch, tmp_path):
+    """A second layer plugs in through LAYER_BUILDERS and sees the layers built before it."""
+    seen = {}
+
+    def build_echo(events, options, built):
+        seen["built"] = list(built)
+        edges = built["coaction"].edges[["account_a", "account_b"]].head(3).assign(weight=1.0)
+        return cli.Layer(edges=edges, info={"edges": len(edges)})
+
+    monkeypatch.setitem(cli.LAYER_BUILDERS, "echo", build_echo)
+    options = {"object": "repost", "window": 10, "min_participation": 2, "keep_loops": False,
+               "edge_percentile": None, "fast_window": None, "max_pairs_per_object": 5_000_000,
+               "semantics": "default"}
+    layers = cli.build_layers(synthetic_events(), ("echo", "coaction"), options)
+    assert list(layers) == ["coaction", "echo"] and seen["built"] == ["coaction"]
+    edges = cli.network_edges(layers)
+    assert "layers" in edges.columns
+    written = cli._write_outputs(tmp_path, layers, edges, seed=0)
+    clusters = pd.read_csv(tmp_path / "clusters.csv")
+    assert written["clusters"] == len(clusters)
+    assert any("echo" in str(v) for v in clusters["evidence_types"])

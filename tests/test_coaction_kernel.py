@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 from detector.kernels.coaction import (
     coaction_aggregate,
+    edge_csr,
     edge_object_sample,
     emit_pairs,
     group_starts,
+    lookup_edges,
     window_pair_upper_bound,
 )
 
@@ -177,12 +179,39 @@ def test_edge_object_sample_matches_reference(rows, window, remove_loops, k):
     for i, j in reference_pairs(obj, ts, acc, content, window, remove_loops):
         objects[(min(acc[i], acc[j]), max(acc[i], acc[j]))].add(int(obj[i]))
     keys = sorted(objects)
-    edge_keys = np.array([a * 7 + b for a, b in keys], dtype=np.int64)
+    a_starts, edge_b = edge_csr(np.array([a for a, _ in keys], dtype=np.int64),
+                                np.array([b for _, b in keys], dtype=np.int64), 7)
     skip = np.zeros(len(starts) - 1, dtype=np.bool_)
     sample, count = edge_object_sample(starts, ts, acc, content, np.int64(window), remove_loops, skip,
-                                       edge_keys, np.int64(7), np.int64(k))
+                                       a_starts, edge_b, np.int64(k))
     first_obj = {int(obj[starts[q]]): q for q in range(len(starts) - 1)}
     for row, key in enumerate(keys):
         want = [first_obj[o] for o in sorted(objects[key])[:k]]
         assert sample[row, : count[row]].tolist() == want
         assert (sample[row, count[row]:] == -1).all()
+
+
+def test_large_account_space_is_repacked():
+    """Account codes too many to pack with the window: only paired accounts are packed."""
+    n_acc = 3_000_000_000 // 1  # fake code space (codes need not be dense)
+    obj = np.array([0, 0, 0, 1], dtype=np.int32)
+    ts = np.array([0, 100, 150, 0], dtype=np.int64)
+    acc = np.array([5, 2_000_000_000, 7, 9], dtype=np.int32)
+    agg = coaction_aggregate(group_starts(obj), ts, acc, np.arange(4, dtype=np.int32), n_acc, 86_400)
+    assert list(zip(agg.a.tolist(), agg.b.tolist(), agg.weight.tolist(), strict=True)) == [
+        (5, 7, 1), (5, 2_000_000_000, 1), (7, 2_000_000_000, 1)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges=st.sets(st.tuples(st.integers(0, 8), st.integers(0, 8))),
+       queries=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)), max_size=30))
+def test_lookup_edges_matches_dict(edges, queries):
+    keys = sorted({(min(a, b), max(a, b)) for a, b in edges})
+    row = {key: r for r, key in enumerate(keys)}
+    a_starts, edge_b = edge_csr(np.array([a for a, _ in keys], dtype=np.int64),
+                                np.array([b for _, b in keys], dtype=np.int64), 9)
+    x = np.array([q[0] for q in queries], dtype=np.int32)
+    y = np.array([q[1] for q in queries], dtype=np.int32)
+    got = lookup_edges(x, y, a_starts, edge_b).tolist()
+    assert got == [row.get((min(a, b), max(a, b)), -1) for a, b in queries]

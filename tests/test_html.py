@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.report.html import render_html, write_html
+from detector.report.html.fmt import fmt_duration, fmt_float, fmt_int, fmt_pct, fmt_ts, num
 from detector.report.html.markup import Markup, el, esc, join, svg_el
 from detector.report.html.network import layout_positions
-from detector.report.html.svg import _merge_bins
+from detector.report.html.svg import merge_bins, time_ticks
 
 try:
     from tests.browser.html_factory import EVIL_URLS, PAYLOADS, make_report, parse
@@ -346,6 +347,16 @@ def test_layout_is_seeded_and_normalised():
     assert layout_positions(0, []) == [] and layout_positions(1, []) == [(0.5, 0.5)]
 
 
+def test_layout_puts_unlinked_nodes_below_the_linked_ones():
+    edges = [(0, 1, 5.0), (1, 2, 1.0), (2, 0, 2.0), (3, 4, 1.0)]
+    pos = layout_positions(9, edges)
+    linked_y = max(pos[i][1] for i in range(5))
+    assert all(pos[i][1] > linked_y for i in range(5, 9))
+    assert len({pos[i] for i in range(9)}) == 9  # no two nodes on the same spot
+    alone = layout_positions(4, [])
+    assert len(set(alone)) == 4 and all(0.0 <= x <= 1.0 and 0.0 <= y <= 1.0 for x, y in alone)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -358,9 +369,47 @@ def test_layout_is_seeded_and_normalised():
 def test_timeline_bins_merge_preserves_counts(rows, max_bars):
     bin_s = 60
     timeline = [{"t": t * bin_s, "events": n, "flagged_events": min(f, n)} for t, n, f in rows]
-    bars, width = _merge_bins(timeline, bin_s, max_bars)
+    bars, width = merge_bins(timeline, bin_s, max_bars)
     assert len(bars) <= max_bars
     assert width % bin_s == 0
     assert sum(b[1] for b in bars) == sum(r["events"] for r in timeline)
     assert sum(b[2] for b in bars) == sum(r["flagged_events"] for r in timeline)
     assert [b[0] for b in bars] == sorted({b[0] for b in bars})
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (4, "4 s"),
+        (4.25, "4.2 s"),
+        (45, "45 s"),
+        (600, "10.0 min"),
+        (7200, "2.0 h"),
+        (259200, "3.0 days"),
+        (None, "\u2013"),
+        ("x", "\u2013"),
+        (float("nan"), "\u2013"),
+    ],
+)
+def test_durations_in_plain_words(seconds, text):
+    assert fmt_duration(seconds) == text
+
+
+def test_number_and_time_formats():
+    assert fmt_int(1234567) == "1,234,567" and fmt_int(None) == "\u2013"
+    assert fmt_pct(0.1234, 1) == "12.3%" and fmt_float(float("inf")) == "\u2013"
+    assert fmt_ts(0) == "1970-01-01 00:00 UTC" and fmt_ts(10**20) == "\u2013"
+    assert num(None) == "" and float(num(0.5)) == 0.5
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2_000_000_000), st.integers(1, 400 * 86400))
+def test_time_ticks_are_aligned_and_inside(t0, span):
+    ticks = time_ticks(t0, t0 + span)
+    assert len(ticks) <= 8
+    assert all(t0 <= t <= t0 + span for t, _ in ticks)
+    if len(ticks) >= 2:
+        steps = {b - a for (a, _), (b, _) in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1
+        step = steps.pop()
+        assert all(t % step == 0 for t, _ in ticks)  # UTC-aligned

@@ -13,7 +13,14 @@ import pandas as pd
 import pytest
 import zstandard
 
-from detector.io import FORMATS, InputError, parse_times, read_canonical_events, read_inputs, write_canonical
+from detector.io import (
+    FORMATS,
+    InputError,
+    parse_times,
+    read_canonical_events,
+    read_inputs,
+    write_canonical,
+)
 from detector.io.log import NOT_EVENT_REASONS
 
 FIX = Path(__file__).resolve().parent / "io" / "fixtures"

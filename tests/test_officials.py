@@ -441,3 +441,26 @@ def test_audit_matches_reference(case):
         for official, total in per_official.items():
             row = table.loc[official]
             assert total <= row["flagged_received"]
+
+
+def test_betweenness_switches_to_sampling_on_work_budget(monkeypatch):
+    import detector.officials.centrality as centrality
+
+    graph = _random_graph(4, n=40, m=150)
+    assert betweenness(graph, pivots=8)[1] == "exact"
+    monkeypatch.setattr(
+        centrality, "BETWEENNESS_EXACT_MAX_WORK", graph.vcount() * graph.ecount() - 1
+    )
+    values, method, used = betweenness(graph, pivots=8)
+    assert method == "sampled" and used == 8 and len(values) == 40
+
+
+def test_audit_with_nothing_to_audit():
+    from detector.schema import empty_events
+
+    result = amplification_audit(empty_events(), None, set())
+    assert len(result.officials) == 0 and len(result.posts) == 0 and result.report_rows() == []
+    events = events_from_records([_ev("1", "a", 1, "post"), _ev("2", "b", 2, "repost", "1")])
+    registry = registry_from_records([(2, {"handle": "zz", "country": "X", "role": "leader"})])
+    result = amplification_audit(events, registry, {"b"}, {"b": 1})
+    assert len(result.officials) == 0 and result.unmatched["handle"].tolist() == ["zz"]

@@ -163,3 +163,45 @@ def test_officials_end_to_end_with_readers(tmp_path, registry):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "officials.csv")
     assert table.loc[0, "account_id"] == "E" and table.loc[0, "received"] == 4
+
+
+def test_table_neutralises_terminal_control_characters():
+    from detector.officials.summary import terminal_safe
+
+    assert terminal_safe("evil\x1b[31mred\u202e") == "evil?[31mred?"
+    assert terminal_safe("x" * 40, limit=10) == "x" * 9 + "…"
+    assert terminal_safe(None) == "-" and terminal_safe(float("nan")) == "-"
+
+
+def test_officials_outputs_are_byte_identical_across_runs(fake_inputs, tmp_path, registry, flagged):
+    outputs = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        result = _run(
+            [
+                "officials",
+                "x",
+                "--registry",
+                str(registry),
+                "--flagged",
+                str(flagged),
+                "-o",
+                str(out),
+                "-q",
+            ]
+        )
+        assert result.exit_code == 0
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0] == outputs[1] and "officials.csv" in outputs[0]
+
+
+def test_officials_all_accounts_centrality(fake_inputs, tmp_path, registry):
+    out = tmp_path / "o"
+    result = _run(
+        ["officials", "x", "--registry", str(registry), "-o", str(out), "-q", "--all-accounts"]
+    )
+    assert result.exit_code == 0
+    table = pd.read_csv(out / "centrality.csv")
+    # every account, including the unresolved @unknown_handle mention (neutralised for spreadsheets)
+    assert set(table["account_id"]) == {"E", "F1", "F2", "O1", "'@unknown_handle"}
+    assert table.set_index("account_id").loc["E", "pagerank_rank"] == 1

@@ -80,6 +80,10 @@ def test_read_yaml_registry_both_layouts(tmp_path):
             "reg.csv:4: duplicate handle 'foo' (first at line 2)",
         ),
         ("handle,country\nfoo,FR\n", "reg.csv:2: role is missing"),
+        (
+            "handle,country,role,display_name\nfoo,FR,embassy,Embassy, Paris\n",
+            "reg.csv:2: 1 more field(s) than the header",
+        ),
     ],
 )
 def test_registry_errors_name_file_and_line(tmp_path, text, needle):
@@ -165,3 +169,15 @@ def test_read_flagged_layouts(tmp_path):
     assert read_flagged(labels) == ({"a", "b", "c"}, {"a": "C06", "c": 2})
     with pytest.raises(FlaggedError, match="cannot read"):
         read_flagged(tmp_path / "absent.csv")
+
+
+def test_shipped_sample_registry_reads():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "sample_data" / "officials.csv"
+    if not path.exists():
+        pytest.skip("sample_data/officials.csv not written yet")
+    table = read_registry(path)
+    assert len(table) > 0
+    assert table["country"].notna().all() and table["role"].notna().all()
+    assert (table["account_id"].notna() | table["handle"].notna()).all()

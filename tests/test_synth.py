@@ -166,5 +166,28 @@ def test_config_validation():
         SynthConfig(strategies=("nope",))
     with pytest.raises(ValueError):
         SynthConfig(text_variation=2.0)
+    with pytest.raises(ValueError):
+        SynthConfig(organic_noise=1.0)
     with pytest.raises(ValueError, match="organic"):
         generate(SynthConfig(accounts=400, campaign_size=60))
+
+
+def test_no_giveaway_hashtags_links_or_bios():
+    """Campaign hashtags, state-media links and campaign-style bios also occur among organic accounts."""
+    from detector.synth import vocab
+
+    d = generate(SynthConfig(accounts=3000, days=5, seed=6))
+    truth = d.truth.set_index("account_id")
+    ev = d.events[d.events["kind"] == "post"]
+    organic_posts = ev[ev["account_id"].map(truth["label"]).to_numpy(dtype=object) != "campaign"]
+    camp_tags = {t.casefold() for t in d.campaigns["tag"]}
+    used = {t for tags in organic_posts["hashtags"] for t in tags} & camp_tags
+    assert len(used) >= 2
+    media = tuple(c["media_domain"] for c in vocab.COUNTRIES.values())
+    shared = organic_posts["urls"].map(lambda us: any(u.startswith(media) for u in us))
+    officials = set(d.officials["account_id"])
+    assert (shared & ~organic_posts["account_id"].isin(officials)).sum() >= 10
+    acc = d.accounts.set_index("account_id")
+    patriot = acc["description"].isin(vocab.PATRIOT_BIOS)
+    camp = truth.loc[acc.index, "label"] == "campaign"
+    assert patriot[~camp].sum() > patriot[camp].sum() * 0.3

@@ -149,7 +149,7 @@ def test_generator_speed_1m_events():
     import time
 
     t0 = time.perf_counter()
-    d = generate(SynthConfig(accounts=46_000, days=7, seed=1))
+    d = generate(SynthConfig(accounts=60_000, days=7, seed=1))
     elapsed = time.perf_counter() - t0
     print(f"\ngenerator: {len(d.events):,} events in {elapsed:.1f} s ({len(d.events) / elapsed:,.0f} events/s)")
     assert len(d.events) > 900_000

@@ -160,3 +160,20 @@ def test_sample_data_regenerates_identically(tmp_path):
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
     total = sum(p.stat().st_size for p in SAMPLE.iterdir() if p.is_file())
     assert total < 3_000_000
+
+
+def test_bytes_independent_of_python_hash_seed(tmp_path):
+    """Set/dict iteration must not leak into the output: two processes, two hash seeds, same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / hash_seed
+        code = ("from detector.synth import SynthConfig, generate; from detector.synth.writers import write_dataset; "
+                f"write_dataset(generate(SynthConfig(accounts=400, days=2, seed=9)), {str(out)!r}, 'twitter-v2', True)")
+        subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        outs.append(out)
+    for name in ("events.jsonl.gz", "truth.csv", "officials.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()

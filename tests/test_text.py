@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -15,11 +16,37 @@ from detector.text import (
     hash_shingle,
     is_cjk,
     normalize_text,
+    normalize_texts,
     shingle_hashes,
     shingles,
 )
 
 # -- normalisation ----------------------------------------------------------
+
+
+def reference_normalize(text):
+    """Plain Python/regex reference of the documented normalisation steps."""
+    if not isinstance(text, str) or not text:
+        return ""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = re.sub(r"^\s*(?:rt\s*@\w+\s*:?\s*)+", "", t, count=1)
+    t = re.sub(
+        r"(?:\b[a-z][a-z0-9+.-]*://\S*)|(?:\bwww\.\S+)|(?:\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*)",
+        " ",
+        t,
+        flags=re.ASCII,
+    )
+    t = re.sub(r"(?<!\w)@\w+", " ", t)
+    chars = []
+    for ch in t:
+        cp = ord(ch)
+        cat = unicodedata.category(ch)
+        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or ch in "'\u2019\u02bc\u2018`\u00b4":
+            continue
+        chars.append(" " if cat[0] in "PSZC" else ch)
+    out = unicodedata.normalize("NFKC", " ".join("".join(chars).split(" ")).strip())
+    out = " ".join(w for w in out.split(" ") if w)
+    return out if out == unicodedata.normalize("NFKC", out) else reference_normalize(out)
 
 
 @pytest.mark.parametrize(
@@ -51,6 +78,16 @@ def test_normalize_examples(raw, expected):
 def test_normalize_keeps_marks_and_digits():
     # Devanagari vowel signs are combining marks; they must survive.
     assert normalize_text("नमस्ते 2024!") == "नमस्ते 2024"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=6))
+def test_normalize_matches_reference(texts):
+    assert normalize_texts(texts) == [reference_normalize(t) for t in texts]
+
+
+def test_normalize_lone_surrogate_and_astral():
+    assert normalize_text("a\ud800b 𝐀𝐁 𠀀!") == "a b ab 𠀀"
 
 
 @settings(max_examples=100, deadline=None)
@@ -164,6 +201,21 @@ def test_hashes_deterministic_and_order_free():
     for i in range(n):
         j = n - 1 - i
         assert np.array_equal(a[oa[i] : oa[i + 1]], b[ob[j] : ob[j + 1]])
+
+
+def test_batches_and_raw_newlines(monkeypatch):
+    import detector.text as text_module
+
+    texts = TEXTS * 3 + [None]
+    whole = shingle_hashes(texts)
+    monkeypatch.setattr(text_module, "_BATCH", 4)
+    batched = shingle_hashes(texts)
+    assert np.array_equal(whole[0], batched[0]) and np.array_equal(whole[1], batched[1])
+    # "normalized" input that still holds newlines falls back to explicit lengths
+    raw = ["a b\nc d e", "x y z"]
+    flat, offsets = shingle_hashes(raw, normalized=True)
+    assert len(offsets) == 3 and offsets[-1] == len(flat)
+    assert np.array_equal(flat[offsets[1] :], _reference_hashes(["x y z"])[0])
 
 
 def test_empty_input():

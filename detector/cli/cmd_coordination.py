@@ -1,11 +1,19 @@
 """``detector coordination``: co-action network (and other evidence layers), clusters, exports.
 
 Evidence layers are built by the functions in :data:`LAYER_BUILDERS`
-(``name -> builder(events, options, built) -> Layer``); ``--evidence`` offers
-exactly their names. Adding a layer is one builder function plus one entry in
-that dict (and its own click options, which arrive in ``options``). With one
-layer its edges are used as they are; with several they are merged with
-:func:`detector.scoring.combine.combine_layers`.
+(``name -> builder(events, options, built) -> Layer``, run in that dict's
+order); ``--evidence`` offers exactly their names. Adding a layer is one
+builder function plus one entry in that dict (and its own click options, which
+arrive in ``options``)::
+
+    def build_timing(events, options, built):
+        from detector.evidence.timing import timing_edges
+        cand = built["coaction"].edges[["account_a", "account_b"]] if "coaction" in built else None
+        return Layer(edges=timing_edges(events, cand))
+
+With one layer its edges are used as they are; with several they are merged
+with :func:`detector.scoring.combine.combine_layers` (column ``layers`` then
+names the evidence types of each edge and cluster).
 """
 
 from __future__ import annotations
@@ -39,7 +47,11 @@ class Layer:
 
 
 def _coortweet_layer(shares: pd.DataFrame, options: Mapping[str, Any]) -> Layer:
-    from detector.evidence.coaction import coortweet_detect_groups, coortweet_network, estimate_window
+    from detector.evidence.coaction import (
+        coortweet_detect_groups,
+        coortweet_network,
+        estimate_window,
+    )
 
     window, method = (options["window"], "given") if options["window"] is not None else estimate_window(shares)
     pairs = coortweet_detect_groups(
@@ -85,7 +97,26 @@ def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapp
 LAYER_BUILDERS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any], Mapping[str, Layer]], Layer]] = {
     "coaction": build_coaction,
 }
-"""Evidence layer name -> builder. Builders run in ``--evidence`` order and see the layers built before."""
+"""Evidence layer name -> builder, in build order; a builder sees the layers built before it
+(e.g. a timing layer can take the co-action edges as candidate pairs)."""
+
+
+def build_layers(events: pd.DataFrame, evidence: tuple[str, ...], options: Mapping[str, Any]) -> dict[str, Layer]:
+    """Build the selected layers in :data:`LAYER_BUILDERS` order."""
+    layers: dict[str, Layer] = {}
+    for name, builder in LAYER_BUILDERS.items():
+        if name in evidence:
+            layers[name] = builder(events, options, layers)
+    return layers
+
+
+def network_edges(layers: Mapping[str, Layer]) -> pd.DataFrame:
+    """The edges clustered and exported: the single layer as is, or all layers combined."""
+    from detector.scoring.combine import combine_layers
+
+    if len(layers) == 1:
+        return next(iter(layers.values())).edges
+    return combine_layers({name: lay.edges for name, lay in layers.items()})
 
 
 def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, seed: int) -> dict[str, Any]:
@@ -147,16 +178,10 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
 @user_errors
 def command(inputs, fmt, mapping, strict, obj, evidence, outdir, seed, quiet, as_json, **options) -> None:
     """Find accounts that act on the same objects within seconds of each other, repeatedly."""
-    from detector.scoring.combine import combine_layers
-
     options["object"] = obj
     data = load_inputs(inputs, fmt, mapping, strict, quiet)
-    layers: dict[str, Layer] = {}
-    for name in dict.fromkeys(evidence):
-        layers[name] = LAYER_BUILDERS[name](data.events, options, layers)
-    edges = next(iter(layers.values())).edges if len(layers) == 1 else combine_layers(
-        {name: lay.edges for name, lay in layers.items()}
-    )
+    layers = build_layers(data.events, evidence, options)
+    edges = network_edges(layers)
     written = _write_outputs(outdir, layers, edges, seed)
     summary = {"object": obj, "output": str(outdir), "edges": len(edges),
                "layers": {name: lay.info for name, lay in layers.items()}, **written}

@@ -48,7 +48,14 @@ import numpy as np
 import pandas as pd
 
 from detector.evidence.objects import OBJECT_KINDS, SHARE_COLUMNS, share_table
-from detector.kernels.coaction import coaction_aggregate, edge_object_sample, emit_pairs, group_starts
+from detector.kernels.coaction import (
+    coaction_aggregate,
+    edge_csr,
+    edge_object_sample,
+    emit_pairs,
+    group_starts,
+    lookup_edges,
+)
 from detector.schema import SchemaError, encode
 
 __all__ = [
@@ -110,12 +117,12 @@ class CoactionParams:
     keep_pairs : bool, default True
         Build the ``pairs`` table (share pairs of the kept edges).
     objects_sample : int, default 5
-        Shared object ids listed per edge (``objects``); 0 leaves the lists empty
-        (saves a pass over the pairs on very large inputs).
+        Shared object ids listed per edge (``objects``, ``|``-joined); 0 leaves
+        the column missing (saves a pass over the pairs on very large inputs).
     max_pair_rows : int, default 2,000,000
         At most this many rows in ``pairs`` (first ones in object order).
-    chunk_pairs : int, default 8,000,000
-        Kernel memory knob (pairs per reduction block, ~8 bytes each).
+    chunk_pairs : int, default 32,000,000
+        Kernel memory knob (pairs per reduction block, 8 bytes each).
     """
 
     window: int | None = None
@@ -128,7 +135,7 @@ class CoactionParams:
     keep_pairs: bool = True
     objects_sample: int = OBJECTS_SAMPLE
     max_pair_rows: int = 2_000_000
-    chunk_pairs: int = 8_000_000
+    chunk_pairs: int = 32_000_000
 
     def __post_init__(self) -> None:
         if self.window is not None and self.window < 0:
@@ -150,7 +157,8 @@ class CoactionResult:
     edges : DataFrame
         Edge layer: ``account_a < account_b``, ``weight`` (float, share pairs),
         ``n_objects``, ``mean_gap_s``, ``median_gap_s``, ``weight_fast``,
-        ``objects`` (up to :data:`OBJECTS_SAMPLE` shared object ids), sorted by
+        ``objects`` (up to ``objects_sample`` shared object ids, smallest first,
+        joined with ``|``; missing when ``objects_sample=0``), sorted by
         ``(account_a, account_b)``.
     pairs : DataFrame
         Share pairs behind the kept edges: ``object_id, content_id, content_id_y,
@@ -203,6 +211,10 @@ def _check_shares(shares: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError(f"share table lacks column(s): {', '.join(missing)}")
     if shares[list(SHARE_COLUMNS)].isna().any().any():
         raise SchemaError("share table has missing values")
+    ids = ("object_id", "account_id", "content_id")
+    if any(not isinstance(shares[c].dtype, pd.StringDtype) for c in ids):
+        # ids compare as strings everywhere (account_a < account_b as text)
+        shares = shares.astype({c: "string" for c in ids})
     return shares
 
 
@@ -246,14 +258,27 @@ def estimate_window(shares: pd.DataFrame, quantile: float = 0.1) -> tuple[int, s
     )
 
 
+def _share_order(obj: np.ndarray, ts: np.ndarray, acc: np.ndarray, con: np.ndarray) -> np.ndarray:
+    """Row order by (object, ts, account, content): two packed int64 sorts instead of a lexsort."""
+    if not ts.size:
+        return np.zeros(0, dtype=np.int64)
+    if int(ts.max() - ts.min()) >= 2**32:
+        return np.lexsort((con, acc, ts, obj))
+    inner = np.argsort((acc.astype(np.int64) << 32) | con, kind="quicksort")
+    outer = ((obj.astype(np.int64) << 32) | (ts - ts.min()))[inner]
+    return inner[np.argsort(outer, kind="stable")]
+
+
 def _encoded(shares: pd.DataFrame):
     """Codes and sort order for the kernel: rows sorted by (object, ts, account, content)."""
     obj_codes, obj_uniques = encode(shares["object_id"])
     acc_codes, acc_uniques = encode(shares["account_id"])
     con_codes, con_uniques = encode(shares["content_id"])
     ts = shares["ts"].to_numpy(dtype=np.int64)
-    order = np.lexsort((con_codes, acc_codes, ts, obj_codes))
-    return obj_codes[order], ts[order], acc_codes[order], con_codes[order], obj_uniques, acc_uniques, con_uniques
+    order = _share_order(obj_codes, ts, acc_codes, con_codes)
+    # uniques as string arrays: .take(codes) builds output columns without Python loops
+    obj_u, acc_u, con_u = (pd.array(u, dtype="string") for u in (obj_uniques, acc_uniques, con_uniques))
+    return obj_codes[order], ts[order], acc_codes[order], con_codes[order], obj_u, acc_u, con_u
 
 
 def _participating(acc, in_pair, n_acc, min_participation):
@@ -304,8 +329,8 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
     # account codes are numbered in sorted id order, so a < b as codes is a < b as ids
     edges = pd.DataFrame(
         {
-            "account_a": pd.array(acc_u[a], dtype="string"),
-            "account_b": pd.array(acc_u[b], dtype="string"),
+            "account_a": acc_u.take(a),
+            "account_b": acc_u.take(b),
             "weight": agg.weight[keep].astype(np.float64),
             "n_objects": agg.n_objects[keep],
             "mean_gap_s": agg.mean_gap[keep],
@@ -313,14 +338,13 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
             "weight_fast": agg.weight_fast[keep],
         }
     )
-    pair_keys = a * n_acc + b  # sorted: agg rows are sorted by (a, b)
-    edges["objects"] = _object_samples(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc, obj_u)
-    pairs, truncated = _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc,
-                                       obj_u, acc_u, con_u)
+    csr = edge_csr(a, b, n_acc)  # agg rows are sorted by (a, b), so the kept edges are too
+    edges["objects"] = _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u)
+    pairs, truncated = _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, acc_u, con_u)
     capped_idx = np.flatnonzero(agg.capped)
     capped = pd.DataFrame(
         {
-            "object_id": pd.array(obj_u[obj[starts[capped_idx]]] if capped_idx.size else [], dtype="string"),
+            "object_id": obj_u.take(obj[starts[capped_idx]]),
             "n_shares": (starts[capped_idx + 1] - starts[capped_idx]).astype(np.int64),
             "n_pairs": agg.object_pairs[capped_idx],
         }
@@ -351,32 +375,29 @@ def _blocks(object_pairs: np.ndarray, chunk_pairs: int) -> list[tuple[int, int]]
     return out
 
 
-def _object_samples(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc, obj_u) -> list[list[str]]:
-    """Per edge, up to ``params.objects_sample`` shared object ids (smallest first)."""
+def _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u) -> pd.Series:
+    """Per edge, up to ``params.objects_sample`` shared object ids (smallest first), ``|``-joined."""
     k = int(params.objects_sample)
-    if k <= 0 or not pair_keys.size:
-        return [[] for _ in range(pair_keys.size)]
-    sample, count = edge_object_sample(
-        starts, ts, acc, con, np.int64(window), params.remove_loops, agg.capped,
-        pair_keys, np.int64(n_acc), np.int64(k),
+    n_edges = csr[1].size
+    if k <= 0 or not n_edges:
+        return pd.Series(pd.NA, index=pd.RangeIndex(n_edges), dtype="string")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sample, _ = edge_object_sample(
+        starts, ts, acc, con, np.int64(window), params.remove_loops, agg.capped, csr[0], csr[1], np.int64(k)
     )
-    names = obj_u[obj[starts[:-1]]].tolist()  # object number -> id
-    flat = sample[sample >= 0]  # row-major: each edge's objects in order
-    ids = [names[x] for x in flat.tolist()]
-    ends = np.cumsum(count).tolist()
-    out = []
-    prev = 0
-    for end in ends:
-        out.append(ids[prev:end])
-        prev = end
-    return out
+    names = pa.array(obj_u.take(obj[starts[:-1]]), type=pa.large_string())  # object number -> id
+    columns = [pc.take(names, pa.array(sample[:, c], mask=sample[:, c] < 0)) for c in range(k)]
+    joined = pc.binary_join_element_wise(*columns, pa.scalar("|", pa.large_string()), null_handling="skip")
+    return pd.Series(pd.array(joined.cast(pa.string()), dtype="string"))
 
 
-def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, pair_keys, n_acc, obj_u, acc_u, con_u):
+def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, acc_u, con_u):
     """Share pairs of the kept edges in object order, block by block, at most ``max_pair_rows``."""
     empty = pd.DataFrame({c: pd.Series([], dtype="string") for c in PAIR_COLUMNS}).astype({"time_delta": "int64"})
     budget = params.max_pair_rows
-    if not params.keep_pairs or not pair_keys.size or budget <= 0:
+    if not params.keep_pairs or not csr[1].size or budget <= 0:
         return empty, False
     rows_i: list[np.ndarray] = []
     rows_j: list[np.ndarray] = []
@@ -390,11 +411,7 @@ def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, pair_keys, n
         i, j = emit_pairs(starts[lo : hi + 1], ts, acc, con, window, params.remove_loops, agg.capped[lo:hi])
         if not i.size:
             continue
-        x = acc[i].astype(np.int64)
-        y = acc[j].astype(np.int64)
-        keys = np.minimum(x, y) * n_acc + np.maximum(x, y)
-        pos = np.searchsorted(pair_keys, keys)
-        hit = pair_keys[np.minimum(pos, pair_keys.size - 1)] == keys
+        hit = lookup_edges(acc[i], acc[j], csr[0], csr[1]) >= 0
         i, j = i[hit], j[hit]
         take = min(i.size, budget - n_rows)
         truncated = truncated or take < i.size
@@ -407,12 +424,12 @@ def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, pair_keys, n
     j = np.concatenate(rows_j)
     pairs = pd.DataFrame(
         {
-            "object_id": pd.array(obj_u[obj[i]], dtype="string"),
-            "content_id": pd.array(con_u[con[i]], dtype="string"),
-            "content_id_y": pd.array(con_u[con[j]], dtype="string"),
+            "object_id": obj_u.take(obj[i]),
+            "content_id": con_u.take(con[i]),
+            "content_id_y": con_u.take(con[j]),
             "time_delta": ts[j] - ts[i],
-            "account_id": pd.array(acc_u[acc[i]], dtype="string"),
-            "account_id_y": pd.array(acc_u[acc[j]], dtype="string"),
+            "account_id": acc_u.take(acc[i]),
+            "account_id_y": acc_u.take(acc[j]),
         }
     )
     return pairs, truncated

@@ -90,11 +90,17 @@ def handle_resolver(events: pd.DataFrame, accounts: pd.DataFrame | None = None) 
     named = events.loc[events["account_name"].notna(), ["account_name", "account_id", "ts"]]
     if len(named):
         # latest use of each (handle spelling, id) first: far fewer rows to normalise
-        named = named.groupby(["account_name", "account_id"], sort=False, observed=True)["ts"].max().reset_index()
+        named = (
+            named.groupby(["account_name", "account_id"], sort=False, observed=True)["ts"]
+            .max()
+            .reset_index()
+        )
         spellings = named["account_name"].to_numpy(dtype=object)
         normalized = {n: normalize_mention(n) for n in pd.unique(spellings)}
         named["handle"] = [normalized[n] for n in spellings]
-        named = named.sort_values(["handle", "ts", "account_id"]).drop_duplicates("handle", keep="last")
+        named = named.sort_values(["handle", "ts", "account_id"]).drop_duplicates(
+            "handle", keep="last"
+        )
         resolved.update(zip(named["handle"], named["account_id"].astype(str), strict=True))
     if accounts is not None and len(accounts) and "account_name" in accounts.columns:
         acc = accounts.loc[accounts["account_name"].notna(), ["account_name", "account_id"]]
@@ -169,7 +175,8 @@ def interaction_rows(
             )
             resolver = handle_resolver(events, accounts)
             uniq, inverse = np.unique(handles.astype(str), return_inverse=True)
-            mapped = np.array([resolver.get(h, "@" + h) for h in uniq], dtype=object)
+            canonical = [normalize_mention(h) for h in uniq]  # no-op on validated tables
+            mapped = np.array([resolver.get(h, "@" + h) for h in canonical], dtype=object)
             parts.append(
                 pd.DataFrame(
                     {

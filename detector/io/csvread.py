@@ -14,6 +14,7 @@ import re
 import warnings
 from collections.abc import Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
 from detector.io.frames import ReadContext
@@ -22,6 +23,8 @@ from detector.io.source import Source
 
 __all__ = ["csv_chunks", "csv_header", "parse_list_cells"]
 
+_SPARE = "\x00spare"
+
 _SKIPPING = re.compile(r"Skipping line (\d+): ([^\n]*)")
 
 
@@ -29,6 +32,16 @@ def _delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}.{count}")
+    return out
 
 
 def csv_header(source: Source) -> tuple[list[str], str]:
@@ -44,15 +57,16 @@ def csv_header(source: Source) -> tuple[list[str], str]:
 
 
 def csv_chunks(
-    ctx: ReadContext, required: Sequence[str] = (), fmt: str = "csv", usecols: list[str] | None = None
+    ctx: ReadContext, required: Sequence[str] = (), fmt: str = "csv"
 ) -> Iterator[tuple[pd.DataFrame, int]]:
     """Yield ``(chunk, first_record_number)``; each chunk's rows are counted as read.
 
     ``first_record_number`` is the 1-based record number of the chunk's first
     row (the header is record 1), adjusted for bad lines skipped before it.
+    Repeated header names get pandas-style suffixes (``name.1``).
     """
     names, delimiter = csv_header(ctx.source)
-    missing = [c for c in list(required) + list(usecols or []) if c not in names]
+    missing = [c for c in required if c not in names]
     if missing:
         raise InputError(
             f"{ctx.source.name}: not a {fmt} table: lacks column(s) {', '.join(missing)}; "
@@ -60,10 +74,17 @@ def csv_chunks(
         )
     bad_lines = 0
     rows_done = 0
+    # one spare column: a row with one field too many would otherwise make pandas
+    # silently take the first column as the index (a non-empty spare = bad line)
+    unique = _unique_names(names)
     with ctx.source.open() as stream:
         reader = pd.read_csv(
             stream,
             sep=delimiter,
+            names=[*unique, _SPARE],
+            header=None,
+            skiprows=1,
+            index_col=False,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
@@ -71,7 +92,6 @@ def csv_chunks(
             on_bad_lines="warn",
             encoding="utf-8",
             encoding_errors="replace",
-            usecols=usecols,
             skipinitialspace=False,
         )
         while True:
@@ -96,7 +116,13 @@ def csv_chunks(
             first = rows_done + bad_lines + 2
             rows_done += len(chunk)
             ctx.read_one(len(chunk))
-            yield chunk.reset_index(drop=True), first
+            chunk = chunk.reset_index(drop=True)
+            spare = chunk[_SPARE].notna().to_numpy()
+            if spare.any():
+                for i in np.flatnonzero(spare):
+                    ctx.skip("bad CSV line", first + int(i), f"expected {len(names)} fields, saw more")
+                chunk = chunk[~spare].reset_index(drop=True)
+            yield chunk.drop(columns=_SPARE), first
 
 
 def parse_list_cells(values: pd.Series, separators: str = r"[|,\s]+") -> list[list[str]]:

@@ -81,8 +81,11 @@ class AccountCollector:
         if key is None:
             return
         old = self._rows.get(key)
-        if old is not None and None in row:
-            row = tuple(o if n is None else n for n, o in zip(row, old, strict=True))
+        if old is not None:
+            if old == row:
+                return
+            if None in row:
+                row = tuple(o if n is None else n for n, o in zip(row, old, strict=True))
         self._rows[key] = row
 
     def add_frame(self, frame: pd.DataFrame) -> None:
@@ -101,7 +104,7 @@ class AccountCollector:
             data["created_at"] = pd.array(np.where(ok, ms // 1000, 0), dtype="Int64")
             data["created_at"][~ok] = pd.NA
             for name in ("followers", "following", "posts_count"):
-                data[name] = pd.to_numeric(data[name], errors="coerce").astype("Int64")
+                data[name] = _counts(data[name])
             data["verified"] = data["verified"].map(_as_bool, na_action="ignore").astype("boolean")
             frames.append(validate_accounts(pd.DataFrame(data)))
         if not frames:
@@ -109,6 +112,15 @@ class AccountCollector:
         if len(frames) == 1:
             return frames[0]
         return merge_accounts(*frames)
+
+
+def _counts(values: pd.Series) -> pd.Series:
+    """Non-negative integer counts; anything else (text, fractions, inf) becomes missing."""
+    num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    good = np.isfinite(num) & (num == np.round(num)) & (np.abs(num) < 2**62)
+    out = pd.array(np.where(good, num, 0).astype(np.int64), dtype="Int64")
+    out[~good] = pd.NA
+    return pd.Series(out)
 
 
 def _as_bool(value: Any) -> Any:

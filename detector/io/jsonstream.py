@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - exercised only without orjson
     _loads = json.loads
     _DecodeError = (ValueError,)
 
-__all__ = ["iter_json", "loads", "first_values"]
+__all__ = ["iter_json", "loads", "first_values", "looks_like_json"]
 
 loads = _loads
 
@@ -36,6 +36,18 @@ _READ = 1 << 20
 _SKIP_WS = re.compile(r"[\s,]*")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|"|[\[\]{},]')
 _DECODER = json.JSONDecoder()
+
+
+def looks_like_json(head: bytes) -> bool:
+    """True when most of the first non-empty lines start like JSON (``{`` or ``[``)."""
+    lines = [line.strip() for line in head.lstrip(b"\xef\xbb\xbf").split(b"\n")[:50]]
+    lines = [line for line in lines if line]
+    if not lines:
+        return False
+    if lines[0][:1] in (b"{", b"["):
+        return True
+    jsonish = sum(1 for line in lines if line[:1] in (b"{", b"["))
+    return jsonish * 2 > len(lines)
 
 
 def _first_char(head: bytes) -> str:
@@ -57,8 +69,10 @@ def iter_json(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
     if _first_char(head) == "[":
         yield from _iter_values(source, log)
         return
-    first_line = head.split(b"\n", 1)[0].strip().lstrip(b"\xef\xbb\xbf")
-    pretty = first_line.startswith(b"{") and not first_line.endswith(b"}") and b"\n" in head
+    head_lines = [line for line in head.lstrip(b"\xef\xbb\xbf").split(b"\n")[:3] if line.strip()]
+    first_line = head_lines[0].strip() if head_lines else b""
+    indented = len(head_lines) > 1 and head_lines[1][:1] in (b" ", b"\t")
+    pretty = first_line.startswith(b"{") and not first_line.endswith(b"}") and indented
     if pretty:
         try:
             _loads(first_line)
@@ -93,8 +107,11 @@ def _element_end(buf: str, pos: int) -> int | None:
     bracket that does not match ends the (malformed) value right there.
     """
     stack: list[str] = []
+    boundary = min((i for i in (buf.find("\n{", pos), buf.find("\n[", pos)) if i >= 0), default=-1)
     for match in _TOKEN.finditer(buf, pos):
         tok = match.group()
+        if stack and 0 <= boundary < match.start():
+            return boundary  # a value starting at column 0: the broken one ended before it
         if tok == '"':
             return None  # unterminated string: need more input
         if tok in "[{":

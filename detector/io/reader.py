@@ -16,6 +16,7 @@ from detector.io.canonical import canonical_meta, read_canonical
 from detector.io.coortweet import read_coortweet
 from detector.io.frames import INTERNAL_COLUMNS, AccountCollector, ReadContext
 from detector.io.generic import read_csv_mapped, read_parquet_mapped
+from detector.io.jsonstream import first_values, looks_like_json
 from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
 from detector.io.mastodon import read_mastodon
 from detector.io.sniff import sniff, sniff_json_value
@@ -115,13 +116,10 @@ def _check_forced(source: Source, fmt: str) -> None:
             raise InputError(f"{source.name}: is a Parquet file, not {fmt}; use --format parquet or canonical")
         return
     source.check_text()
-    first = source.head().lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    found = "json" if first in (b"{", b"[") else "csv"
+    found = "json" if looks_like_json(source.head()) else "csv"
     if found != wanted:
         raise InputError(f"{source.name}: looks like {found.upper()}, not {fmt} ({FORMATS[fmt].description})")
     if found == "json":
-        from detector.io.jsonstream import first_values
-
         for value in first_values(source, limit=20):
             guess = sniff_json_value(value)
             if guess and guess != fmt:

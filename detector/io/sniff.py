@@ -7,7 +7,7 @@ from typing import Any
 from detector.io.canonical import canonical_meta
 from detector.io.coortweet import SHARE_COLUMNS, is_multi_object
 from detector.io.csvread import csv_header
-from detector.io.jsonstream import first_values
+from detector.io.jsonstream import first_values, looks_like_json
 from detector.io.log import InputError
 from detector.io.source import Source
 
@@ -84,8 +84,7 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
         return "canonical" if canonical_meta(source.path) is not None else "parquet"
     source.check_text()
     head = source.head()
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if first in (b"{", b"["):
+    if looks_like_json(head):
         values = first_values(source, limit=50)
         for value in values:
             found = sniff_json_value(value)

@@ -173,8 +173,9 @@ class Source:
             raise InputError(f"{self.name}: UTF-16 text is not supported; convert the file to UTF-8")
         if head.startswith(b"PK\x03\x04"):
             raise InputError(f"{self.name}: is a zip archive; unzip it and pass the files or the folder")
-        control = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13, 12))
-        if b"\x00" in head or control > len(head) // 100 + 2:
+        text = head[: len(head) - 3 if len(head) == HEAD_BYTES else len(head)].decode("utf-8", errors="replace")
+        odd = text.count("\ufffd") + sum(text.count(chr(b)) for b in range(32) if b not in (9, 10, 12, 13))
+        if b"\x00" in head or odd > max(len(text) // 10, 4):
             raise InputError(
                 f"{self.name}: binary file, not text; expected JSON, JSON Lines, CSV or Parquet "
                 "(optionally gzip/zstd/bz2/xz compressed)"

@@ -45,9 +45,11 @@ from numba import njit, prange
 __all__ = [
     "PairAggregate",
     "coaction_aggregate",
+    "edge_csr",
     "edge_object_sample",
     "emit_pairs",
     "group_starts",
+    "lookup_edges",
     "window_pair_upper_bound",
 ]
 
@@ -182,17 +184,50 @@ def emit_pairs(
 
 
 @njit(cache=True)
-def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, edge_keys, n_acc, k):
+def _find_edge(a, b, a_starts, edge_b):
+    """Row of edge (a, b) in edges sorted by (a, b) with CSR offsets ``a_starts``; -1 if absent."""
+    lo = a_starts[a]
+    hi = a_starts[a + 1]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if edge_b[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < a_starts[a + 1] and edge_b[lo] == b:
+        return lo
+    return -1
+
+
+@njit(cache=True, parallel=True)
+def lookup_edges(x, y, a_starts, edge_b):
+    """Edge row of each account pair ``(x[t], y[t])`` (either order), -1 when not an edge.
+
+    ``a_starts`` (length ``n_accounts + 1``) and ``edge_b`` describe the edges
+    sorted by ``(a, b)``, ``a <= b``: the edges of account ``a`` are rows
+    ``a_starts[a]:a_starts[a + 1]`` and ``edge_b`` holds their ``b``.
+    """
+    out = np.empty(x.shape[0], dtype=np.int64)
+    for t in prange(x.shape[0]):
+        a = x[t]
+        b = y[t]
+        if a > b:
+            a, b = b, a
+        out[t] = _find_edge(a, b, a_starts, edge_b)
+    return out
+
+
+@njit(cache=True)
+def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, a_starts, edge_b, k):
     """Up to ``k`` objects per edge: the first objects (in ``starts`` order) where the pair co-shared.
 
     Parameters
     ----------
     starts, ts, acc, content, window, remove_loops, skip
         As for :func:`emit_pairs` (``window`` in seconds).
-    edge_keys : int64 array, sorted
-        Edges as ``a * n_acc + b`` with ``a <= b`` account codes.
-    n_acc : int
-        Number of account codes.
+    a_starts, edge_b : int64 arrays
+        The edges, sorted by ``(a, b)`` with ``a <= b``, in CSR form (see
+        :func:`lookup_edges`).
     k : int
         Sample size per edge.
 
@@ -203,7 +238,7 @@ def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, edg
     count : int64 array (n_edges,)
         Number of objects filled per edge.
     """
-    n_e = edge_keys.shape[0]
+    n_e = edge_b.shape[0]
     sample = np.full((n_e, max(k, 1)), -1, dtype=np.int64)
     count = np.zeros(n_e, dtype=np.int64)
     if n_e == 0 or k <= 0:
@@ -222,15 +257,20 @@ def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, edg
                     b = acc[j]
                     if a > b:
                         a, b = b, a
-                    key = np.int64(a) * n_acc + b
-                    q = np.searchsorted(edge_keys, key)
-                    if q < n_e and edge_keys[q] == key:
+                    q = _find_edge(a, b, a_starts, edge_b)
+                    if q >= 0:
                         c = count[q]
                         if c < k and (c == 0 or sample[q, c - 1] != o):
                             sample[q, c] = o
                             count[q] = c + 1
                 j += 1
     return sample, count
+
+
+def edge_csr(a: np.ndarray, b: np.ndarray, n_accounts: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR form ``(a_starts, edge_b)`` of edges sorted by ``(a, b)`` (for :func:`lookup_edges`)."""
+    a_starts = np.searchsorted(a, np.arange(n_accounts + 1)).astype(np.int64)
+    return a_starts, np.ascontiguousarray(b, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------
@@ -325,7 +365,7 @@ def _rle_merge(keys, cnt, first):
     return ok[: m + 1].copy(), oc[: m + 1].copy(), of[: m + 1].copy()
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _finalize(keys, cnt, first, wp1, n_acc, fast_window):
     """Per account pair: a, b, weight, n_objects, gap sum, median gap, weight within fast window."""
     n = keys.shape[0]
@@ -360,7 +400,7 @@ def _finalize(keys, cnt, first, wp1, n_acc, fast_window):
         if g <= fast_window:
             fast[m] += cnt[t]
     starts[n_pairs] = n
-    for m in range(n_pairs):
+    for m in prange(n_pairs):
         w = weight[m]
         lo_rank = (w - 1) // 2  # 0-based ranks of the middle element(s)
         hi_rank = w // 2
@@ -377,6 +417,50 @@ def _finalize(keys, cnt, first, wp1, n_acc, fast_window):
                 break
             seen = nxt
         median[m] = 0.5 * (lo_val + hi_val)
+    return a, b, weight, n_obj, gap_sum, median, fast
+
+
+@njit(cache=True, parallel=True)
+def _finalize_sorted(packed, bounds, wp1, n_acc, fast_window):
+    """Per account pair stats straight from sorted packed pairs (one block, no merge needed).
+
+    ``bounds`` are the start offsets of each account pair's run (plus the end);
+    within a run gaps are sorted, so the median is read at the middle rank.
+    """
+    n_pairs = bounds.shape[0] - 1
+    a = np.empty(n_pairs, dtype=np.int64)
+    b = np.empty(n_pairs, dtype=np.int64)
+    weight = np.empty(n_pairs, dtype=np.int64)
+    n_obj = np.empty(n_pairs, dtype=np.int64)
+    gap_sum = np.empty(n_pairs, dtype=np.float64)
+    median = np.empty(n_pairs, dtype=np.float64)
+    fast = np.empty(n_pairs, dtype=np.int64)
+    two_wp1 = 2 * wp1
+    for m in prange(n_pairs):
+        s = bounds[m]
+        e = bounds[m + 1]
+        p = packed[s] // two_wp1
+        a[m] = p // n_acc
+        b[m] = p - a[m] * n_acc
+        w = e - s
+        weight[m] = w
+        firsts = 0
+        total = 0.0
+        nf = 0
+        for t in range(s, e):
+            v = packed[t]
+            g = (v >> 1) - p * wp1
+            total += g
+            if (v & 1) == 0:
+                firsts += 1
+            if g <= fast_window:
+                nf += 1
+        n_obj[m] = firsts
+        gap_sum[m] = total
+        fast[m] = nf
+        lo = (packed[s + (w - 1) // 2] >> 1) - p * wp1
+        hi = (packed[s + w // 2] >> 1) - p * wp1
+        median[m] = 0.5 * (lo + hi)
     return a, b, weight, n_obj, gap_sum, median, fast
 
 
@@ -440,7 +524,7 @@ def coaction_aggregate(
     remove_loops: bool = True,
     fast_window: int | None = None,
     max_pairs_per_object: int = 5_000_000,
-    chunk_pairs: int = 8_000_000,
+    chunk_pairs: int = 32_000_000,
 ) -> PairAggregate:
     """Aggregate all in-window share pairs by unordered account pair, memory bounded.
 
@@ -462,8 +546,11 @@ def coaction_aggregate(
     max_pairs_per_object : int, default 5,000,000
         Explosion guard: objects with more in-window pairs (before loop
         removal) are skipped and flagged in ``capped``.
-    chunk_pairs : int, default 8,000,000
-        Pairs emitted per block before a reduction (memory knob, ~8 bytes/pair).
+    chunk_pairs : int, default 32,000,000
+        Pairs emitted per block before a reduction (memory knob, 8 bytes per
+        pair, so about 256 MB per block). When all pairs fit in one block they
+        are sorted once and read off directly; otherwise blocks are run-length
+        encoded and merged.
 
     Returns
     -------
@@ -477,18 +564,44 @@ def coaction_aggregate(
     n_obj = starts.shape[0] - 1
     n_acc = max(int(n_accounts), 1)
     wp1 = int(window) + 1
-    if (n_acc * n_acc) * wp1 * 2 >= _INT64_MAX // 2:
-        raise ValueError(
-            "window x accounts too large to pack pair keys in 64 bits; "
-            f"reduce the window ({window} s) or the number of accounts ({n_acc})"
-        )
     fast = wp1 if fast_window is None else int(fast_window)
     upper = window_pair_upper_bound(starts, ts, np.int64(window))
     capped = upper > max_pairs_per_object
     counts, in_pair = _count_pairs(starts, ts, acc, content, np.int64(window), remove_loops, capped)
+    used = None
+    if (n_acc * n_acc) * wp1 * 2 >= _INT64_MAX // 2:
+        # pack only the accounts that are in some pair (order kept, so a <= b survives)
+        used = np.unique(acc[in_pair.astype(np.bool_)])
+        # rows outside pairs get arbitrary codes: they are never packed
+        acc = np.minimum(np.searchsorted(used, acc), max(used.size - 1, 0)).astype(np.int32)
+        n_acc = max(int(used.size), 1)
+        if (n_acc * n_acc) * wp1 * 2 >= _INT64_MAX // 2:
+            raise ValueError(
+                "window x accounts too large to pack pair keys in 64 bits; "
+                f"reduce the window ({window} s) or the number of accounts ({n_acc})"
+            )
     offsets = np.zeros(n_obj + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
+
+    if 0 < total <= chunk_pairs:
+        # everything fits in one block: sort once and read the stats off the sorted pairs
+        buf = np.empty(total, dtype=np.int64)
+        _fill_packed(
+            starts, 0, n_obj, offsets, ts, acc, content, np.int64(window),
+            remove_loops, np.int64(n_acc), np.int64(wp1), buf,
+        )
+        buf.sort()
+        pair_of = buf // (2 * wp1)
+        bounds = np.concatenate(
+            (np.zeros(1, np.int64), np.flatnonzero(pair_of[1:] != pair_of[:-1]) + 1, np.array([total], np.int64))
+        )
+        del pair_of
+        a, b, weight, n_objects, gap_sum, median, wfast = _finalize_sorted(
+            buf, bounds, np.int64(wp1), np.int64(n_acc), np.int64(fast)
+        )
+        del buf
+        return _result(a, b, weight, n_objects, gap_sum, median, wfast, used, in_pair, capped, upper, total)
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     pending = 0
@@ -526,6 +639,13 @@ def coaction_aggregate(
     a, b, weight, n_objects, gap_sum, median, wfast = _finalize(
         keys, cnt, first, np.int64(wp1), np.int64(n_acc), np.int64(fast)
     )
+    return _result(a, b, weight, n_objects, gap_sum, median, wfast, used, in_pair, capped, upper, total)
+
+
+def _result(a, b, weight, n_objects, gap_sum, median, wfast, used, in_pair, capped, upper, total) -> PairAggregate:
+    if used is not None:
+        a = used[a].astype(np.int64)
+        b = used[b].astype(np.int64)
     return PairAggregate(
         a=a,
         b=b,

@@ -72,6 +72,7 @@ __all__ = [
     "lsh_candidate_pairs",
     "lsh_components",
     "minhash_signatures",
+    "normalize_codepoints",
     "shingle_hash_kernel",
     "union_find",
     "verify_pairs",
@@ -130,8 +131,11 @@ def _fnv_cp(h, cp):
     return h
 
 
-@njit(cache=True)
-def _in_ranges(cp, lo, hi):
+@njit(cache=True, inline="always")
+def _is_cjk(cp, table, lo, hi):
+    """``table`` flags BMP code points; ``lo``/``hi`` ranges are scanned only above U+FFFF."""
+    if cp < 0x10000:
+        return table[cp] != 0
     for k in range(lo.shape[0]):  # noqa: SIM110 (Numba: no generator expressions)
         if lo[k] <= cp <= hi[k]:
             return True
@@ -139,66 +143,168 @@ def _in_ranges(cp, lo, hi):
 
 
 # --------------------------------------------------------------------------
+# text normalisation, per-character part (code points in, code points out)
+# --------------------------------------------------------------------------
+
+
+@njit(cache=True, parallel=True)
+def normalize_codepoints(cps, starts, lengths, table):
+    """Delete / space / keep each code point by ``table``, collapse and strip spaces.
+
+    Parameters
+    ----------
+    cps : ndarray of uint32
+        Code points; text ``d`` is ``cps[starts[d]:starts[d] + lengths[d]]``.
+    starts, lengths : ndarray of int64
+    table : ndarray of uint8
+        Class per code point: 0 keep, 1 delete, 2 space, 3 keep (combining
+        mark) (see :func:`detector.text.char_class_table`).
+
+    Returns
+    -------
+    out : ndarray of uint32
+        Code points of the results; a deleted character joins its
+        neighbours, a run of space-class characters becomes one space, and
+        no text starts or ends with a space.
+    offsets : ndarray of int64
+        Result ``d`` is ``out[offsets[d]:offsets[d + 1]]``.
+    marked : ndarray of bool
+        The result holds a class-3 code point (a combining mark).
+    """
+    n = lengths.shape[0]
+    tmp = np.empty(cps.shape[0], dtype=np.uint32)
+    new_len = np.zeros(n, dtype=np.int64)
+    marked = np.zeros(n, dtype=np.bool_)
+    for d in prange(n):
+        w = starts[d]
+        pending = False
+        for i in range(starts[d], starts[d] + lengths[d]):
+            cp = cps[i]
+            c = table[cp] if cp < table.shape[0] else 2
+            if c == 1:
+                continue
+            if c == 2:
+                pending = w > starts[d]
+                continue
+            if pending:
+                tmp[w] = 32
+                w += 1
+                pending = False
+            if c == 3:
+                marked[d] = True
+            tmp[w] = cp
+            w += 1
+        new_len[d] = w - starts[d]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    for d in range(n):
+        offsets[d + 1] = offsets[d] + new_len[d]
+    out = np.empty(offsets[n], dtype=np.uint32)
+    for d in prange(n):
+        out[offsets[d] : offsets[d + 1]] = tmp[starts[d] : starts[d] + new_len[d]]
+    return out, offsets, marked
+
+
+# --------------------------------------------------------------------------
 # shingle hashing (code points in, sorted unique hash sets out)
 # --------------------------------------------------------------------------
 
 
+@njit(cache=True, inline="always")
+def _combine(units, first, count):
+    """Shingle hash of ``count`` consecutive unit hashes (polynomial, then fmix64)."""
+    h = np.uint64(0x9E3779B97F4A7C15)
+    for k in range(first, first + count):
+        h = h * np.uint64(0x100000001B3) + units[k]
+    return _fmix64(h)
+
+
 @njit(cache=True)
-def _doc_shingles(cps, start, length, lo, hi, word_n, char_n, out, wstart, wend):
+def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, out, words, chars, run_id):
     """Write the (unsorted, possibly repeated) shingle hashes of one text to ``out``.
 
-    Same rules as :func:`detector.text.shingles` (the reference): words are
-    maximal runs of non-space code points outside the ``[lo, hi]`` ranges,
-    and give word n-grams over the whole text; each maximal run of in-range
-    code points gives its character n-grams. Returns the number written.
+    Same rules as :func:`detector.text.shingles` (the reference) and the hash
+    of :func:`detector.text.hash_shingle`: words are maximal runs of
+    non-space, non-CJK code points and give word n-grams over the whole
+    text; each maximal run of CJK code points gives its character n-grams.
+    ``words``, ``chars``, ``run_id`` are scratch arrays of at least
+    ``length`` entries. Returns the number of hashes written.
     """
-    n_out = 0
     n_words = 0
-    end = start + length
-    i = start
-    while i < end:
-        if cps[i] == 32 or _in_ranges(cps[i], lo, hi):
-            i += 1
-            continue
-        j = i
-        while j < end and cps[j] != 32 and not _in_ranges(cps[j], lo, hi):
-            j += 1
-        wstart[n_words] = i
-        wend[n_words] = j
+    n_chars = 0
+    n_runs = 0
+    in_word = False
+    prev_cjk = False
+    h = np.uint64(0)
+    for i in range(start, start + length):
+        cp = cps[i]
+        if cp == 32:
+            if in_word:
+                words[n_words] = h
+                n_words += 1
+                in_word = False
+            prev_cjk = False
+        elif _is_cjk(cp, table, lo, hi):
+            if in_word:
+                words[n_words] = h
+                n_words += 1
+                in_word = False
+            if not prev_cjk:
+                n_runs += 1
+            chars[n_chars] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
+            run_id[n_chars] = n_runs
+            n_chars += 1
+            prev_cjk = True
+        else:
+            if not in_word:
+                h = np.uint64(0xCBF29CE484222325)
+                in_word = True
+            h = _fnv_cp(h, cp)
+            prev_cjk = False
+    if in_word:
+        words[n_words] = h
         n_words += 1
-        i = j
+    n_out = 0
     if n_words > 0:
         span = word_n if n_words >= word_n else n_words
         for w in range(n_words - span + 1):
-            h = np.uint64(0xCBF29CE484222325)
-            for k in range(w, w + span):
-                if k > w:
-                    h = _fnv_cp(h, 32)
-                for p in range(wstart[k], wend[k]):
-                    h = _fnv_cp(h, cps[p])
-            out[n_out] = _fmix64(h)
+            out[n_out] = _combine(words, w, span)
             n_out += 1
-    i = start
-    while i < end:
-        if not _in_ranges(cps[i], lo, hi):
-            i += 1
-            continue
-        j = i
-        while j < end and _in_ranges(cps[j], lo, hi):
+    i = 0
+    while i < n_chars:
+        j = i + 1
+        while j < n_chars and run_id[j] == run_id[i]:
             j += 1
         span = char_n if j - i >= char_n else j - i
         for s in range(i, j - span + 1):
-            h = np.uint64(0xCBF29CE484222325)
-            for p in range(s, s + span):
-                h = _fnv_cp(h, cps[p])
-            out[n_out] = _fmix64(h)
+            out[n_out] = _combine(chars, s, span)
             n_out += 1
         i = j
     return n_out
 
 
+@njit(cache=True)
+def _sort_unique(seg, m):
+    """Sort ``seg[:m]`` in place, move its distinct values to the front; return their count."""
+    if m <= 48:  # insertion sort: tweets have a few dozen shingles
+        for x in range(1, m):
+            v = seg[x]
+            y = x - 1
+            while y >= 0 and seg[y] > v:
+                seg[y + 1] = seg[y]
+                y -= 1
+            seg[y + 1] = v
+    else:
+        seg[:m].sort()
+    u = 0
+    for k in range(m):
+        if k == 0 or seg[k] != seg[u - 1]:
+            seg[u] = seg[k]
+            u += 1
+    return u
+
+
 @njit(cache=True, parallel=True)
-def shingle_hash_kernel(cps, starts, lengths, lo, hi, word_n, char_n):
+def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n):
     """Shingle-hash sets of many normalised texts given as code points.
 
     Parameters
@@ -207,15 +313,19 @@ def shingle_hash_kernel(cps, starts, lengths, lo, hi, word_n, char_n):
         Code points of all texts; text ``d`` is ``cps[starts[d]:starts[d] + lengths[d]]``
         (single spaces between words, as :func:`detector.text.normalize_text` makes).
     starts, lengths : ndarray of int64
+    table : ndarray of uint8, length 65536
+        Non-zero for BMP code points shingled by characters (CJK).
     lo, hi : ndarray of uint32
-        Inclusive code point ranges shingled by characters (CJK).
+        Inclusive code point ranges shingled by characters (only consulted
+        above U+FFFF).
     word_n, char_n : int
         Shingle sizes.
 
     Returns
     -------
     hashes : ndarray of uint64
-        Per text: FNV-1a 64 + fmix64 of each shingle's UTF-8 bytes, sorted, unique.
+        Per text: the shingle hashes of :func:`detector.text.hash_shingle`,
+        sorted, unique.
     offsets : ndarray of int64
     """
     n = lengths.shape[0]
@@ -224,21 +334,22 @@ def shingle_hash_kernel(cps, starts, lengths, lo, hi, word_n, char_n):
         bound[d + 1] = bound[d] + lengths[d]
     tmp = np.empty(bound[n], dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
-    for d in prange(n):
-        length = lengths[d]
-        if length == 0:
-            continue
-        wstart = np.empty(length, dtype=np.int64)
-        wend = np.empty(length, dtype=np.int64)
-        seg = tmp[bound[d] : bound[d + 1]]
-        m = _doc_shingles(cps, starts[d], length, lo, hi, word_n, char_n, seg, wstart, wend)
-        srt = np.sort(seg[:m])
-        u = 0
-        for k in range(m):
-            if k == 0 or srt[k] != srt[k - 1]:
-                seg[u] = srt[k]
-                u += 1
-        counts[d] = u
+    chunk = 256  # documents per task: scratch arrays are allocated once per chunk
+    for c in prange((n + chunk - 1) // chunk):
+        first = c * chunk
+        last = min(n, first + chunk)
+        longest = 1
+        for d in range(first, last):
+            longest = max(longest, lengths[d])
+        words = np.empty(longest, dtype=np.uint64)
+        chars = np.empty(longest, dtype=np.uint64)
+        run_id = np.empty(longest, dtype=np.int64)
+        for d in range(first, last):
+            if lengths[d] == 0:
+                continue
+            seg = tmp[bound[d] : bound[d + 1]]
+            m = _doc_shingles(cps, starts[d], lengths[d], table, lo, hi, word_n, char_n, seg, words, chars, run_id)
+            counts[d] = _sort_unique(seg, m)
     offsets = np.zeros(n + 1, dtype=np.int64)
     for d in range(n):
         offsets[d + 1] = offsets[d] + counts[d]
@@ -415,11 +526,15 @@ def band_hashes(sig, n_bands, rows):
 
 @njit(cache=True, parallel=True)
 def _band_orders(bh):
+    """Per band: documents in (band hash, index) order, and the band hashes in that order."""
     n_bands, n = bh.shape
     order = np.empty((n_bands, n), dtype=np.int64)
+    keys = np.empty((n_bands, n), dtype=np.uint64)
     for k in prange(n_bands):
         order[k, :] = np.argsort(bh[k], kind="mergesort")
-    return order
+        for x in range(n):
+            keys[k, x] = bh[k, order[k, x]]
+    return order, keys
 
 
 @njit(cache=True)
@@ -452,15 +567,15 @@ def _emit_bucket(members, max_bucket, out_i, out_j, pos):
 
 
 @njit(cache=True, parallel=True)
-def _band_pairs(bh, order, max_bucket):
-    n_bands, n = bh.shape
+def _band_pairs(keys, order, max_bucket):
+    n_bands, n = keys.shape
     counts = np.zeros(n_bands, dtype=np.int64)
     capped = np.zeros(n_bands, dtype=np.int64)
     for k in prange(n_bands):
         s = 0
         while s < n:
             e = s + 1
-            while e < n and bh[k, order[k, e]] == bh[k, order[k, s]]:
+            while e < n and keys[k, e] == keys[k, s]:
                 e += 1
             counts[k] += _bucket_pair_count(e - s, max_bucket)
             if e - s > max_bucket:
@@ -476,7 +591,7 @@ def _band_pairs(bh, order, max_bucket):
         s = 0
         while s < n:
             e = s + 1
-            while e < n and bh[k, order[k, e]] == bh[k, order[k, s]]:
+            while e < n and keys[k, e] == keys[k, s]:
                 e += 1
             if e - s > 1:
                 pos = _emit_bucket(order[k, s:e], max_bucket, out_i, out_j, pos)
@@ -505,8 +620,8 @@ def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarra
         raise ValueError("max_bucket must be >= 2")
     bh = np.ascontiguousarray(bh, dtype=np.uint64)
     n = bh.shape[1]
-    order = _band_orders(bh)
-    i, j, capped = _band_pairs(bh, order, max_bucket)
+    order, keys = _band_orders(bh)
+    i, j, capped = _band_pairs(keys, order, max_bucket)
     key = np.unique(i * np.int64(max(n, 1)) + j)
     return key // max(n, 1), key % max(n, 1), int(capped)
 
@@ -631,17 +746,17 @@ def _try_link(parent, x, y, sig, hashes, offsets, threshold, mode, stats):
 
 
 @njit(cache=True)
-def _sweep(bh, order, max_bucket, sig, hashes, offsets, threshold, mode, parent, stats):
+def _sweep(keys, order, max_bucket, sig, hashes, offsets, threshold, mode, parent, stats):
     """Union verified bucket pairs band by band, skipping already connected pairs.
 
     Visits exactly the pairs :func:`_emit_bucket` emits, in the same order.
     """
-    n_bands, n = bh.shape
+    n_bands, n = keys.shape
     for k in range(n_bands):
         s = 0
         while s < n:
             e = s + 1
-            while e < n and bh[k, order[k, e]] == bh[k, order[k, s]]:
+            while e < n and keys[k, e] == keys[k, s]:
                 e += 1
             size = e - s
             if size > 1:
@@ -709,8 +824,8 @@ def lsh_components(
     if parent is None:
         parent = np.arange(n, dtype=np.int64)
     stats = np.zeros(4, dtype=np.int64)
-    order = _band_orders(bh)
-    _sweep(bh, order, max_bucket, sig, hashes, offsets, float(threshold), mode, parent, stats)
+    order, keys = _band_orders(bh)
+    _sweep(keys, order, max_bucket, sig, hashes, offsets, float(threshold), mode, parent, stats)
     labels = _finish_labels(parent)
     names = ("candidates", "verified", "linked", "capped_buckets")
     return labels, {name: int(v) for name, v in zip(names, stats, strict=True)}

@@ -19,6 +19,7 @@ from detector.officials.audit import (
 )
 from detector.officials.centrality import (
     BETWEENNESS_EXACT_MAX_VERTICES,
+    BETWEENNESS_EXACT_MAX_WORK,
     BETWEENNESS_PIVOTS,
     CentralityResult,
     betweenness,
@@ -42,6 +43,7 @@ from detector.officials.summary import audit_summary, format_officials_table
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX_VERTICES",
+    "BETWEENNESS_EXACT_MAX_WORK",
     "BETWEENNESS_PIVOTS",
     "REGISTRY_COLUMNS",
     "REPORT_KEYS",

@@ -24,6 +24,36 @@ its own self-replies are left out), and reports:
 Per post: which official posts drew the most flagged amplification
 (:attr:`AuditResult.posts`). With an empty flagged set every "without
 flagged" figure equals the full one.
+
+Columns of :attr:`AuditResult.officials` (times in seconds, shares in 0..1,
+NaN where undefined, e.g. a share of nothing received):
+
+=========================================  ==============================================
+registry: ``account_id``, ``account_name``,  who the official is and how it was matched
+``display_name``, ``country``, ``role``,
+``platform``, ``matched_by``, ``source``,
+``line``
+``official_flagged``                        the official itself is in the flagged set
+``n_posts``                                 events the official authored
+``received``; ``n_reposts``, ``n_quotes``,  interactions received (self excluded), by kind
+``n_replies``, ``n_mentions``
+``flagged_received``, ``flagged_share``     ... made by flagged accounts, and their share
+``n_amplifiers``, ``n_flagged_amplifiers``  distinct accounts interacting with it
+``inauthentic_reach_share``                 n_flagged_amplifiers / n_amplifiers
+``reach_without_flagged``                   n_amplifiers - n_flagged_amplifiers
+``audience``, ``audience_without_flagged``, sum of amplifiers' followers (known only),
+``audience_drop``,                          with / without flagged, share lost, and
+``n_amplifiers_followers_known``            how many amplifiers had a follower count
+``n_timed``                                 reposts/quotes/replies whose original is known
+``median_time_to_amplify_s``,               delay after the original post: median and
+``share_within_60s``                        share within ``fast_s`` (column named after it)
+``flagged_...``, ``unflagged_...``          the same for flagged / unflagged amplifiers
+``top_flagged_clusters``                    ``cluster:share`` of received, top 3, ``|``-joined
+``pagerank``, ``pagerank_without_flagged``, PageRank before / after deleting flagged
+``pagerank_drop``, ``pagerank_rank``,       accounts, relative drop (see above), ranks
+``pagerank_rank_without_flagged``
+centrality columns                          see :mod:`detector.officials.centrality`
+=========================================  ==============================================
 """
 
 from __future__ import annotations
@@ -94,7 +124,7 @@ class AuditResult:
     officials : DataFrame
         One row per matched official account, sorted by flagged interactions
         received (desc), interactions received (desc), ``account_id``.
-        Columns are described in the module docstring and the README.
+        Columns are described in the module docstring.
     posts : DataFrame
         One row per official post that was reposted / quoted / replied to,
         sorted by flagged amplifications (desc), amplifications (desc),
@@ -211,7 +241,7 @@ def _interactions(
     lookup: _EventLookup,
     official_ids: Iterable[str],
     flagged: set[str],
-    cluster_of: Mapping[str, int] | None,
+    cluster_of: Mapping[str, Any] | None,
 ) -> pd.DataFrame:
     """Interactions received by officials, with flagged flag, cluster and delay (seconds)."""
     sel = rows.loc[rows["target"].isin(set(official_ids)) & (rows["source"] != rows["target"])]
@@ -436,7 +466,7 @@ def amplification_audit(
     events: pd.DataFrame,
     registry: str | os.PathLike[str] | pd.DataFrame | None,
     flagged: Iterable[str] = frozenset(),
-    cluster_of: Mapping[str, int] | None = None,
+    cluster_of: Mapping[str, Any] | None = None,
     *,
     accounts: pd.DataFrame | None = None,
     kind: str = "all",

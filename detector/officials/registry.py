@@ -30,11 +30,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import yaml
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 from detector.schema import OFFICIAL_ROLES, STRING, SchemaError, normalize_mention
 
@@ -79,6 +82,7 @@ _ALIASES: dict[str, str] = {
     "name": "display_name",
 }
 _MAX_LISTED_ERRORS = 20
+_EXTRA = "\0extra"  # key of surplus CSV fields (cannot clash with a header name)
 
 
 class RegistryError(SchemaError):
@@ -105,7 +109,7 @@ def _entries_from_csv(text: str, delimiter: str = ",") -> Iterable[tuple[int, di
             continue
         extra = row.pop(None, None)
         if extra:
-            row["__extra__"] = extra
+            row[_EXTRA] = extra
         yield reader.line_num, row
 
 
@@ -149,14 +153,16 @@ def registry_from_records(
     for line, raw in entries:
         where = f"{source}:{line}"
         entry: dict[str, Any] = {c: None for c in REGISTRY_COLUMNS}
-        unknown = []
-        for key, value in raw.items():
-            canon = _ALIASES.get(str(key).strip().casefold().replace(" ", "_"))
-            if canon is None:
-                unknown.append(str(key))
-            elif entry[canon] is None:
-                entry[canon] = _clean(value)
         problems = []
+        for key, value in raw.items():
+            if key == _EXTRA:
+                problems.append(
+                    f"{len(value)} more field(s) than the header (quote values that contain commas)"
+                )
+                continue
+            canon = _ALIASES.get(str(key).strip().casefold().replace(" ", "_"))
+            if canon is not None and entry[canon] is None:  # other columns (notes...) are ignored
+                entry[canon] = _clean(value)
         if entry["account_id"] is None and entry["handle"] is None:
             problems.append("needs an account_id or a handle")
         if entry["handle"] is not None:
@@ -430,7 +436,7 @@ def _display_names(accounts: pd.DataFrame | None) -> dict[str, str]:
     return dict(zip(acc["account_id"].astype(str), acc["display_name"].astype(str), strict=True))
 
 
-def mark_officials(graph: Any, officials: pd.DataFrame) -> int:
+def mark_officials(graph: ig.Graph, officials: pd.DataFrame) -> int:
     """Set ``official_role`` / ``official_country`` vertex attributes of matched officials.
 
     Parameters

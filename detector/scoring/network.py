@@ -113,6 +113,15 @@ def communities(
     return _renumber(graph.vs["name"], list(part.membership))
 
 
+def _object_list(value: object) -> list[str]:
+    """Objects of one edge: a list, or ids joined with ``|`` (co-action edges); missing -> []."""
+    if isinstance(value, str):
+        return [v for v in value.split("|") if v]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return []
+
+
 def _top(counter: Counter, k: int) -> list[str]:
     items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
     return [f"{key} ({count})" for key, count in items]
@@ -133,7 +142,7 @@ def cluster_table(
     edges : DataFrame
         Edge layer the clusters were found on. Optional evidence columns used
         when present: ``median_gap_s`` (seconds), ``objects`` (list of shared
-        object ids per edge), ``layers`` (``|``-joined evidence types, as
+        object ids per edge, or ``|``-joined ids), ``layers`` (``|``-joined evidence types, as
         produced by :func:`detector.scoring.combine.combine_layers`).
     membership : Series
         ``account_id -> cluster_id`` (from :func:`communities`).
@@ -182,7 +191,7 @@ def cluster_table(
             g = share_groups.get(cid)
             counter = Counter(g["object_id"].tolist()) if g is not None else Counter()
         elif "objects" in e.columns:
-            counter = Counter(o for objs in e["objects"] for o in (objs or []))
+            counter = Counter(o for objs in e["objects"] for o in _object_list(objs))
         else:
             counter = Counter()
         if "layers" in e.columns:

@@ -18,8 +18,9 @@ noisy-OR (any one strong sub-signal is enough for the family):
     young account at its first post, random-looking handle.
 ``automation``
     regular inter-event times (low coefficient of variation), activity at all
-    hours of the day (high share in the quietest 6 hours, ``night_share``;
-    hour-of-day entropy when that is unavailable), high posting rate.
+    hours of the day (``never_sleeps`` from the features module: at least 10 %
+    of activity in every 6-hour window; calibrated hour-of-day entropy when
+    unavailable), high posting rate.
 
 Each sub-signal is calibrated against the accounts of the same scan with
 :func:`detector.scoring.calibrate.tail_score` (robust z-score; 0 for
@@ -58,6 +59,9 @@ __all__ = ["FAMILIES", "ScoreParams", "conjunction", "family_scores", "score_acc
 
 FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text", "profile", "automation")
 
+NEVER_SLEEPS_WEIGHT = 0.5
+"""Round-the-clock activity is weak on its own: global fan bases and newsrooms span time zones."""
+
 COACTION_ALONE = 0.5
 """Weight of repeated co-action without correlated activity series in the synchrony family.
 
@@ -79,11 +83,20 @@ class ScoreParams:
         (a pair is weak cluster evidence).
     third_family_weight : float
         Share of the remaining gap that the third-strongest family can fill.
+    community_synchrony : float
+        Group-level synchrony credited to any cluster of at least
+        ``min_cluster_size`` accounts: being a community of the coordination
+        network (accounts that repeatedly act together) is itself synchrony
+        evidence for the group, even when each pair's tie is weak (a campaign
+        that rotates accounts to keep pair counts low). The cluster still
+        needs a second family (members young, automated or copying text) to
+        score high.
     """
 
     flag_threshold: float = 0.5
     min_cluster_size: int = 3
     third_family_weight: float = 0.5
+    community_synchrony: float = 0.5
 
 
 def _noisy_or(*parts: np.ndarray) -> np.ndarray:
@@ -118,7 +131,7 @@ def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
     )
     auto = _noisy_or(
         np.where(enough, tail_score(col("iet_cv"), higher_is_suspicious=False), 0.0),
-        np.where(enough, tail_score(_first_known(col("night_share"), col("hour_entropy"))), 0.0),
+        _never_sleeps(col("never_sleeps"), col("hour_entropy"), enough),
         tail_score(col("posts_per_day"), log=True),
     )
     return pd.DataFrame(
@@ -127,9 +140,12 @@ def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _first_known(primary: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """``primary`` when the data has it for anyone, else ``fallback``."""
-    return primary if np.isfinite(primary).any() else fallback
+def _never_sleeps(flag: np.ndarray, hour_entropy: np.ndarray, enough: np.ndarray) -> np.ndarray:
+    """1 for accounts the features module marks ``never_sleeps`` (a documented rule on >= 24
+    events over >= 3 days); without that column, the calibrated hour-of-day entropy."""
+    if np.isfinite(flag).any():
+        return NEVER_SLEEPS_WEIGHT * np.nan_to_num(flag, nan=0.0)
+    return np.where(enough, tail_score(hour_entropy), 0.0)
 
 
 def conjunction(fam: np.ndarray, third_weight: float = 0.5) -> np.ndarray:
@@ -211,6 +227,7 @@ def score_accounts(
     signals: pd.DataFrame,
     membership: pd.Series | None = None,
     params: ScoreParams | None = None,
+    exempt: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score accounts and clusters.
 
@@ -224,6 +241,10 @@ def score_accounts(
         :func:`detector.scoring.network.communities`); accounts absent from it
         have no cluster.
     params : ScoreParams
+    exempt : set of account ids
+        Declared official accounts (registry): scored and explained but never
+        flagged and left out of cluster scores. They are attributed accounts;
+        their amplification is audited in the officials section instead.
 
     Returns
     -------
@@ -250,7 +271,8 @@ def score_accounts(
         m.index = m.index.astype(str)
         cluster_id = m.reindex(idx).astype("Int64")
 
-    clusters = _score_clusters(fam, cluster_id, params)
+    is_exempt = idx.isin(list(exempt))
+    clusters = _score_clusters(fam[~is_exempt], cluster_id[~is_exempt], params)
     cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0
     cl_score = cl_score.astype(float).fillna(0.0).to_numpy()
     support = cl_score * np.sqrt(strongest)
@@ -260,7 +282,7 @@ def score_accounts(
         {
             "account_id": idx,
             "score": np.round(score, 6),
-            "flagged": score >= params.flag_threshold,
+            "flagged": (score >= params.flag_threshold) & ~is_exempt,
             "cluster_id": cluster_id.to_numpy(),
             "individual_score": np.round(individual, 6),
             "cluster_score": np.round(cl_score, 6),
@@ -287,7 +309,10 @@ def score_accounts(
         cluster = None
         if cid is not pd.NA and int(cid) in cl_lookup and support[i] > 0:
             cluster = {"cluster_id": int(cid), **cl_lookup[int(cid)]}
-        reasons.append(_reasons(row, fam.iloc[i], {k: v[i] for k, v in pct.items()}, med, cluster))
+        why = _reasons(row, fam.iloc[i], {k: v[i] for k, v in pct.items()}, med, cluster)
+        if is_exempt[i]:
+            why.insert(0, "declared official account (registry): audited, never flagged")
+        reasons.append(why)
     accounts["reasons"] = reasons
     accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
     return accounts.reset_index(drop=True), clusters
@@ -302,7 +327,11 @@ def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParam
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
     size = grp.size()
-    conj = conjunction(means.to_numpy(), params.third_family_weight)
+    fam_means = means.to_numpy().copy()
+    big = size.to_numpy() >= params.min_cluster_size
+    sync_col = list(FAMILIES).index("synchrony")
+    fam_means[big, sync_col] = np.maximum(fam_means[big, sync_col], params.community_synchrony)
+    conj = conjunction(fam_means, params.third_family_weight)
     damp = np.clip((size.to_numpy() - 1) / max(params.min_cluster_size - 1, 1), 0.0, 1.0)
     score = conj * damp
     out = pd.DataFrame(

@@ -32,6 +32,7 @@ BEHAVIOUR_SIGNALS: tuple[str, ...] = (
     "iet_cv",
     "hour_entropy",
     "night_share",
+    "never_sleeps",
     "fast_repost_share",
     "dup_share",
     "age_days",
@@ -50,6 +51,7 @@ FEATURE_ALIASES: dict[str, tuple[str, ...]] = {
     "age_days": ("account_age_days_at_first_post", "age_days"),
     "handle_randomness": ("handle_randomness",),
     "night_share": ("night_share",),
+    "never_sleeps": ("never_sleeps",),
     "followers": ("followers",),
 }
 """Our signal name -> accepted column names in the features table (first found wins)."""
@@ -130,13 +132,21 @@ def behaviour_signals(
         for signal, aliases in FEATURE_ALIASES.items():
             col = next((a for a in aliases if a in feat.columns), None)
             if col is not None:
-                out[signal] = pd.to_numeric(feat[col], errors="coerce").reindex(out.index)
+                values = feat[col].astype("Float64") if feat[col].dtype == bool else feat[col]
+                out[signal] = pd.to_numeric(values, errors="coerce").reindex(out.index)
         if "handle_randomness" not in out and {"handle_entropy", "handle_digit_run"} <= set(feat.columns):
             ent = pd.to_numeric(feat["handle_entropy"], errors="coerce") / 4.5
             run = pd.to_numeric(feat["handle_digit_run"], errors="coerce") / 6.0
             out["handle_randomness"] = (0.5 * ent.clip(upper=1) + 0.5 * run.clip(upper=1)).reindex(out.index)
+    if "followers" not in out.columns and accounts is not None and len(accounts):
+        acc = accounts.drop_duplicates("account_id", keep="last")
+        followers = pd.Series(pd.to_numeric(acc["followers"], errors="coerce").to_numpy(dtype=float), index=acc["account_id"].astype(str))
+        out["followers"] = followers.reindex(out.index)
     missing = [s for s in BEHAVIOUR_SIGNALS if s not in out.columns]
-    if missing:
+    if missing and features is not None and len(features):
+        for signal in missing:  # the features module does not provide it: unknown
+            out[signal] = np.nan
+    elif missing:
         fallback = _fallback_features(events, accounts)
         for signal in missing:
             out[signal] = fallback[signal].reindex(out.index) if signal in fallback else np.nan

@@ -14,5 +14,16 @@ strategies (:data:`STRATEGIES`). Writers for real export formats are in
 
 from detector.synth.config import DIFFICULTIES, HARD_NEGATIVE_GROUPS, STRATEGIES, SynthConfig
 from detector.synth.generate import SynthData, generate
+from detector.synth.writers import FORMATS, write_dataset, write_events
 
-__all__ = ["DIFFICULTIES", "HARD_NEGATIVE_GROUPS", "STRATEGIES", "SynthConfig", "SynthData", "generate"]
+__all__ = [
+    "DIFFICULTIES",
+    "FORMATS",
+    "HARD_NEGATIVE_GROUPS",
+    "STRATEGIES",
+    "SynthConfig",
+    "SynthData",
+    "generate",
+    "write_dataset",
+    "write_events",
+]

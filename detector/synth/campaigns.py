@@ -13,7 +13,7 @@ import numpy as np
 
 from detector.synth import text as T
 from detector.synth import vocab
-from detector.synth.organic import OFFICE_PROFILE, Ctx, circadian_ms
+from detector.synth.organic import OFFICE_PROFILE, Ctx
 from detector.synth.population import DAY
 
 __all__ = ["Campaign", "run_campaign"]

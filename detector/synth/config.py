@@ -133,6 +133,8 @@ class SynthConfig:
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1]")
+        if self.organic_noise is not None and self.organic_noise > 0.95:
+            raise ValueError("organic_noise must be <= 0.95 (noise events = campaign events * n / (1 - n))")
         if self.jitter_s is not None and self.jitter_s < 0:
             raise ValueError("jitter_s must be >= 0")
 

@@ -71,10 +71,15 @@ def _persons(pop: Population, rng: np.random.Generator, n: int, cfg: SynthConfig
     handles, names = person_handles(rng, langs)
     rate = activity_rates(rng, n, cfg.events_per_account_day)
     followers = rng.lognormal(5.0, 1.7, size=n) * (rate / cfg.events_per_account_day) ** 0.3
+    # some real people write campaign-style bios too (no profile text is a giveaway)
+    patriot = rng.random(n) < 0.04
+    pick = rng.integers(0, len(vocab.PATRIOT_BIOS), size=n)
+    desc = [vocab.PATRIOT_BIOS[k] if p else b for p, k, b in zip(patriot.tolist(), pick.tolist(), bios(rng, langs),
+                                                                  strict=True)]
     return pop.add(
         n, handle=handles, display_name=names, created_s=created_times(rng, n, start_s, young_share),
         followers=np.round(followers).astype(np.int64), following=np.round(rng.lognormal(5.3, 1.0, size=n)).astype(np.int64),
-        verified=(rng.random(n) < verified_p).tolist(), description=bios(rng, langs),
+        verified=(rng.random(n) < verified_p).tolist(), description=desc,
         official_role=None, official_country=None, lang=langs, tz=tz,
         chrono=rng.normal(0.0, 1.0, size=n), rate=rate, label=label, campaign_id=None, strategy=None, group=group,
     )
@@ -199,7 +204,7 @@ def generate(cfg: SynthConfig) -> SynthData:
     fan_langs = np.array(["ko", "en", "ja", "es"])[rng.choice(4, size=n_fans, p=[0.4, 0.3, 0.15, 0.15])].tolist()
     fan_tz = np.array([9.0, -5.0, 9.0, -3.0])[[["ko", "en", "ja", "es"].index(x) for x in fan_langs]] if n_fans else None
     fans = _persons(pop, rng, n_fans, cfg, start_s, label="hard_negative", group="fandom", langs=fan_langs, tz=fan_tz,
-                    young_share=0.08) if n_fans else np.zeros(0, dtype=np.int64)
+                    young_share=0.03) if n_fans else np.zeros(0, dtype=np.int64)
     staff = []
     for o in outlets.tolist():
         lang, tz = pop.columns["lang"][o], pop.columns["tz"][o]
@@ -234,6 +239,7 @@ def generate(cfg: SynthConfig) -> SynthData:
     ctx.prepare_days()
     persons = np.concatenate([organic, fans, *staff, activists])
     ctx.person_idx = persons
+    ctx.campaign_tags = [c.tag for c in campaigns]
     make_news_urls(ctx, max(100, n_total // 10))
 
     official_posts(ctx, officials)

@@ -43,6 +43,7 @@ class Ctx:
     pool_boost: list[np.ndarray] = field(default_factory=list)
     reactions: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     activist_tag: str | None = None
+    campaign_tags: list[str] = field(default_factory=list)
 
     @property
     def days(self) -> int:
@@ -152,9 +153,17 @@ def organic_posts(ctx: Ctx, posters: np.ndarray, boost: float = 1.0) -> np.ndarr
             tags.append(lst[tag_pick[i] % len(lst)])
         if u[i, 1] < 0.04:
             tags.append(all_dip[dip_pick[i] % len(all_dip)])
+        elif u[i, 1] < 0.045 and ctx.campaign_tags:  # campaign hashtags catch on a little
+            tags.append(ctx.campaign_tags[dip_pick[i] % len(ctx.campaign_tags)])
         hashtags.append(tuple(tags))
     url_i = rng.choice(len(ctx.news_urls), size=n, p=ctx.news_p)
-    urls = [(ctx.news_urls[url_i[i]],) if u[i, 2] < 0.1 else () for i in range(n)]
+    media = [c["media_domain"] for c in vocab.COUNTRIES.values()]
+    media_i = rng.integers(0, len(media), size=n)
+    art = rng.integers(100_000, 999_999, size=n)
+    sections = ("news", "opinion")
+    urls = [(ctx.news_urls[url_i[i]],) if u[i, 2] < 0.1
+            else (f"{media[media_i[i]]}/{sections[art[i] % 2]}/{art[i]}",) if u[i, 2] < 0.11  # people share state media too
+            else () for i in range(n)]
     handles = ctx.pop.columns["handle"]
     ment = ctx.person_idx[rng.integers(0, len(ctx.person_idx), size=n)]
     mentions: list[tuple] = []

@@ -7,66 +7,71 @@ hashtags. Texts are built from these lists by :mod:`detector.synth.text`.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # language -> (weight in the organic population is set per time zone, see TIMEZONES)
 SPACED = {"en", "ko", "es", "fr", "ru", "ar", "de"}
 """Languages whose words are separated by spaces (zh and ja are not)."""
 
 WORDS: dict[str, list[str]] = {
-    "en": (
+    "en": _words(
         "the a today my new just really good great time people think love going day "
         "work coffee weekend city train music game news life friends morning night "
         "back home this that with about never always still again finally another "
         "little big best worst weather rain sunny team match season book movie show "
         "photo walk dinner lunch family dog cat trip beach street market story world "
         "week year local everyone nobody somebody tired happy excited honestly wow"
-    ).split(),
-    "zh": (
+    ),
+    "zh": _words(
         "今天 我们 朋友 天气 工作 周末 咖啡 城市 音乐 比赛 新闻 生活 早上 晚上 "
         "回家 终于 真的 非常 喜欢 觉得 大家 一起 时间 电影 照片 散步 晚饭 家人 "
         "旅行 海边 市场 故事 世界 每天 今年 开心 有点 累了 看看 分享 好吃 地铁 "
         "下雨 阳光 学习 老师 同学 手机 游戏 公园 周一"
-    ).split(),
-    "ja": (
+    ),
+    "ja": _words(
         "今日 私 友達 天気 仕事 週末 コーヒー 街 音楽 試合 ニュース 生活 朝 夜 "
         "帰宅 やっと 本当に とても 好き 思う みんな 一緒 時間 映画 写真 散歩 "
         "晩ご飯 家族 旅行 海 市場 話 世界 毎日 今年 嬉しい ちょっと 疲れた 見て "
         "共有 美味しい 電車 雨 晴れ 勉強 先生 スマホ ゲーム 公園 月曜日 桜"
-    ).split(),
-    "ko": (
+    ),
+    "ko": _words(
         "오늘 나 친구 날씨 일 주말 커피 도시 음악 경기 뉴스 생활 아침 밤 집에 "
         "드디어 정말 너무 좋아 생각 모두 같이 시간 영화 사진 산책 저녁 가족 여행 "
         "바다 시장 이야기 세상 매일 올해 행복 조금 피곤해 보고 공유 맛있다 지하철 "
         "비 맑음 공부 선생님 핸드폰 게임 공원 월요일"
-    ).split(),
-    "es": (
+    ),
+    "es": _words(
         "hoy mi nuevo bueno gran tiempo gente creo amor día trabajo café fin semana "
         "ciudad música partido noticias vida amigos mañana noche casa siempre nunca "
         "otra vez mejor peor lluvia sol equipo libro película foto paseo cena familia "
         "viaje playa calle mercado mundo año feliz cansado"
-    ).split(),
-    "fr": (
+    ),
+    "fr": _words(
         "aujourd'hui mon nouveau bon grand temps gens pense amour jour travail café "
         "weekend ville musique match nouvelles vie amis matin soir maison toujours "
         "jamais encore enfin meilleur pire pluie soleil équipe livre film photo balade "
         "dîner famille voyage plage rue marché monde année heureux fatigué"
-    ).split(),
-    "de": (
+    ),
+    "de": _words(
         "heute mein neu gut groß zeit leute denke liebe tag arbeit kaffee wochenende "
         "stadt musik spiel nachrichten leben freunde morgen abend hause immer nie "
         "wieder endlich besser regen sonne mannschaft buch film foto spaziergang "
         "essen familie reise strand straße markt welt jahr glücklich müde"
-    ).split(),
-    "ru": (
+    ),
+    "ru": _words(
         "сегодня мой новый хороший время люди думаю любовь день работа кофе выходные "
         "город музыка матч новости жизнь друзья утро вечер дома всегда никогда снова "
         "наконец лучший дождь солнце команда книга фильм фото прогулка ужин семья "
         "поездка море улица рынок мир год счастлив устал"
-    ).split(),
-    "ar": (
+    ),
+    "ar": _words(
         "اليوم جديد جميل وقت الناس أعتقد حب يوم عمل قهوة عطلة المدينة موسيقى مباراة "
         "أخبار حياة أصدقاء صباح مساء البيت دائما أبدا أخيرا أفضل مطر شمس فريق كتاب "
         "فيلم صورة عشاء عائلة سفر بحر شارع سوق العالم سنة سعيد متعب"
-    ).split(),
+    ),
 }
 
 ENDINGS: list[str] = ["", "", "", ".", "!", "?", "...", " 😊", " 😂", " 🙏", " 👍", " 🎉", " ❤️", " 🤔", " 😅"]

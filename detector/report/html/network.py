@@ -23,23 +23,14 @@ LAYOUT_SEED = 20240501
 """Seed of the layout; fixed so the same cluster always gets the same picture."""
 
 
-def layout_positions(
-    n: int, edges: Sequence[tuple[int, int, float]], seed: int = LAYOUT_SEED
+def _seeded_fr(
+    n: int, edges: Sequence[tuple[int, int, float]], seed: int
 ) -> list[tuple[float, float]]:
-    """Node positions scaled to [0, 1] x [0, 1] from a seeded Fruchterman-Reingold layout.
-
-    Parameters
-    ----------
-    n : number of nodes (0..n-1).
-    edges : (i, j, weight) triples; weight > 0, larger pulls nodes closer.
-    seed : seed for igraph's random number generator (Python ``random``).
-    """
-    if n == 0:
-        return []
-    if n == 1:
-        return [(0.5, 0.5)]
+    """Fruchterman-Reingold coordinates of ``n`` linked nodes, scaled to [0, 1] per axis."""
     graph = ig.Graph(n=n, edges=[(i, j) for i, j, _ in edges])
-    weights = [max(w, 1e-6) for _, _, w in edges] or None
+    wmax = max((w for _, _, w in edges), default=1.0) or 1.0
+    # weights rescaled to [0.3, 1]: heavy edges pull harder without collapsing the picture
+    weights = [0.3 + 0.7 * max(w, 0.0) / wmax for _, _, w in edges]
     state = random.getstate()
     try:
         random.seed(seed)
@@ -50,10 +41,48 @@ def layout_positions(
     ys = [c[1] for c in coords]
     x0, xspan = min(xs), (max(xs) - min(xs)) or 1.0
     y0, yspan = min(ys), (max(ys) - min(ys)) or 1.0
-    return [
-        (round((x - x0) / xspan, 6), round((y - y0) / yspan, 6))
-        for x, y in zip(xs, ys, strict=True)
-    ]
+    return [((x - x0) / xspan, (y - y0) / yspan) for x, y in zip(xs, ys, strict=True)]
+
+
+def layout_positions(
+    n: int, edges: Sequence[tuple[int, int, float]], seed: int = LAYOUT_SEED
+) -> list[tuple[float, float]]:
+    """Node positions in [0, 1] x [0, 1]: seeded Fruchterman-Reingold for linked nodes.
+
+    Nodes without any edge would drift to the edge of a force layout and squash
+    the rest; they are lined up in rows at the bottom instead.
+
+    Parameters
+    ----------
+    n : number of nodes (0..n-1).
+    edges : (i, j, weight) triples; weight > 0, larger pulls nodes closer.
+    seed : seed for igraph's random number generator (Python ``random``).
+    """
+    if n == 0:
+        return []
+    linked = sorted({i for i, _, _ in edges} | {j for _, j, _ in edges})
+    isolated = [i for i in range(n) if i not in set(linked)]
+    pos: dict[int, tuple[float, float]] = {}
+    per_row = 15
+    rows = -(-len(isolated) // per_row)
+    top_share = 1.0 if not isolated else 0.0 if not linked else max(0.55, 0.9 - 0.08 * rows)
+    if len(linked) == 1:
+        pos[linked[0]] = (0.5, top_share / 2)
+    elif linked:
+        local = {v: k for k, v in enumerate(linked)}
+        coords = _seeded_fr(len(linked), [(local[i], local[j], w) for i, j, w in edges], seed)
+        for v, (x, y) in zip(linked, coords, strict=True):
+            pos[v] = (x, y * top_share)
+    for k, v in enumerate(isolated):
+        row, col = divmod(k, per_row)
+        in_row = min(per_row, len(isolated) - row * per_row)
+        x = 0.5 if in_row == 1 else col / (in_row - 1)
+        if linked:
+            y = top_share + (1.0 - top_share) * (row + 1) / rows
+        else:
+            y = 0.5 if rows == 1 else row / (rows - 1)
+        pos[v] = (x, y)
+    return [(round(pos[i][0], 6), round(pos[i][1], 6)) for i in range(n)]
 
 
 def _score_color(score: float) -> str:
@@ -70,7 +99,7 @@ def network_svg(
     palette: Mapping[str, str] | None = None,
     layer_weight: Mapping[str, object] | None = None,
     max_nodes: int = 60,
-    max_labels: int = 15,
+    max_labels: int = 10,
 ) -> Markup:
     """Draw a cluster: nodes sized and coloured by account score, edges by weight and main layer.
 
@@ -188,6 +217,15 @@ def network_svg(
             el("text", {"x": coord(lx + 22), "y": coord(legend_y), "class": "legend"}, layer)
         )
         lx += 30 + 7 * len(layer)
+    n_isolated = len(ranked) - len({i for i, _ in pairs} | {j for _, j in pairs})
+    if n_isolated and pairs:
+        parts.append(
+            el(
+                "text",
+                {"x": coord(W - 8), "y": coord(legend_y), "text-anchor": "end", "class": "legend"},
+                f"bottom row: {n_isolated} without a drawn link",
+            )
+        )
     shown = f"{len(ranked)} of {len(accounts)}" if len(accounts) > len(ranked) else str(len(ranked))
     label = f"Network of {shown} accounts and {len(pairs)} links; darker and larger circles have higher scores"
     return svg_root(W, H, label, *parts)

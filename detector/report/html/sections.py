@@ -354,8 +354,8 @@ def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str])
     actions = cluster.get("actions") or []
     return el(
         "div",
-        {"class": "cluster", "id": f"cluster-{fmt_int(cid).replace(',', '')}"},
-        el("div", {"class": "cluster-head"}, el("h3", None, f"Cluster {fmt_int(cid)}"), pills),
+        {"class": "cluster", "id": f"cluster-{cid}"},
+        el("div", {"class": "cluster-head"}, el("h3", None, f"Cluster {cid}"), pills),
         el("ul", {"class": "reasons"}, [el("li", None, r) for r in reasons]) if reasons else None,
         el(
             "div",

@@ -18,6 +18,7 @@ __all__ = [
     "LAYER_PALETTE",
     "coord",
     "layer_colors",
+    "merge_bins",
     "mix_bar_svg",
     "nice_ticks",
     "svg_root",
@@ -122,7 +123,7 @@ def time_ticks(t0: int, t1: int, max_ticks: int = 8) -> list[tuple[int, str]]:
     return [(t, datetime.fromtimestamp(t, tz=UTC).strftime(fmt)) for t in ticks]
 
 
-def _merge_bins(
+def merge_bins(
     timeline: Sequence[Mapping[str, object]], bin_s: int, max_bars: int
 ) -> tuple[list[tuple[int, int, int]], int]:
     """Timeline rows as (t, events, flagged), merged so at most ``max_bars`` bars remain."""
@@ -159,7 +160,7 @@ def timeline_svg(
     timeline : rows with ``t`` (bin start, UTC seconds), ``events``, ``flagged_events``.
     bin_s : bin width in seconds; bins are merged when there would be more than ``max_bars``.
     """
-    bins, width_s = _merge_bins(timeline, max(1, int(bin_s)), max_bars)
+    bins, width_s = merge_bins(timeline, max(1, int(bin_s)), max_bars)
     W, H, left, right, top, bottom = 960.0, 260.0, 60.0, 16.0, 30.0, 44.0
     if not bins:
         return svg_root(

@@ -1,0 +1,164 @@
+"""Benchmark of the whole ``detector scan`` on canonical Parquet (time per stage, peak memory).
+
+Data: :func:`detector.synth.generate` (organic background, officials, hard negatives and
+all campaign strategies), sized to about ``--events`` events (7 days; the number of
+accounts is scaled), written once with :func:`detector.io.write_canonical` (the format
+``detector ingest`` writes) into ``--cache`` and reused.
+
+Measured in a fresh child process (so peak RSS is the scan's, not the generator's):
+
+1. ``ingest``: :func:`detector.io.read_inputs` of the canonical Parquet (the baseline);
+2. ``coaction_repost_only``: the co-action layer on reposts alone (share table + edges),
+   after a warm-up on a small slice (Numba compile/cache load timed separately) -
+   the classic co-retweet analysis other tools stop at;
+3. ``scan``: :func:`detector.pipeline.run_scan` (all layers, Leiden, scoring, officials,
+   report dict) and :func:`detector.pipeline.write_outputs` (all files but HTML),
+   with the pipeline's own per-stage timings.
+
+Reported: seconds per stage, events/s, ``peak_rss_mb`` (``ru_maxrss`` of the child at the
+end), and the ratios scan/ingest and scan/co-retweet-only. Targets (issue 8): 1M events in
+under 2 minutes and under 6 GB peak on 2 cores.
+
+Usage::
+
+    python benchmarks/bench_scan.py                  # 1M events (full size)
+    python benchmarks/bench_scan.py --quick          # ~50k events, < 30 s once cached
+    python benchmarks/bench_scan.py --events 200000 --out res.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EVENTS_PER_ACCOUNT = 17.5
+"""Events per account over 7 days in the generator's default settings (measured)."""
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def make_data(n_events: int, seed: int, cache: Path) -> Path:
+    """Generate (once) and return the canonical Parquet path for about ``n_events`` events."""
+    from detector.io import write_canonical
+    from detector.synth import SynthConfig, generate
+
+    path = cache / f"scan_{n_events}_{seed}.parquet"
+    if path.exists():
+        return path
+    accounts = max(300, int(n_events / EVENTS_PER_ACCOUNT))
+    data = generate(SynthConfig(accounts=accounts, days=7, seed=seed))
+    write_canonical(data.events, data.accounts, path)
+    return path
+
+
+def child(path: str, outdir: str) -> dict:
+    """Run inside the child process: ingest, co-retweet baseline, full scan."""
+    from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
+    from detector.io import read_inputs
+    from detector.pipeline import ScanParams, run_scan, write_outputs
+    from detector.progress import set_quiet
+
+    set_quiet(True)
+    res: dict = {}
+    t = time.perf_counter()
+    ingest = read_inputs([path])
+    res["ingest_s"] = time.perf_counter() - t
+    events = ingest.events
+    res["events"] = len(events)
+    res["accounts"] = int(events["account_id"].nunique())
+
+    t = time.perf_counter()
+    small = events.head(2000)
+    coaction_edges(share_table(small, "repost"), CoactionParams(keep_pairs=False))
+    res["warmup_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    co = coaction_edges(share_table(events, "repost"), CoactionParams(keep_pairs=False))
+    res["coaction_repost_only_s"] = time.perf_counter() - t
+    res["coaction_repost_only_edges"] = len(co.edges)
+    del co
+
+    t = time.perf_counter()
+    result = run_scan(events, ingest.accounts, params=ScanParams())
+    res["scan_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_outputs(result, outdir, html=False)
+    res["write_s"] = time.perf_counter() - t
+    res["stages_s"] = result.timings
+    res["flagged_accounts"] = int(result.scored["flagged"].sum())
+    res["peak_rss_mb"] = _rss_mb()
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=1_000_000, help="approximate events (default 1M)")
+    ap.add_argument("--quick", action="store_true", help="about 50k events (CI)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "detector_bench"), help="data cache dir")
+    ap.add_argument("--out", default=None, help="JSON result path (default benchmarks/results/bench_scan[_quick].json)")
+    ap.add_argument("--child", nargs=2, metavar=("PARQUET", "OUTDIR"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return 0
+
+    n = 50_000 if args.quick else args.events
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    path = make_data(n, args.seed, cache)
+    gen_s = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as outdir:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), outdir], capture_output=True, text=True, check=False
+        )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        return proc.returncode
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    scan = res["scan_s"] + res["write_s"]
+    result = {
+        "benchmark": "bench_scan",
+        "quick": bool(args.quick),
+        "requested_events": n,
+        "data_seconds_generate_or_cached": round(gen_s, 3),
+        **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()},
+        "scan_and_write_s": round(scan, 3),
+        "events_per_s": round(res["events"] / scan, 1) if scan > 0 else None,
+        "ratio_scan_to_ingest": round(scan / res["ingest_s"], 2) if res["ingest_s"] > 0 else None,
+        "ratio_scan_to_coretweet_only": round(scan / res["coaction_repost_only_s"], 2)
+        if res["coaction_repost_only_s"] > 0
+        else None,
+        "targets": {"seconds": 120, "peak_rss_mb": 6144, "applies_to_events": 1_000_000},
+        "meets_targets": bool(scan < 120 and res["peak_rss_mb"] < 6144) if not args.quick else None,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+    out = Path(args.out) if args.out else Path(__file__).parent / "results" / (
+        "bench_scan_quick.json" if args.quick else "bench_scan.json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(
+        f"scan of {res['events']:,} events: {scan:.1f} s ({result['events_per_s']:,} events/s), "
+        f"peak RSS {res['peak_rss_mb']:.0f} MB; ingest {res['ingest_s']:.1f} s, co-retweet only "
+        f"{res['coaction_repost_only_s']:.1f} s (scan/ingest {result['ratio_scan_to_ingest']}x, "
+        f"scan/co-retweet {result['ratio_scan_to_coretweet_only']}x)"
+    )
+    print("stages (s):", json.dumps(res["stages_s"]))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

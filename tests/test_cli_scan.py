@@ -1,0 +1,160 @@
+"""The scan commands run as a user would: subprocess on real files, outputs checked."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_pipeline_scenario import scenario
+
+from detector.io import write_canonical
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+
+
+def _detector() -> list[str]:
+    exe = Path(sys.executable).parent / "detector"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("detector")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "from detector.cli import main; main()"]
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", "")}
+    env = {k: v for k, v in env.items() if v}
+    proc = subprocess.run([*_detector(), *args], capture_output=True, text=True, timeout=600, env=env)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("scan_inputs")
+    events, accounts, truth = scenario(seed=1)
+    write_canonical(events, accounts, d / "events.parquet")
+    truth.to_csv(d / "truth.csv", index=False)
+    (d / "officials.csv").write_text("handle,country,role\nembassy_x,XX,embassy\n", encoding="utf-8")
+    return d
+
+
+def _check_outputs(out: Path) -> dict:
+    for name in ("report.json", "accounts.csv", "clusters.csv", "edges.csv", "network.gexf"):
+        assert (out / name).is_file(), name
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for key in ("schema_version", "verdict", "timeline", "clusters", "accounts", "officials", "methods"):
+        assert key in rep
+    acc = pd.read_csv(out / "accounts.csv")
+    assert {"account_id", "account_name", "score", "flagged", "cluster_id", "reasons"} <= set(acc.columns)
+    for name in ("accounts.csv", "clusters.csv", "edges.csv"):
+        with open(out / name, newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                assert not any(c.startswith(("=", "+", "@")) for c in row)
+    return rep
+
+
+def test_scan(files, tmp_path):
+    out = tmp_path / "out"
+    proc = run("scan", str(files / "events.parquet"), "-o", str(out), "--officials", str(files / "officials.csv"), "-q")
+    rep = _check_outputs(out)
+    assert proc.stdout.startswith("Verdict: ")
+    assert rep["verdict"]["level"] in {"high", "medium"}
+    assert rep["command"] == "scan"
+    assert [o["account_name"] for o in rep["officials"]] == ["embassy_x"]
+    acc = pd.read_csv(out / "accounts.csv", dtype={"account_id": str})
+    flagged = set(acc.loc[acc["flagged"], "account_id"])
+    assert flagged == {f"c{i:03d}" for i in range(12)}
+
+
+def test_scan_json_and_filters(files, tmp_path):
+    events = pd.read_parquet(files / "events.parquet")
+    t0 = pd.Timestamp(int(events["ts"].min()) + 86400, unit="s", tz="UTC").isoformat()
+    proc = run("scan", str(files / "events.parquet"), "-o", str(tmp_path / "o"), "--since", t0, "--window", "30", "--json", "-q")
+    summary = json.loads(proc.stdout)
+    assert summary["command"] == "scan"
+    rep = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert rep["parameters"]["window_used_s"] == 30
+    assert rep["input_summary"]["first_ts"] >= int(events["ts"].min()) + 86400
+
+
+def test_hashtag_verdict(files, tmp_path):
+    out = tmp_path / "h"
+    proc = run("hashtag", "#diplomacy", str(files / "events.parquet"), "-o", str(out), "-q")
+    _check_outputs(out)
+    text = proc.stdout
+    assert text.startswith("#diplomacy: ")
+    assert "Volume:" in text and "Busiest period:" in text
+    assert "Share of activity from flagged accounts:" in text
+    assert "Group " in text and "e.g. @" in text
+    assert "@embassy_x" in text
+    assert "not proof" in text
+
+
+def test_account_verdict(files, tmp_path):
+    out = tmp_path / "a"
+    proc = run("account", "@embassy_x", str(files / "events.parquet"), "-o", str(out), "-q")
+    rep = _check_outputs(out)
+    assert rep["focus_summary"]["account_id"] == "emb"
+    assert "Amplified" in proc.stdout
+    assert "Share of amplification from flagged accounts: 100%" in proc.stdout
+    missing = run("account", "nobody_here", str(files / "events.parquet"), "-o", str(tmp_path / "m"), "-q")
+    assert "not found" in missing.stdout
+
+
+def test_train_then_scan_with_model(files, tmp_path):
+    model = tmp_path / "model.pkl"
+    proc = run("train", "--truth", str(files / "truth.csv"), str(files / "events.parquet"), "-o", str(model), "-q")
+    assert model.is_file() and "Trained on" in proc.stdout
+    out = tmp_path / "s"
+    run("scan", str(files / "events.parquet"), "-o", str(out), "--model", str(model), "-q")
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["parameters"]["model"] == str(model)
+
+
+def test_bad_input_is_one_clean_error(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("this is not json\n", encoding="utf-8")
+    proc = run("scan", str(bad), "-o", str(tmp_path / "o"), "-q", "--strict", check=False)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+
+
+def test_help_documents_defaults():
+    text = run("scan", "--help").stdout
+    for word in ("--window", "--flag-threshold", "--officials", "--since", "--model", "Defaults and why"):
+        assert word in text
+    assert "TAG" in run("hashtag", "--help").stdout
+
+
+def _sample_events() -> Path | None:
+    if not SAMPLE.is_dir():
+        return None
+    for pattern in ("events*", "*.jsonl*", "*.json*", "*.csv*", "*.parquet"):
+        hits = sorted(p for p in SAMPLE.glob(pattern) if "truth" not in p.name and "official" not in p.name)
+        if hits:
+            return hits[0]
+    return None
+
+
+@pytest.mark.skipif(_sample_events() is None, reason="sample_data/ not generated yet")
+def test_hashtag_on_bundled_sample(tmp_path):
+    events = _sample_events()
+    run("scan", str(events), "-o", str(tmp_path / "s"), "-q", "--no-html")
+    rep = json.loads((tmp_path / "s" / "report.json").read_text())
+    assert rep["input_summary"]["events"] > 0
+    cluster_tags = [o["object"] for c in rep["clusters"] for o in c["top_objects"] if o["kind"] == "hashtag"]
+    tag = cluster_tags[0] if cluster_tags else "news"
+    proc = run("hashtag", tag, str(events), "-o", str(tmp_path / "h"), "-q")
+    assert proc.stdout.startswith(f"#{tag}: ")
+    assert (tmp_path / "h" / "report.json").is_file()

@@ -1,0 +1,254 @@
+"""End-to-end tests of detector.pipeline on the hand-built scenario (tables in, report out)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_pipeline_scenario import scenario
+
+from detector.pipeline import ScanParams, filter_events, resolve_account, run_scan, write_outputs
+from detector.report.json_report import SCHEMA_VERSION
+
+SCHEMA_KEYS = {
+    "schema_version",
+    "tool",
+    "command",
+    "focus",
+    "parameters",
+    "input_summary",
+    "verdict",
+    "timeline",
+    "timeline_bin_s",
+    "clusters",
+    "accounts",
+    "officials",
+    "methods",
+}
+CLUSTER_KEYS = {
+    "cluster_id",
+    "score",
+    "size",
+    "reasons",
+    "accounts",
+    "evidence_mix",
+    "median_gap_s",
+    "top_objects",
+    "sample_texts",
+    "edges",
+    "actions",
+}
+OFFICIAL_KEYS = {
+    "account_id",
+    "account_name",
+    "role",
+    "country",
+    "in_strength",
+    "pagerank",
+    "pagerank_rank",
+    "betweenness",
+    "received",
+    "flagged_share",
+    "median_time_to_amplify_s",
+    "share_within_60s",
+    "inauthentic_reach_share",
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return scenario(seed=0)
+
+
+@pytest.fixture(scope="module")
+def result(data):
+    events, accounts, _ = data
+    return run_scan(events, accounts)
+
+
+def test_campaign_flagged_fans_and_organic_not(result, data):
+    truth = data[2].set_index("account_id")["label"]
+    scored = result.scored.set_index("account_id")
+    label = truth.reindex(scored.index)
+    camp = scored[label == "campaign"]
+    assert camp["flagged"].all(), camp[["score", *["synchrony", "duplicate_text", "profile", "automation"]]]
+    # fans repost their idol within seconds: synchrony alone must not flag them
+    assert not scored[label == "hard_negative"]["flagged"].any()
+    assert scored[label == "organic"]["flagged"].mean() <= 0.02
+    # each flagged account says why, with at least two kinds of evidence or cluster support
+    for reasons in camp["reasons"]:
+        assert len(reasons) >= 2
+
+
+def test_campaign_forms_one_flagged_cluster(result, data):
+    truth = data[2].set_index("account_id")["label"]
+    flagged = result.clusters[result.clusters["flagged"]]
+    assert len(flagged) == 1
+    cid = int(flagged.iloc[0]["cluster_id"])
+    members = result.scored[result.scored["cluster_id"] == cid]["account_id"]
+    assert (truth.reindex(members) == "campaign").mean() >= 0.9
+
+
+def test_report_schema(result):
+    rep = result.report
+    assert set(rep) >= SCHEMA_KEYS
+    assert rep["schema_version"] == SCHEMA_VERSION
+    assert rep["command"] == "scan"
+    assert rep["verdict"]["level"] in {"high", "medium", "low", "none"}
+    assert rep["verdict"]["flagged_accounts"] == int(result.scored["flagged"].sum())
+    assert rep["input_summary"]["events"] == len(result.events)
+    assert sum(b["events"] for b in rep["timeline"]) == len(result.events)
+    assert [b["t"] for b in rep["timeline"]] == sorted(b["t"] for b in rep["timeline"])
+    assert rep["clusters"], "the campaign cluster should be reported"
+    for c in rep["clusters"]:
+        assert set(c) >= CLUSTER_KEYS
+        assert 0 <= c["score"] <= 1
+        if c["evidence_mix"]:
+            assert sum(c["evidence_mix"].values()) == pytest.approx(1, abs=1e-4)
+    top = rep["clusters"][0]
+    assert top["sample_texts"] and top["edges"] and top["actions"]
+    assert {"a", "b", "weight", "layers"} <= set(top["edges"][0])
+    for off in rep["officials"]:
+        assert set(off) >= OFFICIAL_KEYS
+    assert {o["account_id"] for o in rep["officials"]} == {"emb"}
+    emb = rep["officials"][0]
+    assert emb["flagged_share"] == pytest.approx(1.0)  # only the campaign reposts the embassy
+    assert set(rep["methods"]["timings_s"]) >= {"coaction", "neardup", "scoring", "report"}
+    # strict JSON: no NaN/Infinity
+    json.dumps(rep, allow_nan=False)
+
+
+def test_deterministic_and_row_order_invariant(data, result):
+    events, accounts, _ = data
+    again = run_scan(events.sample(frac=1, random_state=7).reset_index(drop=True), accounts.iloc[::-1])
+    a = json.dumps(result.report, sort_keys=True)
+    b = json.dumps(again.report, sort_keys=True)
+    strip = lambda s: {k: v for k, v in json.loads(s).items() if k != "methods"}  # noqa: E731 (timings differ)
+    assert strip(a) == strip(b)
+    pd.testing.assert_frame_equal(result.scored, again.scored)
+
+
+def test_write_outputs(tmp_path, result):
+    written = write_outputs(result, tmp_path, html=False)
+    for name in ("report.json", "accounts.csv", "clusters.csv", "edges.csv", "network.gexf"):
+        assert (tmp_path / name).exists(), name
+        assert name in written
+    rep = json.loads((tmp_path / "report.json").read_text())
+    assert rep == json.loads(json.dumps(result.report))
+    acc = pd.read_csv(tmp_path / "accounts.csv")
+    assert {"account_id", "account_name", "score", "flagged", "cluster_id", "reasons"} <= set(acc.columns)
+    assert len(acc) == result.events["account_id"].nunique()
+    edges = pd.read_csv(tmp_path / "edges.csv")
+    assert {"account_a", "account_b", "weight", "layers"} <= set(edges.columns)
+    import networkx as nx
+
+    from detector.pipeline import gexf_edges
+
+    g = nx.read_gexf(tmp_path / "network.gexf")
+    assert g.number_of_edges() == len(gexf_edges(result)) > 0
+    flagged = set(result.scored.loc[result.scored["flagged"], "account_id"])
+    assert flagged <= set(g.nodes)
+    node = g.nodes[sorted(flagged)[0]]
+    assert node["flagged"] in (True, "true") and float(node["score"]) >= 0.5
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporaries
+
+
+def test_formula_cells_neutralised(tmp_path, data):
+    events, accounts, _ = data
+    events = events.copy()
+    accounts = accounts.copy()
+    camp = events["account_id"].str.startswith("c")
+    events.loc[camp, "account_name"] = "=HYPERLINK(\"http://x\")"
+    accounts.loc[accounts["account_id"].str.startswith("c"), "account_name"] = "=HYPERLINK(\"http://x\")"
+    events.loc[camp & events["kind"].eq("post"), "text"] = "+cmd|' /C calc'!A0 friendship peace prosperity"
+    res = run_scan(events, accounts, params=ScanParams(timing=False))
+    write_outputs(res, tmp_path, html=False)
+    for name in ("accounts.csv", "clusters.csv", "edges.csv"):
+        with open(tmp_path / name, newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "@")), (name, cell)
+                    if cell.startswith("-"):
+                        float(cell)  # only negative numbers may start with '-'
+
+
+def test_filters(data):
+    events, _, _ = data
+    t0 = int(events["ts"].min())
+    sub = filter_events(events, since=t0 + 86400, until=t0 + 2 * 86400)
+    assert sub["ts"].between(t0 + 86400, t0 + 2 * 86400).all()
+    assert len(sub) == int(events["ts"].between(t0 + 86400, t0 + 2 * 86400).sum())
+    tag = filter_events(events, hashtag="#KPOP")
+    has = tag["hashtags"].map(lambda h: "kpop" in h)
+    assert has.any()
+    # reposts of a kpop post are kept even without the tag on the repost itself
+    ids = set(events.loc[events["hashtags"].map(lambda h: "kpop" in h), "event_id"])
+    expected = events["hashtags"].map(lambda h: "kpop" in h) | (
+        events["kind"].ne("post") & events["target_event_id"].isin(ids)
+    )
+    assert len(tag) == int(expected.sum())
+
+
+def test_hashtag_focus(data):
+    events, accounts, _ = data
+    res = run_scan(events, accounts, params=ScanParams(hashtag="diplomacy"), command="hashtag")
+    fs = res.report["focus_summary"]
+    assert res.report["focus"]["hashtag"] == "diplomacy"
+    focus = filter_events(events, hashtag="diplomacy")
+    assert fs["events"] == len(focus) == res.report["input_summary"]["events"]
+    assert fs["flagged_event_share"] > 0.5  # the campaign dominates #diplomacy
+    # accounts are scored against the whole input: same flags as the full scan
+    full = run_scan(events, accounts, params=ScanParams())
+    assert set(res.scored.loc[res.scored["flagged"], "account_id"]) == set(
+        full.scored.loc[full.scored["flagged"], "account_id"]
+    )
+    assert {a["account_id"] for a in res.report["accounts"]} <= set(focus["account_id"])
+    assert "embassy_x" in fs["officials_involved"]
+
+
+def test_account_focus(data):
+    events, accounts, _ = data
+    assert resolve_account(events, accounts, "@Embassy_X") == "emb"
+    assert resolve_account(events, accounts, "nobody") is None
+    res = run_scan(events, accounts, params=ScanParams(account="embassy_x"), command="account")
+    fs = res.report["focus_summary"]
+    assert fs["found"] and fs["account_id"] == "emb"
+    assert fs["flagged_amplification_share"] == pytest.approx(1.0)
+    assert fs["amplifiers"] == 12
+    assert fs["median_time_to_amplify_s"] < 60
+    assert fs["top_amplifiers"][0]["flagged"]
+
+
+def test_empty_input():
+    from detector.schema import empty_events
+
+    res = run_scan(empty_events())
+    assert res.report["verdict"]["level"] == "none"
+    assert res.report["timeline"] == []
+    assert res.scored.empty
+
+
+def test_model_scoring(tmp_path, data, result):
+    from detector.scoring.model import model_features, save_model, train_model
+
+    events, accounts, truth = data
+    feats = model_features(result.signals, result.scored, result.clusters)
+    labels = pd.Series((truth["label"] == "campaign").astype(int).to_numpy(), index=truth["account_id"])
+    save_model(train_model(feats, labels), tmp_path / "m.pkl")
+    res = run_scan(events, accounts, params=ScanParams(model=str(tmp_path / "m.pkl")))
+    scored = res.scored.set_index("account_id")
+    assert "unsupervised_score" in scored.columns
+    camp = truth.loc[truth["label"] == "campaign", "account_id"]
+    assert scored.loc[camp, "flagged"].all()
+    assert any("trained model" in n for n in res.report["methods"]["notes"])
+    assert np.isfinite(scored["score"]).all()
+
+
+def test_outputs_dir_created(tmp_path, result):
+    out = Path(tmp_path) / "a" / "b"
+    write_outputs(result, out, html=False)
+    assert (out / "report.json").exists()
