@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from detector.cli import main
-from detector.io import read_canonical_events, read_inputs
+from detector.io import read_canonical_events, read_inputs, write_canonical
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("DETECTOR_SHARED_DATA") or REPO / ".." / "shared" / "data") / "coortweet"
@@ -79,10 +79,17 @@ def test_german_posts_and_counts(german, german_source):
     assert platforms["twitter"] == int(first_acc.str.startswith("tw_").sum())
 
 
+@pytest.fixture(scope="module")
+def german_parquet(german, tmp_path_factory):
+    path = tmp_path_factory.mktemp("de") / "de.parquet"
+    write_canonical(german.events, german.accounts, path)
+    return read_canonical_events(path)
+
+
 @pytest.mark.parametrize("column", ["url_id", "hashtag_id", "domain_id", "phash_id"])
-def test_german_objects_round_trip(german, german_source, column, tmp_path_factory):
+def test_german_objects_round_trip(german, german_source, german_parquet, column):
     src = german_source[german_source["post_id"].notna()]
-    expected = src.dropna(subset=[column]).groupby("post_id")[column].agg(lambda s: frozenset(s)).to_dict()
+    expected = src.dropna(subset=[column]).groupby("post_id")[column].agg(frozenset).to_dict()
     out_col = column[:-3] + "_ids"
     got = {
         pid: frozenset(values)
@@ -90,12 +97,10 @@ def test_german_objects_round_trip(german, german_source, column, tmp_path_facto
         if values
     }
     assert got == expected
-    # and through the canonical Parquet file
-    path = tmp_path_factory.mktemp("de") / "de.parquet"
-    from detector.io import write_canonical
-
-    write_canonical(german.events, german.accounts, path)
-    events, _ = read_canonical_events(path)
+    # each list holds distinct ids
+    assert all(len(v) == len(set(v)) for v in german.events[out_col])
+    # and the same lists come back from the canonical Parquet file
+    events, _ = german_parquet
     assert events[out_col].tolist() == german.events[out_col].tolist()
 
 

@@ -149,7 +149,7 @@ def _iter_values(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
             nonlocal buf, pos, eof
             if eof:
                 return False
-            chunk = stream.read(_READ)
+            chunk = stream.read(max(_READ, len(buf) - pos))  # doubling: a huge value stays O(n)
             if not chunk:
                 eof = True
                 buf = buf[pos:] + decoder.decode(b"", final=True)

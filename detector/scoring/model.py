@@ -14,11 +14,11 @@ you trained yourself or got from someone you trust.
 
 Features (one row per account, NaN = unknown; the model handles NaN)
 --------------------------------------------------------------------
-``sync_strength, sync_partners, text_strength, text_partners, partners,
-multi_layer_partners``
+``sync_strength, sync_partners, sync_repeat, timing_partners, text_strength,
+text_partners, partners, multi_layer_partners``
     network ties (see :func:`detector.scoring.signals.network_signals`);
-``n_events, posts_per_day, iet_cv, hour_entropy, fast_repost_share,
-dup_share, age_days, handle_randomness, followers``
+``n_events, posts_per_day, iet_cv, hour_entropy, night_share, never_sleeps,
+fast_repost_share, dup_share, age_days, handle_randomness, followers``
     behaviour (see :data:`detector.scoring.signals.BEHAVIOUR_SIGNALS`);
 ``synchrony, duplicate_text, profile, automation``
     the calibrated family scores;
@@ -46,6 +46,8 @@ MODEL_FORMAT = "detector-model/1"
 MODEL_FEATURES: tuple[str, ...] = (
     "sync_strength",
     "sync_partners",
+    "sync_repeat",
+    "timing_partners",
     "text_strength",
     "text_partners",
     "partners",
@@ -54,6 +56,8 @@ MODEL_FEATURES: tuple[str, ...] = (
     "posts_per_day",
     "iet_cv",
     "hour_entropy",
+    "night_share",
+    "never_sleeps",
     "fast_repost_share",
     "dup_share",
     "age_days",

@@ -177,9 +177,14 @@ def _reasons(
             (
                 fam["synchrony"],
                 "synchrony",
-                f"acted in sync with {int(row['sync_partners'])} accounts (shared posts/links/hashtags or "
-                f"correlated timing); strength {row['sync_strength']:.2f}, {_fmt_pct(pct['sync_strength'])} "
-                f"(median {med['sync_strength']:.2f})",
+                f"acted in sync with {int(row['sync_partners'])} accounts; with its 3rd closest partner "
+                f"on {int(row.get('sync_repeat', 0))} distinct posts/links/hashtags within the window "
+                f"(median account: {med.get('sync_repeat', 0.0):.0f}, {_fmt_pct(pct['sync_repeat'])})"
+                + (
+                    f"; activity correlated with {int(row['timing_partners'])} of them"
+                    if row.get("timing_partners", 0) > 0
+                    else ""
+                ),
             )
         )
     if fam["duplicate_text"] >= 0.2:
@@ -295,7 +300,7 @@ def score_accounts(
     pct = {c: percentile_rank(signals[c].to_numpy(dtype=float)) for c in signals.columns}
     med = {c: float(np.nanmedian(signals[c].to_numpy(dtype=float))) if signals[c].notna().any() else np.nan for c in signals.columns}
     med = {k: (v if np.isfinite(v) else 0.0) for k, v in med.items()}
-    for key in ("sync_strength", "age_days", "handle_randomness", "iet_cv", "hour_entropy", "posts_per_day"):
+    for key in ("sync_strength", "sync_repeat", "age_days", "handle_randomness", "iet_cv", "hour_entropy", "posts_per_day"):
         med.setdefault(key, 0.0)
         pct.setdefault(key, np.full(len(idx), np.nan))
     cl_lookup = clusters.set_index("cluster_id")[["size", "score"]].to_dict("index") if len(clusters) else {}
