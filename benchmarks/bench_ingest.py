@@ -122,7 +122,9 @@ def _archive_frame(n: int, seed: int = 0) -> pd.DataFrame:
             "following_count": users % 101,
             "account_creation_date": "2020-01-01",
             "tweet_language": "en",
-            "tweet_text": np.where(is_rt, "RT @user" + pd.Series(targets % n_users).astype(str) + ": " + text, text),
+            "tweet_text": np.where(
+                is_rt, "RT @user" + pd.Series(targets % n_users).astype(str) + ": " + text, text
+            ),
             "tweet_time": pd.to_datetime(times, unit="s", utc=True).strftime("%Y-%m-%d %H:%M"),
             "is_retweet": np.where(is_rt, "true", "false"),
             "retweet_userid": np.where(is_rt, pd.Series(targets % n_users).astype(str), ""),
@@ -186,7 +188,9 @@ def _measure(name: str, path: str, n: int, traced: bool) -> dict:
         "mb_per_s": round(size_mb / elapsed, 2),
         "peak_rss_mb": round(rss_after, 1),
         "rss_before_read_mb": round(rss_before, 1),
-        "baseline": "orjson.loads per line" if name.startswith("twitter") else "pandas.read_csv(dtype=str)",
+        "baseline": "orjson.loads per line"
+        if name.startswith("twitter")
+        else "pandas.read_csv(dtype=str)",
         "baseline_seconds": round(base_s, 3),
         "ratio_vs_baseline": round(elapsed / base_s, 2),
     }
@@ -215,10 +219,14 @@ def run(n: int, workdir: Path, traced: bool = False) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_N:,} records instead of {FULL_N:,}")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_N:,} records instead of {FULL_N:,}"
+    )
     parser.add_argument("-n", type=int, default=None, help="records per format (overrides --quick)")
     parser.add_argument("--out", type=Path, default=None, help="JSON result path")
-    parser.add_argument("--tracemalloc", action="store_true", help="also report tracemalloc's peak (slower)")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also report tracemalloc's peak (slower)"
+    )
     args = parser.parse_args(argv)
     n = args.n or (QUICK_N if args.quick else FULL_N)
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
@@ -230,9 +238,15 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.version.split()[0],
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         **results,
     }
-    out = args.out or Path(__file__).resolve().parent / "results" / f"bench_ingest{'_quick' if args.quick else ''}.json"
+    out = (
+        args.out
+        or Path(__file__).resolve().parent
+        / "results"
+        / f"bench_ingest{'_quick' if args.quick else ''}.json"
+    )
     from detector.fsutil import write_text_atomic
 
     write_text_atomic(out, json.dumps(payload, indent=2, sort_keys=True) + "\n")

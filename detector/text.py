@@ -21,11 +21,16 @@ In this order:
    character becomes a space; a hashtag keeps its word (``#Peace`` ->
    ``peace``);
 6. whitespace is collapsed to single spaces, stripped at both ends, and NFKC
-   is applied once more (deleting a character can create a new composable
-   sequence).
+   is applied once more where needed (case-folding or deleting a character
+   can leave a composable sequence; only texts holding a combining mark can
+   be affected, and only those are checked).
 
-The result contains only letters, combining marks, digits and single
-spaces, and ``normalize_text`` is idempotent.
+Steps 1-3 run per text with C-level string functions and regexes (each
+regex only when the text can match it); the per-character steps 4-6 run in
+one Numba pass over the code points of all texts with a class table
+(:func:`char_class_table`). The result contains only letters, combining
+marks, digits and single spaces, and normalisation is idempotent. Batches
+(:func:`normalize_texts`) are much faster per text than single calls.
 
 Shingling (:func:`shingles`)
 ----------------------------
@@ -376,6 +381,7 @@ def shingle_hashes(
     *,
     hashfunc: str = "fnv1a64",
     normalized: bool = False,
+    unique: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hash the shingles of many texts into one flat array.
 
@@ -392,6 +398,10 @@ def shingle_hashes(
         tests against datasketch).
     normalized : bool, default False
         The texts are already normalised.
+    unique : bool, default True
+        Return sets (sorted, no repeats). ``False`` keeps each text's hashes
+        in shingle order with repeats: enough for MinHash signatures, not for
+        exact Jaccard (``fnv1a64`` only).
 
     Returns
     -------
@@ -407,7 +417,7 @@ def shingle_hashes(
         raise ValueError(f"unknown hashfunc {hashfunc!r}")
     texts = list(texts)
     if hashfunc == "fnv1a64" and not normalized:
-        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH]), word_n, char_n)
+        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH]), word_n, char_n, unique)
                  for lo in range(0, len(texts), _BATCH)]
         return _concat(parts)
     norm = texts if normalized else normalize_texts(texts)
@@ -424,7 +434,7 @@ def shingle_hashes(
             for t in norm
         ]
         return _flatten(sets)
-    return _concat([_hash_batch(norm[lo : lo + _BATCH], word_n, char_n) for lo in range(0, len(norm), _BATCH)])
+    return _concat([_hash_batch(norm[lo : lo + _BATCH], word_n, char_n, unique) for lo in range(0, len(norm), _BATCH)])
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -450,7 +460,7 @@ def _flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return flat.astype(np.uint64, copy=False), offsets
 
 
-def _hash_batch(batch: list, word_n: int, char_n: int) -> tuple[np.ndarray, np.ndarray]:
+def _hash_batch(batch: list, word_n: int, char_n: int, unique: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Hash one batch of normalised texts with the Numba kernel."""
     try:
         joined = "\n".join(batch) + "\n"
@@ -468,11 +478,13 @@ def _hash_batch(batch: list, word_n: int, char_n: int) -> tuple[np.ndarray, np.n
         lengths = np.fromiter((len(t) for t in batch), dtype=np.int64, count=len(batch))
         starts = np.zeros(len(batch), dtype=np.int64)
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n)
+    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, unique)
 
 
-def _hash_codepoints(codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int) -> tuple[np.ndarray, np.ndarray]:
+def _hash_codepoints(
+    codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int, unique: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Hash already normalised texts given as code points and offsets."""
     starts = np.ascontiguousarray(offsets[:-1])
     lengths = np.diff(offsets)
-    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n)
+    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, unique)

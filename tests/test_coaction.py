@@ -62,6 +62,9 @@ def test_share_table_columns_and_errors(events):
     assert table["ts"].dtype == np.int64
     with pytest.raises(SchemaError):
         share_table(events, "no_such_column")
+    reversed_events = events.iloc[::-1].reset_index(drop=True)
+    assert share_table(reversed_events, "url", sort=False)["content_id"].tolist() == ["y1", "y1", "p1", "p1"]
+    pd.testing.assert_frame_equal(share_table(reversed_events, "url"), table)
 
 
 # --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from detector.kernels.coaction import (
     edge_object_sample,
     emit_pairs,
     group_starts,
+    join_samples,
     lookup_edges,
     window_pair_upper_bound,
 )
@@ -215,3 +216,21 @@ def test_lookup_edges_matches_dict(edges, queries):
     y = np.array([q[1] for q in queries], dtype=np.int32)
     got = lookup_edges(x, y, a_starts, edge_b).tolist()
     assert got == [row.get((min(a, b), max(a, b)), -1) for a, b in queries]
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(st.text(min_size=0, max_size=4), min_size=1, max_size=6), data=st.data())
+def test_join_samples_matches_python(names, data):
+    rows = data.draw(st.lists(st.lists(st.integers(0, len(names) - 1), max_size=3), max_size=8))
+    k = 3
+    sample = np.full((len(rows), k), -1, dtype=np.int32)
+    count = np.zeros(len(rows), dtype=np.int8)
+    for r, row in enumerate(rows):
+        sample[r, : len(row)] = row
+        count[r] = len(row)
+    encoded = [n.encode("utf-8") for n in names]
+    offsets = np.concatenate([[0], np.cumsum([len(e) for e in encoded])]).astype(np.int64)
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8) if any(encoded) else np.zeros(0, np.uint8)
+    out_off, out = join_samples(sample, count, offsets, blob, np.uint8(ord("|")))
+    got = [bytes(out[out_off[r]:out_off[r + 1]]).decode("utf-8") for r in range(len(rows))]
+    assert got == ["|".join(names[x] for x in row) for row in rows]

@@ -45,7 +45,10 @@ CASES = {
     "twitter_v2_pages.jsonl": (None, ALL + ["platform"]),
     "twitter_v2_flat.jsonl.gz": (None, ALL + ["platform"]),
     # archive: mentions are user ids; a quote's target account is not in the archive
-    "io_archive.csv": (None, [c for c in ALL if c not in ("mentions", "target_account_id")] + ["platform"]),
+    "io_archive.csv": (
+        None,
+        [c for c in ALL if c not in ("mentions", "target_account_id")] + ["platform"],
+    ),
     "generic.csv": (GENERIC_MAP, ALL),
 }
 
@@ -71,7 +74,10 @@ def test_reference_is_the_conversation(reference):
     assert ref.loc["2006", "target_account_id"] == "1003"
     assert ref.loc["2006", "text"] == ref.loc["2003", "text"]
     # reply chain
-    assert ref.loc["2005", "target_event_id"] == "2004" and ref.loc["2004", "target_event_id"] == "2003"
+    assert (
+        ref.loc["2005", "target_event_id"] == "2004"
+        and ref.loc["2004", "target_event_id"] == "2003"
+    )
     # normalisation: hashtags case-folded (CJK kept), URL without scheme/www/tracking
     assert ref.loc["2001", "hashtags"] == ["tokyo", "朝"]
     assert ref.loc["2001", "urls"] == ["example.com/news"]
@@ -101,10 +107,16 @@ def test_coortweet_reposts_match(reference):
         assert got[column].tolist() == ref[column].tolist(), column
 
 
-@pytest.mark.parametrize("name", ["twitter_v1.json", "twitter_v2_pages.jsonl", "twitter_v2_flat.jsonl.gz"])
+@pytest.mark.parametrize(
+    "name", ["twitter_v1.json", "twitter_v2_pages.jsonl", "twitter_v2_flat.jsonl.gz"]
+)
 def test_accounts_same_across_api_formats(name):
     accounts = read_inputs(HERE / name).accounts.sort_values("account_id").reset_index(drop=True)
-    ref = read_inputs(HERE / "twitter_v1.json").accounts.sort_values("account_id").reset_index(drop=True)
+    ref = (
+        read_inputs(HERE / "twitter_v1.json")
+        .accounts.sort_values("account_id")
+        .reset_index(drop=True)
+    )
     pd.testing.assert_frame_equal(accounts, ref)
     assert accounts.set_index("account_id").loc["1001", "created_at"] == int(
         pd.Timestamp("2018-10-10T20:19:24Z").timestamp()
@@ -115,19 +127,31 @@ def test_archive_accounts_carry_profile():
     accounts = read_inputs(HERE / "io_archive.csv").accounts.set_index("account_id")
     assert accounts.loc["1003", "display_name"] == "캐롤"
     assert accounts.loc["1004", "followers"] == 5000
-    assert accounts.loc["1001", "created_at"] == int(pd.Timestamp("2018-10-10T00:00:00Z").timestamp())
+    assert accounts.loc["1001", "created_at"] == int(
+        pd.Timestamp("2018-10-10T00:00:00Z").timestamp()
+    )
 
 
 def test_folder_of_formats_deduplicates(tmp_path, reference):
     import shutil
 
-    for name in ("twitter_v1.json", "twitter_v2_pages.jsonl", "twitter_v2_flat.jsonl.gz", "io_archive.csv"):
+    for name in (
+        "twitter_v1.json",
+        "twitter_v2_pages.jsonl",
+        "twitter_v2_flat.jsonl.gz",
+        "io_archive.csv",
+    ):
         shutil.copy(HERE / name, tmp_path / name)
     result = read_inputs(tmp_path)
     assert result.log.records_read == 24
     assert result.log.skipped["duplicate event_id"] == 18
     assert result.log.kept == len(result.events) == 6
     # first file in sorted order wins: io_archive.csv
-    assert [f["format"] for f in result.log.files] == ["io-archive", "twitter-v1", "twitter-v2", "twitter-v2"]
+    assert [f["format"] for f in result.log.files] == [
+        "io-archive",
+        "twitter-v1",
+        "twitter-v2",
+        "twitter-v2",
+    ]
     got = result.events.sort_values("event_id").reset_index(drop=True)
     assert got["text"].tolist() == reference["text"].tolist()

@@ -99,12 +99,22 @@ def test_missing_path_and_empty_directory(tmp_path):
         read_inputs([])
 
 
-def test_directory_skips_empty_files_with_notice(tmp_path):
+def test_directory_skips_empty_and_unrecognised_files_with_notice(tmp_path):
     (tmp_path / "a.jsonl").write_bytes((CONV / "twitter_v1.jsonl").read_bytes())
     (tmp_path / "b.jsonl").write_text("")
+    (tmp_path / "README.md").write_text("# notes about this collection\n")
+    (tmp_path / "truth.csv").write_text("account_id,label\n1,organic\n")
     result = read_inputs(tmp_path)
     assert len(result.events) == 6
     assert any("b.jsonl: empty file" in n for n in result.log.notices)
+    assert any("README.md" in n and n.startswith("skipped") for n in result.log.notices)
+    assert any("truth.csv" in n for n in result.log.notices)
+    # the same files named explicitly are errors
+    with pytest.raises(InputError, match="truth.csv"):
+        read_inputs([tmp_path / "a.jsonl", tmp_path / "truth.csv"])
+    (tmp_path / "a.jsonl").unlink()
+    with pytest.raises(InputError, match="no readable input in the files or folders given"):
+        read_inputs(tmp_path)
 
 
 def test_wrong_forced_format(tmp_path):
@@ -167,7 +177,12 @@ def test_cli_ingest_json_and_map(tmp_path):
     import json
 
     summary = json.loads(res.output)
-    assert summary["kept"] == 6 and summary["kinds"] == {"post": 1, "quote": 1, "reply": 2, "repost": 2}
+    assert summary["kept"] == 6 and summary["kinds"] == {
+        "post": 1,
+        "quote": 1,
+        "reply": 2,
+        "repost": 2,
+    }
     assert summary["output"]["events"] == str(out)
 
 
@@ -183,12 +198,16 @@ def test_cli_errors_are_one_line(tmp_path):
 
 def test_cli_strict_exit_code(tmp_path):
     path = tmp_path / "s.jsonl"
-    path.write_text((CONV / "twitter_v1.jsonl").read_text(encoding="utf-8") + "{oops\n", encoding="utf-8")
+    path.write_text(
+        (CONV / "twitter_v1.jsonl").read_text(encoding="utf-8") + "{oops\n", encoding="utf-8"
+    )
     out = tmp_path / "o.parquet"
     lenient = CliRunner().invoke(main, ["ingest", str(path), "-o", str(out)])
     assert lenient.exit_code == 0
     assert "s.jsonl:7: malformed JSON" in lenient.output
-    strict = CliRunner().invoke(main, ["ingest", str(path), "-o", str(tmp_path / "o2.parquet"), "--strict"])
+    strict = CliRunner().invoke(
+        main, ["ingest", str(path), "-o", str(tmp_path / "o2.parquet"), "--strict"]
+    )
     assert strict.exit_code != 0
     assert "s.jsonl:7: malformed JSON" in strict.output and "Traceback" not in strict.output
     assert not (tmp_path / "o2.parquet").exists()
@@ -198,7 +217,11 @@ def test_cli_subprocess(tmp_path):
     out = tmp_path / "sub.parquet"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     exe = Path(sys.executable).with_name("detector")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from detector.cli import main; main()"]
+    cmd = (
+        [str(exe)]
+        if exe.exists()
+        else [sys.executable, "-c", "from detector.cli import main; main()"]
+    )
     proc = subprocess.run(
         [*cmd, "ingest", str(CONV / "twitter_v2_flat.jsonl.gz"), "-o", str(out)],
         capture_output=True, text=True, env=env, timeout=120, check=False,

@@ -58,7 +58,9 @@ def test_v1_stream_notices_deleted_withheld():
     first = events.loc["1050118621198921728"]
     assert first["text"].endswith("#emoji")
     assert first["hashtags"] == ["emoji"]
-    assert first["urls"] == ["twittercommunity.com/t/new-update-to-the-twitter-text-library-emoji-character-count/114607"]
+    assert first["urls"] == [
+        "twittercommunity.com/t/new-update-to-the-twitter-text-library-emoji-character-count/114607"
+    ]
     assert first["ts_ms"] == 1539202764123  # timestamp_ms of the stream
     # a tweet withheld in some countries is still a tweet
     assert events.loc["1050118621198921731", "text"] == "この投稿は一部の国で表示されません"
@@ -73,7 +75,9 @@ def test_v1_stream_notices_deleted_withheld():
 def test_v1_search_response(tmp_path):
     statuses = json.loads((CONV / "twitter_v1.json").read_text(encoding="utf-8"))
     path = tmp_path / "search.json"
-    path.write_text(json.dumps({"statuses": statuses, "search_metadata": {"count": 6}}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"statuses": statuses, "search_metadata": {"count": 6}}), encoding="utf-8"
+    )
     result = read_inputs(path)
     assert len(result.events) == 6
     assert result.log.records_read == 6
@@ -124,7 +128,10 @@ def test_bluesky_feed_page():
     ev = result.events
     assert len(ev) == 1 and ev["urls"].iat[0] == ["docs.bsky.app"]
     assert ev["account_name"].iat[0] == "bsky.app"
-    assert result.accounts.set_index("account_id").loc["did:plc:z72i7hdynmk6r22z27h6tvur", "followers"] == 100
+    assert (
+        result.accounts.set_index("account_id").loc["did:plc:z72i7hdynmk6r22z27h6tvur", "followers"]
+        == 100
+    )
 
 
 def test_mastodon_statuses():
@@ -132,9 +139,14 @@ def test_mastodon_statuses():
     _check_counts(result)
     ev = result.events.set_index("event_id")
     first = ev.loc["103270115826048975"]
-    assert first["text"] == '"I lost my inheritance with one wrong digit" #Banking\ntheguardian.com/money\nsecond line'
+    assert (
+        first["text"]
+        == '"I lost my inheritance with one wrong digit" #Banking\ntheguardian.com/money\nsecond line'
+    )
     assert first["hashtags"] == ["banking"]
-    assert first["urls"] == ["theguardian.com/money/2019/dec/07/i-lost-my-inheritance"]  # hashtag link excluded
+    assert first["urls"] == [
+        "theguardian.com/money/2019/dec/07/i-lost-my-inheritance"
+    ]  # hashtag link excluded
     boost = ev.loc["103270115826048976"]
     assert boost["kind"] == "repost" and boost["target_event_id"] == "103270115826048975"
     assert boost["target_account_id"] == "1" and boost["hashtags"] == ["banking"]
@@ -160,7 +172,9 @@ def test_multi_frame_zstd(tmp_path):
     raw = (CONV / "twitter_v1.jsonl").read_bytes().splitlines(keepends=True)
     cctx = zstandard.ZstdCompressor()
     path = tmp_path / "frames.zst"
-    path.write_bytes(b"".join(cctx.compress(b"".join(raw[i : i + 2])) for i in range(0, len(raw), 2)))
+    path.write_bytes(
+        b"".join(cctx.compress(b"".join(raw[i : i + 2])) for i in range(0, len(raw), 2))
+    )
     assert len(read_inputs(path).events) == 6
 
 
@@ -184,7 +198,9 @@ def test_json_array_with_bad_elements(tmp_path):
 def test_pretty_printed_concatenated_values(tmp_path):
     statuses = json.loads((CONV / "twitter_v1.json").read_text(encoding="utf-8"))
     path = tmp_path / "pretty.json"
-    path.write_text("\n".join(json.dumps(s, indent=2, ensure_ascii=False) for s in statuses), encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(s, indent=2, ensure_ascii=False) for s in statuses), encoding="utf-8"
+    )
     assert len(read_inputs(path).events) == 6
 
 
@@ -238,14 +254,19 @@ def test_generic_parquet_with_typed_columns(tmp_path):
         {
             "id": np.array([1, 2, 3], dtype=np.int64),
             "user": [10, 10, 11],
-            "when": pd.to_datetime(["2023-05-01T09:00:00+09:00", "2023-05-01T00:01:00Z", "2023-05-01T00:02:00Z"], utc=True),
+            "when": pd.to_datetime(
+                ["2023-05-01T09:00:00+09:00", "2023-05-01T00:01:00Z", "2023-05-01T00:02:00Z"],
+                utc=True,
+            ),
             "tags": [["A", "b"], [], ["c"]],
             "image_hash": ["h1", "h1", "h2"],
         }
     )
     path = tmp_path / "table.parquet"
     frame.to_parquet(path)
-    result = read_inputs(path, mapping={"event_id": "id", "account_id": "user", "ts": "when", "hashtags": "tags"})
+    result = read_inputs(
+        path, mapping={"event_id": "id", "account_id": "user", "ts": "when", "hashtags": "tags"}
+    )
     ev = result.events
     assert ev["event_id"].tolist() == ["1", "2", "3"]
     assert ev["account_id"].tolist() == ["10", "10", "11"]
@@ -257,7 +278,10 @@ def test_generic_parquet_with_typed_columns(tmp_path):
 
 def test_generic_csv_unknown_kind_and_generated_ids(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("author,ts,kind\na,1682899200,retweet\nb,1682899201,like\nc,2023-05-01T00:00:02Z,\n", encoding="utf-8")
+    path.write_text(
+        "author,ts,kind\na,1682899200,retweet\nb,1682899201,like\nc,2023-05-01T00:00:02Z,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="columns author, ts, kind is not a known table"):
         read_inputs(path)
     result = read_inputs(path, mapping={"account_id": "author"})
@@ -298,3 +322,29 @@ def test_parse_times_mixed():
     assert (ms[ok] // 1000 == 1539202764).all()
     assert sub.tolist() == [False, False, False, True, True, False, False, False]
     assert ms[4] == 1539202764500
+
+
+def test_sniffing_a_twarc_page_longer_than_the_sniffing_head(tmp_path):
+    page = json.loads((CONV / "twitter_v2_pages.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    page["includes"]["tweets"] += [
+        {"id": str(i), "text": "x" * 1000} for i in range(5000)
+    ]  # ~5 MB line
+    path = tmp_path / "big_page.jsonl"
+    path.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    result = read_inputs(path)
+    assert result.log.files[0]["format"] == "twitter-v2"
+    assert len(result.events) == len(page["data"])
+
+
+def test_one_big_search_response_value(tmp_path):
+    statuses = json.loads((CONV / "twitter_v1.json").read_text(encoding="utf-8"))
+    many = []
+    for i in range(400):
+        status = json.loads(json.dumps(statuses[i % len(statuses)]))
+        status["id_str"] = str(10**6 + i)
+        many.append(status)
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps({"statuses": many}, indent=1), encoding="utf-8")  # > 64 KiB head
+    result = read_inputs(path)
+    assert result.log.files[0]["format"] == "twitter-v1"
+    assert len(result.events) == 400

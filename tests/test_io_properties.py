@@ -32,12 +32,18 @@ JSON_SOURCES = {
 CSV_SOURCES = {
     "io-archive": (CONV / "io_archive.csv", None),
     "coortweet": (CONV / "coortweet.csv", None),
-    "csv": (CONV / "generic.csv", {"event_id": "post_id", "account_id": "author", "ts": "posted", "kind": "type"}),
+    "csv": (
+        CONV / "generic.csv",
+        {"event_id": "post_id", "account_id": "author", "ts": "posted", "kind": "type"},
+    ),
 }
 
 # junk that is one physical line: no newline; for CSV also no quote character
 junk_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\n\r\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ),
     max_size=40,
 )
 junk_json = st.one_of(
@@ -46,7 +52,9 @@ junk_json = st.one_of(
     st.just('{"id": '),
     st.just("[1, 2"),
     st.just('{"text": "unterminated'),
-    st.builds(lambda v: json.dumps(v), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3)),
+    st.builds(
+        lambda v: json.dumps(v), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3)
+    ),
     st.builds(lambda v: json.dumps(v), st.lists(st.integers(), max_size=3)),
     st.just("null"),
     st.just('"a string"'),
@@ -75,16 +83,24 @@ def _check(result, clean) -> None:
         assert event_id in got.index
         for column in ("account_id", "ts", "kind", "target_event_id", "text", "hashtags"):
             left, right = got.loc[event_id, column], row[column]
-            assert (pd.isna(left) and pd.isna(right)) if not isinstance(right, list) and pd.isna(right) else left == right
+            assert (
+                (pd.isna(left) and pd.isna(right))
+                if not isinstance(right, list) and pd.isna(right)
+                else left == right
+            )
 
 
 @pytest.mark.parametrize("fmt", sorted(JSON_SOURCES))
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_json_readers_survive_corrupt_lines(tmp_path, fmt, data):
     good = _json_lines(JSON_SOURCES[fmt])
     junk = data.draw(st.lists(junk_json, max_size=12))
-    positions = data.draw(st.lists(st.integers(0, len(good)), min_size=len(junk), max_size=len(junk)))
+    positions = data.draw(
+        st.lists(st.integers(0, len(good)), min_size=len(junk), max_size=len(junk))
+    )
     lines = list(good)
     for pos, bad in sorted(zip(positions, junk, strict=True), key=lambda t: -t[0]):
         lines.insert(pos, bad)
@@ -97,7 +113,9 @@ def test_json_readers_survive_corrupt_lines(tmp_path, fmt, data):
 
 
 @pytest.mark.parametrize("fmt", sorted(CSV_SOURCES))
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_csv_readers_survive_corrupt_lines(tmp_path, fmt, data):
     source, mapping = CSV_SOURCES[fmt]
@@ -107,12 +125,22 @@ def test_csv_readers_survive_corrupt_lines(tmp_path, fmt, data):
     width = len(header)
     bad_row = st.one_of(
         # wrong number of fields
-        st.lists(junk_text.filter(lambda s: '"' not in s and "," not in s), min_size=width + 1, max_size=width + 3),
+        st.lists(
+            junk_text.filter(lambda s: '"' not in s and "," not in s),
+            min_size=width + 1,
+            max_size=width + 3,
+        ),
         # right width, garbage values (bad time / missing id)
-        st.lists(junk_text.filter(lambda s: '"' not in s and "," not in s), min_size=width, max_size=width),
+        st.lists(
+            junk_text.filter(lambda s: '"' not in s and "," not in s),
+            min_size=width,
+            max_size=width,
+        ),
     )
     junk = data.draw(st.lists(bad_row, max_size=10))
-    positions = data.draw(st.lists(st.integers(0, len(body)), min_size=len(junk), max_size=len(junk)))
+    positions = data.draw(
+        st.lists(st.integers(0, len(body)), min_size=len(junk), max_size=len(junk))
+    )
     lines = list(body)
     for pos, bad in sorted(zip(positions, junk, strict=True), key=lambda t: -t[0]):
         lines.insert(pos, bad)
@@ -133,7 +161,9 @@ def test_csv_readers_survive_corrupt_lines(tmp_path, fmt, data):
     assert result.log.records_read == len(lines)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(junk=st.lists(junk_json, min_size=1, max_size=8), cut=st.integers(0, 400))
 def test_json_array_with_junk_elements(tmp_path, junk, cut):
     statuses = json.loads((CONV / "twitter_v1.json").read_text(encoding="utf-8"))

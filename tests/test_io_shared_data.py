@@ -105,8 +105,16 @@ def test_german_objects_round_trip(german, german_source, german_parquet, column
 
 
 def test_german_times_and_accounts(german, german_source):
-    src = german_source[german_source["post_id"].notna()].drop_duplicates("post_id").set_index("post_id")
+    src = (
+        german_source[german_source["post_id"].notna()]
+        .drop_duplicates("post_id")
+        .set_index("post_id")
+    )
     ev = german.events.set_index("event_id")
     sample = ev.index[:: max(1, len(ev) // 500)]
-    assert (ev.loc[sample, "ts"].to_numpy() == src.loc[sample, "timestamp"].astype("int64").to_numpy()).all()
-    assert (ev.loc[sample, "account_id"].to_numpy() == src.loc[sample, "account_id"].to_numpy()).all()
+    assert (
+        ev.loc[sample, "ts"].to_numpy() == src.loc[sample, "timestamp"].astype("int64").to_numpy()
+    ).all()
+    assert (
+        ev.loc[sample, "account_id"].to_numpy() == src.loc[sample, "account_id"].to_numpy()
+    ).all()

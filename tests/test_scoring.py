@@ -24,6 +24,8 @@ def _population(n: int = 400, seed: int = 0) -> pd.DataFrame:
         {
             "sync_strength": np.where(rng.random(n) < 0.3, rng.exponential(0.5, n), 0.0),
             "sync_partners": rng.integers(0, 3, n).astype(float),
+            "sync_repeat": np.where(rng.random(n) < 0.3, rng.integers(1, 3, n), 0).astype(float),
+            "timing_partners": np.where(rng.random(n) < 0.05, 1.0, 0.0),
             "text_strength": np.where(rng.random(n) < 0.03, rng.exponential(0.3, n), 0.0),
             "text_partners": 0.0,
             "partners": 0.0,
@@ -44,7 +46,7 @@ def _population(n: int = 400, seed: int = 0) -> pd.DataFrame:
 
 
 SUSPICIOUS = {
-    "synchrony": {"sync_strength": 40.0, "sync_partners": 30.0},
+    "synchrony": {"sync_strength": 40.0, "sync_partners": 30.0, "sync_repeat": 40.0, "timing_partners": 10.0},
     "duplicate_text": {"text_strength": 15.0, "text_partners": 20.0, "dup_share": 0.9},
     "profile": {"age_days": 3.0, "handle_randomness": 0.95},
     "automation": {"iet_cv": 0.05, "night_share": 0.24, "posts_per_day": 80.0},
@@ -262,7 +264,7 @@ def test_scores_deterministic_and_order_invariant():
 
 
 def test_family_scores_missing_signals_count_as_ordinary():
-    fam = family_scores(pd.DataFrame({"sync_strength": [0.0, 0.0, 5.0]}, index=["a", "b", "c"]))
+    fam = family_scores(pd.DataFrame({"sync_repeat": [0.0, 0.0, 50.0]}, index=["a", "b", "c"]))
     assert list(fam.columns) == list(FAMILIES)
     assert fam.loc["c", "synchrony"] > 0
     assert fam[["duplicate_text", "profile", "automation"]].to_numpy().sum() == 0
@@ -297,3 +299,32 @@ def test_model_rejects_foreign_pickle(tmp_path):
     path.write_bytes(pickle.dumps({"not": "a model"}))
     with pytest.raises(ValueError):
         load_model(path)
+
+
+def test_group_synchrony_of_weakly_tied_cluster():
+    # A rotating campaign: every member acts with many others but each tie is weak;
+    # six of ten members are days-old accounts. A fan club: same structure, old accounts.
+    pop = _population()
+    rows = []
+    for i in range(10):
+        row = pop.iloc[[0]].copy()
+        row.index = pd.Index([f"r{i}"], name="account_id")
+        row["sync_partners"], row["sync_repeat"], row["sync_strength"] = 15.0, 2.0, 3.0
+        if i < 6:
+            row["age_days"], row["handle_randomness"] = 3.0, 0.95
+        rows.append(row)
+    fans = []
+    for i in range(10):
+        row = pop.iloc[[1]].copy()
+        row.index = pd.Index([f"f{i}"], name="account_id")
+        row["sync_partners"], row["sync_repeat"], row["sync_strength"] = 40.0, 6.0, 20.0
+        fans.append(row)
+    sig = pd.concat([pop, *rows, *fans])
+    membership = pd.Series([0] * 10 + [1] * 10, index=[f"r{i}" for i in range(10)] + [f"f{i}" for i in range(10)])
+    scored, clusters = score_accounts(sig, membership)
+    s = scored.set_index("account_id")
+    cl = clusters.set_index("cluster_id")
+    assert cl.loc[0, "synchrony"] == 1.0  # every member acts with >= 3 others
+    assert cl.loc[0, "flagged"] and not cl.loc[1, "flagged"]
+    assert s.loc[[f"r{i}" for i in range(6)], "flagged"].all()
+    assert not s.loc[[f"f{i}" for i in range(10)], "flagged"].any()

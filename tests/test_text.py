@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 import numpy as np
@@ -218,6 +219,16 @@ def test_batches_and_raw_newlines(monkeypatch):
     assert np.array_equal(flat[offsets[1] :], _reference_hashes(["x y z"])[0])
 
 
+def test_unsorted_mode_has_the_same_sets():
+    flat, offsets = shingle_hashes(TEXTS)
+    raw, raw_off = shingle_hashes(TEXTS, unique=False)
+    for d in range(len(TEXTS)):
+        got = raw[raw_off[d] : raw_off[d + 1]]
+        assert np.array_equal(np.unique(got), flat[offsets[d] : offsets[d + 1]])
+        ref = [hash_shingle(s) for s in shingles(TEXTS[d])]
+        assert set(got.tolist()) == set(ref)
+
+
 def test_empty_input():
     flat, offsets = shingle_hashes([])
     assert flat.size == 0 and list(offsets) == [0]
@@ -238,3 +249,55 @@ def test_kernel_agrees_with_python_reference(texts, word_n, char_n):
     ref_flat, ref_offsets = _reference_hashes(texts, word_n, char_n)
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
+
+
+# -- normalize_codepoints kernel ----------------------------------------------------------
+
+
+def ref_normalize_codepoints(cps, starts, lengths, table):
+    outs, marked = [], []
+    for s, n in zip(starts, lengths, strict=True):
+        out, pending, mark = [], False, False
+        for cp in cps[s : s + n]:
+            c = table[cp]
+            if c == 1:
+                continue
+            if c == 2:
+                pending = bool(out)
+                continue
+            if pending:
+                out.append(32)
+                pending = False
+            mark |= c == 3
+            out.append(int(cp))
+        outs.append(out)
+        marked.append(mark)
+    return outs, marked
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), max_size=12), max_size=6))
+def test_normalize_codepoints_matches_reference(docs):
+    from detector.kernels.minhash import normalize_codepoints
+
+    table = np.array([0, 0, 0, 1, 1, 2, 2, 2, 3, 0, 2, 1, 3], dtype=np.uint8)  # toy class table
+    flat = np.array([c for d in docs for c in d], dtype=np.uint32)
+    lengths = np.array([len(d) for d in docs], dtype=np.int64)
+    starts = np.zeros(len(docs), dtype=np.int64)
+    if len(docs):
+        starts[1:] = np.cumsum(lengths)[:-1]
+    out, offsets, marked = normalize_codepoints(flat, starts, lengths, table)
+    ref, ref_marked = ref_normalize_codepoints(flat, starts, lengths, table)
+    assert [out[offsets[k] : offsets[k + 1]].tolist() for k in range(len(docs))] == ref
+    assert marked.tolist() == ref_marked
+
+
+def test_char_class_table():
+    from detector.text import DELETE, KEEP, MARK, SPACE, char_class_table
+
+    table = char_class_table()
+    assert table.size == sys.maxunicode + 1
+    assert table[ord("a")] == KEEP and table[ord("中")] == KEEP and table[ord("5")] == KEEP
+    assert table[ord("\u0301")] == MARK
+    assert table[ord("\u200d")] == DELETE and table[ord("'")] == DELETE and table[0xFE0F] == DELETE
+    assert table[ord("!")] == SPACE and table[ord("😀")] == SPACE and table[ord("\n")] == SPACE

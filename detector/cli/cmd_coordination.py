@@ -77,9 +77,10 @@ def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapp
     """Co-action layer on the object chosen with ``--object``."""
     from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
 
-    shares = share_table(events, options["object"])
     if options["semantics"] == "coortweet":
-        return _coortweet_layer(shares, options)
+        # input order kept: CooRTweet's edge orientation follows row order
+        return _coortweet_layer(share_table(events, options["object"], sort=False), options)
+    shares = share_table(events, options["object"])
     params = CoactionParams(
         window=options["window"],
         min_participation=options["min_participation"],

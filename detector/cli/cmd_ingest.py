@@ -22,9 +22,13 @@ def _human(summary: dict, out: str, accounts_file: str) -> list[str]:
     if span:
         lines.append(f"time span:    {span['first']} .. {span['last']}")
     if summary["kinds"]:
-        lines.append("kinds:        " + ", ".join(f"{k} {v:,}" for k, v in summary["kinds"].items()))
+        lines.append(
+            "kinds:        " + ", ".join(f"{k} {v:,}" for k, v in summary["kinds"].items())
+        )
     if summary["platforms"]:
-        lines.append("platforms:    " + ", ".join(f"{k} {v:,}" for k, v in summary["platforms"].items()))
+        lines.append(
+            "platforms:    " + ", ".join(f"{k} {v:,}" for k, v in summary["platforms"].items())
+        )
     lines.append(f"wrote {out} and {accounts_file}")
     return lines
 

@@ -37,7 +37,15 @@ Default semantics and how they differ from CooRTweet 2.1.2
   cap and runs out of memory instead).
 
 ``semantics="coortweet"`` (:func:`coortweet_detect_groups`,
-:func:`coortweet_network`) reproduces CooRTweet 2.1.2 row for row.
+:func:`coortweet_network`) reproduces CooRTweet 2.1.2 row for row (pairs,
+edges, their ``from``/``to`` orientation and row order), given the share rows
+in the order CooRTweet would read them (``share_table(..., sort=False)``).
+
+Cost: the kernel works on int codes made once by :func:`detector.schema.encode`
+and needs about 8 bytes per share pair in flight (blocks of
+``chunk_pairs``) plus ~60 bytes per account pair in the result; on string ids
+most of the end-to-end time is spent coding ids and building the string
+columns of the result, not in the kernel (see ``benchmarks/bench_coaction.py``).
 """
 
 from __future__ import annotations
@@ -54,6 +62,7 @@ from detector.kernels.coaction import (
     edge_object_sample,
     emit_pairs,
     group_starts,
+    join_samples,
     lookup_edges,
 )
 from detector.schema import SchemaError, encode
@@ -226,6 +235,9 @@ def estimate_window(shares: pd.DataFrame, quantile: float = 0.1) -> tuple[int, s
     ``quantile`` of that distribution over all objects (rounded up to whole
     seconds): with the default 0.1, the speed of the fastest tenth of
     re-shares, which is fast compared to how the data usually spreads.
+    (CooRnet's ``estimate_coord_interval`` applies the quantile in two steps,
+    first keeping objects with an unusually fast second share; the one-step
+    rule here has no second parameter and is what the window is documented as.)
 
     Returns
     -------
@@ -324,18 +336,19 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
         thr = np.quantile(weight, params.edge_percentile)
         keep = np.zeros_like(keep)
         keep[keep_idx[weight >= thr]] = True
-    a = agg.a[keep]
-    b = agg.b[keep]
+    sel = slice(None) if keep.all() else keep  # no copies when every edge is kept
+    a = agg.a[sel]
+    b = agg.b[sel]
     # account codes are numbered in sorted id order, so a < b as codes is a < b as ids
     edges = pd.DataFrame(
         {
             "account_a": acc_u.take(a),
             "account_b": acc_u.take(b),
-            "weight": agg.weight[keep].astype(np.float64),
-            "n_objects": agg.n_objects[keep],
-            "mean_gap_s": agg.mean_gap[keep],
-            "median_gap_s": agg.median_gap[keep],
-            "weight_fast": agg.weight_fast[keep],
+            "weight": agg.weight[sel].astype(np.float64),
+            "n_objects": agg.n_objects[sel],
+            "mean_gap_s": agg.mean_gap[sel],
+            "median_gap_s": agg.median_gap[sel],
+            "weight_fast": agg.weight_fast[sel],
         }
     )
     csr = edge_csr(a, b, n_acc)  # agg rows are sorted by (a, b), so the kept edges are too
@@ -377,20 +390,26 @@ def _blocks(object_pairs: np.ndarray, chunk_pairs: int) -> list[tuple[int, int]]
 
 def _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u) -> pd.Series:
     """Per edge, up to ``params.objects_sample`` shared object ids (smallest first), ``|``-joined."""
-    k = int(params.objects_sample)
+    k = min(int(params.objects_sample), 100)
     n_edges = csr[1].size
     if k <= 0 or not n_edges:
         return pd.Series(pd.NA, index=pd.RangeIndex(n_edges), dtype="string")
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    sample, _ = edge_object_sample(
+    sample, count = edge_object_sample(
         starts, ts, acc, con, np.int64(window), params.remove_loops, agg.capped, csr[0], csr[1], np.int64(k)
     )
     names = pa.array(obj_u.take(obj[starts[:-1]]), type=pa.large_string())  # object number -> id
-    columns = [pc.take(names, pa.array(sample[:, c], mask=sample[:, c] < 0)) for c in range(k)]
-    joined = pc.binary_join_element_wise(*columns, pa.scalar("|", pa.large_string()), null_handling="skip")
-    return pd.Series(pd.array(joined.cast(pa.string()), dtype="string"))
+    _, name_offsets, name_bytes = names.buffers()
+    offsets, data = join_samples(
+        sample, count,
+        np.frombuffer(name_offsets, dtype=np.int64)[names.offset : names.offset + len(names) + 1],
+        np.frombuffer(name_bytes, dtype=np.uint8) if name_bytes is not None else np.zeros(0, np.uint8),
+        np.uint8(ord("|")),
+    )
+    del sample
+    joined = pa.LargeStringArray.from_buffers(n_edges, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.Series(pd.array(joined, dtype="string"))
 
 
 def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, acc_u, con_u):
@@ -404,7 +423,7 @@ def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, 
     n_rows = 0
     truncated = False
     object_pairs = np.where(agg.capped, 0, agg.object_pairs)
-    for lo, hi in _blocks(object_pairs, params.chunk_pairs):
+    for lo, hi in _blocks(object_pairs, min(params.chunk_pairs, max(budget, 1_000_000))):
         if n_rows >= budget:
             truncated = True
             break

@@ -41,6 +41,7 @@ labelled by their smallest member, and cluster ids are assigned by size
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,9 @@ from detector.kernels.minhash import (
     minhash_signatures,
 )
 from detector.text import CHAR_N, MIN_SHINGLES, WORD_N, shingle_hashes
+
+if TYPE_CHECKING:
+    from detector.evidence.coaction import CoactionParams, CoactionResult
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -197,7 +201,7 @@ class NearDupResult:
     event_cluster: pd.Series
     clusters: pd.DataFrame
     edges: pd.DataFrame
-    coaction: object | None = None
+    coaction: CoactionResult | None = None
     stats: dict = field(default_factory=dict)
     params: NearDupParams = field(default_factory=NearDupParams)
 
@@ -299,7 +303,7 @@ def find_near_duplicates(
     seed: int = 1,
     *,
     window: int | None = None,
-    coaction_params: object | None = None,
+    coaction_params: CoactionParams | None = None,
     params: NearDupParams | None = None,
 ) -> NearDupResult:
     """Find clusters of near-duplicate posts and the accounts posting them together.
@@ -438,8 +442,10 @@ def text_cluster_shares(members: pd.DataFrame) -> pd.DataFrame:
     return shares.sort_values(cols, kind="mergesort").reset_index(drop=True)
 
 
-def _edges(shares: pd.DataFrame, window: int | None, coaction_params: object | None):
-    from detector.evidence.coaction import CoactionParams, coaction_edges
+def _edges(
+    shares: pd.DataFrame, window: int | None, coaction_params: CoactionParams | None
+) -> tuple[CoactionResult, pd.DataFrame]:
+    from detector.evidence.coaction import CoactionParams, coaction_edges  # noqa: F811 (runtime import)
 
     if coaction_params is None:
         coaction_params = CoactionParams(window=window)

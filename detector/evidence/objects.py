@@ -30,7 +30,7 @@ OBJECT_KINDS: dict[str, str] = {
 SHARE_COLUMNS: tuple[str, ...] = ("object_id", "account_id", "content_id", "ts")
 
 
-def _frame(object_id: pd.Series, events: pd.DataFrame) -> pd.DataFrame:
+def _frame(object_id: pd.Series, events: pd.DataFrame, sort: bool = True) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "object_id": object_id.astype("string"),
@@ -41,8 +41,9 @@ def _frame(object_id: pd.Series, events: pd.DataFrame) -> pd.DataFrame:
     )
     out = out[out["object_id"].notna() & (out["object_id"] != "")]
     out = out.drop_duplicates(list(SHARE_COLUMNS))
-    out = out.sort_values(list(SHARE_COLUMNS), kind="mergesort").reset_index(drop=True)
-    return out
+    if sort:
+        out = out.sort_values(list(SHARE_COLUMNS), kind="mergesort")
+    return out.reset_index(drop=True)
 
 
 def _as_str(value: object) -> str | None:
@@ -59,7 +60,7 @@ def _explode(events: pd.DataFrame, column: str) -> tuple[pd.Series, pd.DataFrame
     return exploded[column].map(_as_str).astype(object), exploded
 
 
-def share_table(events: pd.DataFrame, obj: str) -> pd.DataFrame:
+def share_table(events: pd.DataFrame, obj: str, sort: bool = True) -> pd.DataFrame:
     """Build the share table of one object kind.
 
     Parameters
@@ -70,12 +71,17 @@ def share_table(events: pd.DataFrame, obj: str) -> pd.DataFrame:
         One of :data:`OBJECT_KINDS` or the name of any events column. A column
         holding lists is exploded (one share per list item); missing and empty
         values are dropped.
+    sort : bool, default True
+        Sort the rows by all four columns (deterministic output whatever the
+        input order). ``False`` keeps event order (list items in list order),
+        which CooRTweet-compatible output needs (its edge orientation follows
+        row order).
 
     Returns
     -------
     DataFrame
         ``object_id, account_id, content_id, ts`` (``ts`` in UTC seconds), without
-        duplicate rows, sorted by all four columns.
+        duplicate rows (first kept), sorted unless ``sort=False``.
 
     Raises
     ------
@@ -84,21 +90,21 @@ def share_table(events: pd.DataFrame, obj: str) -> pd.DataFrame:
     """
     if obj in ("repost", "quote", "reply"):
         sel = events[events["kind"] == obj]
-        return _frame(sel["target_event_id"], sel)
+        return _frame(sel["target_event_id"], sel, sort)
     if obj in ("url", "hashtag"):
         values, exploded = _explode(events, obj + "s")
-        return _frame(values, exploded)
+        return _frame(values, exploded, sort)
     if obj == "domain":
         values, exploded = _explode(events, "urls")
         values = values.map(url_domain, na_action="ignore")
-        return _frame(values, exploded)
+        return _frame(values, exploded, sort)
     if obj == "text":
         sel = events[events["kind"] != "repost"]
         from detector.text import normalize_texts  # local: text.py pulls in its own kernels
 
         raw = [_as_str(t) for t in sel["text"].tolist()]
         texts = pd.Series(normalize_texts(raw), index=sel.index, dtype="string")
-        return _frame(texts, sel)
+        return _frame(texts, sel, sort)
     if obj not in events.columns:
         raise SchemaError(
             f"unknown object {obj!r}: use one of {', '.join(OBJECT_KINDS)} or an events column"
@@ -107,5 +113,5 @@ def share_table(events: pd.DataFrame, obj: str) -> pd.DataFrame:
     is_list = column.map(lambda v: isinstance(v, (list, tuple))).any() if len(column) else False
     if is_list:
         values, exploded = _explode(events, obj)
-        return _frame(values, exploded)
-    return _frame(column.map(_as_str).astype(object), events)
+        return _frame(values, exploded, sort)
+    return _frame(column.map(_as_str).astype(object), events, sort)

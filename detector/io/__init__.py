@@ -1,10 +1,32 @@
 """Reading social-media exports into the canonical tables of :mod:`detector.schema`.
 
-Entry point: :func:`read_inputs`. One module per format (``twitter``,
-``archive``, ``coortweet``, ``generic``, ``canonical``, ``bluesky``,
-``mastodon``); ``source`` opens files (compression by magic bytes),
+Entry point: :func:`read_inputs` (files and folders in; ``events``,
+``accounts`` and an :class:`IngestLog` out). Formats (``--format`` names,
+sniffed from the content when not given):
+
+==============  ===============================================================
+``twitter-v1``  API v1.1 statuses: JSON array, JSON Lines, stream files
+                (deletion/withheld notices counted), search responses
+``twitter-v2``  API v2: twarc2 pages (``data`` + ``includes``) or flattened
+                one-tweet-per-line JSON (``author`` embedded)
+``io-archive``  Twitter information-operations archive CSV
+``coortweet``   CooRTweet share table, or the one-row-per-(post, object) table
+``csv``         generic CSV/TSV with a mapping ``{canonical: source column}``
+``parquet``     generic Parquet with a mapping
+``canonical``   our own Parquet, written by :func:`write_canonical`
+``bluesky``     Jetstream events or post views (posts and reposts)
+``mastodon``    Mastodon REST API ``Status`` entities
+==============  ===============================================================
+
+Compression (gzip, zstd, bz2, xz) is recognised from magic bytes. Canonical
+Parquet is two files: ``NAME.parquet`` (events) and ``NAME.accounts.parquet``
+(accounts), paired by a token in their metadata (see :mod:`.canonical`).
+
+Modules: one per format (``twitter``, ``archive``, ``coortweet``, ``generic``,
+``canonical``, ``bluesky``, ``mastodon``); ``source`` opens files,
 ``jsonstream`` and ``csvread`` stream records, ``frames`` turns record tuples
-into validated chunks, ``sniff`` recognises formats, ``log`` counts.
+into validated chunks, ``timeparse`` parses times, ``sniff`` recognises
+formats, ``log`` counts, ``reader`` ties them together.
 """
 
 from detector.io.canonical import accounts_path, read_canonical_events, write_canonical

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from detector.io.csvread import csv_chunks, parse_list_cells
-from detector.io.frames import ReadContext, events_chunk
+from detector.io.frames import ReadContext, events_from_columns
 
 __all__ = ["read_io_archive", "ARCHIVE_REQUIRED", "column_values"]
 
@@ -53,7 +53,18 @@ def column_values(chunk: pd.DataFrame, name: str | None) -> list:
 def _present(chunk: pd.DataFrame, name: str) -> np.ndarray:
     if name not in chunk.columns:
         return np.zeros(len(chunk), dtype=bool)
-    return chunk[name].notna().to_numpy() & (chunk[name] != "0").to_numpy(dtype=bool, na_value=False)
+    return chunk[name].notna().to_numpy() & (chunk[name] != "0").to_numpy(
+        dtype=bool, na_value=False
+    )
+
+
+def _add_accounts(ctx: ReadContext, chunk: pd.DataFrame) -> None:
+    """One account row per user of the chunk (its last non-missing values)."""
+    present = [c for c in _ACCOUNT_COLUMNS if c is not None and c in chunk.columns]
+    profiles = chunk[present].dropna(subset=["userid"]).groupby("userid", sort=False).last()
+    profiles = profiles.reset_index()
+    for acc in zip(*(column_values(profiles, c) for c in _ACCOUNT_COLUMNS), strict=True):
+        ctx.accounts.add(acc)
 
 
 def read_io_archive(ctx: ReadContext) -> Iterator[pd.DataFrame]:
@@ -71,39 +82,49 @@ def read_io_archive(ctx: ReadContext) -> Iterator[pd.DataFrame]:
         target = np.where(
             is_rt,
             column_values(chunk, "retweet_tweetid"),
-            np.where(has_q, column_values(chunk, "quoted_tweet_tweetid"), column_values(chunk, "in_reply_to_tweetid")),
+            np.where(
+                has_q,
+                column_values(chunk, "quoted_tweet_tweetid"),
+                column_values(chunk, "in_reply_to_tweetid"),
+            ),
         )
         target = np.where(kind == "post", None, target)
         target_account = np.where(
-            is_rt, column_values(chunk, "retweet_userid"), np.where(~has_q & has_r, column_values(chunk, "in_reply_to_userid"), None)
+            is_rt,
+            column_values(chunk, "retweet_userid"),
+            np.where(~has_q & has_r, column_values(chunk, "in_reply_to_userid"), None),
         )
-        text = chunk["tweet_text"] if "tweet_text" in chunk.columns else pd.Series([None] * n, dtype=object)
+        text = (
+            chunk["tweet_text"]
+            if "tweet_text" in chunk.columns
+            else pd.Series([None] * n, dtype=object)
+        )
         if is_rt.any():
             stripped = text.str.replace(_RT_PREFIX, "", regex=True)
             text = text.where(~is_rt, stripped)
         tags = parse_list_cells(chunk["hashtags"]) if "hashtags" in chunk.columns else [[]] * n
         urls = parse_list_cells(chunk["urls"], r"[|\s]+") if "urls" in chunk.columns else [[]] * n
-        mentions = parse_list_cells(chunk["user_mentions"]) if "user_mentions" in chunk.columns else [[]] * n
-        rows = list(
-            zip(
-                lines.tolist(),
-                column_values(chunk, "tweetid"),
-                column_values(chunk, "userid"),
-                column_values(chunk, "user_screen_name"),
-                column_values(chunk, "tweet_time"),
-                kind.tolist(),
-                target.tolist(),
-                target_account.tolist(),
-                text.to_numpy(dtype=object, na_value=None).tolist(),
-                tags,
-                mentions,
-                urls,
-                column_values(chunk, "tweet_language"),
-                strict=True,
-            )
+        mentions = (
+            parse_list_cells(chunk["user_mentions"])
+            if "user_mentions" in chunk.columns
+            else [[]] * n
         )
-        for acc in zip(*(column_values(chunk, c) for c in _ACCOUNT_COLUMNS), strict=True):
-            ctx.accounts.add(acc)
-        frame = events_chunk(ctx, rows, "twitter")
+        cols = {
+            "_line": lines,
+            "event_id": column_values(chunk, "tweetid"),
+            "account_id": column_values(chunk, "userid"),
+            "account_name": column_values(chunk, "user_screen_name"),
+            "_time": column_values(chunk, "tweet_time"),
+            "kind": kind,
+            "target_event_id": target,
+            "target_account_id": target_account,
+            "text": text.to_numpy(dtype=object, na_value=None),
+            "hashtags": tags,
+            "mentions": mentions,
+            "urls": urls,
+            "lang": column_values(chunk, "tweet_language"),
+        }
+        _add_accounts(ctx, chunk)
+        frame = events_from_columns(ctx, cols, "twitter")
         if frame is not None:
             yield frame

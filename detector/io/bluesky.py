@@ -82,7 +82,15 @@ def _quoted(record: dict) -> str | None:
     return None
 
 
-def _row(line: int, uri: str | None, did: str | None, handle: Any, time: Any, collection: str, record: dict) -> tuple:
+def _row(
+    line: int,
+    uri: str | None,
+    did: str | None,
+    handle: Any,
+    time: Any,
+    collection: str,
+    record: dict,
+) -> tuple:
     target = None
     text = None
     tags: list = []
@@ -148,7 +156,19 @@ def _jetstream(ctx: ReadContext, line: int, event: dict) -> tuple | None:
     kind = event.get("kind")
     if kind == "identity":
         identity = _dict(event.get("identity"))
-        ctx.accounts.add((identity.get("did") or did, identity.get("handle"), None, None, None, None, None, None, None))
+        ctx.accounts.add(
+            (
+                identity.get("did") or did,
+                identity.get("handle"),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        )
         ctx.skip("not a post or repost", line, "identity event")
         return None
     if kind != "commit":
@@ -168,7 +188,15 @@ def _jetstream(ctx: ReadContext, line: int, event: dict) -> tuple | None:
         return None
     uri = f"at://{did}/{collection}/{commit.get('rkey')}" if did and commit.get("rkey") else None
     time_us = event.get("time_us")
-    return _row(line, uri, did, None, time_us if time_us is not None else record.get("createdAt"), collection, record)
+    return _row(
+        line,
+        uri,
+        did,
+        None,
+        time_us if time_us is not None else record.get("createdAt"),
+        collection,
+        record,
+    )
 
 
 def _post_view(ctx: ReadContext, line: int, item: dict) -> tuple | None:
@@ -194,7 +222,15 @@ def _post_view(ctx: ReadContext, line: int, item: dict) -> tuple | None:
             )
         )
     collection = REPOST if str(record.get("$type", "")) == REPOST else POST
-    return _row(line, post.get("uri"), did, author.get("handle"), record.get("createdAt") or post.get("indexedAt"), collection, record)
+    return _row(
+        line,
+        post.get("uri"),
+        did,
+        author.get("handle"),
+        record.get("createdAt") or post.get("indexedAt"),
+        collection,
+        record,
+    )
 
 
 def read_bluesky(ctx: ReadContext) -> Iterator[pd.DataFrame]:

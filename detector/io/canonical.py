@@ -30,7 +30,13 @@ from detector.io.frames import ReadContext
 from detector.io.log import InputError
 from detector.schema import LIST_COLUMNS, validate_accounts, validate_events
 
-__all__ = ["write_canonical", "read_canonical", "accounts_path", "canonical_meta", "read_canonical_events"]
+__all__ = [
+    "write_canonical",
+    "read_canonical",
+    "accounts_path",
+    "canonical_meta",
+    "read_canonical_events",
+]
 
 META_KEY = b"detector"
 VERSION = 1
@@ -55,14 +61,21 @@ def _to_arrow(frame: pd.DataFrame, meta: dict) -> pa.Table:
     for name in frame.columns:
         series = frame[name]
         if name in LIST_COLUMNS or _is_list_column(series):
-            arrays.append(pa.array([None if v is None else [str(x) for x in v] for v in series], type=pa.list_(pa.string())))
+            arrays.append(
+                pa.array(
+                    [None if v is None else [str(x) for x in v] for v in series],
+                    type=pa.list_(pa.string()),
+                )
+            )
         else:
             arrays.append(pa.Array.from_pandas(series))
     table = pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
     return table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True).encode()})
 
 
-def write_canonical(events: pd.DataFrame, accounts: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def write_canonical(
+    events: pd.DataFrame, accounts: pd.DataFrame, path: str | os.PathLike[str]
+) -> Path:
     """Write the canonical tables to ``path`` (events) and :func:`accounts_path` (accounts), atomically.
 
     Returns the path of the accounts file.
@@ -73,10 +86,14 @@ def write_canonical(events: pd.DataFrame, accounts: pd.DataFrame, path: str | os
     base = {"format": "detector-canonical", "version": VERSION, "pair": token}
     acc_path = accounts_path(path)
     with atomic_path(acc_path) as tmp:
-        pq.write_table(_to_arrow(accounts, {**base, "table": "accounts", "rows": len(accounts)}), tmp)
+        pq.write_table(
+            _to_arrow(accounts, {**base, "table": "accounts", "rows": len(accounts)}), tmp
+        )
     with atomic_path(path) as tmp:
         pq.write_table(
-            _to_arrow(events, {**base, "table": "events", "rows": len(events), "accounts": acc_path.name}),
+            _to_arrow(
+                events, {**base, "table": "events", "rows": len(events), "accounts": acc_path.name}
+            ),
             tmp,
             row_group_size=250_000,
         )
@@ -100,7 +117,9 @@ def canonical_meta(path: str | os.PathLike[str]) -> dict | None:
 
 
 def _from_arrow(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+    frame = table.to_pandas(
+        types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get
+    )
     for field in table.schema:
         if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
             frame[field.name] = pd.Series(
@@ -110,20 +129,26 @@ def _from_arrow(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def read_canonical_events(path: str | os.PathLike[str], name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_canonical_events(
+    path: str | os.PathLike[str], name: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a canonical events file and its accounts file."""
     name = name or str(path)
     meta = canonical_meta(path)
     if meta is None:
         raise InputError(f"{name}: not a detector canonical Parquet file (no 'detector' metadata)")
     if meta.get("table") != "events":
-        raise InputError(f"{name}: is a canonical {meta.get('table')} table; pass the events file instead")
+        raise InputError(
+            f"{name}: is a canonical {meta.get('table')} table; pass the events file instead"
+        )
     acc_path = Path(path).with_name(meta.get("accounts") or accounts_path(path).name)
     if not acc_path.exists():
         raise InputError(f"{name}: its accounts file {acc_path} is missing")
     acc_meta = canonical_meta(acc_path)
     if acc_meta is None or acc_meta.get("pair") != meta.get("pair"):
-        raise InputError(f"{name}: {acc_path} does not belong to these events (written by another run)")
+        raise InputError(
+            f"{name}: {acc_path} does not belong to these events (written by another run)"
+        )
     events = _from_arrow(pq.read_table(path))
     for column in LIST_COLUMNS:
         events[column] = [v if isinstance(v, list) else [] for v in events[column]]

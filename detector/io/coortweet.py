@@ -29,7 +29,7 @@ import pandas as pd
 
 from detector.io.archive import column_values
 from detector.io.csvread import csv_chunks, csv_header
-from detector.io.frames import ReadContext, events_chunk
+from detector.io.frames import ReadContext, events_chunk, events_from_columns
 from detector.io.timeparse import parse_times
 
 __all__ = ["read_coortweet", "SHARE_COLUMNS", "MULTI_REQUIRED", "is_multi_object"]
@@ -56,32 +56,32 @@ def read_coortweet(ctx: ReadContext) -> Iterator[pd.DataFrame]:
         return
     for chunk, first in csv_chunks(ctx, required=SHARE_COLUMNS, fmt="coortweet"):
         n = len(chunk)
-        rows = list(
-            zip(
-                range(first, first + n),
-                column_values(chunk, "content_id"),
-                column_values(chunk, "account_id"),
-                [None] * n,
-                column_values(chunk, "timestamp_share"),
-                ["repost"] * n,
-                column_values(chunk, "object_id"),
-                [None] * n,
-                [None] * n,
-                [[]] * n,
-                [[]] * n,
-                [[]] * n,
-                [None] * n,
-                strict=True,
-            )
-        )
-        frame = events_chunk(ctx, rows, "coortweet", dedupe=False)
+        cols = {
+            "_line": range(first, first + n),
+            "event_id": column_values(chunk, "content_id"),
+            "account_id": column_values(chunk, "account_id"),
+            "account_name": [None] * n,
+            "_time": column_values(chunk, "timestamp_share"),
+            "kind": ["repost"] * n,
+            "target_event_id": column_values(chunk, "object_id"),
+            "target_account_id": [None] * n,
+            "text": [None] * n,
+            "hashtags": [[]] * n,
+            "mentions": [[]] * n,
+            "urls": [[]] * n,
+            "lang": [None] * n,
+        }
+        frame = events_from_columns(ctx, cols, "coortweet", dedupe=False)
         if frame is not None:
             yield frame
 
 
 def _platform(account_ids: pd.Series) -> np.ndarray:
     return np.select(
-        [account_ids.str.startswith("fb_").to_numpy(dtype=bool), account_ids.str.startswith("tw_").to_numpy(dtype=bool)],
+        [
+            account_ids.str.startswith("fb_").to_numpy(dtype=bool),
+            account_ids.str.startswith("tw_").to_numpy(dtype=bool),
+        ],
         ["facebook", "twitter"],
         "coortweet",
     )
@@ -105,7 +105,11 @@ def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
         chunk = chunk[["post_id", "account_id", "timestamp", *objects]].copy()
         chunk["_line"] = np.arange(first, first + len(chunk))
         keep = np.ones(len(chunk), dtype=bool)
-        for column, reason in (("post_id", "missing id"), ("account_id", "missing author"), ("timestamp", "missing time")):
+        for column, reason in (
+            ("post_id", "missing id"),
+            ("account_id", "missing author"),
+            ("timestamp", "missing time"),
+        ):
             bad = chunk[column].isna().to_numpy() & keep
             for line in chunk["_line"].to_numpy()[bad]:
                 ctx.skip(reason, int(line))
@@ -113,7 +117,9 @@ def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
         ms, _, ok = parse_times(chunk["timestamp"])
         bad = keep & ~ok
         for i in np.flatnonzero(bad):
-            ctx.skip("unparseable time", int(chunk["_line"].iat[i]), repr(chunk["timestamp"].iat[i])[:60])
+            ctx.skip(
+                "unparseable time", int(chunk["_line"].iat[i]), repr(chunk["timestamp"].iat[i])[:60]
+            )
         keep &= ok
         parts.append(chunk[keep])
     if not parts:
@@ -122,7 +128,10 @@ def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
     codes, uniques = pd.factorize(rows["post_id"], sort=False)
     posts = rows.drop_duplicates("post_id").set_index("post_id")
     ctx.log.merged += len(rows) - len(posts)
-    extra = {column[:-3] + "_ids": _lists_by_code(codes, rows[column], len(uniques)) for column in objects}
+    extra = {
+        column[:-3] + "_ids": _lists_by_code(codes, rows[column], len(uniques))
+        for column in objects
+    }
     n = len(posts)
     post_ids = posts.index.to_numpy(dtype=object).tolist()
     account_ids = posts["account_id"]

@@ -104,7 +104,9 @@ def csv_chunks(
                 except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
                     ctx.read_one()
                     ctx.skip("bad CSV", rows_done + bad_lines + 2, str(exc))
-                    ctx.log.notice(f"{ctx.source.name}: CSV could not be parsed past record {rows_done + bad_lines + 1}")
+                    ctx.log.notice(
+                        f"{ctx.source.name}: CSV could not be parsed past record {rows_done + bad_lines + 1}"
+                    )
                     chunk = None
             for warning in caught:
                 for match in _SKIPPING.finditer(str(warning.message)):
@@ -120,7 +122,9 @@ def csv_chunks(
             spare = chunk[_SPARE].notna().to_numpy()
             if spare.any():
                 for i in np.flatnonzero(spare):
-                    ctx.skip("bad CSV line", first + int(i), f"expected {len(names)} fields, saw more")
+                    ctx.skip(
+                        "bad CSV line", first + int(i), f"expected {len(names)} fields, saw more"
+                    )
                 chunk = chunk[~spare].reset_index(drop=True)
             yield chunk.drop(columns=_SPARE), first
 
@@ -129,19 +133,26 @@ def parse_list_cells(values: pd.Series, separators: str = r"[|,\s]+") -> list[li
     """Parse list cells: ``[a, b]``, ``['a', 'b']``, JSON lists, or ``a|b`` / ``a b`` (missing -> ``[]``).
 
     Bracketed lists split on commas (quotes stripped); bare cells split on
-    ``separators``.
+    ``separators``. Each distinct cell is parsed once; rows with the same
+    cell share one list object (the schema validation builds fresh lists).
     """
     splitter = re.compile(separators)
+    memo: dict[str, list[str]] = {}
+    empty: list[str] = []
     out: list[list[str]] = []
     append = out.append
     for cell in values.tolist():
         if cell is None or cell != cell or cell == "" or cell == "[]":
-            append([])
+            append(empty)
             continue
-        cell = str(cell).strip()
-        if cell.startswith("[") and cell.endswith("]"):
-            parts = cell[1:-1].split(",")
-            append([p for p in (x.strip().strip("'\"").strip() for x in parts) if p])
-        else:
-            append([p for p in splitter.split(cell) if p])
+        parsed = memo.get(cell)
+        if parsed is None:
+            text = str(cell).strip()
+            if text.startswith("[") and text.endswith("]"):
+                parts = (x.strip().strip("'\"").strip() for x in text[1:-1].split(","))
+                parsed = [p for p in parts if p]
+            else:
+                parsed = [p for p in splitter.split(text) if p]
+            memo[cell] = parsed
+        append(parsed)
     return out

@@ -28,6 +28,7 @@ __all__ = [
     "ReadContext",
     "batch_rows",
     "events_chunk",
+    "events_from_columns",
     "INTERNAL_COLUMNS",
 ]
 
@@ -98,7 +99,8 @@ class AccountCollector:
         if self._rows:
             cols = list(zip(*self._rows.values(), strict=True))
             data: dict[str, Any] = {
-                name: pd.Series(col, dtype=object) for name, col in zip(ACCOUNT_FIELDS, cols, strict=True)
+                name: pd.Series(col, dtype=object)
+                for name, col in zip(ACCOUNT_FIELDS, cols, strict=True)
             }
             ms, _, ok = parse_times(data["created_at"])
             data["created_at"] = pd.array(np.where(ok, ms // 1000, 0), dtype="Int64")
@@ -161,7 +163,10 @@ class ReadContext:
         self.log.skip(reason, self.source.name, line, detail, count)
         if reason not in NOT_EVENT_REASONS:
             self.structural += count
-            if self.structural >= WRONG_FORMAT_AFTER and self.structural == self.log.records_read - self.read_start:
+            if (
+                self.structural >= WRONG_FORMAT_AFTER
+                and self.structural == self.log.records_read - self.read_start
+            ):
                 raise InputError(
                     f"{self.source.name}: the first {self.structural} records are all unreadable as "
                     f"{self.format_name or 'this format'} (e.g. line {line}: {reason}); wrong format?"
@@ -189,6 +194,22 @@ def events_chunk(
     if not rows:
         return None
     cols = dict(zip(ROW_FIELDS, zip(*rows, strict=True), strict=True))
+    return events_from_columns(ctx, cols, platform, dedupe=dedupe, extra=extra)
+
+
+def events_from_columns(
+    ctx: ReadContext,
+    cols: dict[str, Sequence[Any]],
+    platform: str | Sequence[str],
+    *,
+    dedupe: bool = True,
+    extra: dict[str, Sequence[Any]] | None = None,
+) -> pd.DataFrame | None:
+    """Like :func:`events_chunk` for column-oriented sources: ``cols`` maps each of
+    :data:`ROW_FIELDS` to a sequence (all of the same length)."""
+    n = len(cols["_line"])
+    if not n:
+        return None
     lines = np.asarray(cols["_line"], dtype=np.int64)
     ms, sub, ok = parse_times(cols["_time"])
     ev_id = _object_series(cols["event_id"])
@@ -201,7 +222,7 @@ def events_chunk(
     no_time = time_raw.isna().to_numpy() | (time_raw.astype(str).str.strip() == "").to_numpy()
     checks.append(("missing time", ~ok & no_time))
     checks.append(("unparseable time", ~ok & ~no_time))
-    keep = np.ones(len(rows), dtype=bool)
+    keep = np.ones(n, dtype=bool)
     for reason, bad in checks:
         bad = bad & keep
         for i in np.flatnonzero(bad):
@@ -215,7 +236,11 @@ def events_chunk(
         if name in ("_line", "_time"):
             continue
         col = cols[name]
-        data[name] = _object_series(col)[keep].reset_index(drop=True) if not keep.all() else _object_series(col)
+        data[name] = (
+            _object_series(col)[keep].reset_index(drop=True)
+            if not keep.all()
+            else _object_series(col)
+        )
     ms_k = ms[keep]
     data["ts"] = ms_k // 1000
     ts_ms = pd.array(ms_k, dtype="Int64")

@@ -56,7 +56,9 @@ MAPPABLE: tuple[str, ...] = tuple(c for c in EVENT_COLUMNS if c != "ts_ms") + _A
 """Canonical names a mapping may use."""
 
 
-def resolve_mapping(names: list[str], mapping: Mapping[str, str] | None, file: str) -> dict[str, str]:
+def resolve_mapping(
+    names: list[str], mapping: Mapping[str, str] | None, file: str
+) -> dict[str, str]:
     """``{canonical: source}`` for the columns present; raises :class:`InputError` on a bad mapping."""
     mapping = dict(mapping or {})
     unknown = [k for k in mapping if k not in MAPPABLE]
@@ -66,7 +68,9 @@ def resolve_mapping(names: list[str], mapping: Mapping[str, str] | None, file: s
         )
     absent = [f"{k}={v}" for k, v in mapping.items() if v not in names]
     if absent:
-        raise InputError(f"{file}: mapped column(s) not in the file: {', '.join(absent)}; found {', '.join(names[:30])}")
+        raise InputError(
+            f"{file}: mapped column(s) not in the file: {', '.join(absent)}; found {', '.join(names[:30])}"
+        )
     out = {c: c for c in MAPPABLE if c in names}
     out.update(mapping)
     missing = [c for c in ("account_id", "ts") if c not in out]
@@ -103,9 +107,14 @@ def _lists(frame: pd.DataFrame, column: str | None, separators: str) -> list[lis
     if column is None:
         return [[] for _ in range(len(frame))]
     series = frame[column]
-    if series.dtype == object and series.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+    if (
+        series.dtype == object
+        and series.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any()
+    ):
         return [
-            [str(x) for x in v] if isinstance(v, (list, tuple, np.ndarray)) else parse_list_cells(pd.Series([v]), separators)[0]
+            [str(x) for x in v]
+            if isinstance(v, (list, tuple, np.ndarray))
+            else parse_list_cells(pd.Series([v]), separators)[0]
             for v in series.tolist()
         ]
     return parse_list_cells(series.astype(object), separators)
@@ -125,7 +134,9 @@ def _mapped_chunk(
     if "kind" in cols:
         raw = _values(frame, cols["kind"])
         kinds = [
-            KIND_SYNONYMS.get(str(k).strip().lower()) if k is not None else ("repost" if t is not None else "post")
+            KIND_SYNONYMS.get(str(k).strip().lower())
+            if k is not None
+            else ("repost" if t is not None else "post")
             for k, t in zip(raw, targets, strict=True)
         ]
     else:
@@ -151,7 +162,11 @@ def _mapped_chunk(
         "lang": _values(frame, get("lang")),
     }
     used = set(cols.values())
-    extra_names = [c for c in frame.columns if c not in used and c not in EVENT_COLUMNS and not str(c).startswith("_")]
+    extra_names = [
+        c
+        for c in frame.columns
+        if c not in used and c not in EVENT_COLUMNS and not str(c).startswith("_")
+    ]
     idx = np.flatnonzero(keep)
     rows = list(zip(*(columns[f] for f in ROW_FIELDS), strict=True))
     rows = [rows[i] for i in idx] if not keep.all() else rows
@@ -161,7 +176,9 @@ def _mapped_chunk(
         extra[name] = [values[i] for i in idx]
     platform: str | list = default_platform
     if "platform" in cols:
-        platform = [p if p is not None else default_platform for p in _values(frame, cols["platform"])]
+        platform = [
+            p if p is not None else default_platform for p in _values(frame, cols["platform"])
+        ]
         platform = [platform[i] for i in idx]
     account_rows = zip(
         columns["account_id"],

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from detector.io.log import IngestLog
-from detector.io.source import Source
+from detector.io.source import HEAD_BYTES, Source
 
 try:  # orjson is optional: same results, about 2-3x faster parsing
     import orjson
@@ -33,6 +33,7 @@ __all__ = ["iter_json", "loads", "first_values", "looks_like_json"]
 loads = _loads
 
 _READ = 1 << 20
+_NEAR_END = 1 << 16
 _SKIP_WS = re.compile(r"[\s,]*")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|"|[\[\]{},]')
 _DECODER = json.JSONDecoder()
@@ -182,6 +183,9 @@ def _iter_values(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
             try:
                 value, end = _DECODER.raw_decode(buf, pos)
             except json.JSONDecodeError as exc:
+                if not eof and len(buf) - exc.pos < _NEAR_END:
+                    more()  # most likely the value continues in the next block
+                    continue
                 end = _element_end(buf, pos)
                 if end is None and not eof:
                     more()
@@ -203,12 +207,55 @@ def _iter_values(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
             pos = end
 
 
+_TOP_KEYS = re.compile(r'^\s*\{\s*"([^"\\]{1,40})"\s*:\s*([\[{"])')
+
+
 def first_values(source: Source, limit: int = 20) -> list[Any]:
-    """Up to ``limit`` JSON values from the start of ``source`` (for sniffing; errors ignored)."""
-    log = IngestLog()
+    """Up to ``limit`` JSON values from the first bytes of ``source`` (for sniffing).
+
+    Only the sniffing head (64 KiB) is parsed. When it holds no complete value
+    (one huge object such as ``{"statuses": [...]}``), a stub ``{key: []}``
+    or ``{key: {}}`` naming the object's first key is returned instead.
+    """
     out: list[Any] = []
-    for _, value in iter_json(source, log):
-        out.append(value)
-        if len(out) >= limit:
+    for size in (HEAD_BYTES, 1 << 22):
+        text = source.head(size).decode("utf-8", errors="replace").lstrip("\ufeff")
+        out = _values_in(text, limit)
+        if out or len(text) < size - 4:
             break
+    if not out:
+        match = _TOP_KEYS.match(text)
+        if match:
+            out.append(
+                {
+                    match.group(1): []
+                    if match.group(2) == "["
+                    else {}
+                    if match.group(2) == "{"
+                    else ""
+                }
+            )
+    return out
+
+
+def _values_in(text: str, limit: int) -> list[Any]:
+    """Complete JSON values at the start of ``text`` (an array's elements when it opens one)."""
+    out: list[Any] = []
+    pos = 0
+    in_array = text.lstrip().startswith("[")
+    if in_array:
+        pos = text.index("[") + 1
+    while len(out) < limit:
+        pos = _SKIP_WS.match(text, pos).end()
+        if pos >= len(text) or text[pos] == "]":
+            break
+        try:
+            value, pos = _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            end = _element_end(text, pos)
+            if end is None:
+                break
+            pos = max(end, pos + 1)
+            continue
+        out.append(value)
     return out

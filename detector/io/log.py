@@ -68,7 +68,9 @@ class IngestLog:
     notices: list[str] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
 
-    def skip(self, reason: str, file: str, line: int | None, detail: str = "", count: int = 1) -> None:
+    def skip(
+        self, reason: str, file: str, line: int | None, detail: str = "", count: int = 1
+    ) -> None:
         """Count ``count`` skipped record(s); raise :class:`InputError` when strict and malformed."""
         problem = Problem(str(file), line, reason, _short(detail))
         if self.strict and reason not in NOT_EVENT_REASONS:
@@ -108,7 +110,10 @@ class IngestLog:
             "skipped": int(self.n_skipped),
             "skipped_by_reason": {k: int(v) for k, v in sorted(self.skipped.items())},
             "examples": {
-                k: [{"file": p.file, "line": p.line, "reason": p.reason, "detail": p.detail} for p in v]
+                k: [
+                    {"file": p.file, "line": p.line, "reason": p.reason, "detail": p.detail}
+                    for p in v
+                ]
                 for k, v in sorted(self.examples.items())
             },
             "notices": list(self.notices),

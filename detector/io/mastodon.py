@@ -82,8 +82,14 @@ def _account(ctx: ReadContext, account: dict) -> str | None:
 
 
 def _content(status: dict) -> tuple[Any, list, list, list]:
-    tags = [t.get("name") for t in _list(status.get("tags")) if isinstance(t, dict) and t.get("name")]
-    mentions = [m.get("acct") for m in _list(status.get("mentions")) if isinstance(m, dict) and m.get("acct")]
+    tags = [
+        t.get("name") for t in _list(status.get("tags")) if isinstance(t, dict) and t.get("name")
+    ]
+    mentions = [
+        m.get("acct")
+        for m in _list(status.get("mentions"))
+        if isinstance(m, dict) and m.get("acct")
+    ]
     links = _links(status.get("content"))
     card = _dict(status.get("card"))
     if card.get("url") and card["url"] not in links:
@@ -137,7 +143,11 @@ def _row(ctx: ReadContext, line: int, status: dict) -> tuple:
 
 
 def _unwrap(value: Any) -> Any:
-    if isinstance(value, dict) and value.get("event") in ("update", "status.update") and isinstance(value.get("payload"), str):
+    if (
+        isinstance(value, dict)
+        and value.get("event") in ("update", "status.update")
+        and isinstance(value.get("payload"), str)
+    ):
         try:
             return loads(value["payload"])
         except ValueError:

@@ -100,7 +100,9 @@ def describe_tables(events: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, A
             "seconds": hi - lo,
         }
         out["kinds"] = {str(k): int(v) for k, v in sorted(events["kind"].value_counts().items())}
-        out["platforms"] = {str(k): int(v) for k, v in sorted(events["platform"].value_counts().items())}
+        out["platforms"] = {
+            str(k): int(v) for k, v in sorted(events["platform"].value_counts().items())
+        }
     else:
         out["time_span"] = None
         out["kinds"] = {}
@@ -113,17 +115,23 @@ def _check_forced(source: Source, fmt: str) -> None:
     wanted = FORMATS[fmt].family
     if source.is_parquet():
         if wanted != "parquet":
-            raise InputError(f"{source.name}: is a Parquet file, not {fmt}; use --format parquet or canonical")
+            raise InputError(
+                f"{source.name}: is a Parquet file, not {fmt}; use --format parquet or canonical"
+            )
         return
     source.check_text()
     found = "json" if looks_like_json(source.head()) else "csv"
     if found != wanted:
-        raise InputError(f"{source.name}: looks like {found.upper()}, not {fmt} ({FORMATS[fmt].description})")
+        raise InputError(
+            f"{source.name}: looks like {found.upper()}, not {fmt} ({FORMATS[fmt].description})"
+        )
     if found == "json":
         for value in first_values(source, limit=20):
             guess = sniff_json_value(value)
             if guess and guess != fmt:
-                raise InputError(f"{source.name}: looks like {guess}, not {fmt} ({FORMATS[fmt].description})")
+                raise InputError(
+                    f"{source.name}: looks like {guess}, not {fmt} ({FORMATS[fmt].description})"
+                )
             if guess:
                 return
 
@@ -141,8 +149,9 @@ def read_inputs(
     ----------
     paths : path or iterable of paths
         Files, or directories (their files are read in sorted order,
-        recursively, hidden files skipped). Compression (gzip, zstd, bz2,
-        xz) is recognised from the content.
+        recursively, hidden files skipped; a file of a directory whose format
+        is not recognised is skipped with a notice). Compression (gzip, zstd,
+        bz2, xz) is recognised from the content.
     fmt : str, optional
         A key of :data:`FORMATS`; sniffed per file from the content when None.
     mapping : dict, optional
@@ -174,38 +183,36 @@ def read_inputs(
     files = expand_inputs(paths, log)
     collector = AccountCollector()
     chunks: list[pd.DataFrame] = []
+    skipped_files: list[str] = []
     for index, (path, in_directory) in enumerate(files):
         source = Source(path)
-        if in_directory and source.is_parquet() and (canonical_meta(path) or {}).get("table") == "accounts":
+        if in_directory and _is_accounts_sidecar(source):
             continue  # read together with its events file
-        if fmt is None:
-            name = sniff(source, dict(mapping or {}))
-        else:
-            _check_forced(source, fmt)
-            name = fmt
+        try:
+            name = _choose_format(source, fmt, mapping)
+        except InputError as exc:
+            if not in_directory:
+                raise
+            # other files of a folder (README, notes...) are not inputs
+            log.notice(f"skipped {str(exc).split('; expected')[0]}")
+            skipped_files.append(str(exc))
+            continue
         ctx = ReadContext(
-            source, log, index, dict(mapping or {}), max(int(chunk_rows), 1), collector, name, log.records_read
+            source,
+            log,
+            index,
+            dict(mapping or {}),
+            max(int(chunk_rows), 1),
+            collector,
+            name,
+            log.records_read,
         )
-        kept_here = 0
-        for chunk in progress(FORMATS[name](ctx), desc=f"reading {source.path.name}", unit="chunk"):
-            kept_here += len(chunk)
-            chunks.append(chunk)
-        read_here = log.records_read - ctx.read_start
-        if kept_here == 0 and read_here and ctx.structural == read_here and not source.truncated:
-            first = next(
-                (p for r, ps in log.examples.items() if r not in NOT_EVENT_REASONS for p in ps if p.file == source.name),
-                None,
-            )
-            raise InputError(
-                f"{source.name}: no record could be read as {name} ({FORMATS[name].description})"
-                + (f"; first problem: {first}" if first else "")
-            )
-        if source.truncated:
-            message = f"{source.name}: {source.truncated}; kept the {kept_here} events read before the damage"
-            if strict:
-                raise InputError(message)
-            log.notice(message)
-        log.files.append({"file": source.name, "format": name, "records": read_here, "events": kept_here})
+        chunks.extend(_read_file(ctx, strict))
+    if not log.files:
+        raise InputError(
+            "no readable input in the files or folders given"
+            + (f"; e.g. {skipped_files[0]}" if skipped_files else "")
+        )
     events = pd.concat(chunks, ignore_index=True) if chunks else empty_events()
     events = _drop_duplicates(events, files, log)
     accounts = _complete_accounts(collector.table(), events)
@@ -213,6 +220,51 @@ def read_inputs(
     events = events.drop(columns=[c for c in INTERNAL_COLUMNS if c in events.columns])
     log.kept = len(events)
     return IngestResult(events.reset_index(drop=True), accounts, log)
+
+
+def _is_accounts_sidecar(source: Source) -> bool:
+    return source.is_parquet() and (canonical_meta(source.path) or {}).get("table") == "accounts"
+
+
+def _choose_format(source: Source, fmt: str | None, mapping: Mapping[str, str] | None) -> str:
+    if fmt is None:
+        return sniff(source, dict(mapping or {}))
+    _check_forced(source, fmt)
+    return fmt
+
+
+def _read_file(ctx: ReadContext, strict: bool) -> list[pd.DataFrame]:
+    """All chunks of one file; wrong-format and truncation checks; the file's log entry."""
+    source, log, name = ctx.source, ctx.log, ctx.format_name
+    chunks = []
+    for chunk in progress(FORMATS[name](ctx), desc=f"reading {source.path.name}", unit="chunk"):
+        chunks.append(chunk)
+    kept = sum(len(c) for c in chunks)
+    read = log.records_read - ctx.read_start
+    if kept == 0 and read and ctx.structural == read and not source.truncated:
+        first = next(
+            (
+                p
+                for r, ps in log.examples.items()
+                if r not in NOT_EVENT_REASONS
+                for p in ps
+                if p.file == source.name
+            ),
+            None,
+        )
+        raise InputError(
+            f"{source.name}: no record could be read as {name} ({FORMATS[name].description})"
+            + (f"; first problem: {first}" if first else "")
+        )
+    if source.truncated:
+        message = (
+            f"{source.name}: {source.truncated}; kept the {kept} events read before the damage"
+        )
+        if strict:
+            raise InputError(message)
+        log.notice(message)
+    log.files.append({"file": source.name, "format": name, "records": read, "events": kept})
+    return chunks
 
 
 def _drop_duplicates(events: pd.DataFrame, files: list, log: IngestLog) -> pd.DataFrame:

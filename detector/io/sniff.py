@@ -45,7 +45,11 @@ def sniff_json_value(value: Any) -> str | None:
             return sniff_json_value(value[key][:5])
     if value.get("event") in ("update", "status.update", "delete") and "payload" in keys:
         return "mastodon"
-    if "did" in keys and ("time_us" in keys or "commit" in keys or value.get("kind") in ("commit", "identity", "account")):
+    if "did" in keys and (
+        "time_us" in keys
+        or "commit" in keys
+        or value.get("kind") in ("commit", "identity", "account")
+    ):
         return "bluesky"
     if isinstance(value.get("post"), dict) and "uri" in value["post"]:
         return "bluesky"
@@ -60,13 +64,25 @@ def sniff_json_value(value: Any) -> str | None:
     if "data" in keys and isinstance(value.get("data"), (list, dict)):
         inner = value["data"]
         inner = inner[0] if isinstance(inner, list) and inner else inner
-        if isinstance(inner, dict) and ("author_id" in inner or "edit_history_tweet_ids" in inner or "text" in inner):
+        if isinstance(inner, dict) and (
+            "author_id" in inner or "edit_history_tweet_ids" in inner or "text" in inner
+        ):
             return "twitter-v2"
+    if isinstance(value.get("data"), (list, dict)) and not (
+        keys - {"data", "includes", "meta", "errors", "__twarc"}
+    ):
+        return "twitter-v2"
     if any(k in keys for k in ("delete", "status_withheld", "user_withheld", "limit", "scrub_geo")):
         return "twitter-v1"
-    if isinstance(value.get("user"), dict) and ("id_str" in keys or "text" in keys or "full_text" in keys):
+    if isinstance(value.get("user"), dict) and (
+        "id_str" in keys or "text" in keys or "full_text" in keys
+    ):
         return "twitter-v1"
-    if "author_id" in keys or isinstance(value.get("author"), dict) or "edit_history_tweet_ids" in keys:
+    if (
+        "author_id" in keys
+        or isinstance(value.get("author"), dict)
+        or "edit_history_tweet_ids" in keys
+    ):
         return "twitter-v2"
     return None
 

@@ -95,8 +95,17 @@ class _Guarded(io.RawIOBase):
             return 0
         try:
             return self._inner.readinto(buffer)
-        except (EOFError, zlib.error, gzip.BadGzipFile, OSError, lzma.LZMAError, zstandard.ZstdError) as exc:
-            self._source.truncated = f"{self._source.compression} stream is damaged or truncated ({exc})"
+        except (
+            EOFError,
+            zlib.error,
+            gzip.BadGzipFile,
+            OSError,
+            lzma.LZMAError,
+            zstandard.ZstdError,
+        ) as exc:
+            self._source.truncated = (
+                f"{self._source.compression} stream is damaged or truncated ({exc})"
+            )
             return 0
 
     def close(self) -> None:
@@ -170,11 +179,19 @@ class Source:
                 what = f"is empty after {self.compression} decompression"
             raise InputError(f"{self.name}: file {what}; expected social-media posts (JSON or CSV)")
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(f"{self.name}: UTF-16 text is not supported; convert the file to UTF-8")
+            raise InputError(
+                f"{self.name}: UTF-16 text is not supported; convert the file to UTF-8"
+            )
         if head.startswith(b"PK\x03\x04"):
-            raise InputError(f"{self.name}: is a zip archive; unzip it and pass the files or the folder")
-        text = head[: len(head) - 3 if len(head) == HEAD_BYTES else len(head)].decode("utf-8", errors="replace")
-        odd = text.count("\ufffd") + sum(text.count(chr(b)) for b in range(32) if b not in (9, 10, 12, 13))
+            raise InputError(
+                f"{self.name}: is a zip archive; unzip it and pass the files or the folder"
+            )
+        text = head[: len(head) - 3 if len(head) == HEAD_BYTES else len(head)].decode(
+            "utf-8", errors="replace"
+        )
+        odd = text.count("\ufffd") + sum(
+            text.count(chr(b)) for b in range(32) if b not in (9, 10, 12, 13)
+        )
         if b"\x00" in head or odd > max(len(text) // 10, 4):
             raise InputError(
                 f"{self.name}: binary file, not text; expected JSON, JSON Lines, CSV or Parquet "
@@ -182,7 +199,9 @@ class Source:
             )
 
 
-def expand_inputs(paths: Iterable[str | os.PathLike[str]], log: IngestLog) -> list[tuple[Path, bool]]:
+def expand_inputs(
+    paths: Iterable[str | os.PathLike[str]], log: IngestLog
+) -> list[tuple[Path, bool]]:
     """Turn files and directories into ``(file, found_in_a_directory)`` pairs (sorted, recursive).
 
     Hidden files (``.name``) and empty files inside directories are skipped

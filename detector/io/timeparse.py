@@ -61,14 +61,18 @@ def parse_times(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarr
     if numeric.any():
         num = pd.to_numeric(text[numeric], errors="coerce").to_numpy(dtype=np.float64)
         mag = np.abs(num)
-        scale = np.where(mag >= 1e17, 1e-6, np.where(mag >= 1e14, 1e-3, np.where(mag >= 1e11, 1.0, 1e3)))
+        scale = np.where(
+            mag >= 1e17, 1e-6, np.where(mag >= 1e14, 1e-3, np.where(mag >= 1e11, 1.0, 1e3))
+        )
         with np.errstate(invalid="ignore", over="ignore"):
             value = np.round(num * scale)
         good = np.isfinite(value) & (np.abs(value) < 9e15)
         idx = np.flatnonzero(numeric)
         ms[idx[good]] = value[good].astype(np.int64)
         ok[idx[good]] = True
-        has_point = text[numeric].str.contains(r"[.eE]", regex=True).fillna(False).to_numpy(dtype=bool)
+        has_point = (
+            text[numeric].str.contains(r"[.eE]", regex=True).fillna(False).to_numpy(dtype=bool)
+        )
         sub[idx[good]] = ((mag >= 1e11) | has_point)[good]
     rest = present.to_numpy(dtype=bool) & ~numeric
     if rest.any():
@@ -77,7 +81,9 @@ def parse_times(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarr
         dt = pd.to_datetime(strings, format="ISO8601", utc=True, errors="coerce")
         missing = dt.isna().to_numpy()
         if missing.any():
-            second = pd.to_datetime(strings[missing], format=TWITTER_V1_FORMAT, utc=True, errors="coerce")
+            second = pd.to_datetime(
+                strings[missing], format=TWITTER_V1_FORMAT, utc=True, errors="coerce"
+            )
             dt = dt.copy()
             dt[missing] = second
             missing = dt.isna().to_numpy()
@@ -85,6 +91,8 @@ def parse_times(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarr
         if good.any():
             ms[idx[good]] = _to_ms(dt[good])
             ok[idx[good]] = True
-            frac = strings[good].str.contains(_FRACTION, regex=True).fillna(False).to_numpy(dtype=bool)
+            frac = (
+                strings[good].str.contains(_FRACTION, regex=True).fillna(False).to_numpy(dtype=bool)
+            )
             sub[idx[good]] = frac
     return ms, sub, ok

@@ -71,9 +71,15 @@ def _v1_text(tweet: dict) -> tuple[Any, dict]:
 
 
 def _v1_entities(entities: dict) -> tuple[list, list, list]:
-    tags = [h.get("text") for h in _list(entities.get("hashtags")) if isinstance(h, dict) and h.get("text")]
+    tags = [
+        h.get("text")
+        for h in _list(entities.get("hashtags"))
+        if isinstance(h, dict) and h.get("text")
+    ]
     mentions = [
-        m.get("screen_name") for m in _list(entities.get("user_mentions")) if isinstance(m, dict) and m.get("screen_name")
+        m.get("screen_name")
+        for m in _list(entities.get("user_mentions"))
+        if isinstance(m, dict) and m.get("screen_name")
     ]
     urls = [
         u.get("expanded_url") or u.get("url")
@@ -130,7 +136,9 @@ def _v1_row(ctx: ReadContext, line: int, tweet: dict) -> tuple | None:
             target_account = _sid(_dict(qs.get("user")).get("id_str")) if qs else None
         elif reply is not None:
             kind, target = "reply", reply
-            target_account = _sid(tweet.get("in_reply_to_user_id_str") or tweet.get("in_reply_to_user_id"))
+            target_account = _sid(
+                tweet.get("in_reply_to_user_id_str") or tweet.get("in_reply_to_user_id")
+            )
         else:
             kind = "post"
     tags, mentions, urls = _v1_entities(entities)
@@ -193,8 +201,16 @@ def _v2_text(tweet: dict) -> tuple[Any, dict]:
 
 
 def _v2_entities(entities: dict) -> tuple[list, list, list]:
-    tags = [h.get("tag") for h in _list(entities.get("hashtags")) if isinstance(h, dict) and h.get("tag")]
-    mentions = [m.get("username") for m in _list(entities.get("mentions")) if isinstance(m, dict) and m.get("username")]
+    tags = [
+        h.get("tag")
+        for h in _list(entities.get("hashtags"))
+        if isinstance(h, dict) and h.get("tag")
+    ]
+    mentions = [
+        m.get("username")
+        for m in _list(entities.get("mentions"))
+        if isinstance(m, dict) and m.get("username")
+    ]
     urls = [
         u.get("expanded_url") or u.get("url")
         for u in _list(entities.get("urls"))
@@ -252,7 +268,9 @@ def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict)
         target = _sid(ref.get("id"))
         original = _dict(ref.get("tweet")) or tweets.get(target) or {}
         if original:
-            target_account = _sid(original.get("author_id")) or _sid(_dict(original.get("author")).get("id"))
+            target_account = _sid(original.get("author_id")) or _sid(
+                _dict(original.get("author")).get("id")
+            )
             if original.get("author"):
                 _v2_user(ctx, _dict(original.get("author")))
             text, entities = _v2_text(original)
@@ -265,7 +283,9 @@ def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict)
         ref = refs["quoted"]
         target = _sid(ref.get("id"))
         original = _dict(ref.get("tweet")) or tweets.get(target) or {}
-        target_account = _sid(original.get("author_id")) or _sid(_dict(original.get("author")).get("id"))
+        target_account = _sid(original.get("author_id")) or _sid(
+            _dict(original.get("author")).get("id")
+        )
         if original.get("author"):
             _v2_user(ctx, _dict(original.get("author")))
     elif "replied_to" in refs:
@@ -294,7 +314,11 @@ def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict)
 
 def _v2_items(value: Any, ctx: ReadContext) -> tuple[list, dict, dict]:
     """Tweets, users by id and included tweets by id in one JSON value (page or flat tweet)."""
-    if isinstance(value, dict) and "data" in value and ("includes" in value or "meta" in value or "id" not in value):
+    if (
+        isinstance(value, dict)
+        and "data" in value
+        and ("includes" in value or "meta" in value or "id" not in value)
+    ):
         data = value.get("data")
         items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
         includes = _dict(value.get("includes"))
@@ -302,7 +326,9 @@ def _v2_items(value: Any, ctx: ReadContext) -> tuple[list, dict, dict]:
         for user in _list(includes.get("users")):
             if isinstance(user, dict) and _v2_user(ctx, user) is not None:
                 users[_sid(user.get("id"))] = user
-        tweets = {_sid(t.get("id")): t for t in _list(includes.get("tweets")) if isinstance(t, dict)}
+        tweets = {
+            _sid(t.get("id")): t for t in _list(includes.get("tweets")) if isinstance(t, dict)
+        }
         for t in items:
             if isinstance(t, dict) and t.get("id") is not None:
                 tweets.setdefault(_sid(t.get("id")), t)
@@ -318,7 +344,9 @@ def _v2_rows(ctx: ReadContext) -> Iterator[tuple]:
             if not isinstance(tweet, dict):
                 ctx.skip("not a JSON object", line, type(tweet).__name__)
                 continue
-            if "id" not in tweet or ("text" not in tweet and "author_id" not in tweet and "author" not in tweet):
+            if "id" not in tweet or (
+                "text" not in tweet and "author_id" not in tweet and "author" not in tweet
+            ):
                 if "withheld" in tweet and "id" in tweet:
                     ctx.skip("withheld tweet without content", line)
                 else:

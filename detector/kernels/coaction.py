@@ -49,6 +49,7 @@ __all__ = [
     "edge_object_sample",
     "emit_pairs",
     "group_starts",
+    "join_samples",
     "lookup_edges",
     "window_pair_upper_bound",
 ]
@@ -233,14 +234,14 @@ def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, a_s
 
     Returns
     -------
-    sample : int64 array (n_edges, k)
+    sample : int32 array (n_edges, k)
         Object numbers (indices into ``starts``), -1 where unused.
-    count : int64 array (n_edges,)
-        Number of objects filled per edge.
+    count : int8 array (n_edges,)
+        Number of objects filled per edge (``k`` must be < 128).
     """
     n_e = edge_b.shape[0]
-    sample = np.full((n_e, max(k, 1)), -1, dtype=np.int64)
-    count = np.zeros(n_e, dtype=np.int64)
+    sample = np.full((n_e, max(k, 1)), -1, dtype=np.int32)
+    count = np.zeros(n_e, dtype=np.int8)
     if n_e == 0 or k <= 0:
         return sample, count
     n_obj = starts.shape[0] - 1
@@ -265,6 +266,53 @@ def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, a_s
                             count[q] = c + 1
                 j += 1
     return sample, count
+
+
+@njit(cache=True, parallel=True)
+def join_samples(sample, count, name_offsets, name_bytes, sep):
+    """Join each row's sampled names with the byte ``sep`` into one UTF-8 string per row.
+
+    Parameters
+    ----------
+    sample, count : arrays from :func:`edge_object_sample`
+    name_offsets : int64 array (n_names + 1)
+        Arrow-style offsets of the names in ``name_bytes``.
+    name_bytes : uint8 array
+        Concatenated UTF-8 names.
+    sep : int
+        Separator byte.
+
+    Returns
+    -------
+    offsets : int64 array (n_rows + 1)
+    data : uint8 array
+        Arrow large-string buffers of the joined rows.
+    """
+    n = sample.shape[0]
+    lengths = np.zeros(n, dtype=np.int64)
+    for r in prange(n):
+        total = 0
+        for c in range(count[r]):
+            x = sample[r, c]
+            total += name_offsets[x + 1] - name_offsets[x]
+        if count[r] > 1:
+            total += count[r] - 1
+        lengths[r] = total
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    for r in range(n):
+        offsets[r + 1] = offsets[r] + lengths[r]
+    data = np.empty(offsets[n], dtype=np.uint8)
+    for r in prange(n):
+        pos = offsets[r]
+        for c in range(count[r]):
+            if c > 0:
+                data[pos] = sep
+                pos += 1
+            x = sample[r, c]
+            for q in range(name_offsets[x], name_offsets[x + 1]):
+                data[pos] = name_bytes[q]
+                pos += 1
+    return offsets, data
 
 
 def edge_csr(a: np.ndarray, b: np.ndarray, n_accounts: int) -> tuple[np.ndarray, np.ndarray]:

@@ -151,48 +151,61 @@ def cluster_entries(
         Used for each cluster's top shared objects.
     gaps : mapping layer -> co-action edges with ``median_gap_s``
         Used for the cluster's median co-action gap (seconds).
+
+    Every table is grouped by cluster once (linear in its size), not scanned
+    per cluster.
     """
     if clusters is None or clusters.empty:
         return []
     chosen = clusters[clusters["score"] >= min_score].head(limit)
-    members_of = scored.dropna(subset=["cluster_id"]).groupby("cluster_id")
+    if chosen.empty:
+        return []
+    wanted = set(chosen["cluster_id"].astype(int))
+    member = scored.dropna(subset=["cluster_id"])
+    member = member[member["cluster_id"].astype(int).isin(wanted)]
+    cluster_of = pd.Series(member["cluster_id"].astype(int).to_numpy(), index=member["account_id"].astype(str))
+    members_by = {int(c): g for c, g in member.groupby(member["cluster_id"].astype(int), sort=True)}
+    inside = _inside(edges, cluster_of)
+    inside_by = dict(tuple(inside.groupby("_c", sort=True))) if len(inside) else {}
+    ev_c = events["account_id"].astype(str).map(cluster_of)
+    ev = events[ev_c.notna().to_numpy()].assign(_c=ev_c[ev_c.notna()].astype(int).to_numpy())
+    ev_by = dict(tuple(ev.groupby("_c", sort=True))) if len(ev) else {}
+    gap_by = _median_gaps(gaps or {}, cluster_of)
+    top_by = _top_objects(shares, cluster_of)
     layer_names = _layer_names(edges)
-    ev_acc = events["account_id"].astype(str)
     out = []
     for c in chosen.itertuples(index=False):
         cid = int(c.cluster_id)
-        mem = members_of.get_group(cid) if cid in members_of.groups else scored.iloc[:0]
-        ids = set(mem["account_id"])
-        inside = edges[edges["account_a"].isin(ids) & edges["account_b"].isin(ids)]
-        n = len(ids)
-        density = (2 * len(inside) / (n * (n - 1))) if n > 1 else 0.0
-        lw = {name: float(inside[f"w_{name}"].sum()) for name in layer_names}
+        mem = members_by.get(cid, scored.iloc[:0])
+        n = len(mem)
+        inner = inside_by.get(cid, edges.iloc[:0])
+        cev = ev_by.get(cid, events.iloc[:0])
+        density = (2 * len(inner) / (n * (n - 1))) if n > 1 else 0.0
+        lw = {name: float(inner[f"w_{name}"].sum()) for name in layer_names}
         tot = sum(lw.values())
         mix = {k: (v / tot) for k, v in sorted(lw.items()) if v > 0} if tot > 0 else {}
-        top_edges = inside.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True]).head(
+        top_edges = inner.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True]).head(
             MAX_CLUSTER_EDGES
         )
-        ev = events[ev_acc.isin(ids)]
-        actions = ev.sort_values(["ts", "event_id"], kind="mergesort").head(MAX_CLUSTER_ACTIONS)
+        actions = cev.sort_values(["ts", "event_id"], kind="mergesort").head(MAX_CLUSTER_ACTIONS)
+        ranked = mem.sort_values(["score", "account_id"], ascending=[False, True]).head(MAX_CLUSTER_ACCOUNTS)
         out.append(
             {
                 "cluster_id": cid,
                 "score": c.score,
                 "flagged": bool(c.flagged),
                 "size": int(c.size),
-                "n_events": int(len(ev)),
+                "n_events": int(len(cev)),
                 "density": density,
                 "reasons": list(c.reasons),
                 "accounts": [
-                    {"account_id": a, "account_name": names.get(a, a), "score": s}
-                    for a, s in mem.sort_values(["score", "account_id"], ascending=[False, True])[
-                        ["account_id", "score"]
-                    ].head(MAX_CLUSTER_ACCOUNTS).itertuples(index=False)
+                    {"account_id": a, "account_name": names.get(a, a), "score": sc}
+                    for a, sc in zip(ranked["account_id"], ranked["score"], strict=True)
                 ],
                 "evidence_mix": mix,
-                "median_gap_s": _median_gap(gaps or {}, ids),
-                "top_objects": _top_objects(shares, ids),
-                "sample_texts": _sample_texts(ev, names),
+                "median_gap_s": gap_by.get(cid),
+                "top_objects": top_by.get(cid, []),
+                "sample_texts": _sample_texts(cev, names),
                 "edges": [
                     {"a": r.account_a, "b": r.account_b, "weight": r.weight, "layers": str(r.layers).split("|")}
                     for r in top_edges.itertuples(index=False)
@@ -206,31 +219,49 @@ def cluster_entries(
     return out
 
 
-def _median_gap(gaps: Mapping[str, pd.DataFrame], ids: set[str]) -> float | None:
-    values = []
+def _inside(edges: pd.DataFrame, cluster_of: pd.Series) -> pd.DataFrame:
+    """Edges with both ends in the same (chosen) cluster, with that cluster in ``_c``."""
+    if edges is None or edges.empty:
+        return pd.DataFrame()
+    ca = edges["account_a"].astype(str).map(cluster_of)
+    cb = edges["account_b"].astype(str).map(cluster_of)
+    same = (ca.notna() & (ca == cb)).to_numpy()
+    return edges[same].assign(_c=ca[same].astype(int).to_numpy())
+
+
+def _median_gaps(gaps: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> dict[int, float]:
+    parts = []
     for frame in gaps.values():
         if frame is None or frame.empty or "median_gap_s" not in frame.columns:
             continue
-        inside = frame[frame["account_a"].astype(str).isin(ids) & frame["account_b"].astype(str).isin(ids)]
-        values.append(inside["median_gap_s"].to_numpy(dtype=float))
-    allv = np.concatenate(values) if values else np.array([])
-    allv = allv[np.isfinite(allv)]
-    return float(np.median(allv)) if allv.size else None
+        inner = _inside(frame[["account_a", "account_b", "median_gap_s"]], cluster_of)
+        if len(inner):
+            parts.append(inner[["_c", "median_gap_s"]])
+    if not parts:
+        return {}
+    allv = pd.concat(parts, ignore_index=True)
+    allv = allv[np.isfinite(allv["median_gap_s"].to_numpy(dtype=float))]
+    return {int(c): float(v) for c, v in allv.groupby("_c")["median_gap_s"].median().items()}
 
 
-def _top_objects(shares: Mapping[str, pd.DataFrame], ids: set[str]) -> list[dict[str, Any]]:
-    rows = []
-    for kind, table in shares.items():
+def _top_objects(shares: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> dict[int, list[dict[str, Any]]]:
+    rows: dict[int, list[tuple[str, str, int]]] = {}
+    for kind, table in sorted(shares.items()):
         if table is None or table.empty:
             continue
-        sub = table[table["account_id"].astype(str).isin(ids)]
+        c = table["account_id"].astype(str).map(cluster_of)
+        sub = table[c.notna().to_numpy()].assign(_c=c[c.notna()].astype(int).to_numpy())
         if sub.empty:
             continue
-        n = sub.groupby("object_id", sort=False)["account_id"].nunique()
+        n = sub.groupby(["_c", "object_id"], sort=False)["account_id"].nunique()
         n = n[n >= 2]
-        rows.extend((str(obj), kind, int(k)) for obj, k in n.items())
-    rows.sort(key=lambda r: (-r[2], r[1], r[0]))
-    return [{"object": o, "kind": k, "n": n} for o, k, n in rows[:MAX_TOP_OBJECTS]]
+        for (cid, obj), k in n.items():
+            rows.setdefault(int(cid), []).append((str(obj), kind, int(k)))
+    out = {}
+    for cid, items in rows.items():
+        items.sort(key=lambda r: (-r[2], r[1], r[0]))
+        out[cid] = [{"object": o, "kind": k, "n": n} for o, k, n in items[:MAX_TOP_OBJECTS]]
+    return out
 
 
 def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -83,20 +83,20 @@ class ScoreParams:
         (a pair is weak cluster evidence).
     third_family_weight : float
         Share of the remaining gap that the third-strongest family can fill.
-    community_synchrony : float
-        Group-level synchrony credited to any cluster of at least
-        ``min_cluster_size`` accounts: being a community of the coordination
-        network (accounts that repeatedly act together) is itself synchrony
-        evidence for the group, even when each pair's tie is weak (a campaign
-        that rotates accounts to keep pair counts low). The cluster still
-        needs a second family (members young, automated or copying text) to
-        score high.
+    group_partners : int
+        Group-level synchrony of a cluster is the larger of its members' mean
+        synchrony score and the share of its members that act in sync (within
+        the window, on any object, or with correlated timing) with at least
+        this many accounts. A campaign that rotates accounts keeps every
+        pair's tie weak, but nearly all its members still act with several
+        others; the cluster still needs a second family (members young,
+        automated or copying text) to score high.
     """
 
     flag_threshold: float = 0.5
     min_cluster_size: int = 3
     third_family_weight: float = 0.5
-    community_synchrony: float = 0.5
+    group_partners: int = 3
 
 
 def _noisy_or(*parts: np.ndarray) -> np.ndarray:
@@ -277,7 +277,10 @@ def score_accounts(
         cluster_id = m.reindex(idx).astype("Int64")
 
     is_exempt = idx.isin(list(exempt))
-    clusters = _score_clusters(fam[~is_exempt], cluster_id[~is_exempt], params)
+    partners = signals["sync_partners"] if "sync_partners" in signals.columns else pd.Series(0.0, index=idx)
+    in_group = (partners.fillna(0).to_numpy() >= params.group_partners).astype(float)
+    fam_c = fam.assign(_in_group=in_group)
+    clusters = _score_clusters(fam_c[~is_exempt], cluster_id[~is_exempt], params)
     cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0
     cl_score = cl_score.astype(float).fillna(0.0).to_numpy()
     support = cl_score * np.sqrt(strongest)
@@ -332,10 +335,9 @@ def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParam
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
     size = grp.size()
-    fam_means = means.to_numpy().copy()
-    big = size.to_numpy() >= params.min_cluster_size
-    sync_col = list(FAMILIES).index("synchrony")
-    fam_means[big, sync_col] = np.maximum(fam_means[big, sync_col], params.community_synchrony)
+    if "_in_group" in members.columns:
+        means["synchrony"] = np.maximum(means["synchrony"], grp["_in_group"].mean())
+    fam_means = means.to_numpy()
     conj = conjunction(fam_means, params.third_family_weight)
     damp = np.clip((size.to_numpy() - 1) / max(params.min_cluster_size - 1, 1), 0.0, 1.0)
     score = conj * damp
