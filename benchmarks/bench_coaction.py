@@ -9,9 +9,12 @@ counted (``min_participation=1``), each account retweets a post at most once.
 
 Measured, in this order, in one process:
 
-1. ours, ``coaction_edges`` (share table -> edge layer, pairs table off) after
-   a warm-up call whose time (Numba compile or cache load) is reported
-   separately; also the kernel alone (:func:`coaction_aggregate`);
+1. ours, ``coaction_edges`` (share table with string ids -> edge layer; no
+   object samples, no pair table: the same work as the peers) after a warm-up
+   call whose time (Numba compile or cache load) is reported separately,
+   median of ``--repeat`` runs (default 3; all runs listed); also the kernel
+   alone (:func:`coaction_aggregate` on coded arrays) and once with the full
+   default evidence (object samples + pair table);
 2. a pandas self-join baseline (``merge`` on object, then filter the window,
    then group by account pair), only where the self-join's row count
    (sum over objects of n^2) stays under ``--pandas-max-rows`` (skipped with a
@@ -43,7 +46,7 @@ Usage::
     python benchmarks/bench_coaction.py --sizes 100000,1000000 --out res.json
 
 Memory: ``peak_rss_mb`` is the peak resident set size of the whole process
-*during* a stage, sampled from ``/proc/self/statm`` every 5 ms (so it includes
+*during* a stage, sampled from ``/proc/self/statm`` every 20 ms (so it includes
 the input data already in memory, ``rss_before_mb``); ``process_max_rss_mb``
 is ``ru_maxrss`` (peak over the whole run so far, never decreasing).
 """
@@ -90,7 +93,7 @@ def peak_rss_mb() -> float:
 
 
 class RssSampler:
-    """Peak RSS of this process *during* a block (MB): samples /proc/self/statm every 5 ms.
+    """Peak RSS of this process *during* a block (MB): samples /proc/self/statm every 20 ms.
 
     ``ru_maxrss`` never goes down, so after an earlier memory-hungry stage it no
     longer says anything about a later one; this sampler does (Linux only,
@@ -112,7 +115,7 @@ class RssSampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak_mb = max(self.peak_mb, self._rss_mb())
-            self._stop.wait(0.005)
+            self._stop.wait(0.02)
 
     def __enter__(self) -> RssSampler:
         self.peak_mb = self._rss_mb()
@@ -198,15 +201,24 @@ def selfjoin_rows(shares: pd.DataFrame) -> int:
     return int((n * n).sum())
 
 
-def run_ours(shares: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
-    # same work as the peers: edges only (no object samples, no pair table)
+def run_ours(shares: pd.DataFrame, repeat: int = 3) -> tuple[dict, pd.DataFrame]:
+    # same work as the peers: edges only (no object samples, no pair table);
+    # median of `repeat` runs (the shared machine's load makes single runs noisy)
     params = CoactionParams(window=WINDOW, min_participation=1, keep_pairs=False, objects_sample=0)
     gc.collect()
     base = RssSampler()._rss_mb()
-    with RssSampler() as mem:
-        t = time.perf_counter()
-        result = coaction_edges(shares, params)
-        total = time.perf_counter() - t
+    runs = []
+    peak = 0.0
+    for _ in range(max(1, repeat)):
+        with RssSampler() as mem:
+            t = time.perf_counter()
+            result = coaction_edges(shares, params)
+            runs.append(time.perf_counter() - t)
+        peak = max(peak, mem.peak_mb)
+        if len(runs) < repeat:
+            del result
+            gc.collect()
+    total = float(np.median(runs))
     # full default evidence: + 5 shared objects per edge + pair table (up to 2M rows)
     gc.collect()
     with RssSampler() as full_mem:
@@ -220,18 +232,23 @@ def run_ours(shares: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
     ts = shares["ts"].to_numpy(np.int64)
     order = np.lexsort((con, acc, ts, obj))
     args = (group_starts(obj[order]), ts[order], acc[order], con[order], len(acc_u), WINDOW)
-    t = time.perf_counter()
-    agg = coaction_aggregate(*args)
-    kernel = time.perf_counter() - t
+    kernel_runs = []
+    for _ in range(max(1, repeat)):
+        t = time.perf_counter()
+        agg = coaction_aggregate(*args)
+        kernel_runs.append(time.perf_counter() - t)
+    kernel = float(np.median(kernel_runs))
     info = {
         "seconds": round(total, 3),
+        "runs_seconds": [round(x, 3) for x in runs],
         "kernel_seconds": round(kernel, 3),
+        "kernel_runs_seconds": [round(x, 3) for x in kernel_runs],
         "events_per_s": round(len(shares) / total),
         "share_pairs": int(agg.n_share_pairs),
         "edges": len(result.edges),
         "capped_objects": len(result.capped_objects),
         "rss_before_mb": round(base, 1),
-        "peak_rss_mb": round(mem.peak_mb, 1),
+        "peak_rss_mb": round(peak, 1),
         "with_evidence_seconds": round(full_seconds, 3),
         "with_evidence_peak_rss_mb": round(full_mem.peak_mb, 1),
         "process_max_rss_mb": round(peak_rss_mb(), 1),
@@ -330,7 +347,7 @@ def bench_size(n: int, args) -> dict:
     shares = make_retweets(n, seed=args.seed)
     out: dict = {"events": len(shares), "generate_seconds": round(time.perf_counter() - t, 2),
                  "load_avg_before": load_avg()}
-    ours, edges = run_ours(shares)
+    ours, edges = run_ours(shares, args.repeat)
     out["ours"] = ours
     rows = selfjoin_rows(shares)
     out["selfjoin_rows"] = rows
@@ -394,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pandas-max-rows", type=int, default=60_000_000)
     parser.add_argument("--cnt-max-events", type=int, default=1_000_000)
     parser.add_argument("--no-russian", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of ours per size (median reported)")
     parser.add_argument("--out", default=None, help="JSON output path")
     args = parser.parse_args(argv)
     sizes = [100_000] if args.quick else [int(s) for s in (args.sizes or "100000,1000000,5000000").split(",")]

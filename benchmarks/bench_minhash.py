@@ -417,6 +417,19 @@ def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -
 
 
 def rss_mb() -> float:
+    """Peak resident set size of this process so far, MB.
+
+    ``VmHWM`` from /proc (per address space, so a child started with
+    fork + exec does not inherit its parent's peak, as ``ru_maxrss`` does on
+    Linux); ``ru_maxrss`` where /proc is missing.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -438,13 +451,26 @@ def worker(kind: str, n: int, seed: int, params: NearDupParams) -> dict:
         near_duplicate_groups(texts, params)
     else:
         datasketch_search(texts, params)
-    return {"pipeline": kind, "n": n, "rss_after_corpus_mb": base, "peak_rss_mb": rss_mb(), "time_s": time.perf_counter() - t0}
+    elapsed = time.perf_counter() - t0
+    return {"pipeline": kind, "n": n, "rss_after_corpus_mb": base, "peak_rss_mb": rss_mb(), "time_s": elapsed}
 
 
 def child_memory(kind: str, n: int, seed: int) -> dict:
     cmd = [sys.executable, __file__, "--worker", kind, "--n", str(n), "--seed", str(seed)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_memory(n: int, ds_n: int, seed: int) -> dict:
+    """Peak RSS of each search pipeline in its own child process."""
+    return {
+        "ours": child_memory("ours", n, seed),
+        "datasketch": child_memory("datasketch", ds_n, seed),
+        "note": (
+            "fresh child process per pipeline (peak = VmHWM); rss_after_corpus_mb is the baseline "
+            "holding the raw texts; datasketch on the subsample size"
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -459,6 +485,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--threads", type=int, default=None, help="Numba threads (default: all cores)")
     ap.add_argument("--out", type=Path, default=None, help="JSON path (default benchmarks/results/minhash[_quick].json)")
     ap.add_argument("--worker", choices=["ours", "datasketch"], help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--memory-only", action="store_true",
+        help="only (re)measure peak memory with the child processes and update the JSON at --out",
+    )
     args = ap.parse_args(argv)
     params = NearDupParams()
     if args.threads:
@@ -473,6 +503,14 @@ def main(argv: list[str] | None = None) -> dict:
     n_sample = args.sample or (QUICK_SAMPLE if args.quick else FULL_SAMPLE)
     out_path = args.out or Path(__file__).parent / "results" / ("minhash_quick.json" if args.quick else "minhash.json")
 
+    if args.memory_only:
+        result = json.loads(out_path.read_text(encoding="utf-8"))
+        result["memory"] = measure_memory(n, ds_n, args.seed)
+        from detector.fsutil import write_text_atomic
+
+        write_text_atomic(out_path, json.dumps(result, indent=2, sort_keys=True) + "\n")
+        print(json.dumps(result["memory"], indent=2))
+        return result
     warm_up(params)
     t0 = time.perf_counter()
     texts, family = Corpus(args.seed).generate(n)
@@ -523,13 +561,7 @@ def main(argv: list[str] | None = None) -> dict:
     scale = n / ds_n
     ds_sig_full = sig_ds["bulk_sha1_s"] * scale
     ds_search_full = search_ds["total_s"] * scale
-    memory = {}
-    if not (args.no_memory or args.quick):
-        memory = {
-            "ours": child_memory("ours", n, args.seed),
-            "datasketch": child_memory("datasketch", ds_n, args.seed),
-            "note": "fresh child process per pipeline; datasketch on the subsample size",
-        }
+    memory = {} if (args.no_memory or args.quick) else measure_memory(n, ds_n, args.seed)
     result = {
         "benchmark": "minhash",
         "quick": bool(args.quick),

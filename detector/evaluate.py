@@ -182,9 +182,7 @@ def evaluate(truth: pd.DataFrame, scores: pd.DataFrame, threshold: float = 0.5) 
 def _as_bool(value: Any) -> bool | None:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer, float, np.floating)):
+    if isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)):
         return bool(value)
     text = str(value).strip().lower()
     if text in ("true", "t", "yes", "y", "1"):

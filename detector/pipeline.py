@@ -12,7 +12,8 @@
 2. ``coaction``: one co-action layer per object kind in ``params.objects``
    (:mod:`detector.evidence.coaction`);
 3. ``neardup``: near-duplicate texts (:mod:`detector.evidence.neardup`);
-4. ``timing``: timing correlation of the pairs found so far
+4. ``timing``: timing correlation of the pairs found so far with repeated
+   evidence (two or more objects in sync, or shared text)
    (:mod:`detector.evidence.timing`);
 5. ``features``: per-account behaviour (:mod:`detector.evidence.features`);
 6. ``network``: layers combined (:mod:`detector.scoring.combine`) and
@@ -282,7 +283,7 @@ def _communities(edges: pd.DataFrame, seed: int, notes: list[str]) -> pd.Series:
     except ImportError:
         notes.append("Leiden unavailable: connected components used as clusters")
         return _components(edges)
-    return communities(edges, weight="weight", seed=seed)
+    return communities(edges[["account_a", "account_b", "weight"]], weight="weight", seed=seed)
 
 
 def _components(edges: pd.DataFrame) -> pd.Series:
@@ -402,7 +403,11 @@ def run_scan(
             layers["neardup"] = nd_edges
     with _stage("timing", timings):
         pairs = combine_layers(layers)
-        tm = _timing_layer(ev, pairs, params, notes)
+        repeated = pairs["n_sync_objects"].to_numpy() >= 2
+        for name in ("text", "neardup"):
+            if f"w_{name}" in pairs.columns:
+                repeated |= pairs[f"w_{name}"].to_numpy() > 0
+        tm = _timing_layer(ev, pairs[repeated], params, notes)
         if tm is not None and len(tm):
             layers["timing"] = tm
     with _stage("features", timings):
@@ -661,7 +666,7 @@ def write_outputs(
     return written
 
 
-GEXF_MAX_EDGES = 200_000
+GEXF_MAX_EDGES = 50_000
 """At most this many edges in network.gexf (strongest first; edges.csv has them all)."""
 
 

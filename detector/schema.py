@@ -196,6 +196,24 @@ def _dedupe_keep_order(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _normalize_list_column(col: pd.Series, fix: Any) -> pd.Series:
+    """Normalised, de-duplicated lists; each distinct value is normalised once per call."""
+    memo: dict[str, str] = {}
+    out = []
+    for x in col:
+        if type(x) is list and not x:
+            out.append([])
+            continue
+        values = []
+        for v in _as_list(x):
+            r = memo.get(v)
+            if r is None:
+                r = memo[v] = fix(v)
+            values.append(r)
+        out.append(_dedupe_keep_order(values) if len(values) > 1 else values)
+    return pd.Series(out, dtype=object)
+
+
 # --------------------------------------------------------------------------
 # tables
 # --------------------------------------------------------------------------
@@ -268,9 +286,7 @@ def validate_events(events: pd.DataFrame, *, normalize: bool = True) -> pd.DataF
                 column
             ]
             if normalize:
-                col = pd.Series(
-                    [_dedupe_keep_order(fix(v) for v in _as_list(x)) for x in col], dtype=object
-                )
+                col = _normalize_list_column(col, fix)
             else:
                 col = pd.Series([_as_list(x) for x in col], dtype=object)
         else:

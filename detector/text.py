@@ -105,6 +105,9 @@ CHAR_N = 2
 MIN_SHINGLES = 5
 """Texts with fewer distinct shingles than this are not compared."""
 
+_BATCH = 1 << 16
+"""Texts per kernel call in batch functions (bounds the code point buffers to tens of MB)."""
+
 # Code point ranges (inclusive) of the CJK script class. Kept as one table so
 # that the Python reference and the Numba kernel cannot disagree.
 CJK_RANGES: tuple[tuple[int, int], ...] = (
@@ -211,9 +214,13 @@ def normalize_texts(texts: Iterable[str | None]) -> list[str]:
         Case-folded texts of letters, marks and digits separated by single
         spaces, without URLs, mentions, retweet prefix, punctuation or emoji.
     """
-    codepoints, offsets = _normalized_codepoints(list(texts))
-    joined = codepoints.tobytes().decode("utf-32-le")
-    return [joined[offsets[k] : offsets[k + 1]] for k in range(len(offsets) - 1)]
+    texts = list(texts)
+    out: list[str] = []
+    for lo in range(0, len(texts), _BATCH):  # bounded buffers for large inputs
+        codepoints, offsets = _normalized_codepoints(texts[lo : lo + _BATCH])
+        joined = codepoints.tobytes().decode("utf-32-le")
+        out.extend(joined[offsets[k] : offsets[k + 1]] for k in range(len(offsets) - 1))
+    return out
 
 
 def _encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -447,10 +454,6 @@ def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
     shift = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     offsets = np.concatenate([[0]] + [o[1:] + sh for (_, o), sh in zip(parts, shift, strict=True)])
     return np.concatenate([h for h, _ in parts]), offsets.astype(np.int64)
-
-
-_BATCH = 1 << 16
-"""Texts hashed per kernel call (bounds the code point buffers to a few tens of MB)."""
 
 
 def _flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

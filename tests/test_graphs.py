@@ -177,13 +177,19 @@ def test_edge_csv_roundtrip(events, tmp_path):
         export_graph(graph, tmp_path / "graph.png")
 
 
-def test_graphml_opens_in_igraph(events, accounts, tmp_path):
+def _exported(events, accounts, path) -> ig.Graph:
+    """The 'all' interaction graph, exported to ``path`` (format from the extension)."""
     pytest.importorskip(
         "detector.report.graph_export", reason="graph_export (coaction helper) not there yet"
     )
     graph = interaction_graph(events, accounts)
-    path = tmp_path / "g.graphml"
     export_graph(graph, path)
+    return graph
+
+
+def test_graphml_opens_in_igraph(events, accounts, tmp_path):
+    path = tmp_path / "g.graphml"
+    graph = _exported(events, accounts, path)
     back = ig.Graph.Read_GraphML(str(path))
     assert back.vcount() == graph.vcount() and back.ecount() == graph.ecount()
     idx = back.vs["name"].index("A")
@@ -194,12 +200,8 @@ def test_graphml_opens_in_igraph(events, accounts, tmp_path):
 
 
 def test_gexf_opens_in_networkx(events, accounts, tmp_path):
-    pytest.importorskip(
-        "detector.report.graph_export", reason="graph_export (coaction helper) not there yet"
-    )
-    graph = interaction_graph(events, accounts)
     path = tmp_path / "g.gexf"
-    export_graph(graph, path)
+    graph = _exported(events, accounts, path)
     back = nx.read_gexf(path)
     assert back.number_of_nodes() == graph.vcount() and back.number_of_edges() == graph.ecount()
     node = next(n for n, d in back.nodes(data=True) if n == "A" or d.get("label") == "A")

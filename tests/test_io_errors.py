@@ -235,3 +235,19 @@ def test_cli_subprocess(tmp_path):
     )  # fmt: skip
     assert bad.returncode != 0
     assert "no such file or directory" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_csv_unclosed_quote_keeps_rows_before_it(tmp_path):
+    lines = ["object_id,account_id,content_id,timestamp_share"]
+    lines += [f"o{i},a{i % 3},c{i},{1600000000 + i}" for i in range(10)]
+    lines += ['o10,a1,"c10,1600000010', "o11,a2,c11,1600000011"]
+    path = tmp_path / "broken.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_inputs(path, chunk_rows=4)
+    assert result.events["event_id"].tolist() == [f"c{i}" for i in range(10)]
+    assert result.log.skipped["bad CSV"] == 1
+    assert any("could not be parsed" in n for n in result.log.notices)
+    log = result.log
+    assert log.records_read == log.kept + log.n_skipped + log.merged
+    with pytest.raises(InputError, match="bad CSV"):
+        read_inputs(path, strict=True)

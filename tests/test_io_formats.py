@@ -240,8 +240,9 @@ def test_canonical_round_trip_extra_list_columns(tmp_path):
 
 def test_canonical_accounts_mismatch(tmp_path):
     result = read_inputs(CONV / "twitter_v1.json")
+    other = read_inputs(CONV / "io_archive.csv")  # same accounts, other profile fields
     write_canonical(result.events, result.accounts, tmp_path / "a.parquet")
-    write_canonical(result.events, result.accounts, tmp_path / "b.parquet")
+    write_canonical(other.events, other.accounts, tmp_path / "b.parquet")
     (tmp_path / "b.accounts.parquet").replace(tmp_path / "a.accounts.parquet")
     with pytest.raises(InputError, match="does not belong"):
         read_inputs(tmp_path / "a.parquet")
@@ -348,3 +349,20 @@ def test_one_big_search_response_value(tmp_path):
     result = read_inputs(path)
     assert result.log.files[0]["format"] == "twitter-v1"
     assert len(result.events) == 400
+
+
+def test_canonical_output_is_deterministic(tmp_path):
+    result = read_inputs(CONV / "twitter_v2_pages.jsonl")
+    write_canonical(result.events, result.accounts, tmp_path / "a.parquet")
+    again = read_inputs(CONV / "twitter_v2_pages.jsonl")
+    write_canonical(again.events, again.accounts, tmp_path / "b.parquet")
+    assert (tmp_path / "a.parquet").read_bytes() != b""
+    assert (tmp_path / "a.accounts.parquet").read_bytes() == (
+        tmp_path / "b.accounts.parquet"
+    ).read_bytes()
+    # the events files differ only by the accounts file name they point to
+    a, _ = read_canonical_events(tmp_path / "a.parquet")
+    b, _ = read_canonical_events(tmp_path / "b.parquet")
+    pd.testing.assert_frame_equal(a, b)
+    write_canonical(again.events, again.accounts, tmp_path / "a2" / "a.parquet")
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "a2" / "a.parquet").read_bytes()

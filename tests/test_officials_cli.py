@@ -13,19 +13,15 @@ from click.testing import CliRunner
 from detector.cli import main
 from detector.schema import accounts_from_records, events_from_records
 
+try:
+    from tests.test_officials import _ev as _official_ev
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from test_officials import _ev as _official_ev
 
-def _ev(event_id, account, ts, kind, target=None, mentions=(), name=None):
-    return {
-        "event_id": event_id,
-        "account_id": account,
-        "account_name": name or account.lower(),
-        "ts": ts,
-        "kind": kind,
-        "target_event_id": target,
-        "mentions": list(mentions),
-        "platform": "twitter",
-        "text": f"=HYPERLINK text {event_id}",
-    }
+
+def _ev(event_id, *args, **kwargs):
+    """test_officials' event record, with a spreadsheet formula in the text."""
+    return {**_official_ev(event_id, *args, **kwargs), "text": f"=HYPERLINK text {event_id}"}
 
 
 RECORDS = [
@@ -75,6 +71,14 @@ def _run(args):
     return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
+def _officials(source, registry, out, *extra, flagged=None):
+    """Run ``detector officials SOURCE --registry R [--flagged F] -o OUT EXTRA...``."""
+    args = ["officials", str(source), "--registry", str(registry)]
+    if flagged is not None:
+        args += ["--flagged", str(flagged)]
+    return _run([*args, "-o", str(out), *extra])
+
+
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".csv"])
 def test_graph_command_writes_each_format(fake_inputs, tmp_path, registry, suffix):
     out = tmp_path / f"g{suffix}"
@@ -96,18 +100,7 @@ def test_graph_command_rejects_unknown_extension(fake_inputs, tmp_path):
 
 def test_officials_command(fake_inputs, tmp_path, registry, flagged):
     out = tmp_path / "out"
-    result = _run(
-        [
-            "officials",
-            "in.jsonl",
-            "--registry",
-            str(registry),
-            "--flagged",
-            str(flagged),
-            "-o",
-            str(out),
-        ]
-    )
+    result = _officials("in.jsonl", registry, out, flagged=flagged)
     assert result.exit_code == 0, result.output
     assert (
         "EmbassyX" in result.output and "66.7%" in result.output
@@ -129,9 +122,7 @@ def test_officials_command(fake_inputs, tmp_path, registry, flagged):
 
 
 def test_officials_command_json(fake_inputs, tmp_path, registry):
-    result = _run(
-        ["officials", "in.jsonl", "--registry", str(registry), "-o", str(tmp_path / "o"), "--json"]
-    )
+    result = _officials("in.jsonl", registry, tmp_path / "o", "--json")
     assert result.exit_code == 0
     payload = json.loads(result.output)
     assert payload["officials"][0]["account_id"] == "E"
@@ -157,9 +148,7 @@ def test_officials_end_to_end_with_readers(tmp_path, registry):
     source = tmp_path / "events.csv"
     frame.to_csv(source, index=False)
     out = tmp_path / "out"
-    result = _run(
-        ["officials", str(source), "--registry", str(registry), "-o", str(out), "--quiet"]
-    )
+    result = _officials(source, registry, out, "--quiet")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "officials.csv")
     assert table.loc[0, "account_id"] == "E" and table.loc[0, "received"] == 4
@@ -177,19 +166,7 @@ def test_officials_outputs_are_byte_identical_across_runs(fake_inputs, tmp_path,
     outputs = []
     for name in ("one", "two"):
         out = tmp_path / name
-        result = _run(
-            [
-                "officials",
-                "x",
-                "--registry",
-                str(registry),
-                "--flagged",
-                str(flagged),
-                "-o",
-                str(out),
-                "-q",
-            ]
-        )
+        result = _officials("x", registry, out, "-q", flagged=flagged)
         assert result.exit_code == 0
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1] and "officials.csv" in outputs[0]
@@ -197,9 +174,7 @@ def test_officials_outputs_are_byte_identical_across_runs(fake_inputs, tmp_path,
 
 def test_officials_all_accounts_centrality(fake_inputs, tmp_path, registry):
     out = tmp_path / "o"
-    result = _run(
-        ["officials", "x", "--registry", str(registry), "-o", str(out), "-q", "--all-accounts"]
-    )
+    result = _officials("x", registry, out, "-q", "--all-accounts")
     assert result.exit_code == 0
     table = pd.read_csv(out / "centrality.csv")
     # every account, including the unresolved @unknown_handle mention (neutralised for spreadsheets)

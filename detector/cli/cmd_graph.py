@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
 from detector.evidence.graphs import GRAPH_KINDS
 
 
+def kind_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--kind`` (interaction graph kind, default ``all``); shared with ``detector officials``."""
+    return click.option(
+        "--kind", type=click.Choice(GRAPH_KINDS), default="all", show_default=True, help=help_text
+    )
+
+
+def registry_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--registry`` (an existing registry file, optional); shared with ``detector officials``."""
+    return click.option(
+        "--registry", type=click.Path(exists=True, dir_okay=False), default=None, help=help_text
+    )
+
+
 @click.command("graph")
 @input_options
-@click.option(
-    "--kind",
-    type=click.Choice(GRAPH_KINDS),
-    default="all",
-    show_default=True,
-    help="Interactions that make edges (u -> v: u acted on v); 'all' is their union.",
-)
+@kind_option("Interactions that make edges (u -> v: u acted on v); 'all' is their union.")
 @click.option(
     "-o",
     "--output",
@@ -24,11 +35,8 @@ from detector.evidence.graphs import GRAPH_KINDS
     type=click.Path(dir_okay=False),
     help="Output file; format from the extension: .graphml, .gexf or .csv (edge list).",
 )
-@click.option(
-    "--registry",
-    type=click.Path(exists=True, dir_okay=False),
-    default=None,
-    help="Official-account registry (CSV/YAML): marks official_role/official_country on vertices.",
+@registry_option(
+    "Official-account registry (CSV/YAML): marks official_role/official_country on vertices."
 )
 @click.option(
     "--self-loops", is_flag=True, help="Keep self-interactions (self-replies, self-mentions)."

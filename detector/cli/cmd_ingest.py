@@ -68,7 +68,6 @@ def command(
     summary = result.summary()
     summary["output"] = {"events": output, "accounts": str(accounts_file)}
     if as_json:
-        summary.pop("examples", None)
         echo_json(summary)
     elif not quiet:
         for line in _human(summary, output, str(accounts_file)):

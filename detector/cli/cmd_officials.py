@@ -6,19 +6,16 @@ from pathlib import Path
 
 import click
 
+from detector.cli.cmd_graph import kind_option, registry_option
 from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
-from detector.evidence.graphs import GRAPH_KINDS
 from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEENNESS_PIVOTS
 
 
 @click.command("officials")
 @input_options
-@click.option(
-    "--registry",
-    type=click.Path(exists=True, dir_okay=False),
-    default=None,
-    help="Registry of official accounts (CSV or YAML: handle or account_id, country, role, "
-    "optional platform). Default: accounts with official_role in the input.",
+@registry_option(
+    "Registry of official accounts (CSV or YAML: handle or account_id, country, role, "
+    "optional platform). Default: accounts with official_role in the input."
 )
 @click.option(
     "--flagged",
@@ -35,13 +32,7 @@ from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEE
     type=click.Path(file_okay=False),
     help="Output directory (officials.csv, officials_posts.csv, ...).",
 )
-@click.option(
-    "--kind",
-    type=click.Choice(GRAPH_KINDS),
-    default="all",
-    show_default=True,
-    help="Interaction graph used for centrality and PageRank.",
-)
+@kind_option("Interaction graph used for centrality and PageRank.")
 @click.option(
     "--fast-s",
     type=click.FloatRange(min=0),
@@ -121,21 +112,23 @@ def command(
         graph=graph,
     )
     out = Path(outdir)
-    written = {"officials": out / "officials.csv", "posts": out / "officials_posts.csv"}
-    write_csv(result.officials, written["officials"])
-    write_csv(result.posts, written["posts"])
+    written: dict[str, Path] = {}
+
+    def write(key: str, name: str, frame) -> None:
+        written[key] = out / name
+        write_csv(frame, written[key])
+
+    write("officials", "officials.csv", result.officials)
+    write("posts", "officials_posts.csv", result.posts)
     if cluster_of is not None:
-        written["clusters"] = out / "officials_clusters.csv"
-        write_csv(result.clusters, written["clusters"])
+        write("clusters", "officials_clusters.csv", result.clusters)
     if len(result.unmatched):
-        written["unmatched"] = out / "officials_unmatched.csv"
-        write_csv(result.unmatched, written["unmatched"])
+        write("unmatched", "officials_unmatched.csv", result.unmatched)
     if all_accounts:
-        written["centrality"] = out / "centrality.csv"
         everyone = official_centrality(
             graph, all_accounts=True, pivots=pivots, exact_max_vertices=exact_max, seed=seed
         )
-        write_csv(everyone.table, written["centrality"])
+        write("centrality", "centrality.csv", everyone.table)
     if as_json:
         echo_json({**audit_summary(result), "files": {k: str(v) for k, v in written.items()}})
         return

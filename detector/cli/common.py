@@ -78,7 +78,9 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (InputError, SchemaError) as exc:
-            raise click.ClickException(str(exc)) from None
+            err = click.ClickException(str(exc))
+            err.exit_code = 2
+            raise err from None
 
     return wrapper
 

@@ -352,14 +352,18 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
         }
     )
     csr = edge_csr(a, b, n_acc)  # agg rows are sorted by (a, b), so the kept edges are too
-    edges["objects"] = _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u)
-    pairs, truncated = _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, acc_u, con_u)
-    capped_idx = np.flatnonzero(agg.capped)
+    capped, object_pairs, n_share_pairs = agg.capped, agg.object_pairs, agg.n_share_pairs
+    del agg, a, b, sel, keep, weight  # the edge table holds copies: free the kernel's arrays early
+    edges["objects"] = _object_samples(starts, obj, ts, acc, con, window, params, capped, csr, obj_u)
+    pairs, truncated = _pairs_of_edges(
+        starts, obj, ts, acc, con, window, params, capped, object_pairs, csr, obj_u, acc_u, con_u
+    )
+    capped_idx = np.flatnonzero(capped)
     capped = pd.DataFrame(
         {
             "object_id": obj_u.take(obj[starts[capped_idx]]),
             "n_shares": (starts[capped_idx + 1] - starts[capped_idx]).astype(np.int64),
-            "n_pairs": agg.object_pairs[capped_idx],
+            "n_pairs": object_pairs[capped_idx],
         }
     )
     return CoactionResult(
@@ -368,7 +372,7 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
         window_s=window,
         window_method=method,
         capped_objects=capped,
-        n_share_pairs=agg.n_share_pairs,
+        n_share_pairs=n_share_pairs,
         pairs_truncated=truncated,
         params=replace(params, window=window),
     )
@@ -388,7 +392,7 @@ def _blocks(object_pairs: np.ndarray, chunk_pairs: int) -> list[tuple[int, int]]
     return out
 
 
-def _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u) -> pd.Series:
+def _object_samples(starts, obj, ts, acc, con, window, params, capped, csr, obj_u) -> pd.Series:
     """Per edge, up to ``params.objects_sample`` shared object ids (smallest first), ``|``-joined."""
     k = min(int(params.objects_sample), 100)
     n_edges = csr[1].size
@@ -397,7 +401,7 @@ def _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u) 
     import pyarrow as pa
 
     sample, count = edge_object_sample(
-        starts, ts, acc, con, np.int64(window), params.remove_loops, agg.capped, csr[0], csr[1], np.int64(k)
+        starts, ts, acc, con, np.int64(window), params.remove_loops, capped, csr[0], csr[1], np.int64(k)
     )
     names = pa.array(obj_u.take(obj[starts[:-1]]), type=pa.large_string())  # object number -> id
     _, name_offsets, name_bytes = names.buffers()
@@ -412,7 +416,7 @@ def _object_samples(starts, obj, ts, acc, con, window, params, agg, csr, obj_u) 
     return pd.Series(pd.array(joined, dtype="string"))
 
 
-def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, acc_u, con_u):
+def _pairs_of_edges(starts, obj, ts, acc, con, window, params, capped, object_pairs, csr, obj_u, acc_u, con_u):
     """Share pairs of the kept edges in object order, block by block, at most ``max_pair_rows``."""
     empty = pd.DataFrame({c: pd.Series([], dtype="string") for c in PAIR_COLUMNS}).astype({"time_delta": "int64"})
     budget = params.max_pair_rows
@@ -422,12 +426,12 @@ def _pairs_of_edges(starts, obj, ts, acc, con, window, params, agg, csr, obj_u, 
     rows_j: list[np.ndarray] = []
     n_rows = 0
     truncated = False
-    object_pairs = np.where(agg.capped, 0, agg.object_pairs)
+    object_pairs = np.where(capped, 0, object_pairs)
     for lo, hi in _blocks(object_pairs, min(params.chunk_pairs, max(budget, 1_000_000))):
         if n_rows >= budget:
             truncated = True
             break
-        i, j = emit_pairs(starts[lo : hi + 1], ts, acc, con, window, params.remove_loops, agg.capped[lo:hi])
+        i, j = emit_pairs(starts[lo : hi + 1], ts, acc, con, window, params.remove_loops, capped[lo:hi])
         if not i.size:
             continue
         hit = lookup_edges(acc[i], acc[j], csr[0], csr[1]) >= 0

@@ -272,14 +272,14 @@ def account_features(
     order = np.lexsort((ts, codes))
     offsets = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(codes, minlength=n), out=offsets[1:])
+    sorted_ts = ts[order]
     (n_events, active_days, iet_mean, iet_cv, iet_ent, hour_ent, night, bursts) = (
         account_timing_features(
-            offsets, ts[order], int(burst_k), int(burst_window_s), int(night_hours)
+            offsets, sorted_ts, int(burst_k), int(burst_window_s), int(night_hours)
         )
     )
-    sorted_ts = ts[order]
-    first_ts = sorted_ts[offsets[:-1]] if n else np.zeros(0, np.int64)
-    last_ts = sorted_ts[offsets[1:] - 1] if n else np.zeros(0, np.int64)
+    first_ts = sorted_ts[offsets[:-1]]
+    last_ts = sorted_ts[offsets[1:] - 1]
 
     is_repost, delay = _repost_delays(events, ts)
     timed = delay >= 0
@@ -299,7 +299,7 @@ def account_features(
     profile = _profile_columns(accounts, ids, first_ts, handles)
     handles = profile["handles"]
     never = (n_events >= 24) & (active_days >= 3) & (np.nan_to_num(night) >= never_sleeps_share)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "account_id": pd.array(ids, dtype="string"),
             "n_events": n_events,
@@ -327,4 +327,3 @@ def account_features(
         },
         columns=list(FEATURE_COLUMNS),
     )
-    return frame

@@ -52,6 +52,7 @@ __all__ = [
     "interaction_graph",
     "interaction_rows",
     "to_networkx",
+    "vertex_names",
     "write_edge_csv",
 ]
 
@@ -71,6 +72,11 @@ def _check_kind(kind: str) -> tuple[str, ...]:
     if kind not in GRAPH_KINDS:
         raise ValueError(f"kind must be one of {GRAPH_KINDS}, got {kind!r}")
     return INTERACTION_KINDS if kind == "all" else (kind,)
+
+
+def vertex_names(graph: ig.Graph) -> list[str]:
+    """Vertex ``name`` attributes in vertex order (``[]`` for a graph without vertices)."""
+    return graph.vs["name"] if graph.vcount() else []
 
 
 def handle_resolver(events: pd.DataFrame, accounts: pd.DataFrame | None = None) -> dict[str, str]:
@@ -340,7 +346,7 @@ def edge_table(graph: ig.Graph) -> pd.DataFrame:
     Columns: ``source``, ``target`` (vertex names), ``weight``, ``n_repost``,
     ``n_quote``, ``n_reply``, ``n_mention``, ``first_ts``, ``last_ts``.
     """
-    names = np.asarray(graph.vs["name"] if graph.vcount() else [], dtype=object)
+    names = np.asarray(vertex_names(graph), dtype=object)
     pairs = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     table = pd.DataFrame({"source": names[pairs[:, 0]], "target": names[pairs[:, 1]]})
     for attr in graph.es.attributes():
@@ -364,7 +370,7 @@ def to_networkx(graph: ig.Graph) -> nx.DiGraph:
     out = nx.DiGraph() if graph.is_directed() else nx.Graph()
     out.graph.update({a: graph[a] for a in graph.attributes()})
     vattrs = graph.vs.attributes()
-    names = graph.vs["name"] if graph.vcount() else []
+    names = vertex_names(graph)
     columns = {a: graph.vs[a] for a in vattrs if a != "name"}
     out.add_nodes_from(
         (names[i], {a: v[i] for a, v in columns.items()}) for i in range(graph.vcount())

@@ -63,18 +63,20 @@ __all__ = [
     "timing_edges",
 ]
 
-EDGE_COLUMNS: tuple[str, ...] = (
-    "account_a",
-    "account_b",
-    "weight",
-    "correlation",
-    "best_lag_s",
-    "overlap_bins",
-    "n_bins_a",
-    "n_bins_b",
-    "first_co_ts",
-    "last_co_ts",
-)
+_EDGE_DTYPES: dict[str, str] = {
+    "account_a": "string",
+    "account_b": "string",
+    "weight": "float64",
+    "correlation": "float64",
+    "best_lag_s": "int64",
+    "overlap_bins": "int64",
+    "n_bins_a": "int64",
+    "n_bins_b": "int64",
+    "first_co_ts": "int64",
+    "last_co_ts": "int64",
+}
+
+EDGE_COLUMNS: tuple[str, ...] = tuple(_EDGE_DTYPES)
 """Columns of :func:`timing_edges`, in order."""
 
 
@@ -270,21 +272,10 @@ def pair_correlation(
     return lagged_correlation(act.offsets, act.bins, values, pa, pb, int(max_lag_bins))
 
 
-def _empty_edges() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "account_a": pd.Series([], dtype="string"),
-            "account_b": pd.Series([], dtype="string"),
-            "weight": pd.Series([], dtype="float64"),
-            "correlation": pd.Series([], dtype="float64"),
-            "best_lag_s": pd.Series([], dtype="int64"),
-            "overlap_bins": pd.Series([], dtype="int64"),
-            "n_bins_a": pd.Series([], dtype="int64"),
-            "n_bins_b": pd.Series([], dtype="int64"),
-            "first_co_ts": pd.Series([], dtype="int64"),
-            "last_co_ts": pd.Series([], dtype="int64"),
-        }
-    )
+def _empty_edges(attrs: dict) -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _EDGE_DTYPES.items()})
+    out.attrs.update(attrs)
+    return out
 
 
 def timing_edges(
@@ -327,9 +318,7 @@ def timing_edges(
         "lsh_capped_buckets": 0,
     }
     if len(events) == 0:
-        out = _empty_edges()
-        out.attrs.update(attrs)
-        return out
+        return _empty_edges(attrs)
     act = activity(events, params.bin_s)
     n_bins = act.n_bins
     eligible = n_bins >= params.min_active_bins
@@ -345,9 +334,7 @@ def timing_edges(
         parts_b.append(lb)
         attrs["lsh_capped_buckets"] = capped
     if not parts_a:
-        out = _empty_edges()
-        out.attrs.update(attrs)
-        return out
+        return _empty_edges(attrs)
     pa, pb = _unique_pairs(np.concatenate(parts_a), np.concatenate(parts_b), len(act.accounts))
     keep = eligible[pa] & eligible[pb]
     pa, pb = pa[keep], pb[keep]

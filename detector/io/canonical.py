@@ -3,8 +3,10 @@
 Layout: ``NAME.parquet`` holds the events; ``NAME.accounts.parquet`` beside it
 holds the accounts (for ``events.parquet`` -> ``events.accounts.parquet``).
 Both carry the schema metadata key ``detector`` (JSON: ``format``,
-``version``, ``table``, and a random ``pair`` token shared by the two files,
-so an accounts file from another run is never paired with these events).
+``version``, ``table``, ``rows``); the events file also records the accounts
+file's name and SHA-256, so an accounts file from another run is never paired
+with these events. Writing is deterministic: the same tables give the same
+bytes.
 The accounts file is written first, then the events file; each atomically.
 Reading the events file picks its accounts file up; a missing or mismatched
 accounts file is an :class:`InputError`. List columns come back as Python
@@ -14,9 +16,9 @@ written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,22 +84,30 @@ def write_canonical(
     """
     events = validate_events(events, normalize=False)
     accounts = validate_accounts(accounts)
-    token = secrets.token_hex(8)
-    base = {"format": "detector-canonical", "version": VERSION, "pair": token}
+    base = {"format": "detector-canonical", "version": VERSION}
     acc_path = accounts_path(path)
     with atomic_path(acc_path) as tmp:
-        pq.write_table(
-            _to_arrow(accounts, {**base, "table": "accounts", "rows": len(accounts)}), tmp
-        )
+        meta = {**base, "table": "accounts", "rows": len(accounts)}
+        pq.write_table(_to_arrow(accounts, meta), tmp)
+        digest = _sha256(tmp)
     with atomic_path(path) as tmp:
-        pq.write_table(
-            _to_arrow(
-                events, {**base, "table": "events", "rows": len(events), "accounts": acc_path.name}
-            ),
-            tmp,
-            row_group_size=250_000,
-        )
+        meta = {
+            **base,
+            "table": "events",
+            "rows": len(events),
+            "accounts": acc_path.name,
+            "accounts_sha256": digest,
+        }
+        pq.write_table(_to_arrow(events, meta), tmp, row_group_size=250_000)
     return acc_path
+
+
+def _sha256(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def canonical_meta(path: str | os.PathLike[str]) -> dict | None:
@@ -145,7 +155,7 @@ def read_canonical_events(
     if not acc_path.exists():
         raise InputError(f"{name}: its accounts file {acc_path} is missing")
     acc_meta = canonical_meta(acc_path)
-    if acc_meta is None or acc_meta.get("pair") != meta.get("pair"):
+    if acc_meta is None or _sha256(acc_path) != meta.get("accounts_sha256"):
         raise InputError(
             f"{name}: {acc_path} does not belong to these events (written by another run)"
         )

@@ -29,8 +29,9 @@ import pandas as pd
 
 from detector.io.archive import column_values
 from detector.io.csvread import csv_chunks, csv_header
-from detector.io.frames import ReadContext, events_chunk, events_from_columns
+from detector.io.frames import ROW_FIELDS, ReadContext, events_from_columns
 from detector.io.timeparse import parse_times
+from detector.schema import LIST_COLUMNS
 
 __all__ = ["read_coortweet", "SHARE_COLUMNS", "MULTI_REQUIRED", "is_multi_object"]
 
@@ -56,24 +57,22 @@ def read_coortweet(ctx: ReadContext) -> Iterator[pd.DataFrame]:
         return
     for chunk, first in csv_chunks(ctx, required=SHARE_COLUMNS, fmt="coortweet"):
         n = len(chunk)
-        cols = {
+        cols = _empty_columns(n) | {
             "_line": range(first, first + n),
             "event_id": column_values(chunk, "content_id"),
             "account_id": column_values(chunk, "account_id"),
-            "account_name": [None] * n,
             "_time": column_values(chunk, "timestamp_share"),
             "kind": ["repost"] * n,
             "target_event_id": column_values(chunk, "object_id"),
-            "target_account_id": [None] * n,
-            "text": [None] * n,
-            "hashtags": [[]] * n,
-            "mentions": [[]] * n,
-            "urls": [[]] * n,
-            "lang": [None] * n,
         }
         frame = events_from_columns(ctx, cols, "coortweet", dedupe=False)
         if frame is not None:
             yield frame
+
+
+def _empty_columns(n: int) -> dict[str, list]:
+    """Columns of :data:`~detector.io.frames.ROW_FIELDS` with nothing known (missing / empty lists)."""
+    return {name: [[]] * n if name in LIST_COLUMNS else [None] * n for name in ROW_FIELDS}
 
 
 def _platform(account_ids: pd.Series) -> np.ndarray:
@@ -133,34 +132,23 @@ def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
         for column in objects
     }
     n = len(posts)
-    post_ids = posts.index.to_numpy(dtype=object).tolist()
     account_ids = posts["account_id"]
-    out_rows = list(
-        zip(
-            posts["_line"].tolist(),
-            post_ids,
-            account_ids.to_numpy(dtype=object, na_value=None).tolist(),
-            [None] * n,
-            posts["timestamp"].tolist(),
-            ["post"] * n,
-            [None] * n,
-            [None] * n,
-            [None] * n,
-            [[]] * n,
-            [[]] * n,
-            [[]] * n,
-            [None] * n,
-            strict=True,
-        )
-    )
+    cols = _empty_columns(n) | {
+        "_line": posts["_line"].tolist(),
+        "event_id": posts.index.to_numpy(dtype=object).tolist(),
+        "account_id": account_ids.to_numpy(dtype=object, na_value=None).tolist(),
+        "_time": posts["timestamp"].tolist(),
+        "kind": ["post"] * n,
+    }
+    platforms = _platform(account_ids).tolist()
     for start in range(0, n, ctx.chunk_rows):
-        stop = start + ctx.chunk_rows
-        frame = events_chunk(
+        part = slice(start, start + ctx.chunk_rows)
+        frame = events_from_columns(
             ctx,
-            out_rows[start:stop],
-            _platform(account_ids.iloc[start:stop]).tolist(),
+            {k: v[part] for k, v in cols.items()},
+            platforms[part],
             dedupe=False,
-            extra={k: v[start:stop] for k, v in extra.items()},
+            extra={k: v[part] for k, v in extra.items()},
         )
         if frame is not None:
             yield frame

@@ -26,6 +26,7 @@ __all__ = ["csv_chunks", "csv_header", "parse_list_cells"]
 _SPARE = "\x00spare"
 
 _SKIPPING = re.compile(r"Skipping line (\d+): ([^\n]*)")
+_ROW_OF_ERROR = re.compile(r"starting at row (\d+)")
 
 
 def _delimiter(header: str) -> str:
@@ -74,27 +75,11 @@ def csv_chunks(
         )
     bad_lines = 0
     rows_done = 0
-    # one spare column: a row with one field too many would otherwise make pandas
-    # silently take the first column as the index (a non-empty spare = bad line)
     unique = _unique_names(names)
     with ctx.source.open() as stream:
-        reader = pd.read_csv(
-            stream,
-            sep=delimiter,
-            names=[*unique, _SPARE],
-            header=None,
-            skiprows=1,
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            chunksize=ctx.chunk_rows,
-            on_bad_lines="warn",
-            encoding="utf-8",
-            encoding_errors="replace",
-            skipinitialspace=False,
-        )
+        reader = _pandas_chunks(stream, unique, delimiter, ctx.chunk_rows)
         while True:
+            error: Exception | None = None
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 try:
@@ -102,18 +87,22 @@ def csv_chunks(
                 except StopIteration:
                     chunk = None
                 except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
-                    ctx.read_one()
-                    ctx.skip("bad CSV", rows_done + bad_lines + 2, str(exc))
-                    ctx.log.notice(
-                        f"{ctx.source.name}: CSV could not be parsed past record {rows_done + bad_lines + 1}"
-                    )
-                    chunk = None
+                    chunk, error = None, exc
             for warning in caught:
                 for match in _SKIPPING.finditer(str(warning.message)):
                     bad_lines += 1
                     ctx.read_one()
                     ctx.skip("bad CSV line", int(match.group(1)), match.group(2))
-            if chunk is None:
+            if error is not None:
+                # the rows of the failing chunk before the damage are not lost
+                chunk = _rows_before_damage(ctx, unique, delimiter, error, rows_done, bad_lines)
+                record = rows_done + bad_lines + (len(chunk) if chunk is not None else 0) + 2
+                ctx.read_one()
+                ctx.skip("bad CSV", record, str(error))
+                ctx.log.notice(
+                    f"{ctx.source.name}: CSV could not be parsed from record {record} on"
+                )
+            if chunk is None or not len(chunk):
                 break
             first = rows_done + bad_lines + 2
             rows_done += len(chunk)
@@ -127,6 +116,58 @@ def csv_chunks(
                     )
                 chunk = chunk[~spare].reset_index(drop=True)
             yield chunk.drop(columns=_SPARE), first
+            if error is not None:
+                break
+
+
+def _pandas_chunks(
+    stream, names: list[str], delimiter: str, chunk_rows: int | None, nrows: int | None = None
+):
+    """pandas' chunked reader with our settings (all strings, a spare column, bad lines warned).
+
+    The spare column: a row with one field too many would otherwise make pandas
+    silently take the first column as the index (a non-empty spare = bad line).
+    """
+    return pd.read_csv(
+        stream,
+        sep=delimiter,
+        names=[*names, _SPARE],
+        header=None,
+        skiprows=1,
+        index_col=False,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=chunk_rows,
+        nrows=nrows,
+        on_bad_lines="warn",
+        encoding="utf-8",
+        encoding_errors="replace",
+    )
+
+
+def _rows_before_damage(
+    ctx: ReadContext,
+    names: list[str],
+    delimiter: str,
+    error: Exception,
+    rows_done: int,
+    bad_lines: int,
+) -> pd.DataFrame | None:
+    """Re-read the rows between the last good chunk and a parse error (best effort)."""
+    match = _ROW_OF_ERROR.search(str(error))
+    if match is None:
+        return None
+    limit = int(match.group(1)) - 1 - bad_lines  # data rows before the damaged line
+    if limit <= rows_done:
+        return None
+    with ctx.source.open() as stream, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            frame = _pandas_chunks(stream, names, delimiter, None, nrows=limit)
+        except (pd.errors.ParserError, ValueError, UnicodeError):
+            return None
+    return frame.iloc[rows_done:limit]
 
 
 def parse_list_cells(values: pd.Series, separators: str = r"[|,\s]+") -> list[list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -193,7 +194,7 @@ def events_chunk(
     """
     if not rows:
         return None
-    cols = dict(zip(ROW_FIELDS, zip(*rows, strict=True), strict=True))
+    cols = {name: list(map(itemgetter(i), rows)) for i, name in enumerate(ROW_FIELDS)}
     return events_from_columns(ctx, cols, platform, dedupe=dedupe, extra=extra)
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from detector.io.csvread import csv_chunks, csv_header, parse_list_cells
-from detector.io.frames import ACCOUNT_FIELDS, ROW_FIELDS, ReadContext, events_chunk
+from detector.io.frames import ACCOUNT_FIELDS, ReadContext, events_from_columns
 from detector.io.log import InputError
 from detector.schema import EVENT_COLUMNS
 
@@ -168,8 +168,8 @@ def _mapped_chunk(
         if c not in used and c not in EVENT_COLUMNS and not str(c).startswith("_")
     ]
     idx = np.flatnonzero(keep)
-    rows = list(zip(*(columns[f] for f in ROW_FIELDS), strict=True))
-    rows = [rows[i] for i in idx] if not keep.all() else rows
+    if not keep.all():
+        columns = {name: [values[i] for i in idx] for name, values in columns.items()}
     extra: dict[str, Any] = {}
     for name in extra_names:
         values = frame[name].astype(object).where(frame[name].notna(), None).tolist()
@@ -180,16 +180,16 @@ def _mapped_chunk(
             p if p is not None else default_platform for p in _values(frame, cols["platform"])
         ]
         platform = [platform[i] for i in idx]
-    account_rows = zip(
-        columns["account_id"],
-        columns["account_name"],
-        *(_values(frame, get(f)) for f in _ACCOUNT_ONLY),
-        strict=True,
-    )
     if any(f in cols for f in _ACCOUNT_ONLY) or "account_name" in cols:
+        account_rows = zip(
+            _values(frame, get("account_id")),
+            _values(frame, get("account_name")),
+            *(_values(frame, get(f)) for f in _ACCOUNT_ONLY),
+            strict=True,
+        )
         for acc in account_rows:
             ctx.accounts.add(acc)
-    return events_chunk(ctx, rows, platform, dedupe=False, extra=extra)
+    return events_from_columns(ctx, columns, platform, dedupe=False, extra=extra)
 
 
 def read_csv_mapped(ctx: ReadContext) -> Iterator[pd.DataFrame]:

@@ -39,8 +39,8 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|"|[\[\]{},]')
 _DECODER = json.JSONDecoder()
 
 
-def looks_like_json(head: bytes) -> bool:
-    """True when most of the first non-empty lines start like JSON (``{`` or ``[``)."""
+def looks_like_json(head: bytes, *, any_line: bool = False) -> bool:
+    """True when most (``any_line``: any) of the first non-empty lines start like JSON."""
     lines = [line.strip() for line in head.lstrip(b"\xef\xbb\xbf").split(b"\n")[:50]]
     lines = [line for line in lines if line]
     if not lines:
@@ -48,7 +48,7 @@ def looks_like_json(head: bytes) -> bool:
     if lines[0][:1] in (b"{", b"["):
         return True
     jsonish = sum(1 for line in lines if line[:1] in (b"{", b"["))
-    return jsonish * 2 > len(lines)
+    return jsonish > 0 if any_line else jsonish * 2 > len(lines)
 
 
 def _first_char(head: bytes) -> str:

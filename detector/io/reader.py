@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -120,7 +122,7 @@ def _check_forced(source: Source, fmt: str) -> None:
             )
         return
     source.check_text()
-    found = "json" if looks_like_json(source.head()) else "csv"
+    found = "json" if looks_like_json(source.head(), any_line=wanted == "json") else "csv"
     if found != wanted:
         raise InputError(
             f"{source.name}: looks like {found.upper()}, not {fmt} ({FORMATS[fmt].description})"
@@ -179,6 +181,34 @@ def read_inputs(
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(sorted(FORMATS))}")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    with _gc_paused():
+        return _read_all(paths, fmt, mapping, strict, chunk_rows)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading.
+
+    Readers allocate millions of small acyclic objects (parsed JSON, tuples,
+    lists) that reference counting frees; the cyclic collector would scan
+    them over and over (about 40 % of the reading time on JSON input).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_all(
+    paths: Iterable[str | os.PathLike[str]],
+    fmt: str | None,
+    mapping: Mapping[str, str] | None,
+    strict: bool,
+    chunk_rows: int,
+) -> IngestResult:
     log = IngestLog(strict=strict)
     files = expand_inputs(paths, log)
     collector = AccountCollector()

@@ -149,6 +149,18 @@ def _pearson(t: float, sx: float, sxx: float, sy: float, syy: float, sxy: float)
     return (t * sxy - sx * sy) / np.sqrt(vx * vy)
 
 
+@numba.njit(cache=True)
+def _sum_and_squares(values: np.ndarray, start: int, end: int) -> tuple[float, float]:
+    """Sum and sum of squares of ``values[start:end]`` (summed in index order)."""
+    s = 0.0
+    ss = 0.0
+    for i in range(start, end):
+        v = values[i]
+        s += v
+        ss += v * v
+    return s, ss
+
+
 @numba.njit(parallel=True, cache=True)
 def lagged_correlation(
     offsets: np.ndarray,
@@ -202,18 +214,8 @@ def lagged_correlation(
             sb, eb = offsets[b], offsets[b + 1]
             if ea == sa or eb == sb:
                 continue
-            sx = 0.0
-            sxx = 0.0
-            for i in range(sa, ea):
-                v = values[i]
-                sx += v
-                sxx += v * v
-            sy = 0.0
-            syy = 0.0
-            for j in range(sb, eb):
-                v = values[j]
-                sy += v
-                syy += v * v
+            sx, sxx = _sum_and_squares(values, sa, ea)
+            sy, syy = _sum_and_squares(values, sb, eb)
             for k in range(n_lags):
                 sxy[k] = 0.0
                 hits[k] = 0
@@ -354,6 +356,21 @@ def band_keys(sig: np.ndarray, bands: int, rows_per_band: int):
 
 
 @numba.njit(cache=True)
+def _run_end(sorted_keys: np.ndarray, start: int) -> int:
+    """End (exclusive) of the run of keys equal to ``sorted_keys[start]``."""
+    end = start + 1
+    while end < sorted_keys.shape[0] and sorted_keys[end] == sorted_keys[start]:
+        end += 1
+    return end
+
+
+@numba.njit(cache=True)
+def _pair_width(size: int, max_bucket: int, neighbours: int) -> int:
+    """Each id of a bucket of ``size`` ids pairs with the next ``width - 1`` ids."""
+    return size if size <= max_bucket else neighbours + 1
+
+
+@numba.njit(cache=True)
 def bucket_pairs(sorted_keys: np.ndarray, sorted_ids: np.ndarray, max_bucket: int, neighbours: int):
     """Pairs of ids sharing a key, with a linear cap on large buckets.
 
@@ -381,27 +398,20 @@ def bucket_pairs(sorted_keys: np.ndarray, sorted_ids: np.ndarray, max_bucket: in
     n_capped = 0
     start = 0
     while start < m:
-        end = start + 1
-        while end < m and sorted_keys[end] == sorted_keys[start]:
-            end += 1
-        s = end - start
-        if s <= max_bucket:
-            total += s * (s - 1) // 2
-        else:
+        end = _run_end(sorted_keys, start)
+        if end - start > max_bucket:
             n_capped += 1
-            for i in range(s):
-                total += min(neighbours, s - 1 - i)
+        width = _pair_width(end - start, max_bucket, neighbours)
+        for i in range(start, end):
+            total += min(end, i + width) - i - 1
         start = end
     pa = np.empty(total, np.int64)
     pb = np.empty(total, np.int64)
     k = 0
     start = 0
     while start < m:
-        end = start + 1
-        while end < m and sorted_keys[end] == sorted_keys[start]:
-            end += 1
-        s = end - start
-        width = s if s <= max_bucket else neighbours + 1
+        end = _run_end(sorted_keys, start)
+        width = _pair_width(end - start, max_bucket, neighbours)
         for i in range(start, end):
             for j in range(i + 1, min(end, i + width)):
                 x = sorted_ids[i]

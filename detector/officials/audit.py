@@ -68,7 +68,12 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from detector.evidence.graphs import INTERACTION_KINDS, graph_from_rows, interaction_rows
+from detector.evidence.graphs import (
+    INTERACTION_KINDS,
+    graph_from_rows,
+    interaction_rows,
+    vertex_names,
+)
 from detector.officials.centrality import (
     BETWEENNESS_EXACT_MAX_VERTICES,
     BETWEENNESS_PIVOTS,
@@ -113,6 +118,11 @@ _KIND_COLUMNS = {
     "reply": "n_replies",
     "mention": "n_mentions",
 }
+
+
+def is_missing(value: Any) -> bool:
+    """True for ``None``, ``pd.NA`` and float NaN (a missing table cell)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 @dataclass(frozen=True)
@@ -162,11 +172,7 @@ class AuditResult:
             row = {}
             for key in REPORT_KEYS:
                 value = record.get(key)
-                if (
-                    value is None
-                    or value is pd.NA
-                    or (isinstance(value, float) and math.isnan(value))
-                ):
+                if is_missing(value):
                     row[key] = None
                 elif isinstance(value, np.integer):
                     row[key] = int(value)
@@ -390,16 +396,23 @@ def _audience(frame: pd.DataFrame, accounts: pd.DataFrame | None, ids: pd.Index)
     return out
 
 
+def _take(values: np.ndarray, pos: np.ndarray, fill: float) -> np.ndarray:
+    """``values[pos]``, with ``fill`` where ``pos`` is -1 (as from ``Index.get_indexer``)."""
+    if not len(values):
+        return np.full(len(pos), fill)
+    return np.where(pos >= 0, values[np.maximum(pos, 0)], fill)
+
+
 def _pagerank_change(
     graph: ig.Graph, full: np.ndarray, ids: pd.Index, flagged: set[str], damping: float
 ) -> pd.DataFrame:
     """PageRank of ``ids`` on ``graph`` (``full``, precomputed) and on ``graph`` minus the flagged."""
-    names = pd.Index(graph.vs["name"] if graph.vcount() else [])
+    names = pd.Index(vertex_names(graph))
     rank, _ = rank_and_percentile(full)
     remove = names.get_indexer(sorted(flagged & set(names)))
     reduced = graph.copy()
     reduced.delete_vertices(remove.tolist())
-    reduced_names = pd.Index(reduced.vs["name"] if reduced.vcount() else [])
+    reduced_names = pd.Index(vertex_names(reduced))
     without = pagerank(reduced, damping)
     rank_without, _ = rank_and_percentile(without)
     pos = names.get_indexer(ids)
@@ -407,22 +420,15 @@ def _pagerank_change(
     out = pd.DataFrame(index=ids)
     have = pos >= 0
     have_without = pos_without >= 0
-    out["pagerank"] = np.where(have, full[np.maximum(pos, 0)] if len(full) else np.nan, np.nan)
-    out["pagerank_without_flagged"] = np.where(
-        have_without, without[np.maximum(pos_without, 0)] if len(without) else np.nan, np.nan
-    )
+    out["pagerank"] = _take(full, pos, np.nan)
+    out["pagerank_without_flagged"] = _take(without, pos_without, np.nan)
     scaled = out["pagerank"] * graph.vcount()
     scaled_without = out["pagerank_without_flagged"] * reduced.vcount()
     out["pagerank_drop"] = 1.0 - scaled_without / scaled.where(scaled > 0)
-    out["pagerank_rank"] = pd.array(
-        np.where(have, rank[np.maximum(pos, 0)] if len(rank) else 0, 0), dtype="Int64"
-    )
+    out["pagerank_rank"] = pd.array(_take(rank, pos, 0), dtype="Int64")
     out.loc[~have, "pagerank_rank"] = pd.NA
     out["pagerank_rank_without_flagged"] = pd.array(
-        np.where(
-            have_without, rank_without[np.maximum(pos_without, 0)] if len(rank_without) else 0, 0
-        ),
-        dtype="Int64",
+        _take(rank_without, pos_without, 0), dtype="Int64"
     )
     out.loc[~have_without, "pagerank_rank_without_flagged"] = pd.NA
     return out
@@ -440,11 +446,7 @@ def _posts_table(
     found = pos >= 0
     safe = np.maximum(pos, 0)
     table.insert(0, "account_id", owner.reindex(table.index).to_numpy())
-    table.insert(
-        1,
-        "ts",
-        pd.array(np.where(found, lookup.ts[safe] if len(lookup.ts) else 0, 0), dtype="Int64"),
-    )
+    table.insert(1, "ts", pd.array(_take(lookup.ts, pos, 0), dtype="Int64"))
     table.loc[~found, "ts"] = pd.NA
     kinds, texts = lookup.kind, lookup.text
     table.insert(2, "kind", [kinds[p] if f else None for p, f in zip(safe, found, strict=True)])
@@ -570,7 +572,7 @@ def amplification_audit(
         "n_officials": len(ids),
         "n_unmatched": len(match.unmatched),
         "n_flagged": len(flagged_set),
-        "n_flagged_in_graph": len(flagged_set & set(graph.vs["name"] if graph.vcount() else [])),
+        "n_flagged_in_graph": len(flagged_set & set(vertex_names(graph))),
         "n_vertices": graph.vcount(),
         "n_edges": graph.ecount(),
     }

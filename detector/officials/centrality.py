@@ -42,6 +42,8 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from detector.evidence.graphs import vertex_names
+
 __all__ = [
     "BETWEENNESS_EXACT_MAX_VERTICES",
     "BETWEENNESS_EXACT_MAX_WORK",
@@ -193,7 +195,7 @@ def centrality_scores(
     weights = _weights(graph)
     table = pd.DataFrame(
         {
-            "account_id": graph.vs["name"] if n else [],
+            "account_id": vertex_names(graph),
             "account_name": graph.vs["account_name"]
             if n and "account_name" in graph.vs.attributes()
             else [""] * n,

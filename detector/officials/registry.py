@@ -455,15 +455,10 @@ def mark_officials(graph: ig.Graph, officials: pd.DataFrame) -> int:
         return 0
     names = pd.Index(graph.vs["name"])
     pos = names.get_indexer(officials["account_id"].astype(str))
-    roles = (
-        list(graph.vs["official_role"])
-        if "official_role" in graph.vs.attributes()
-        else [""] * graph.vcount()
-    )
-    countries = (
-        list(graph.vs["official_country"])
-        if "official_country" in graph.vs.attributes()
-        else [""] * graph.vcount()
+    present = graph.vs.attributes()
+    roles, countries = (
+        list(graph.vs[attr]) if attr in present else [""] * graph.vcount()
+        for attr in ("official_role", "official_country")
     )
     marked = 0
     for p, role, country in zip(pos, officials["role"], officials["country"], strict=True):

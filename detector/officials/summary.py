@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from typing import Any
 
-import pandas as pd
-
-from detector.officials.audit import AuditResult
+from detector.officials.audit import AuditResult, is_missing
 
 __all__ = ["audit_summary", "format_officials_table", "terminal_safe"]
 
@@ -31,14 +28,14 @@ _MAX_TEXT = 24
 
 def terminal_safe(text: Any, limit: int = _MAX_TEXT) -> str:
     """Printable, length-limited form of a user string (control/format chars become ``?``)."""
-    if text is None or text is pd.NA or (isinstance(text, float) and math.isnan(text)):
+    if is_missing(text):
         return "-"
     out = "".join("?" if unicodedata.category(c)[0] == "C" else c for c in str(text))
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
 def _cell(value: Any, kind: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "-"
     if kind == "int":
         return str(int(value))
@@ -106,8 +103,4 @@ def audit_summary(result: AuditResult) -> dict[str, Any]:
 
 
 def _none(value: Any) -> Any:
-    return (
-        None
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-        else value
-    )
+    return None if is_missing(value) else value

@@ -141,9 +141,10 @@ class Pseudonymizer:
         return out
 
     def _bare_replace(self, word: str) -> str:
-        if word in self.clear or _norm_name(word) in self.clear:
+        norm = _norm_name(word)
+        if word in self.clear or norm in self.clear:
             return word
-        known = self.name_to_id.get(_norm_name(word))
+        known = self.name_to_id.get(norm)
         if known is not None:
             return pseudonym(self.key, known)
         return pseudonym(self.key, word)
@@ -172,13 +173,12 @@ class Pseudonymizer:
 
 def _key_bytes(key: bytes | str) -> bytes:
     """Key as bytes (str keys are UTF-8 encoded); empty keys are refused."""
-    raw = (
-        key.encode("utf-8")
-        if isinstance(key, str)
-        else bytes(key)
-        if isinstance(key, bytes | bytearray)
-        else b""
-    )
+    if isinstance(key, str):
+        raw = key.encode("utf-8")
+    elif isinstance(key, bytes | bytearray):
+        raw = bytes(key)
+    else:
+        raw = b""
     if not raw:
         raise ValueError("pseudonymisation key must be non-empty bytes or text")
     return raw
@@ -230,6 +230,5 @@ def pseudonymize_report(
             clear += [str(off[k]) for k in ("account_id", "account_name") if off.get(k)]
     worker = Pseudonymizer(key, _report_accounts(report), keep_clear=clear)
     out = worker.apply(report)
-    out.setdefault("parameters", {})
-    out["parameters"] = {**out["parameters"], "pseudonymized": True}
+    out["parameters"] = {**out.get("parameters", {}), "pseudonymized": True}
     return out

@@ -25,9 +25,6 @@ from detector.synth.population import (
 
 __all__ = ["SynthData", "generate"]
 
-TRUTH_COLUMNS = ("account_id", "account_name", "label", "campaign_id", "strategy", "group")
-
-
 @dataclass
 class SynthData:
     """Output of :func:`generate`.

@@ -58,8 +58,17 @@ _TAG_RE = re.compile(r"#(\w+)")
 _MENTION_RE = re.compile(r"@(\w+)")
 _TCO_RE = re.compile(r"https://t\.co/\w+")
 _CLIENTS = ("Twitter for iPhone", "Twitter for Android", "Twitter Web App", "TweetDeck", "Twitter for iPad")
+
 _V1_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _V1_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _first_spans(pattern: re.Pattern[str], text: str) -> dict[str, tuple[int, int, str]]:
+    """Case-folded group 1 of each match of ``pattern`` -> (start, end, group 1) of its first match."""
+    spans: dict[str, tuple[int, int, str]] = {}
+    for m in pattern.finditer(text):
+        spans.setdefault(m.group(1).casefold(), (m.start(), m.end(), m.group(1)))
+    return spans
 
 
 @contextlib.contextmanager
@@ -155,16 +164,12 @@ class _Tables:
     def entities(self, i: int, text: str) -> dict[str, list[dict[str, Any]]]:
         """Entity spans (code-point offsets) of hashtags, mentions and t.co links in ``text``."""
         e = self.id[i]
-        found = {}
-        for m in _TAG_RE.finditer(text):
-            found.setdefault(m.group(1).casefold(), (m.start(), m.end(), m.group(1)))
+        found = _first_spans(_TAG_RE, text)
         tags = []
         for t in self.tags[i]:
             start, end, disp = found.get(t, (None, None, t))
             tags.append({"start": start, "end": end, "tag": disp} if start is not None else {"tag": disp})
-        mpos = {}
-        for m in _MENTION_RE.finditer(text):
-            mpos.setdefault(m.group(1).casefold(), (m.start(), m.end(), m.group(1)))
+        mpos = _first_spans(_MENTION_RE, text)
         mentions = []
         for h in self.mentions[i]:
             start, end, disp = mpos.get(h, (None, None, h))

@@ -409,29 +409,13 @@ def make_events(seed: int = 11, n_campaign: int = 14, n_organic: int = 80):
     ]
     for k in range(24):  # the sponsor's posts, amplified by the campaign within seconds
         ts = t0 + k * 5400 + rng.randint(0, 600)
-        add(sponsor, ts, "post", f"Official statement {k} #peace", hashtags=["peace"])
+        statement = f"Official statement {k} #peace"
+        add(sponsor, ts, "post", statement, hashtags=["peace"])
         original = records[-1]["event_id"]
-        for acc in campaign:
-            if rng.random() < 0.9:
-                add(
-                    acc,
-                    ts + rng.randint(2, 20),
-                    "repost",
-                    f"Official statement {k} #peace",
-                    original,
-                    "900001",
-                    hashtags=["peace"],
-                )
-        for acc in rng.sample(organic, 3):
-            add(
-                acc,
-                ts + rng.randint(600, 30000),
-                "repost",
-                f"Official statement {k} #peace",
-                original,
-                "900001",
-                hashtags=["peace"],
-            )
+        delays = [(acc, rng.randint(2, 20)) for acc in campaign if rng.random() < 0.9]
+        delays += [(acc, rng.randint(600, 30000)) for acc in rng.sample(organic, 3)]
+        for acc, delay in delays:
+            add(acc, ts + delay, "repost", statement, original, "900001", hashtags=["peace"])
     for k in range(12):  # copy-paste bursts with payload texts and URLs
         ts = t0 + 1800 + k * 7200
         text = PAYLOADS[k % len(PAYLOADS)] + " @EmbassyExample " + EVIL_URLS[k % len(EVIL_URLS)]

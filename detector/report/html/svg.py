@@ -21,8 +21,10 @@ __all__ = [
     "merge_bins",
     "mix_bar_svg",
     "nice_ticks",
+    "svg_line",
     "svg_root",
     "svg_text",
+    "swatch",
     "time_ticks",
     "timeline_svg",
     "timing_svg",
@@ -51,7 +53,6 @@ LAYER_PALETTE: tuple[str, ...] = (
 
 FLAGGED = "#c0392b"
 TOTAL = "#a9bfd6"
-AXIS = "#5b6573"
 
 
 def coord(x: float) -> str:
@@ -87,6 +88,18 @@ def svg_root(width: float, height: float, label: str, *children: object) -> Mark
 
 def svg_text(x: float, y: float, text: object, anchor: str = "start", cls: str = "tick") -> Markup:
     return el("text", {"x": coord(x), "y": coord(y), "text-anchor": anchor, "class": cls}, text)
+
+
+def svg_line(x1: float, x2: float, y1: float, y2: float, cls: str) -> Markup:
+    """A ``<line>`` styled by class (``grid`` or ``axis``)."""
+    return svg_el(
+        "line", {"x1": coord(x1), "x2": coord(x2), "y1": coord(y1), "y2": coord(y2), "class": cls}
+    )
+
+
+def swatch(x: str, y: str, fill: str) -> Markup:
+    """A 12 x 12 legend square at the already formatted coordinates ``x``, ``y``."""
+    return svg_el("rect", {"x": x, "y": y, "width": "12", "height": "12", "fill": fill})
 
 
 TICK_STEPS_S: tuple[int, ...] = (
@@ -180,20 +193,22 @@ def timeline_svg(
 
     parts: list[Markup] = []
     for tick in ticks:
-        parts.append(
-            svg_el(
-                "line",
-                {
-                    "x1": coord(left),
-                    "x2": coord(W - right),
-                    "y1": coord(y(tick)),
-                    "y2": coord(y(tick)),
-                    "class": "grid",
-                },
-            )
-        )
+        parts.append(svg_line(left, W - right, y(tick), y(tick), "grid"))
         parts.append(svg_text(left - 6, y(tick) + 4, fmt_int(tick), "end"))
     bar_w = max(pw * width_s / (t1 - t0) - 0.6, 0.6)
+
+    def bar(t: float, v: float, fill: str) -> Markup:
+        return svg_el(
+            "rect",
+            {
+                "x": coord(x(t)),
+                "y": coord(y(v)),
+                "width": coord(bar_w),
+                "height": coord(y(0) - y(v)),
+                "fill": fill,
+            },
+        )
+
     for t, n, f in bins:
         tip = f"{fmt_ts(t)}: {fmt_int(n)} events, {fmt_int(f)} from flagged accounts"
         if n:
@@ -203,72 +218,22 @@ def timeline_svg(
                 "g",
                 None,
                 el("title", None, tip),
-                svg_el(
-                    "rect",
-                    {
-                        "x": coord(x(t)),
-                        "y": coord(y(n)),
-                        "width": coord(bar_w),
-                        "height": coord(y(0) - y(n)),
-                        "fill": TOTAL,
-                    },
-                ),
-                svg_el(
-                    "rect",
-                    {
-                        "x": coord(x(t)),
-                        "y": coord(y(f)),
-                        "width": coord(bar_w),
-                        "height": coord(y(0) - y(f)),
-                        "fill": FLAGGED,
-                    },
-                )
-                if f
-                else None,
+                bar(t, n, TOTAL),
+                bar(t, f, FLAGGED) if f else None,
             )
         )
-    parts.append(
-        svg_el(
-            "line",
-            {
-                "x1": coord(left),
-                "x2": coord(W - right),
-                "y1": coord(y(0)),
-                "y2": coord(y(0)),
-                "class": "axis",
-            },
-        )
-    )
+    parts.append(svg_line(left, W - right, y(0), y(0), "axis"))
     for t, label in time_ticks(t0, t1):
-        parts.append(
-            svg_el(
-                "line",
-                {
-                    "x1": coord(x(t)),
-                    "x2": coord(x(t)),
-                    "y1": coord(y(0)),
-                    "y2": coord(y(0) + 5),
-                    "class": "axis",
-                },
-            )
-        )
+        parts.append(svg_line(x(t), x(t), y(0), y(0) + 5, "axis"))
         parts.append(svg_text(x(t), H - bottom + 18, label, "middle"))
     parts.append(
         svg_text(
             left, 16, "events per " + fmt_duration(width_s) + " (times in UTC)", "start", "legend"
         )
     )
-    parts.append(
-        svg_el(
-            "rect", {"x": coord(W - 330), "y": "6", "width": "12", "height": "12", "fill": TOTAL}
-        )
-    )
+    parts.append(swatch(coord(W - 330), "6", TOTAL))
     parts.append(svg_text(W - 313, 16, "all events", "start", "legend"))
-    parts.append(
-        svg_el(
-            "rect", {"x": coord(W - 220), "y": "6", "width": "12", "height": "12", "fill": FLAGGED}
-        )
-    )
+    parts.append(swatch(coord(W - 220), "6", FLAGGED))
     parts.append(svg_text(W - 203, 16, "from flagged accounts", "start", "legend"))
     label = f"Activity over time, {fmt_ts(t0)} to {fmt_ts(t1)}; flagged-account events in red"
     return svg_root(W, H, label, *parts)
@@ -316,18 +281,7 @@ def timing_svg(
     parts: list[Markup] = []
     for name, i in index.items():
         yy = top + row_h * i + row_h / 2
-        parts.append(
-            svg_el(
-                "line",
-                {
-                    "x1": coord(left),
-                    "x2": coord(W - right),
-                    "y1": coord(yy),
-                    "y2": coord(yy),
-                    "class": "grid",
-                },
-            )
-        )
+        parts.append(svg_line(left, W - right, yy, yy, "grid"))
         short = name if len(name) <= 22 else name[:21] + "\u2026"
         parts.append(svg_text(left - 8, yy + 4, short, "end", "rowlabel"))
     for ts, name, kind in rows:
@@ -398,18 +352,7 @@ def mix_bar_svg(mix: Mapping[str, object], colors: Mapping[str, str]) -> Markup:
         xx += w
     for i, (k, v) in enumerate(items):
         yy = 34.0 + 18.0 * i
-        parts.append(
-            svg_el(
-                "rect",
-                {
-                    "x": "0",
-                    "y": coord(yy - 10),
-                    "width": "12",
-                    "height": "12",
-                    "fill": colors.get(k, "#888"),
-                },
-            )
-        )
+        parts.append(swatch("0", coord(yy - 10), colors.get(k, "#888")))
         parts.append(svg_text(18, yy, f"{k}: {fmt_pct(v / total)}", "start", "legend"))
     return svg_root(
         W, H, "Evidence mix: " + ", ".join(f"{k} {fmt_pct(v / total)}" for k, v in items), *parts
