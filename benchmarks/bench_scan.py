@@ -99,6 +99,13 @@ def child(path: str, outdir: str) -> dict:
     return res
 
 
+def _run_child(path: Path) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory() as outdir:
+        return subprocess.run(
+            [sys.executable, __file__, "--child", str(path), outdir], capture_output=True, text=True, check=False
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=1_000_000, help="approximate events (default 1M)")
@@ -119,10 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     path = make_data(n, args.seed, cache)
     gen_s = time.perf_counter() - t
-    with tempfile.TemporaryDirectory() as outdir:
-        proc = subprocess.run(
-            [sys.executable, __file__, "--child", str(path), outdir], capture_output=True, text=True, check=False
-        )
+    proc = _run_child(path)
+    if proc.returncode != 0 and "InputError" in proc.stderr:
+        # cache written by an older version of the canonical format: regenerate once
+        for stale in (path, path.with_name(path.name.replace(".parquet", ".accounts.parquet"))):
+            stale.unlink(missing_ok=True)
+        t = time.perf_counter()
+        path = make_data(n, args.seed, cache)
+        gen_s = time.perf_counter() - t
+        proc = _run_child(path)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         return proc.returncode

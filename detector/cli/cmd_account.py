@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from detector.cli.cmd_scan import SCAN_HELP_DEFAULTS, run, scan_options
+from detector.cli.cmd_scan import run, scan_options, with_defaults_help
 from detector.cli.common import input_options, output_options, user_errors
 
 __all__ = ["command", "print_account_verdict"]
@@ -64,4 +64,4 @@ def command(handle: str, **kwargs: Any) -> None:
     run("account", kwargs, print_account_verdict, account=handle.lstrip("@"))
 
 
-command.help = (command.help or "") + SCAN_HELP_DEFAULTS
+with_defaults_help(command)

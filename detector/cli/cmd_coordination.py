@@ -8,8 +8,7 @@ arrive in ``options``)::
 
     def build_timing(events, options, built):
         from detector.evidence.timing import timing_edges
-        cand = built["coaction"].edges[["account_a", "account_b"]] if "coaction" in built else None
-        return Layer(edges=timing_edges(events, cand))
+        return Layer(edges=timing_edges(events))
 
 With one layer its edges are used as they are; with several they are merged
 with :func:`detector.scoring.combine.combine_layers` (column ``layers`` then
@@ -95,8 +94,23 @@ def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapp
     return Layer(edges=result.edges, info=info, pairs=result.pairs, shares=shares)
 
 
+def build_timing(events: pd.DataFrame, options: Mapping[str, Any], built: Mapping[str, Layer]) -> Layer:
+    """Timing-correlation layer: co-action pairs as candidates plus LSH over active bins,
+    so coordination that shares no object is found too."""
+    from detector.evidence.timing import TimingParams, timing_edges
+
+    candidates = [lay.edges[["account_a", "account_b"]] for lay in built.values()]
+    edges = timing_edges(
+        events,
+        pd.concat(candidates, ignore_index=True) if candidates else None,
+        TimingParams(lsh=True, seed=options["seed"]),
+    )
+    return Layer(edges=edges, info=dict(edges.attrs))
+
+
 LAYER_BUILDERS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any], Mapping[str, Layer]], Layer]] = {
     "coaction": build_coaction,
+    "timing": build_timing,
 }
 """Evidence layer name -> builder, in build order; a builder sees the layers built before it
 (e.g. a timing layer can take the co-action edges as candidate pairs)."""
@@ -180,6 +194,7 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
 def command(inputs, fmt, mapping, strict, obj, evidence, outdir, seed, quiet, as_json, **options) -> None:
     """Find accounts that act on the same objects within seconds of each other, repeatedly."""
     options["object"] = obj
+    options["seed"] = seed
     data = load_inputs(inputs, fmt, mapping, strict, quiet)
     layers = build_layers(data.events, evidence, options)
     edges = network_edges(layers)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from detector.cli.cmd_scan import SCAN_HELP_DEFAULTS, run, scan_options
+from detector.cli.cmd_scan import run, scan_options, with_defaults_help
 from detector.cli.common import input_options, output_options, user_errors
 
 __all__ = ["command", "print_hashtag_verdict"]
@@ -72,13 +72,15 @@ def print_hashtag_verdict(report: dict[str, Any], written: dict[str, str], outdi
 def command(tag: str, **kwargs: Any) -> None:
     """Check whether hashtag TAG is amplified by coordinated accounts.
 
-    Keeps posts carrying TAG (with or without '#') and the reposts, quotes and
-    replies of them, runs the full scan on that subset, writes the report
-    files to -o and prints a plain-language verdict: volume and timeline,
-    share of activity from flagged accounts and groups, the top groups with
-    their evidence and example posts, and the official accounts involved.
+    Reports on the posts carrying TAG (with or without '#') and the reposts,
+    quotes and replies of them. Accounts are scored against every account in
+    INPUT (so a campaign that dominates the hashtag still stands out: give
+    more than the hashtag's posts when you can). Writes the report files to
+    -o and prints a plain-language verdict: volume and timeline, share of
+    activity from flagged accounts and groups, the top groups with their
+    evidence and example posts, and the official accounts involved.
     """
     run("hashtag", kwargs, print_hashtag_verdict, hashtag=tag)
 
 
-command.help = (command.help or "") + SCAN_HELP_DEFAULTS
+with_defaults_help(command)

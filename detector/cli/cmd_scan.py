@@ -6,6 +6,7 @@ The shared options and the run/print helpers here are also used by
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -13,20 +14,23 @@ import click
 
 from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
 
-__all__ = ["command", "execute", "print_verdict", "scan_options"]
+__all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
 SCAN_HELP_DEFAULTS = """
+
 \b
-Defaults and why:
-  --window       estimated from the data (CooRnet's rule: a low quantile of the
-                 time-to-share distribution), so it adapts to the platform and
-                 the event; reported in report.json.
+Defaults and why (details: docs/scan.md):
+  --window  estimated: CooRnet's rule (0.1 quantile of time-to-share of
+            reposts) clamped to [10, 600] s, so it adapts to the platform;
+            reported in report.json.
   --flag-threshold 0.5: an account needs two independent kinds of evidence
-                 (synchrony, duplicate text, throwaway profile, automated
-                 timing) each well above this scan's population, or one plus
-                 a cluster showing several. Lower it to see more candidates.
+            (synchrony, duplicate text, throwaway profile, automated timing),
+            each far above the accounts of this scan, or one strong kind in a
+            cluster that shows several. Lower it to see more candidates.
   --neardup-threshold 0.7 MinHash Jaccard: copy-paste with small edits
-                 passes, different texts on one topic do not.
+            passes, different texts on one topic do not.
+Declared official accounts are audited, never flagged. A flag is evidence
+for review, not proof.
 """
 
 
@@ -165,9 +169,10 @@ def json_summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, A
     }
 
 
-def _with_docs(func: Callable[..., Any]) -> Callable[..., Any]:
-    func.__doc__ = (func.__doc__ or "") + SCAN_HELP_DEFAULTS
-    return func
+def with_defaults_help(command: click.Command) -> click.Command:
+    """Append the shared defaults paragraph to a command's help."""
+    command.help = inspect.cleandoc(command.help or "") + SCAN_HELP_DEFAULTS
+    return command
 
 
 @click.command("scan", epilog="Outputs: report.json, report.html, accounts.csv, clusters.csv, edges.csv, network.gexf.")
@@ -175,7 +180,6 @@ def _with_docs(func: Callable[..., Any]) -> Callable[..., Any]:
 @scan_options
 @output_options
 @user_errors
-@_with_docs
 def command(**kwargs: Any) -> None:
     """Scan INPUT files for coordinated inauthentic amplification.
 
@@ -184,6 +188,9 @@ def command(**kwargs: Any) -> None:
     reasons, audits official accounts, and writes the report files to -o.
     """
     run("scan", kwargs)
+
+
+with_defaults_help(command)
 
 
 def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] | None = None, **focus: Any) -> None:

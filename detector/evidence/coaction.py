@@ -289,8 +289,9 @@ def _encoded(shares: pd.DataFrame):
     ts = shares["ts"].to_numpy(dtype=np.int64)
     order = _share_order(obj_codes, ts, acc_codes, con_codes)
     # uniques as string arrays: .take(codes) builds output columns without Python loops
-    obj_u, acc_u, con_u = (pd.array(u, dtype="string") for u in (obj_uniques, acc_uniques, con_uniques))
-    return obj_codes[order], ts[order], acc_codes[order], con_codes[order], obj_u, acc_u, con_u
+    # (content ids, one per share, are only needed for the pair table: converted there)
+    obj_u, acc_u = (pd.array(u, dtype="string") for u in (obj_uniques, acc_uniques))
+    return obj_codes[order], ts[order], acc_codes[order], con_codes[order], obj_u, acc_u, con_uniques
 
 
 def _participating(acc, in_pair, n_acc, min_participation):
@@ -349,7 +350,8 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
             "mean_gap_s": agg.mean_gap[sel],
             "median_gap_s": agg.median_gap[sel],
             "weight_fast": agg.weight_fast[sel],
-        }
+        },
+        copy=False,  # fresh arrays: no need for pandas to copy and consolidate them
     )
     csr = edge_csr(a, b, n_acc)  # agg rows are sorted by (a, b), so the kept edges are too
     capped, object_pairs, n_share_pairs = agg.capped, agg.object_pairs, agg.n_share_pairs
@@ -445,6 +447,7 @@ def _pairs_of_edges(starts, obj, ts, acc, con, window, params, capped, object_pa
         return empty, truncated
     i = np.concatenate(rows_i)
     j = np.concatenate(rows_j)
+    con_u = pd.array(con_u, dtype="string")
     pairs = pd.DataFrame(
         {
             "object_id": obj_u.take(obj[i]),

@@ -46,8 +46,11 @@ LSH (:func:`band_hashes`, :func:`lsh_candidate_pairs`, :func:`lsh_components`)
 -------------------------------------------------------------------------
 The signature is cut into ``n_bands`` bands of ``rows`` consecutive values
 (band ``k`` = values ``k*rows .. (k+1)*rows-1``, as ``datasketch.MinHashLSH``
-does); each band is hashed to 64 bits. Documents with equal band hash in a
-band form a *bucket*. Candidate pairs of a bucket, with members in ascending
+does); each band is hashed to 64 bits, of which the top ``64 - ceil(log2
+n_docs)`` bits are used (the low bits carry the document index in one sort
+key; at a million documents 44 bits remain, so chance bucket collisions are
+rare and only cost a verification). Documents with equal band hash in a band
+form a *bucket*. Candidate pairs of a bucket, with members in ascending
 document order ``m_0 < m_1 < ...``:
 
 * bucket size ``<= max_bucket``: every pair ``(m_i, m_j)``, ``i < j``;
@@ -537,16 +540,32 @@ def band_hashes(sig, n_bands, rows):
 
 
 @njit(cache=True, parallel=True)
-def _band_orders(bh):
-    """Per band: documents in (band hash, index) order, and the band hashes in that order."""
+def _band_orders(bh, bits):
+    """Per band: documents in (truncated band hash, index) order, and those hashes.
+
+    The band hash keeps its top ``64 - bits`` bits and the document index
+    fills the low ``bits`` bits of one ``uint64``, so one plain sort orders
+    documents by hash and, inside a bucket, by index.
+    """
     n_bands, n = bh.shape
     order = np.empty((n_bands, n), dtype=np.int64)
     keys = np.empty((n_bands, n), dtype=np.uint64)
+    shift = np.uint64(bits)
+    low = (np.uint64(1) << shift) - np.uint64(1)
     for k in prange(n_bands):
-        order[k, :] = np.argsort(bh[k], kind="mergesort")
+        packed = np.empty(n, dtype=np.uint64)
         for x in range(n):
-            keys[k, x] = bh[k, order[k, x]]
+            packed[x] = ((bh[k, x] >> shift) << shift) | np.uint64(x)
+        packed.sort()
+        for x in range(n):
+            order[k, x] = np.int64(packed[x] & low)
+            keys[k, x] = packed[x] >> shift
     return order, keys
+
+
+def _index_bits(n: int) -> int:
+    """Bits needed for document indices ``0..n-1`` (at least 1)."""
+    return max(1, int(n - 1).bit_length())
 
 
 @njit(cache=True)
@@ -632,7 +651,7 @@ def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarra
         raise ValueError("max_bucket must be >= 2")
     bh = np.ascontiguousarray(bh, dtype=np.uint64)
     n = bh.shape[1]
-    order, keys = _band_orders(bh)
+    order, keys = _band_orders(bh, _index_bits(bh.shape[1]))
     i, j, capped = _band_pairs(keys, order, max_bucket)
     key = np.unique(i * np.int64(max(n, 1)) + j)
     return key // max(n, 1), key % max(n, 1), int(capped)
@@ -836,7 +855,7 @@ def lsh_components(
     if parent is None:
         parent = np.arange(n, dtype=np.int64)
     stats = np.zeros(4, dtype=np.int64)
-    order, keys = _band_orders(bh)
+    order, keys = _band_orders(bh, _index_bits(bh.shape[1]))
     _sweep(keys, order, max_bucket, sig, hashes, offsets, float(threshold), mode, parent, stats)
     labels = _finish_labels(parent)
     names = ("candidates", "verified", "linked", "capped_buckets")

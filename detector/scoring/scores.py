@@ -17,10 +17,11 @@ noisy-OR (any one strong sub-signal is enough for the family):
 ``profile``
     young account at its first post, random-looking handle.
 ``automation``
-    regular inter-event times (low coefficient of variation), activity at all
-    hours of the day (``never_sleeps`` from the features module: at least 10 %
-    of activity in every 6-hour window; calibrated hour-of-day entropy when
-    unavailable), high posting rate.
+    regular inter-event times (low coefficient of variation) or a high posting
+    rate, strengthened by activity at all hours of the day (``never_sleeps``
+    from the features module: at least 10 % of activity in every 6-hour
+    window; calibrated hour-of-day entropy when unavailable), which never
+    counts on its own (global fan bases and newsrooms span time zones).
 
 Each sub-signal is calibrated against the accounts of the same scan with
 :func:`detector.scoring.calibrate.tail_score` (robust z-score; 0 for
@@ -39,9 +40,9 @@ with ``f1 >= f2 >= f3`` its sorted family scores. One family alone (``f2 = 0``)
 gives 0. A cluster gets the same soft AND over the *mean* family scores of its
 members, damped for clusters smaller than ``min_cluster_size``. An account
 that is strong in one family and belongs to a cluster that shows the
-conjunction is supported by it::
+conjunction is supported by it (noisy-OR of the two routes)::
 
-    score = max(individual, cluster_score * sqrt(f1))
+    score = 1 - (1 - individual) * (1 - cluster_score * f1)
 
 ``flagged = score >= flag_threshold`` (default 0.5).
 """
@@ -58,9 +59,6 @@ from detector.scoring.calibrate import percentile_rank, tail_score
 __all__ = ["FAMILIES", "ScoreParams", "conjunction", "family_scores", "score_accounts"]
 
 FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text", "profile", "automation")
-
-NEVER_SLEEPS_WEIGHT = 0.5
-"""Round-the-clock activity is weak on its own: global fan bases and newsrooms span time zones."""
 
 COACTION_ALONE = 0.5
 """Weight of repeated co-action without correlated activity series in the synchrony family.
@@ -129,11 +127,12 @@ def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
         tail_score(col("age_days"), log=True, higher_is_suspicious=False),
         tail_score(col("handle_randomness")),
     )
-    auto = _noisy_or(
-        np.where(enough, tail_score(col("iet_cv"), higher_is_suspicious=False), 0.0),
-        _never_sleeps(col("never_sleeps"), col("hour_entropy"), enough),
-        tail_score(col("posts_per_day"), log=True),
-    )
+    regular = np.where(enough, tail_score(col("iet_cv"), higher_is_suspicious=False), 0.0)
+    rate = tail_score(col("posts_per_day"), log=True)
+    machine = _noisy_or(regular, rate)
+    # Round-the-clock activity is common among people in global communities (fans,
+    # newsrooms): it only strengthens regular or high-rate posting, never stands alone.
+    auto = _noisy_or(machine, machine * _never_sleeps(col("never_sleeps"), col("hour_entropy"), enough))
     return pd.DataFrame(
         {"synchrony": sync, "duplicate_text": text, "profile": profile, "automation": auto},
         index=signals.index,
@@ -144,7 +143,7 @@ def _never_sleeps(flag: np.ndarray, hour_entropy: np.ndarray, enough: np.ndarray
     """1 for accounts the features module marks ``never_sleeps`` (a documented rule on >= 24
     events over >= 3 days); without that column, the calibrated hour-of-day entropy."""
     if np.isfinite(flag).any():
-        return NEVER_SLEEPS_WEIGHT * np.nan_to_num(flag, nan=0.0)
+        return np.nan_to_num(flag, nan=0.0)
     return np.where(enough, tail_score(hour_entropy), 0.0)
 
 
@@ -283,8 +282,8 @@ def score_accounts(
     clusters = _score_clusters(fam_c[~is_exempt], cluster_id[~is_exempt], params)
     cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0
     cl_score = cl_score.astype(float).fillna(0.0).to_numpy()
-    support = cl_score * np.sqrt(strongest)
-    score = np.maximum(individual, support)
+    support = cl_score * strongest
+    score = 1.0 - (1.0 - individual) * (1.0 - support)
 
     accounts = pd.DataFrame(
         {
