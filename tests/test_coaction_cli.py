@@ -95,6 +95,29 @@ def test_json_summary_auto_window_and_coortweet(cli, tmp_path):
     assert list(edges.columns)[:2] == ["from", "to"] and "edge_symmetry_score" in edges.columns
 
 
+def test_timing_layer_finds_synchronised_posters_without_shared_objects(cli, monkeypatch, tmp_path):
+    """Two accounts posting their own texts on one schedule (5 s apart, 40 times) share no object:
+    co-action alone cannot link them, the timing layer must."""
+    rng = np.random.default_rng(3)
+    recs = []
+    for i, t in enumerate(np.sort(rng.choice(np.arange(0, 86_400 * 3, 60), size=40, replace=False))):
+        recs.append({"event_id": f"s{i}a", "account_id": "sync_a", "ts": int(t), "kind": "post"})
+        recs.append({"event_id": f"s{i}b", "account_id": "sync_b", "ts": int(t) + 5, "kind": "post"})
+    for j in range(300):
+        recs.append({"event_id": f"h{j}", "account_id": f"human{j % 15}", "kind": "post",
+                     "ts": int(rng.integers(0, 86_400 * 3))})
+    events = pd.concat([synthetic_events(), events_from_records(recs)], ignore_index=True)
+    monkeypatch.setattr(cli, "load_inputs", lambda *a, **k: SimpleNamespace(events=events, accounts=None))
+    out = tmp_path / "t"
+    summary = json.loads(run(cli, ["in.jsonl", "--evidence", "coaction", "--evidence", "timing",
+                                   "--window", "10", "-o", str(out), "--json"]))
+    assert set(summary["layers"]) == {"coaction", "timing"}
+    edges = pd.read_csv(out / "edges.csv")
+    pair = edges[(edges["account_a"] == "sync_a") & (edges["account_b"] == "sync_b")]
+    assert len(pair) == 1 and "timing" in pair["layers"].iloc[0]
+    assert not edges["account_a"].str.startswith("human").any()
+
+
 def test_unknown_object_is_a_clean_error(cli, tmp_path):
     result = CliRunner().invoke(cli.command, ["in.jsonl", "--object", "nope", "-o", str(tmp_path)])
     assert result.exit_code != 0
