@@ -16,8 +16,9 @@
    evidence (two or more objects in sync, or shared text)
    (:mod:`detector.evidence.timing`);
 5. ``features``: per-account behaviour (:mod:`detector.evidence.features`);
-6. ``network``: layers combined (:mod:`detector.scoring.combine`) and
-   clustered with Leiden (:func:`detector.scoring.network.communities`);
+6. ``network``: layers combined (:mod:`detector.scoring.combine`) and the
+   pairs with repeated evidence (:func:`repeated_edges`) clustered with
+   Leiden (:func:`detector.scoring.network.communities`);
 7. ``scoring``: unsupervised conjunction scorer or a trained model;
 8. ``officials``: centrality and amplification audit of official accounts;
 9. ``report``: the report dict (``detector/report/SCHEMA.md``).
@@ -275,6 +276,24 @@ def _features(events: pd.DataFrame, accounts: pd.DataFrame | None, dup_event: pd
     return account_features(events, accounts, near_duplicate_event=dup_event)
 
 
+def repeated_edges(edges: pd.DataFrame) -> pd.DataFrame:
+    """Pairs with repeated evidence: in sync on two or more objects, shared text, or timing.
+
+    A single object shared within the window is what chance produces in any
+    large crowd (two people retweeting the same viral post in the same ten
+    seconds); such pairs count in each account's number of partners but do
+    not shape communities or timing candidates (on a 1M-event scan they are
+    most edges and would make Leiden several times slower for no evidence).
+    """
+    if edges.empty:
+        return edges
+    keep = edges["n_sync_objects"].to_numpy() >= 2
+    for name in ("text", "neardup", "timing"):
+        if f"w_{name}" in edges.columns:
+            keep |= edges[f"w_{name}"].to_numpy() > 0
+    return edges[keep]
+
+
 def _communities(edges: pd.DataFrame, seed: int, notes: list[str]) -> pd.Series:
     if edges.empty:
         return pd.Series([], dtype="int64")
@@ -402,19 +421,16 @@ def run_scan(
         if nd_edges is not None and len(nd_edges):
             layers["neardup"] = nd_edges
     with _stage("timing", timings):
-        pairs = combine_layers(layers)
-        repeated = pairs["n_sync_objects"].to_numpy() >= 2
-        for name in ("text", "neardup"):
-            if f"w_{name}" in pairs.columns:
-                repeated |= pairs[f"w_{name}"].to_numpy() > 0
-        tm = _timing_layer(ev, pairs[repeated], params, notes)
+        tm = _timing_layer(ev, repeated_edges(combine_layers(layers)), params, notes)
         if tm is not None and len(tm):
             layers["timing"] = tm
     with _stage("features", timings):
         feats = _features(ev, accounts, dup_event, notes)
     with _stage("network", timings):
         edges = combine_layers(layers)
-        membership = _drop_small_clusters(_communities(edges, params.seed, notes), params.min_cluster_size)
+        membership = _drop_small_clusters(
+            _communities(repeated_edges(edges), params.seed, notes), params.min_cluster_size
+        )
     with _stage("scoring", timings):
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
@@ -518,8 +534,12 @@ def _build_report(
             "(robust z-score); a strong single family counts only inside a cluster that shows "
             "several families. Organic coordination (fans, newsrooms, activists) is usually strong "
             "in synchrony alone and scores low.",
-            "Cluster score = the same soft AND over the mean family scores of its members, damped "
-            "for clusters smaller than min_cluster_size.",
+            "Cluster score = the same soft AND over the mean family scores of its members (group "
+            "synchrony: also the share of members acting in sync with 3 or more accounts), damped "
+            "for clusters smaller than min_cluster_size. An account's final score combines its own "
+            "score with its cluster's support: 1 - (1 - own) * (1 - cluster score * strongest family).",
+            "Declared official accounts (registry) are scored and explained but never flagged; "
+            "their amplification is audited in the officials section.",
             "A flag is evidence for human review, not proof of inauthenticity.",
             *notes,
         ],
@@ -649,7 +669,7 @@ def write_outputs(
         cl["reasons"] = cl["reasons"].map(lambda r: "; ".join(r))
     write_csv(cl, out / "clusters.csv")
     written["clusters.csv"] = str(out / "clusters.csv")
-    write_csv(result.edges, out / "edges.csv")
+    write_csv(repeated_edges(result.edges), out / "edges.csv")
     written["edges.csv"] = str(out / "edges.csv")
     if _write_gexf(result, out / "network.gexf", names):
         written["network.gexf"] = str(out / "network.gexf")

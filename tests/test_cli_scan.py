@@ -148,12 +148,22 @@ def _sample_events() -> Path | None:
 
 @pytest.mark.skipif(_sample_events() is None, reason="sample_data/ not generated yet")
 def test_hashtag_on_bundled_sample(tmp_path):
+    """The README's embassy check on the shipped sample: the flooded hashtag is called out."""
     events = _sample_events()
-    run("scan", str(events), "-o", str(tmp_path / "s"), "-q", "--no-html")
-    rep = json.loads((tmp_path / "s" / "report.json").read_text())
-    assert rep["input_summary"]["events"] > 0
-    cluster_tags = [o["object"] for c in rep["clusters"] for o in c["top_objects"] if o["kind"] == "hashtag"]
-    tag = cluster_tags[0] if cluster_tags else "news"
-    proc = run("hashtag", tag, str(events), "-o", str(tmp_path / "h"), "-q")
-    assert proc.stdout.startswith(f"#{tag}: ")
-    assert (tmp_path / "h" / "report.json").is_file()
+    campaigns = SAMPLE / "campaigns.csv"
+    tag = "news"
+    if campaigns.exists():
+        table = pd.read_csv(campaigns)
+        flood = table.loc[table["strategy"] == "hashtag_flood", "tag"]
+        tag = str(flood.iloc[0]) if len(flood) else str(table["tag"].iloc[0])
+    args = ["hashtag", tag, str(events), "-o", str(tmp_path / "h"), "-q"]
+    if (SAMPLE / "officials.csv").exists():
+        args += ["--officials", str(SAMPLE / "officials.csv")]
+    proc = run(*args)
+    assert proc.stdout.startswith(f"#{tag.lower()}: ")
+    rep = _check_outputs(tmp_path / "h")
+    assert rep["command"] == "hashtag" and rep["input_summary"]["events"] > 0
+    if campaigns.exists():
+        # a hashtag flooded by a campaign: at least one flagged group with example posts
+        assert rep["verdict"]["level"] in {"medium", "high"}
+        assert "Group " in proc.stdout and "e.g. @" in proc.stdout

@@ -137,7 +137,7 @@ def test_officials_command_bad_registry_is_one_clean_error(fake_inputs, tmp_path
     result = CliRunner().invoke(
         main, ["officials", "in.jsonl", "--registry", str(bad), "-o", str(tmp_path / "o")]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "reg.csv:2: role 'spy'" in result.output and "Traceback" not in result.output
 
 

@@ -144,6 +144,10 @@ def test_write_outputs(tmp_path, result):
     assert len(acc) == result.events["account_id"].nunique()
     edges = pd.read_csv(tmp_path / "edges.csv")
     assert {"account_a", "account_b", "weight", "layers"} <= set(edges.columns)
+    from detector.pipeline import repeated_edges
+
+    assert len(edges) == len(repeated_edges(result.edges)) > 0
+    assert ((edges["n_sync_objects"] >= 2) | edges["layers"].str.contains("neardup|text|timing")).all()
     import networkx as nx
 
     from detector.pipeline import gexf_edges
