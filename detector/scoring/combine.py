@@ -22,6 +22,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from detector.schema import encode
+
 __all__ = ["COACTION_LAYERS", "SYNC_OBJECT_LAYERS", "LAYER_DESCRIPTIONS", "LAYER_PRIOR", "combine_layers", "empty_edges"]
 
 LAYER_PRIOR: dict[str, float] = {
@@ -108,44 +110,56 @@ def combine_layers(
     names = sorted(name for name, frame in layers.items() if frame is not None and len(frame))
     if not names:
         return empty_edges()
-    parts = []
-    for name in names:
+    ends_a, ends_b, layer_no, weights, n_objs = [], [], [], [], []
+    for k, name in enumerate(names):
         frame = layers[name]
         a = frame["account_a"].astype(str).to_numpy(dtype=object)
         b = frame["account_b"].astype(str).to_numpy(dtype=object)
-        lo = np.where(a <= b, a, b)
-        hi = np.where(a <= b, b, a)
+        w = _normalise(frame["weight"].to_numpy())
+        keep = (w > 0) & (a != b)
+        ends_a.append(a[keep])
+        ends_b.append(b[keep])
+        layer_no.append(np.full(int(keep.sum()), k, dtype=np.int64))
+        weights.append(w[keep])
         n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
-        part = pd.DataFrame(
-            {
-                "account_a": lo,
-                "account_b": hi,
-                "layer": name,
-                "w": _normalise(frame["weight"].to_numpy()),
-                "n": n_obj if name in SYNC_OBJECT_LAYERS else 0.0,
-            }
-        )
-        parts.append(part[(part["w"] > 0) & (part["account_a"] != part["account_b"])])
-    long = pd.concat(parts, ignore_index=True)
-    if long.empty:
+        n_objs.append(n_obj[keep] if name in SYNC_OBJECT_LAYERS else np.zeros(int(keep.sum())))
+    a = np.concatenate(ends_a)
+    b = np.concatenate(ends_b)
+    if a.size == 0:
         return empty_edges(names)
-    wide = long.pivot_table(index=["account_a", "account_b"], columns="layer", values="w", aggfunc="max", fill_value=0.0)
-    wide = wide.reindex(columns=names, fill_value=0.0)
+    # integer pair keys: account ids coded in sorted order, (lo, hi) so a < b
+    codes, uniques = encode(np.concatenate([a, b]))
+    ca, cb = codes[: a.size].astype(np.int64), codes[a.size :].astype(np.int64)
+    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+    key = lo * np.int64(len(uniques)) + hi
+    pair_keys, row = np.unique(key, return_inverse=True)
+    n_pairs, n_layers = len(pair_keys), len(names)
+    values = np.zeros((n_pairs, n_layers))
+    np.maximum.at(values, (row, np.concatenate(layer_no)), np.concatenate(weights))
+    n_sync = np.bincount(row, weights=np.concatenate(n_objs), minlength=n_pairs)
     mult = np.array([prior.get(n, 0.5) for n in names], dtype=float)
-    values = wide.to_numpy(dtype=float)
     present = values > 0
+    pair_lo = (pair_keys // len(uniques)).astype(np.int64)
+    pair_hi = (pair_keys % len(uniques)).astype(np.int64)
     out = pd.DataFrame(
         {
-            "account_a": wide.index.get_level_values(0).astype(object),
-            "account_b": wide.index.get_level_values(1).astype(object),
+            "account_a": uniques[pair_lo].astype(object),
+            "account_b": uniques[pair_hi].astype(object),
             "weight": values @ mult,
+            "n_sync_objects": n_sync,
         }
     )
-    n_sync = long.groupby(["account_a", "account_b"], sort=True)["n"].sum()
-    out["n_sync_objects"] = n_sync.reindex(wide.index).to_numpy(dtype=float)
-    name_arr = np.array(names, dtype=object)
-    out["layers"] = ["|".join(name_arr[row]) for row in present]
+    # layer names per pair through the bit pattern of present layers (2**n_layers patterns)
+    if n_layers <= 12:
+        bits = present.astype(np.int64) @ (np.int64(1) << np.arange(n_layers, dtype=np.int64))
+        pattern = np.array(
+            ["|".join(n for j, n in enumerate(names) if p >> j & 1) for p in range(1 << n_layers)], dtype=object
+        )
+        out["layers"] = pattern[bits]
+    else:  # many user-named layers: join per row
+        name_arr = np.array(names, dtype=object)
+        out["layers"] = ["|".join(name_arr[r]) for r in present]
     out["n_layers"] = present.sum(axis=1).astype(np.int64)
-    for i, name in enumerate(names):
-        out[f"w_{name}"] = values[:, i]
+    for k, name in enumerate(names):
+        out[f"w_{name}"] = values[:, k]
     return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)

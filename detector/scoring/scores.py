@@ -49,6 +49,7 @@ conjunction is supported by it (noisy-OR of the two routes)::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,7 +168,7 @@ def _fmt_pct(p: float) -> str:
 
 
 def _reasons(
-    row: pd.Series, fam: pd.Series, pct: dict[str, float], med: dict[str, float], cluster: dict | None
+    row: Mapping[str, float], fam: Mapping[str, float], pct: dict[str, float], med: dict[str, float], cluster: dict | None
 ) -> list[str]:
     """Plain-language reasons for one account, strongest family first."""
     out: list[tuple[float, str, str]] = []
@@ -306,20 +307,20 @@ def score_accounts(
         med.setdefault(key, 0.0)
         pct.setdefault(key, np.full(len(idx), np.nan))
     cl_lookup = clusters.set_index("cluster_id")[["size", "score"]].to_dict("index") if len(clusters) else {}
-    reasons: list[list[str]] = []
-    for i in range(len(idx)):
-        if score[i] < 0.2:
-            reasons.append([])
-            continue
-        row = signals.iloc[i]
-        cid = cluster_id.iloc[i]
+    reasons: list[list[str]] = [[] for _ in range(len(idx))]
+    need = np.flatnonzero(score >= 0.2)
+    rows = signals.iloc[need].to_dict("records")
+    fams = fam.iloc[need].to_dict("records")
+    cids = cluster_id.to_numpy()
+    for k, i in enumerate(need):
+        cid = cids[i]
         cluster = None
-        if cid is not pd.NA and int(cid) in cl_lookup and support[i] > 0:
+        if not pd.isna(cid) and int(cid) in cl_lookup and support[i] > 0:
             cluster = {"cluster_id": int(cid), **cl_lookup[int(cid)]}
-        why = _reasons(row, fam.iloc[i], {k: v[i] for k, v in pct.items()}, med, cluster)
+        why = _reasons(rows[k], fams[k], {key: v[i] for key, v in pct.items()}, med, cluster)
         if is_exempt[i]:
             why.insert(0, "declared official account (registry): audited, never flagged")
-        reasons.append(why)
+        reasons[i] = why
     accounts["reasons"] = reasons
     accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
     return accounts.reset_index(drop=True), clusters
