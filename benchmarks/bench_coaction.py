@@ -60,7 +60,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import sys
 import tempfile
 import threading
@@ -82,16 +81,13 @@ from detector.fsutil import write_text_atomic
 from detector.kernels.coaction import coaction_aggregate, group_starts
 from detector.schema import encode
 
+from _common import peak_rss_mb
+
 DAY = 86400
 T0 = 1_600_000_000
 WINDOW = 60
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coortweet"
 COORTWEET_SECONDS = {"tw10_mp5": 9.7, "tw60_mp2": 13.5}
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (MB; Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 class RssSampler:

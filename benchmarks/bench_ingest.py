@@ -6,8 +6,9 @@ hashtags, mentions, URLs, some CJK and emoji) and N archive CSV rows into a
 temporary directory, then reads each with :func:`detector.io.read_inputs`.
 
 Each format is measured in a fresh process. Reported per input: records/s,
-MB/s (uncompressed input bytes), wall time, peak memory (``ru_maxrss`` of that
-process after the read; ``--tracemalloc`` adds tracemalloc's peak, slower),
+MB/s (uncompressed input bytes), wall time, peak memory (peak RSS of that
+process after the read, ``_common.peak_rss_mb``; ``--tracemalloc`` adds
+tracemalloc's peak, slower),
 and a baseline measured in the same process after the read: ``orjson.loads``
 (``json.loads`` without orjson, as the reader uses) over the lines for v2 and
 ``pandas.read_csv(dtype=str)`` for the CSV; ``ratio_vs_baseline`` = reader
@@ -25,10 +26,8 @@ import json
 import multiprocessing
 import os
 import platform
-import resource
 import sys
 import tempfile
-import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -38,6 +37,8 @@ import pandas as pd
 
 from detector.io import read_inputs
 from detector.io.jsonstream import loads
+
+from _common import peak_rss_mb, timed
 
 FULL_N = 1_000_000
 QUICK_N = 50_000
@@ -139,16 +140,6 @@ def _archive_frame(n: int, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def _time(func) -> tuple[object, float]:
-    start = time.perf_counter()
-    value = func()
-    return value, time.perf_counter() - start
-
-
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _baseline_json(path: Path) -> int:
     count = 0
     with open(path, "rb") as fh:
@@ -165,19 +156,19 @@ def _baseline_csv(path: Path) -> int:
 def _measure(name: str, path: str, n: int, traced: bool) -> dict:
     """Run in a fresh process: reader timing and peak memory, then the baseline."""
     path = Path(path)
-    rss_before = _maxrss_mb()
+    rss_before = peak_rss_mb()
     if traced:
         tracemalloc.start()
-    result, elapsed = _time(lambda: read_inputs(path))
+    result, elapsed = timed(lambda: read_inputs(path))
     peak_traced = tracemalloc.get_traced_memory()[1] / 1e6 if traced else None
     if traced:
         tracemalloc.stop()
-    rss_after = _maxrss_mb()
+    rss_after = peak_rss_mb()
     kept = result.log.kept
     assert kept == n, (name, result.log.summary()["skipped_by_reason"])
     del result
     baseline = _baseline_json if name.startswith("twitter") else _baseline_csv
-    rows, base_s = _time(lambda: baseline(path))
+    rows, base_s = timed(lambda: baseline(path))
     assert rows == n
     size_mb = path.stat().st_size / 1e6
     out = {
@@ -209,7 +200,7 @@ def run(n: int, workdir: Path, traced: bool = False) -> dict:
     ctx = multiprocessing.get_context("spawn")
     results: dict = {}
     with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-        _, gen_s = _time(lambda: pool.submit(_generate, n, str(workdir)).result())
+        _, gen_s = timed(lambda: pool.submit(_generate, n, str(workdir)).result())
     results["generate_s"] = round(gen_s, 2)
     for name, file in (("twitter_v2_jsonl", "tweets_v2.jsonl"), ("io_archive_csv", "archive.csv")):
         with ProcessPoolExecutor(1, mp_context=ctx) as pool:

@@ -34,8 +34,9 @@ sample: the corpus is shuffled); its times for the full size are extrapolated
 linearly (``*_extrapolated_s``, stated in the JSON). Ours runs on both sizes.
 
 Peak memory: each pipeline is re-run in a fresh child process and its
-``ru_maxrss`` is reported beside the RSS the child had right after building
-the corpus (skip with ``--no-memory``).
+peak RSS (``VmHWM``, not ``ru_maxrss``, which a fork + exec child inherits
+from its parent on Linux; see ``_common.peak_rss_mb``) is reported beside the
+RSS the child had right after building the corpus (skip with ``--no-memory``).
 
 Sizes: full = 1,000,000 posts, datasketch on 100,000, oracle sample 1,000;
 ``--quick`` = 20,000 posts, datasketch on 5,000, oracle sample 200, no
@@ -51,7 +52,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -64,6 +64,8 @@ from numba import njit, prange
 from detector.evidence.neardup import NearDupParams, lsh_bands, near_duplicate_groups
 from detector.kernels.minhash import datasketch_permutations, minhash_signatures
 from detector.text import normalize_texts, shingle_hashes, shingles
+
+from _common import best_of_timings, peak_rss_mb
 
 FULL_N, FULL_DS_N, FULL_SAMPLE = 1_000_000, 100_000, 1_000
 QUICK_N, QUICK_DS_N, QUICK_SAMPLE = 20_000, 5_000, 200
@@ -314,16 +316,6 @@ def datasketch_signatures(shingle_bytes: list[list[bytes]], hash_ints: list[list
     return {"bulk_sha1_s": t1 - t0, "bulk_prehashed_s": t2 - t1}, (sketches, pre)
 
 
-def best_of(repeat: int, fn, *args):
-    """Run ``fn`` ``repeat`` times; per timing key the smallest value, and the last output."""
-    best: dict = {}
-    out = None
-    for _ in range(max(repeat, 1)):
-        times, out = fn(*args)
-        best = {k: min(v, best.get(k, v)) for k, v in times.items()}
-    return best, out
-
-
 def _identity(v: int) -> int:
     return v
 
@@ -416,23 +408,6 @@ def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -
 # --------------------------------------------------------------------------
 
 
-def rss_mb() -> float:
-    """Peak resident set size of this process so far, MB.
-
-    ``VmHWM`` from /proc (per address space, so a child started with
-    fork + exec does not inherit its parent's peak, as ``ru_maxrss`` does on
-    Linux); ``ru_maxrss`` where /proc is missing.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def warm_up(params: NearDupParams) -> None:
     """Compile (or load cached) kernels outside the timed region."""
     near_duplicate_groups(["warm up text number one two three four five six"] * 3 + ["中国外交部发言人表示坚决反对"] * 2, params)
@@ -442,17 +417,17 @@ def warm_up(params: NearDupParams) -> None:
 
 
 def worker(kind: str, n: int, seed: int, params: NearDupParams) -> dict:
-    """Child process for peak memory: corpus, then one pipeline; ru_maxrss in MB."""
+    """Child process for peak memory: corpus, then one pipeline; peak RSS (VmHWM) in MB."""
     warm_up(params)
     texts, _ = Corpus(seed).generate(n)
-    base = rss_mb()
+    base = peak_rss_mb()
     t0 = time.perf_counter()
     if kind == "ours":
         near_duplicate_groups(texts, params)
     else:
         datasketch_search(texts, params)
     elapsed = time.perf_counter() - t0
-    return {"pipeline": kind, "n": n, "rss_after_corpus_mb": base, "peak_rss_mb": rss_mb(), "time_s": elapsed}
+    return {"pipeline": kind, "n": n, "rss_after_corpus_mb": base, "peak_rss_mb": peak_rss_mb(), "time_s": elapsed}
 
 
 def child_memory(kind: str, n: int, seed: int) -> dict:
@@ -522,14 +497,18 @@ def main(argv: list[str] | None = None) -> dict:
     t0 = time.perf_counter()
     norm = normalize_texts(texts)
     normalize_s = time.perf_counter() - t0
-    sig_ours, _ = best_of(args.repeat, ours_signatures, norm, params)
-    sig_ours_sub, (h_sub, o_sub, sig_sub) = best_of(args.repeat, ours_signatures, norm[:ds_n], params)
+    sig_ours, _ = best_of_timings(ours_signatures, norm, params, repeats=args.repeat)
+    sig_ours_sub, (h_sub, o_sub, sig_sub) = best_of_timings(
+        ours_signatures, norm[:ds_n], params, repeats=args.repeat
+    )
     t0 = time.perf_counter()
     shingle_lists = [shingles(t, normalized=True) for t in norm[:ds_n]]
     shingle_bytes = [[s.encode("utf-8") for s in sl] for sl in shingle_lists]
     ds_shingle_s = time.perf_counter() - t0
     hash_ints = [[int(v) & 0xFFFFFFFF for v in h_sub[o_sub[d] : o_sub[d + 1]]] for d in range(ds_n)]
-    sig_ds, (sketches, pre) = best_of(args.repeat, datasketch_signatures, shingle_bytes, hash_ints, params)
+    sig_ds, (sketches, pre) = best_of_timings(
+        datasketch_signatures, shingle_bytes, hash_ints, params, repeats=args.repeat
+    )
     # correctness: datasketch over our hash values == our signatures
     agree = all(np.array_equal(pre[d].hashvalues, sig_sub[d]) for d in range(0, ds_n, max(ds_n // 2000, 1)))
     print(f"signatures: ours {sig_ours['total_s']:.2f} s for {n:,}; datasketch bulk {sig_ds['bulk_sha1_s']:.1f} s "

@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sys
 import time
 from pathlib import Path
@@ -49,23 +48,10 @@ from detector.fsutil import write_text_atomic
 from detector.officials import amplification_audit, betweenness, pagerank, registry_from_records
 from detector.schema import OFFICIAL_ROLES, validate_accounts, validate_events
 
+from _common import best_of, peak_rss_mb
+
 DAY = 86400
 T0 = 1_700_006_400
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (MB; Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def best_of(fn, repeats: int = 3):
-    """Smallest wall time of ``repeats`` calls (seconds) and the last result (the machine is shared)."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, result
 
 
 def make_data(

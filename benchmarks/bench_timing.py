@@ -30,9 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import sys
-import time
 from pathlib import Path
 
 import numba
@@ -43,13 +41,10 @@ from detector.evidence.features import account_features
 from detector.evidence.timing import TimingParams, activity, pair_correlation, timing_edges
 from detector.fsutil import write_text_atomic
 
+from _common import peak_rss_mb, timed
+
 DAY = 86400
 T0 = 1_700_006_400
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (MB; Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def make_data(
@@ -159,12 +154,6 @@ def numpy_pair_correlation(act, pa: np.ndarray, pb: np.ndarray, max_lag: int) ->
             best = max(best, r)
         out[k] = best
     return out
-
-
-def timed(func, *args, **kwargs):
-    start = time.perf_counter()
-    value = func(*args, **kwargs)
-    return value, time.perf_counter() - start
 
 
 def run(quick: bool, seed: int) -> dict:

@@ -13,7 +13,9 @@ How outputs become account scores
   the account has at least one edge (the layer's own thresholds decide);
   ``cluster_id`` = Leiden community of the layer (connected components when the
   scoring package is absent);
-* ``scan``: :func:`detector.pipeline.run_scan`'s ``scored`` table as is;
+* ``scan``: :func:`detector.pipeline.run_scan`'s ``scored`` table as is, with the
+  generated official-account registry (``SynthData.officials``) passed as
+  ``officials=``, as ``detector scan --officials`` does (officials are audited, never flagged);
 * ``baseline_young``: newer account = higher score, flagged when < 90 days old;
   ``baseline_fast_rt``: share of reposts made < 60 s after the original, flagged
   when >= 0.5 with >= 3 reposts. Both show what one naive signal achieves.
@@ -135,7 +137,7 @@ def scan_detector(events, accounts, officials):
     from detector.progress import set_quiet
 
     set_quiet(True)
-    result = run_scan(events, accounts, progress=False)
+    result = run_scan(events, accounts, officials=officials, progress=False)
     scored = result.scored[["account_id", "score", "flagged", "cluster_id"]].copy()
     return scored, {"clusters": int(len(result.clusters)), "edges": int(len(result.edges)),
                     "timings_s": {k: round(v, 2) for k, v in result.timings.items()}}

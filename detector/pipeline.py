@@ -2,7 +2,8 @@
 
 :func:`run_scan` is what ``detector scan``, ``detector hashtag`` and
 ``detector account`` call; :func:`write_outputs` writes the files. Stages
-(each timed, seconds, in ``report["methods"]["timings_s"]``):
+(each timed, seconds, in :attr:`ScanResult.timings`; not in the report, so
+that the same input and seed give the same report bytes):
 
 1. ``filter``: ``since``/``until`` (UTC seconds); with a hashtag focus the
    hashtag's posts plus reposts/quotes/replies of them are set aside for the
@@ -16,7 +17,10 @@
    evidence (two or more objects in sync, or shared text)
    (:mod:`detector.evidence.timing`);
 5. ``features``: per-account behaviour (:mod:`detector.evidence.features`);
-6. ``network``: layers combined (:mod:`detector.scoring.combine`) and the
+6. ``network``: the window-free ``url_recurring`` layer
+   (:func:`detector.scoring.signals.recurring_object_edges`: the same uncommon
+   links at any time, for slow campaigns; not used for clustering), layers
+   combined (:mod:`detector.scoring.combine`) and the
    pairs with repeated evidence (:func:`repeated_edges`) clustered with
    Leiden (:func:`detector.scoring.network.communities`);
 7. ``scoring``: unsupervised conjunction scorer or a trained model;
@@ -46,7 +50,12 @@ from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
 from detector.scoring.combine import LAYER_DESCRIPTIONS, combine_layers
 from detector.scoring.scores import FAMILIES, ScoreParams, score_accounts
-from detector.scoring.signals import behaviour_signals, network_signals
+from detector.scoring.signals import (
+    behaviour_signals,
+    cluster_signals,
+    network_signals,
+    recurring_object_edges,
+)
 
 __all__ = ["DEFAULT_OBJECTS", "ScanParams", "ScanResult", "filter_events", "run_scan", "write_outputs"]
 
@@ -210,8 +219,21 @@ def _shared_window(shares: Mapping[str, pd.DataFrame], params: ScanParams) -> tu
     return None, "auto per object"
 
 
+def normalized_texts(events: pd.DataFrame) -> pd.Series:
+    """Normalised text (:func:`detector.text.normalize_texts`) of every event that is not a repost.
+
+    Computed once per scan and shared by the identical-text co-action layer and
+    near-duplicates (missing text gives ``""``); indexed like ``events``.
+    """
+    from detector.text import normalize_texts
+
+    sel = events["text"][events["kind"].ne("repost").to_numpy()]
+    raw = [t if isinstance(t, str) else None for t in sel.tolist()]
+    return pd.Series(normalize_texts(raw), index=sel.index, dtype=object)
+
+
 def _coaction_layers(
-    events: pd.DataFrame, params: ScanParams, notes: list[str]
+    events: pd.DataFrame, params: ScanParams, notes: list[str], normalized_text: pd.Series | None = None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, Any]]:
     try:
         from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
@@ -220,7 +242,10 @@ def _coaction_layers(
         return {}, {}, {}
     layers: dict[str, pd.DataFrame] = {}
     own = events[events["kind"].ne("repost").to_numpy()]
-    shares = {obj: share_table(own if obj in OWN_CONTENT_OBJECTS else events, obj) for obj in params.objects}
+    shares = {
+        obj: share_table(own if obj in OWN_CONTENT_OBJECTS else events, obj, normalized_text=normalized_text)
+        for obj in params.objects
+    }
     window, how = _shared_window(shares, params)
     info: dict[str, Any] = {"_window": {"window_s": window, "method": how}}
     for obj in progress(params.objects, desc="co-action", unit="layer"):
@@ -245,14 +270,16 @@ def _coaction_layers(
 
 
 def _neardup_layer(
-    events: pd.DataFrame, params: ScanParams, notes: list[str]
+    events: pd.DataFrame, params: ScanParams, notes: list[str], normalized_text: pd.Series | None = None
 ) -> tuple[pd.DataFrame | None, pd.Series | None, int]:
     try:
         from detector.evidence.neardup import find_near_duplicates
     except ImportError:
         notes.append("near-duplicate evidence unavailable (detector.evidence.neardup not installed)")
         return None, None, 0
-    res = find_near_duplicates(events, threshold=params.neardup_threshold, window=params.window)
+    res = find_near_duplicates(
+        events, threshold=params.neardup_threshold, window=params.window, normalized_text=normalized_text
+    )
     return res.edges, res.event_cluster, int(len(res.clusters))
 
 
@@ -415,9 +442,11 @@ def run_scan(
         ev = ev.sort_values(["ts", "event_id"], kind="mergesort").reset_index(drop=True)
         focus_ev = filter_events(ev, hashtag=params.hashtag) if params.hashtag else ev
     with _stage("coaction", timings):
-        layers, shares, co_info = _coaction_layers(ev, params, notes)
+        norm_text = normalized_texts(ev)  # once, for the "text" layer and near-duplicates
+        layers, shares, co_info = _coaction_layers(ev, params, notes, norm_text)
     with _stage("neardup", timings):
-        nd_edges, dup_event, n_text_clusters = _neardup_layer(ev, params, notes)
+        nd_edges, dup_event, n_text_clusters = _neardup_layer(ev, params, notes, norm_text)
+        del norm_text
         if nd_edges is not None and len(nd_edges):
             layers["neardup"] = nd_edges
     with _stage("timing", timings):
@@ -427,6 +456,10 @@ def run_scan(
     with _stage("features", timings):
         feats = _features(ev, accounts, dup_event, notes)
     with _stage("network", timings):
+        if "url" in shares:  # the same uncommon links again and again, at any time (slow drip)
+            recurring = recurring_object_edges(shares["url"])
+            if len(recurring):
+                layers["url_recurring"] = recurring
         edges = combine_layers(layers)
         membership = _drop_small_clusters(
             _communities(repeated_edges(edges), params.seed, notes), params.min_cluster_size
@@ -434,6 +467,7 @@ def run_scan(
     with _stage("scoring", timings):
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
+        signals = signals.join(cluster_signals(repeated_edges(edges), membership, index))
         exempt = _official_ids(ev, accounts, officials, notes)
         scored, clusters = score_accounts(
             signals,
@@ -454,7 +488,6 @@ def run_scan(
             off_table, flagged, timings, notes, n_text_clusters,
         )
     timings["total"] = round(sum(timings.values()), 4)
-    report["methods"]["timings_s"] = dict(timings)
     return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)
 
 
@@ -537,7 +570,9 @@ def _build_report(
             "Cluster score = the same soft AND over the mean family scores of its members (group "
             "synchrony: also the share of members acting in sync with 3 or more accounts), damped "
             "for clusters smaller than min_cluster_size. An account's final score combines its own "
-            "score with its cluster's support: 1 - (1 - own) * (1 - cluster score * strongest family).",
+            "score with its cluster's support: 1 - (1 - own) * (1 - cluster score * max(strongest family, "
+            "embeddedness)); embeddedness (ties by repeated evidence to members of its own cluster, "
+            "relative to the cluster's typical member) counts only in a flagged cluster.",
             "Declared official accounts (registry) are scored and explained but never flagged; "
             "their amplification is audited in the officials section.",
             "A flag is evidence for human review, not proof of inauthenticity.",
@@ -548,7 +583,6 @@ def _build_report(
             for name, frame in sorted(layers.items())
         },
         "text_clusters": n_text_clusters,
-        "timings_s": dict(timings),
     }
     return jr.build_report(
         command=command,

@@ -1,12 +1,11 @@
-"""``detector coordination`` end to end (inputs faked until detector.io.read_inputs exists)."""
+"""``detector coordination`` end to end (synthetic tables through a monkeypatched ``load_inputs``; real files too)."""
 
 from __future__ import annotations
 
 import importlib
 import json
-import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import igraph as ig
 import networkx as nx
@@ -41,15 +40,7 @@ def synthetic_events() -> pd.DataFrame:
 
 @pytest.fixture
 def cli(monkeypatch):
-    try:
-        import detector.io as io
-    except Exception:  # the io helper's package may be mid-edit: use a stub module
-        io = ModuleType("detector.io")
-        monkeypatch.setitem(sys.modules, "detector.io", io)
-    if not hasattr(io, "FORMATS"):  # the io helper's module may not be there yet
-        monkeypatch.setattr(io, "FORMATS", {"csv": None}, raising=False)
-    if not hasattr(io, "InputError"):
-        monkeypatch.setattr(io, "InputError", type("InputError", (ValueError,), {}), raising=False)
+    """The coordination command module, reading a synthetic table instead of its inputs."""
     module = importlib.import_module("detector.cli.cmd_coordination")
     events = synthetic_events()
     monkeypatch.setattr(module, "load_inputs", lambda *a, **k: SimpleNamespace(events=events, accounts=None))
@@ -134,9 +125,6 @@ def test_unknown_object_is_a_clean_error(cli, tmp_path):
 )
 def test_real_reader_reproduces_coortweet(tmp_path, source, args, ref):
     """Raw file -> reader -> share table (input order) -> coortweet semantics == CooRTweet's edges."""
-    io = importlib.import_module("detector.io")
-    if not hasattr(io, "read_inputs"):
-        pytest.skip("detector.io.read_inputs not written yet")
     from detector.cli import main
 
     result = CliRunner().invoke(main, ["coordination", str(DATA / source), *args, "--semantics", "coortweet",

@@ -278,6 +278,16 @@ def test_zero_flagged_changes_nothing(scene, flagged):
     assert len(result.clusters) == 0 and (result.posts["flagged_received"] == 0).all()
 
 
+
+def test_clusters_given_but_none_flagged_amplify(scene, recwarn):
+    """No flagged amplifier: empty cluster labels, without a pandas dtype warning."""
+    events, accounts, registry = scene
+    result = amplification_audit(events, registry, {"not-in-data"}, {"not-in-data": 7}, accounts=accounts)
+    assert len(result.clusters) == 0
+    assert (result.officials["top_flagged_clusters"] == "").all()
+    assert (result.posts["top_flagged_clusters"] == "").all()
+    assert not [w for w in recwarn if issubclass(w.category, (FutureWarning, DeprecationWarning))]
+
 def test_removing_unrelated_component_keeps_pagerank():
     # official E amplified by a cycle of organic accounts; a flagged ring elsewhere
     records = [_ev("p", "E", 0, "post", name="E")]
@@ -325,6 +335,24 @@ def test_audit_official_without_interactions():
     assert len(result.posts) == 0
     assert result.report_rows()[0]["flagged_share"] is None
 
+
+
+@pytest.mark.parametrize("pivots", [2, 50])  # sampled and exact betweenness
+def test_audit_all_accounts_centrality_is_the_separate_computation(scene, pivots):
+    """``all_accounts=True`` keeps every vertex's centrality, equal to computing it on its own."""
+    events, accounts, registry = scene
+    options = {"accounts": accounts, "pivots": pivots, "exact_max_vertices": 3, "seed": 4}
+    graph = interaction_graph(events, accounts, "all")
+    both = amplification_audit(events, registry, {"F1", "F2"}, all_accounts=True, graph=graph, **options)
+    officials_only = amplification_audit(events, registry, {"F1", "F2"}, graph=graph, **options)
+    alone = official_centrality(
+        graph, all_accounts=True, pivots=pivots, exact_max_vertices=3, seed=4
+    )
+    pd.testing.assert_frame_equal(both.centrality.table, alone.table)
+    assert set(both.centrality.table["account_id"]) == set(graph.vs["name"])
+    assert both.centrality.betweenness_method == alone.betweenness_method
+    pd.testing.assert_frame_equal(both.officials, officials_only.officials)
+    assert list(officials_only.centrality.table["account_id"]) == ["E"]
 
 def test_audit_is_deterministic(scene):
     events, accounts, registry = scene

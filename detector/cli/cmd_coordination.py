@@ -25,7 +25,15 @@ from typing import Any
 import click
 import pandas as pd
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    InputSource,
+    emit_summary,
+    load_inputs,
+    output_options,
+    source_options,
+    user_errors,
+    write_table,
+)
 
 
 @dataclass
@@ -135,7 +143,6 @@ def network_edges(layers: Mapping[str, Layer]) -> pd.DataFrame:
 
 
 def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, seed: int) -> dict[str, Any]:
-    from detector.fsutil import atomic_path
     from detector.report.csvsafe import write_csv
     from detector.report.graph_export import write_graph
     from detector.scoring.network import account_graph, cluster_table, communities
@@ -147,8 +154,7 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
     clusters = cluster_table(edges, membership, shares=shares, evidence=evidence)
     pairs = next((lay.pairs for lay in layers.values() if lay.pairs is not None), None)
     if pairs is not None:
-        with atomic_path(outdir / "pairs.parquet") as tmp:
-            pairs.to_parquet(tmp, index=False)
+        write_table(pairs, outdir / "pairs.parquet")
     single = next(iter(layers.values())) if len(layers) == 1 else None
     edges_csv = single.edges_out if single is not None and single.edges_out is not None else edges
     write_csv(edges_csv, outdir / "edges.csv")
@@ -166,7 +172,7 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
 
 
 @click.command("coordination")
-@input_options
+@source_options
 @click.option("--object", "obj", default="repost", show_default=True, metavar="KIND|COLUMN",
               help="What counts as the same object: repost, quote, reply, url, domain, hashtag, text, "
                    "or the name of any events column (list columns are exploded).")
@@ -191,28 +197,30 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
               help="Output directory: pairs.parquet, edges.csv, clusters.csv, network.graphml, network.gexf.")
 @output_options
 @user_errors
-def command(inputs, fmt, mapping, strict, obj, evidence, outdir, seed, quiet, as_json, **options) -> None:
+def command(source: InputSource, obj: str, evidence: tuple[str, ...], outdir: Path, seed: int, quiet: bool,
+            as_json: bool, **options: Any) -> None:
     """Find accounts that act on the same objects within seconds of each other, repeatedly."""
     options["object"] = obj
     options["seed"] = seed
-    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    data = load_inputs(*source, quiet)
     layers = build_layers(data.events, evidence, options)
     edges = network_edges(layers)
     written = _write_outputs(outdir, layers, edges, seed)
     summary = {"object": obj, "output": str(outdir), "edges": len(edges),
                "layers": {name: lay.info for name, lay in layers.items()}, **written}
-    if as_json:
-        echo_json(summary)
-        return
-    if quiet:
-        return
+    emit_summary(summary, as_json=as_json, quiet=quiet, human=lambda: _human(layers, edges, written, outdir))
+
+
+def _human(layers: dict[str, Layer], edges: pd.DataFrame, written: dict[str, Any], outdir: Path) -> list[str]:
+    lines = []
     for name, lay in layers.items():
         info = lay.info
         if "window_s" in info:
-            click.echo(f"{name}: window {info['window_s']} s ({info['window_method']}), "
-                       f"{info.get('share_pairs', 0)} share pairs, semantics {info['semantics']}")
+            lines.append(f"{name}: window {info['window_s']} s ({info['window_method']}), "
+                         f"{info.get('share_pairs', 0)} share pairs, semantics {info['semantics']}")
         if info.get("capped_objects"):
-            click.echo(f"  capped objects (skipped, > --max-pairs-per-object pairs): {info['capped_objects']} "
-                       f"e.g. {', '.join(info.get('capped_object_ids', [])[:3])}")
-    click.echo(f"{len(edges)} edges, {written['clusters']} clusters "
-               f"(largest {written['largest_cluster']}) -> {outdir}")
+            lines.append(f"  capped objects (skipped, > --max-pairs-per-object pairs): {info['capped_objects']} "
+                         f"e.g. {', '.join(info.get('capped_object_ids', [])[:3])}")
+    lines.append(f"{len(edges)} edges, {written['clusters']} clusters "
+                 f"(largest {written['largest_cluster']}) -> {outdir}")
+    return lines

@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    InputSource,
+    emit_summary,
+    load_inputs,
+    output_options,
+    source_options,
+    user_errors,
+)
 
 
 @click.command("duplicates")
-@input_options
+@source_options
 @click.option(
     "-o",
     "--output",
@@ -37,10 +44,7 @@ from detector.cli.common import echo_json, input_options, load_inputs, output_op
 @output_options
 @user_errors
 def command(
-    inputs: tuple[str, ...],
-    fmt: str | None,
-    mapping: tuple[str, ...],
-    strict: bool,
+    source: InputSource,
     outdir: Path,
     threshold: float,
     window: int | None,
@@ -58,17 +62,17 @@ def command(
     from detector.evidence.neardup import find_near_duplicates
     from detector.report.csvsafe import write_csv
 
-    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    data = load_inputs(*source, quiet)
     result = find_near_duplicates(data.events, threshold=threshold, num_perm=num_perm, seed=seed, window=window)
     outdir.mkdir(parents=True, exist_ok=True)
     write_csv(result.clusters, outdir / "text_clusters.csv")
     write_csv(result.edges, outdir / "text_edges.csv")
     summary = {**result.stats, "edges": len(result.edges), "output": str(outdir)}
-    if as_json:
-        echo_json(summary)
-    elif not quiet:
-        click.echo(
-            f"{summary['clusters']:,} near-duplicate clusters ({summary['texts_in_clusters']:,} of "
-            f"{summary['texts_compared']:,} compared texts), {summary['edges']:,} account edges "
-            f"(window {summary['window_s']} s). Wrote text_clusters.csv, text_edges.csv to {outdir}"
-        )
+    emit_summary(
+        summary,
+        as_json=as_json,
+        quiet=quiet,
+        human=f"{summary['clusters']:,} near-duplicate clusters ({summary['texts_in_clusters']:,} of "
+        f"{summary['texts_compared']:,} compared texts), {summary['edges']:,} account edges "
+        f"(window {summary['window_s']} s). Wrote text_clusters.csv, text_edges.csv to {outdir}",
+    )

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from detector.cli.common import echo_json, output_options, parse_mapping
+from detector.cli.common import emit_summary, output_options, parse_mapping
 
 __all__ = ["command"]
 
@@ -38,7 +38,4 @@ def command(truth_path: str, accounts_path: str, threshold: float, columns: tupl
         raise click.ClickException(str(exc)) from None
     if out_path:
         write_text_atomic(out_path, json.dumps(result, indent=2, sort_keys=True) + "\n")
-    if as_json:
-        echo_json(result)
-    elif not quiet:
-        click.echo(format_table(result))
+    emit_summary(result, as_json=as_json, quiet=quiet, human=lambda: format_table(result))

@@ -6,11 +6,19 @@ from pathlib import Path
 
 import click
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    InputSource,
+    emit_summary,
+    load_inputs,
+    output_options,
+    source_options,
+    user_errors,
+    write_table,
+)
 
 
 @click.command("features")
-@input_options
+@source_options
 @click.option(
     "-o",
     "--output",
@@ -32,10 +40,7 @@ from detector.cli.common import echo_json, input_options, load_inputs, output_op
 @output_options
 @user_errors
 def command(
-    inputs: tuple[str, ...],
-    fmt: str | None,
-    mapping: tuple[str, ...],
-    strict: bool,
+    source: InputSource,
     output: Path,
     burst_k: int,
     burst_window: int,
@@ -46,10 +51,8 @@ def command(
 ) -> None:
     """Write one row of behaviour features per account (timing, reposts, profile)."""
     from detector.evidence.features import account_features
-    from detector.fsutil import atomic_path
-    from detector.report.csvsafe import write_csv
 
-    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    data = load_inputs(*source, quiet)
     near_dup = None
     if near_duplicates:
         try:
@@ -68,20 +71,16 @@ def command(
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    if output.suffix.lower() == ".csv":
-        write_csv(frame, output)
-    else:
-        with atomic_path(output) as tmp:
-            frame.to_parquet(tmp, index=False)
+    write_table(frame, output)
     summary = {
         "output": str(output),
         "accounts": len(frame),
         "events": int(frame["n_events"].sum()),
         "never_sleeps": int(frame["never_sleeps"].sum()),
     }
-    if as_json:
-        echo_json(summary)
-    elif not quiet:
-        click.echo(
-            f"wrote features of {summary['accounts']} accounts ({summary['events']} events) to {output}"
-        )
+    emit_summary(
+        summary,
+        as_json=as_json,
+        quiet=quiet,
+        human=f"wrote features of {summary['accounts']} accounts ({summary['events']} events) to {output}",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from detector.cli.common import echo_json, output_options
+from detector.cli.common import emit_summary, output_options
 
 __all__ = ["command"]
 
@@ -59,11 +59,9 @@ def command(out_dir: str, accounts: int, days: int, seed: int, fmt: str, difficu
         "files": {k: str(v) for k, v in paths.items()},
         "config": data.config,
     }
-    if as_json:
-        echo_json(summary)
-    elif not quiet:
-        click.echo(f"{summary['events']:,} events from {summary['accounts']:,} accounts "
-                   f"({', '.join(f'{k} {v}' for k, v in summary['labels'].items())}), "
-                   f"{summary['campaigns']} campaigns")
-        for name, path in summary["files"].items():
-            click.echo(f"  {name:<9} {path}")
+    labels_text = ", ".join(f"{k} {v}" for k, v in summary["labels"].items())
+    emit_summary(summary, as_json=as_json, quiet=quiet, human=[
+        f"{summary['events']:,} events from {summary['accounts']:,} accounts ({labels_text}), "
+        f"{summary['campaigns']} campaigns",
+        *(f"  {name:<9} {path}" for name, path in summary["files"].items()),
+    ])

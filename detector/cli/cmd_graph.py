@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import click
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
-from detector.evidence.graphs import GRAPH_KINDS
-
-
-def kind_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--kind`` (interaction graph kind, default ``all``); shared with ``detector officials``."""
-    return click.option(
-        "--kind", type=click.Choice(GRAPH_KINDS), default="all", show_default=True, help=help_text
-    )
-
-
-def registry_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--registry`` (an existing registry file, optional); shared with ``detector officials``."""
-    return click.option(
-        "--registry", type=click.Path(exists=True, dir_okay=False), default=None, help=help_text
-    )
+from detector.cli.common import (
+    InputSource,
+    emit_summary,
+    kind_option,
+    load_inputs,
+    output_options,
+    registry_option,
+    source_options,
+    user_errors,
+)
 
 
 @click.command("graph")
-@input_options
+@source_options
 @kind_option("Interactions that make edges (u -> v: u acted on v); 'all' is their union.")
 @click.option(
     "-o",
@@ -44,13 +35,19 @@ def registry_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[.
 @output_options
 @user_errors
 def command(
-    inputs, fmt, mapping, strict, kind, output, registry, self_loops, quiet, as_json
+    source: InputSource,
+    kind: str,
+    output: str,
+    registry: str | None,
+    self_loops: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Build the directed, weighted interaction graph of INPUT... and write it to a file."""
     from detector.evidence.graphs import export_graph, interaction_graph
     from detector.officials import mark_officials, match_registry, read_registry
 
-    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    data = load_inputs(*source, quiet)
     graph = interaction_graph(data.events, data.accounts, kind, self_loops=self_loops)
     marked = 0
     if registry:
@@ -69,9 +66,9 @@ def command(
         "edges": graph.ecount(),
         "officials_marked": marked,
     }
-    if as_json:
-        echo_json(summary)
-    elif not quiet:
-        click.echo(
-            f"{kind} graph: {graph.vcount()} accounts, {graph.ecount()} edges -> {output} ({written})"
-        )
+    emit_summary(
+        summary,
+        as_json=as_json,
+        quiet=quiet,
+        human=f"{kind} graph: {graph.vcount()} accounts, {graph.ecount()} edges -> {output} ({written})",
+    )

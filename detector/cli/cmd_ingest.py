@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    InputSource,
+    emit_summary,
+    load_inputs,
+    output_options,
+    source_options,
+    user_errors,
+)
 
 
 def _human(summary: dict, out: str, accounts_file: str) -> list[str]:
@@ -34,7 +41,7 @@ def _human(summary: dict, out: str, accounts_file: str) -> list[str]:
 
 
 @click.command("ingest")
-@input_options
+@source_options
 @click.option(
     "-o",
     "--output",
@@ -46,10 +53,7 @@ def _human(summary: dict, out: str, accounts_file: str) -> list[str]:
 @output_options
 @user_errors
 def command(
-    inputs: tuple[str, ...],
-    fmt: str | None,
-    mapping: tuple[str, ...],
-    strict: bool,
+    source: InputSource,
     output: str,
     quiet: bool,
     as_json: bool,
@@ -63,12 +67,10 @@ def command(
     """
     from detector.io import write_canonical
 
-    result = load_inputs(inputs, fmt, mapping, strict, quiet or as_json)
+    result = load_inputs(*source, quiet or as_json)
     accounts_file = write_canonical(result.events, result.accounts, output)
     summary = result.summary()
     summary["output"] = {"events": output, "accounts": str(accounts_file)}
-    if as_json:
-        echo_json(summary)
-    elif not quiet:
-        for line in _human(summary, output, str(accounts_file)):
-            click.echo(line)
+    emit_summary(
+        summary, as_json=as_json, quiet=quiet, human=lambda: _human(summary, output, str(accounts_file))
+    )

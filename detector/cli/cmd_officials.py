@@ -6,13 +6,21 @@ from pathlib import Path
 
 import click
 
-from detector.cli.cmd_graph import kind_option, registry_option
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    InputSource,
+    echo_json,
+    kind_option,
+    load_inputs,
+    output_options,
+    registry_option,
+    source_options,
+    user_errors,
+)
 from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEENNESS_PIVOTS
 
 
 @click.command("officials")
-@input_options
+@source_options
 @registry_option(
     "Registry of official accounts (CSV or YAML: handle or account_id, country, role, "
     "optional platform). Default: accounts with official_role in the input."
@@ -61,21 +69,18 @@ from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEE
 @output_options
 @user_errors
 def command(
-    inputs,
-    fmt,
-    mapping,
-    strict,
-    registry,
-    flagged,
-    outdir,
-    kind,
-    fast_s,
-    pivots,
-    exact_max,
-    seed,
-    all_accounts,
-    quiet,
-    as_json,
+    source: InputSource,
+    registry: str | None,
+    flagged: str | None,
+    outdir: str,
+    kind: str,
+    fast_s: float,
+    pivots: int,
+    exact_max: int,
+    seed: int,
+    all_accounts: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Centrality and amplification audit of the official accounts in INPUT...
 
@@ -83,20 +88,16 @@ def command(
     accounts and clusters, time to amplify, and how much its reach and
     PageRank drop when the flagged accounts are removed.
     """
-    from detector.evidence.graphs import graph_from_rows, interaction_rows
     from detector.officials import (
         amplification_audit,
         audit_summary,
         format_officials_table,
         read_flagged,
     )
-    from detector.officials.centrality import official_centrality
     from detector.report.csvsafe import write_csv
 
-    data = load_inputs(inputs, fmt, mapping, strict, quiet)
+    data = load_inputs(*source, quiet)
     flagged_ids, cluster_of = read_flagged(flagged) if flagged else (set(), None)
-    rows = interaction_rows(data.events, data.accounts, kind)
-    graph = graph_from_rows(rows, data.events, data.accounts, kind=kind)
     result = amplification_audit(
         data.events,
         registry,
@@ -108,8 +109,7 @@ def command(
         pivots=pivots,
         exact_max_vertices=exact_max,
         seed=seed,
-        rows=rows,
-        graph=graph,
+        all_accounts=all_accounts,
     )
     out = Path(outdir)
     written: dict[str, Path] = {}
@@ -125,10 +125,7 @@ def command(
     if len(result.unmatched):
         write("unmatched", "officials_unmatched.csv", result.unmatched)
     if all_accounts:
-        everyone = official_centrality(
-            graph, all_accounts=True, pivots=pivots, exact_max_vertices=exact_max, seed=seed
-        )
-        write("centrality", "centrality.csv", everyone.table)
+        write("centrality", "centrality.csv", result.centrality.table)
     if as_json:
         echo_json({**audit_summary(result), "files": {k: str(v) for k, v in written.items()}})
         return

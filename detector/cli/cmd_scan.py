@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    emit_summary,
+    input_options,
+    load_inputs,
+    output_options,
+    user_errors,
+)
 
 __all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
@@ -197,8 +203,10 @@ def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] 
     """Shared body of scan/hashtag/account."""
     as_json = kwargs.pop("as_json")
     result, written = execute(command_name=command_name, **kwargs, **focus)
-    if as_json:
-        echo_json(json_summary(result.report, written))
-    else:
-        (printer or print_verdict)(result.report, written, kwargs["outdir"])
+    emit_summary(
+        json_summary(result.report, written),
+        as_json=as_json,
+        quiet=False,  # the verdict is printed with --quiet too
+        human=lambda: (printer or print_verdict)(result.report, written, kwargs["outdir"]),
+    )
 

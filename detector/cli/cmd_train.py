@@ -6,13 +6,20 @@ from typing import Any
 
 import click
 
-from detector.cli.common import echo_json, input_options, load_inputs, output_options, user_errors
+from detector.cli.common import (
+    InputSource,
+    emit_summary,
+    load_inputs,
+    output_options,
+    source_options,
+    user_errors,
+)
 
 __all__ = ["command"]
 
 
 @click.command("train")
-@input_options
+@source_options
 @click.option(
     "--truth",
     required=True,
@@ -25,10 +32,7 @@ __all__ = ["command"]
 @output_options
 @user_errors
 def command(
-    inputs: tuple[str, ...],
-    fmt: str | None,
-    mapping: tuple[str, ...],
-    strict: bool,
+    source: InputSource,
     truth: str,
     out: str,
     window: int | None,
@@ -53,7 +57,7 @@ def command(
     labels_table = pd.read_csv(truth, dtype={"account_id": str})
     if not {"account_id", "label"} <= set(labels_table.columns):
         raise click.ClickException(f"{truth}: needs columns account_id and label")
-    ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
+    ingest = load_inputs(*source, quiet)
     result = run_scan(ingest.events, ingest.accounts, params=ScanParams(window=window, seed=seed))
     feats = model_features(result.signals, result.scored, result.clusters)
     labels = pd.Series(
@@ -64,9 +68,9 @@ def command(
     model = train_model(feats, labels, seed=seed)
     save_model(model, out)
     summary: dict[str, Any] = {"model": out, "features": list(model.features), **model.info}
-    if as_json:
-        echo_json(summary)
-    else:
-        click.echo(
-            f"Trained on {model.info['n_accounts']:,} accounts ({model.info['n_positive']:,} campaign); wrote {out}"
-        )
+    emit_summary(
+        summary,
+        as_json=as_json,
+        quiet=False,  # the one result line is printed with --quiet too
+        human=f"Trained on {model.info['n_accounts']:,} accounts ({model.info['n_positive']:,} campaign); wrote {out}",
+    )

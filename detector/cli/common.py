@@ -5,14 +5,31 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
 from detector.progress import set_quiet
 
-__all__ = ["echo_json", "input_options", "load_inputs", "output_options", "parse_mapping", "user_errors"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "InputSource",
+    "echo_json",
+    "emit_summary",
+    "input_options",
+    "kind_option",
+    "load_inputs",
+    "output_options",
+    "parse_mapping",
+    "registry_option",
+    "source_options",
+    "user_errors",
+    "write_table",
+]
 
 
 def parse_mapping(spec: tuple[str, ...] | str | None) -> dict[str, str]:
@@ -60,11 +77,56 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+class InputSource(NamedTuple):
+    """``INPUT...``, ``--format``, ``--map`` and ``--strict`` of a command, as one value.
+
+    Read them with ``load_inputs(*source, quiet)``.
+    """
+
+    inputs: tuple[str, ...]
+    fmt: str | None
+    mapping: tuple[str, ...]
+    strict: bool
+
+
+def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """:func:`input_options`, handed to the command as one ``source: InputSource`` argument."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        inputs: tuple[str, ...],
+        fmt: str | None,
+        mapping: tuple[str, ...],
+        strict: bool,
+        **kwargs: Any,
+    ) -> Any:
+        return func(*args, source=InputSource(inputs, fmt, mapping, strict), **kwargs)
+
+    return input_options(wrapper)
+
+
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--quiet`` and ``--json`` to a command."""
     func = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary on stdout.")(func)
     func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or informational messages.")(func)
     return func
+
+
+def kind_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--kind`` (interaction graph kind, default ``all``), for ``graph`` and ``officials``."""
+    from detector.evidence.graphs import GRAPH_KINDS  # local: keeps `detector --help` light
+
+    return click.option(
+        "--kind", type=click.Choice(GRAPH_KINDS), default="all", show_default=True, help=help_text
+    )
+
+
+def registry_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--registry`` (an existing registry file, optional), for ``graph`` and ``officials``."""
+    return click.option(
+        "--registry", type=click.Path(exists=True, dir_okay=False), default=None, help=help_text
+    )
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,3 +165,39 @@ def echo_json(payload: Any) -> None:
     """Print ``payload`` as sorted, indented JSON on stdout."""
     json.dump(payload, sys.stdout, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def emit_summary(
+    summary: Mapping[str, Any],
+    *,
+    as_json: bool,
+    quiet: bool,
+    human: str | Iterable[str] | Callable[[], str | Iterable[str] | None],
+) -> None:
+    """Print a command's summary: ``summary`` as JSON with ``--json``, else ``human`` unless ``--quiet``.
+
+    ``human`` is a line, some lines, or a callable returning them (called only
+    when they are printed; it may also print by itself and return ``None``).
+    """
+    if as_json:
+        echo_json(summary)
+        return
+    if quiet:
+        return
+    lines = human() if callable(human) else human
+    if lines is None:
+        return
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(line)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` atomically: formula-safe CSV when ``path`` ends in ``.csv``, else Parquet."""
+    from detector.fsutil import atomic_path
+    from detector.report.csvsafe import write_csv
+
+    if Path(path).suffix.lower() == ".csv":
+        write_csv(frame, path)
+        return
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)

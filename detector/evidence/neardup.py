@@ -54,7 +54,7 @@ from detector.kernels.minhash import (
     lsh_components,
     minhash_signatures,
 )
-from detector.text import CHAR_N, MIN_SHINGLES, WORD_N, shingle_hashes
+from detector.text import CHAR_N, MIN_SHINGLES, WORD_N, normalize_texts, shingle_hashes
 
 if TYPE_CHECKING:
     from detector.evidence.coaction import CoactionParams, CoactionResult
@@ -251,14 +251,18 @@ def _group_documents(
     return labels, stats
 
 
-def near_duplicate_groups(texts: list[str | None], params: NearDupParams | None = None) -> tuple[np.ndarray, dict]:
+def near_duplicate_groups(
+    texts: list[str | None], params: NearDupParams | None = None, *, normalized: bool = False
+) -> tuple[np.ndarray, dict]:
     """Group texts into near-duplicate clusters (the search without pandas or edges).
 
     Parameters
     ----------
     texts : list of str or None
-        Raw texts.
+        Raw texts (or normalised ones with ``normalized=True``).
     params : NearDupParams, optional
+    normalized : bool, default False
+        The texts are already normalised (:func:`detector.text.normalize_texts`).
 
     Returns
     -------
@@ -270,7 +274,7 @@ def near_duplicate_groups(texts: list[str | None], params: NearDupParams | None 
         ``rows`` and the LSH counters of :func:`detector.kernels.minhash.lsh_components`.
     """
     params = params or NearDupParams()
-    hashes, offsets = shingle_hashes(texts, params.word_n, params.char_n)
+    hashes, offsets = shingle_hashes(texts, params.word_n, params.char_n, normalized=normalized)
     comparable = np.flatnonzero(np.diff(offsets) >= params.min_shingles)
     labels = np.full(len(texts), -1, dtype=np.int64)
     b, r = params.bands or lsh_bands(params.threshold, params.num_perm, params.band_recall)
@@ -305,6 +309,7 @@ def find_near_duplicates(
     window: int | None = None,
     coaction_params: CoactionParams | None = None,
     params: NearDupParams | None = None,
+    normalized_text: pd.Series | None = None,
 ) -> NearDupResult:
     """Find clusters of near-duplicate posts and the accounts posting them together.
 
@@ -327,6 +332,11 @@ def find_near_duplicates(
     params : NearDupParams, optional
         All other options; ``threshold``, ``num_perm`` and ``seed`` given
         here as arguments override it.
+    normalized_text : Series, optional
+        Texts already normalised with :func:`detector.text.normalize_texts`,
+        indexed like ``events`` (rows missing here are normalised on the
+        spot), so a caller normalises once for several layers; the result is
+        the same as without it.
 
     Returns
     -------
@@ -340,7 +350,14 @@ def find_near_duplicates(
     sel = events.loc[sel_mask, ["event_id", "account_id", "ts", "text"]].copy()
     sel["_row"] = np.flatnonzero(sel_mask)
     sel = sel.sort_values(["ts", "event_id"], kind="mergesort")
-    labels, group_stats = near_duplicate_groups(sel["text"].tolist(), params)
+    if normalized_text is None:
+        labels, group_stats = near_duplicate_groups(sel["text"].tolist(), params)
+    else:
+        norm = normalized_text.reindex(sel.index).astype(object)
+        missing = norm.isna().to_numpy()
+        if missing.any():
+            norm[missing] = normalize_texts(sel["text"][missing].tolist())
+        labels, group_stats = near_duplicate_groups(norm.tolist(), params, normalized=True)
     in_group = labels >= 0
     members = sel.loc[in_group].copy()
     members["_group"] = labels[in_group]

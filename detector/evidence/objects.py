@@ -60,7 +60,9 @@ def _explode(events: pd.DataFrame, column: str) -> tuple[pd.Series, pd.DataFrame
     return exploded[column].map(_as_str).astype(object), exploded
 
 
-def share_table(events: pd.DataFrame, obj: str, sort: bool = True) -> pd.DataFrame:
+def share_table(
+    events: pd.DataFrame, obj: str, sort: bool = True, *, normalized_text: pd.Series | None = None
+) -> pd.DataFrame:
     """Build the share table of one object kind.
 
     Parameters
@@ -76,6 +78,12 @@ def share_table(events: pd.DataFrame, obj: str, sort: bool = True) -> pd.DataFra
         input order). ``False`` keeps event order (list items in list order),
         which CooRTweet-compatible output needs (its edge orientation follows
         row order).
+    normalized_text : Series, optional
+        Only for ``obj="text"``: texts already normalised with
+        :func:`detector.text.normalize_texts`, indexed like ``events`` (at
+        least its original posts, quotes and replies; rows missing here are
+        normalised on the spot). Lets a caller normalise once for several
+        consumers; the result is the same as without it.
 
     Returns
     -------
@@ -102,8 +110,15 @@ def share_table(events: pd.DataFrame, obj: str, sort: bool = True) -> pd.DataFra
         sel = events[events["kind"] != "repost"]
         from detector.text import normalize_texts  # local: text.py pulls in its own kernels
 
-        raw = [_as_str(t) for t in sel["text"].tolist()]
-        texts = pd.Series(normalize_texts(raw), index=sel.index, dtype="string")
+        if normalized_text is None:
+            raw = [_as_str(t) for t in sel["text"].tolist()]
+            texts = pd.Series(normalize_texts(raw), index=sel.index, dtype="string")
+        else:
+            texts = normalized_text.reindex(sel.index).astype("string")
+            missing = texts.isna().to_numpy()
+            if missing.any():
+                raw = [_as_str(t) for t in sel["text"][missing].tolist()]
+                texts[missing] = normalize_texts(raw)
         return _frame(texts, sel, sort)
     if obj not in events.columns:
         raise SchemaError(

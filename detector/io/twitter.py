@@ -70,23 +70,26 @@ def _v1_text(tweet: dict) -> tuple[Any, dict]:
     return text, _dict(tweet.get("entities"))
 
 
-def _v1_entities(entities: dict) -> tuple[list, list, list]:
-    tags = [
-        h.get("text")
-        for h in _list(entities.get("hashtags"))
-        if isinstance(h, dict) and h.get("text")
-    ]
-    mentions = [
-        m.get("screen_name")
-        for m in _list(entities.get("user_mentions"))
-        if isinstance(m, dict) and m.get("screen_name")
-    ]
-    urls = [
+def _entity_values(items: Any, key: str) -> list:
+    """``item[key]`` of every object in the JSON list ``items`` where it is set and non-empty."""
+    return [i.get(key) for i in _list(items) if isinstance(i, dict) and i.get(key)]
+
+
+def _entity_urls(entities: dict) -> list:
+    """Expanded URL (else the t.co URL) of every URL entity (same shape in v1.1 and v2)."""
+    return [
         u.get("expanded_url") or u.get("url")
         for u in _list(entities.get("urls"))
         if isinstance(u, dict) and (u.get("expanded_url") or u.get("url"))
     ]
-    return tags, mentions, urls
+
+
+def _v1_entities(entities: dict) -> tuple[list, list, list]:
+    return (
+        _entity_values(entities.get("hashtags"), "text"),
+        _entity_values(entities.get("user_mentions"), "screen_name"),
+        _entity_urls(entities),
+    )
 
 
 def _v1_user(ctx: ReadContext, user: dict) -> str | None:
@@ -201,22 +204,11 @@ def _v2_text(tweet: dict) -> tuple[Any, dict]:
 
 
 def _v2_entities(entities: dict) -> tuple[list, list, list]:
-    tags = [
-        h.get("tag")
-        for h in _list(entities.get("hashtags"))
-        if isinstance(h, dict) and h.get("tag")
-    ]
-    mentions = [
-        m.get("username")
-        for m in _list(entities.get("mentions"))
-        if isinstance(m, dict) and m.get("username")
-    ]
-    urls = [
-        u.get("expanded_url") or u.get("url")
-        for u in _list(entities.get("urls"))
-        if isinstance(u, dict) and (u.get("expanded_url") or u.get("url"))
-    ]
-    return tags, mentions, urls
+    return (
+        _entity_values(entities.get("hashtags"), "tag"),
+        _entity_values(entities.get("mentions"), "username"),
+        _entity_urls(entities),
+    )
 
 
 def _v2_user(ctx: ReadContext, user: dict) -> str | None:

@@ -149,7 +149,8 @@ class AuditResult:
         Everything that changes the result, plus graph size and the
         betweenness method.
     centrality : CentralityResult or None
-        Centrality of the officials (when computed).
+        Centrality of the officials, or of every account with
+        ``all_accounts=True`` (None with ``with_centrality=False``).
     """
 
     officials: pd.DataFrame
@@ -365,7 +366,8 @@ def _summarize(
                 for c, s in zip(clusters["cluster_id"], clusters["share"], strict=True)
             ]
         )
-        top = labels.groupby(key, sort=True)["label"].agg("|".join)
+        # astype(str): with no flagged cluster the aggregate is an empty float Series
+        top = labels.groupby(key, sort=True)["label"].agg("|".join).astype(str)
         out["top_flagged_clusters"] = top.reindex(index).fillna("")
     return out
 
@@ -474,6 +476,7 @@ def amplification_audit(
     kind: str = "all",
     fast_s: float = 60.0,
     with_centrality: bool = True,
+    all_accounts: bool = False,
     damping: float = 0.85,
     exact_max_vertices: int = BETWEENNESS_EXACT_MAX_VERTICES,
     pivots: int = BETWEENNESS_PIVOTS,
@@ -503,6 +506,9 @@ def amplification_audit(
         "Fast" amplification threshold, seconds (column ``share_within_60s``).
     with_centrality : bool, default True
         Add the centrality measures of :func:`official_centrality`.
+    all_accounts : bool, default False
+        Keep the centrality of every account (not only the officials') in
+        ``AuditResult.centrality``; it is computed for every vertex anyway.
     damping, exact_max_vertices, pivots, seed
         Centrality parameters (PageRank damping; betweenness exact/sampled).
     rows, graph : optional
@@ -542,6 +548,7 @@ def amplification_audit(
         centrality = official_centrality(
             graph,
             ids,
+            all_accounts=all_accounts,
             damping=damping,
             exact_max_vertices=exact_max_vertices,
             pivots=pivots,

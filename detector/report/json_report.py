@@ -32,7 +32,8 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed)."""
 
 MAX_CLUSTERS = 50
 MAX_CLUSTER_ACCOUNTS = 50
@@ -98,7 +99,7 @@ def timeline(events: pd.DataFrame, flagged: set[str], bin_s: int) -> list[dict[s
     if not len(events):
         return []
     t = (events["ts"].to_numpy(dtype=np.int64) // bin_s) * bin_s
-    is_flagged = events["account_id"].astype(str).isin(flagged).to_numpy()
+    is_flagged = _isin(events["account_id"], flagged)
     frame = pd.DataFrame({"t": t, "events": 1, "flagged_events": is_flagged.astype(int)})
     agg = frame.groupby("t", sort=True).sum()
     return [
@@ -167,7 +168,7 @@ def cluster_entries(
     members_by = {int(c): g for c, g in member.groupby(member["cluster_id"].astype(int), sort=True)}
     inside = _inside(edges, cluster_of)
     inside_by = dict(tuple(inside.groupby("_c", sort=True))) if len(inside) else {}
-    ev_c = events["account_id"].astype(str).map(cluster_of)
+    ev_c = _map_cluster(events["account_id"], cluster_of)
     ev = events[ev_c.notna().to_numpy()].assign(_c=ev_c[ev_c.notna()].astype(int).to_numpy())
     ev_by = dict(tuple(ev.groupby("_c", sort=True))) if len(ev) else {}
     gap_by = _median_gaps(gaps or {}, cluster_of)
@@ -219,12 +220,34 @@ def cluster_entries(
     return out
 
 
+def _isin(ids: pd.Series, values: Any) -> np.ndarray:
+    """``ids.astype(str).isin(values)`` as a bool array, without converting string columns."""
+    if not pd.api.types.is_string_dtype(ids.dtype):
+        return ids.astype(str).isin(values).to_numpy(dtype=bool)
+    hit = ids.isin(values if isinstance(values, pd.Index) else list(values))
+    return hit.fillna(False).to_numpy(dtype=bool) if hit.hasnans else hit.to_numpy(dtype=bool)
+
+
+def _map_cluster(ids: pd.Series, cluster_of: pd.Series) -> pd.Series:
+    """``ids.astype(str).map(cluster_of)`` (NaN outside the chosen clusters), as float.
+
+    Only ids that are members are converted and looked up (``isin`` first): a
+    large scan has millions of edges and shares, few of them in reported clusters.
+    """
+    if not pd.api.types.is_string_dtype(ids.dtype):
+        return ids.astype(str).map(cluster_of).astype(float)
+    hit = _isin(ids, cluster_of.index)
+    out = np.full(len(ids), np.nan)
+    out[hit] = ids[hit].astype(str).map(cluster_of).to_numpy(dtype=float)
+    return pd.Series(out, index=ids.index)
+
+
 def _inside(edges: pd.DataFrame, cluster_of: pd.Series) -> pd.DataFrame:
     """Edges with both ends in the same (chosen) cluster, with that cluster in ``_c``."""
     if edges is None or edges.empty:
         return pd.DataFrame()
-    ca = edges["account_a"].astype(str).map(cluster_of)
-    cb = edges["account_b"].astype(str).map(cluster_of)
+    ca = _map_cluster(edges["account_a"], cluster_of)
+    cb = _map_cluster(edges["account_b"], cluster_of)
     same = (ca.notna() & (ca == cb)).to_numpy()
     return edges[same].assign(_c=ca[same].astype(int).to_numpy())
 
@@ -249,7 +272,7 @@ def _top_objects(shares: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> d
     for kind, table in sorted(shares.items()):
         if table is None or table.empty:
             continue
-        c = table["account_id"].astype(str).map(cluster_of)
+        c = _map_cluster(table["account_id"], cluster_of)
         sub = table[c.notna().to_numpy()].assign(_c=c[c.notna()].astype(int).to_numpy())
         if sub.empty:
             continue

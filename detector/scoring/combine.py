@@ -36,6 +36,7 @@ LAYER_PRIOR: dict[str, float] = {
     "text": 1.0,
     "neardup": 1.0,
     "timing": 0.7,
+    "url_recurring": 0.5,
 }
 """Relative strength of one normalised unit of evidence per layer (unknown layers: 0.5)."""
 
@@ -55,6 +56,7 @@ LAYER_DESCRIPTIONS: dict[str, str] = {
     "text": "posted identical normalised text within the co-action window",
     "neardup": "posted near-duplicate text (MinHash Jaccard above threshold) within the window",
     "timing": "activity time series correlated over many bins (lag-tolerant)",
+    "url_recurring": "shared two or more of the same uncommon URLs at any time in the scan (slow, repeated)",
 }
 
 

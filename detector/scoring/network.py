@@ -28,28 +28,46 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from detector.schema import encode
+
 __all__ = ["account_graph", "cluster_table", "communities"]
+
+
+def _endpoint_codes(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Endpoints as int32 codes of the sorted account ids, and the edges' row order by codes."""
+    n = len(edges)
+    ids = np.concatenate(
+        [edges["account_a"].astype(str).to_numpy(dtype=object), edges["account_b"].astype(str).to_numpy(dtype=object)]
+    )
+    codes, names = encode(ids, sort=True)
+    a, b = codes[:n], codes[n:]
+    order = np.lexsort((b, a))
+    return np.column_stack([a[order], b[order]]), order, names
+
+
+def _graph(pairs: np.ndarray, names: np.ndarray) -> ig.Graph:
+    graph = ig.Graph(n=len(names), edges=pairs.tolist())
+    graph.vs["name"] = [str(n) for n in names]
+    return graph
 
 
 def account_graph(edges: pd.DataFrame, weight: str = "weight") -> ig.Graph:
     """Undirected igraph graph of accounts from an edge layer.
 
     Vertices are the accounts of ``edges`` in sorted id order (attribute
-    ``name``); every column of ``edges`` other than the two endpoints becomes
-    an edge attribute, and ``weight`` is always present (float).
+    ``name``; ids become codes with :func:`detector.schema.encode`); edges
+    are added in sorted (account_a, account_b) order. Every column of
+    ``edges`` other than the two endpoints becomes an edge attribute, and
+    ``weight`` is always present (float).
     """
-    a = edges["account_a"].astype(str).to_numpy(dtype=object)
-    b = edges["account_b"].astype(str).to_numpy(dtype=object)
-    names = np.unique(np.concatenate([a, b])) if len(edges) else np.array([], dtype=object)
-    codes = {n: i for i, n in enumerate(names)}
-    graph = ig.Graph(n=len(names), edges=[(codes[x], codes[y]) for x, y in zip(a, b, strict=True)])
-    graph.vs["name"] = [str(n) for n in names]
+    pairs, order, names = _endpoint_codes(edges)
+    graph = _graph(pairs, names)
     for column in edges.columns:
         if column in ("account_a", "account_b"):
             continue
-        graph.es[column] = edges[column].tolist()
+        graph.es[column] = edges[column].iloc[order].tolist()
     if len(edges):
-        graph.es["weight"] = edges[weight].astype(float).tolist()
+        graph.es["weight"] = edges[weight].to_numpy(dtype=float)[order].tolist()
     return graph
 
 
@@ -95,7 +113,10 @@ def communities(
 
     if edges.empty:
         return pd.Series([], dtype="int64", index=pd.Index([], name="account_id"), name="cluster_id")
-    graph = account_graph(edges, weight)
+    # Only the weights matter to Leiden: no other edge attribute is copied.
+    pairs, order, names = _endpoint_codes(edges)
+    graph = _graph(pairs, names)
+    weights = edges[weight].to_numpy(dtype=float)[order].tolist()
     if method == "modularity":
         partition_type = leidenalg.RBConfigurationVertexPartition
     elif method == "cpm":
@@ -105,7 +126,7 @@ def communities(
     part = leidenalg.find_partition(
         graph,
         partition_type,
-        weights="weight",
+        weights=weights,
         resolution_parameter=resolution,
         seed=seed,
         n_iterations=-1,

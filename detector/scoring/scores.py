@@ -10,7 +10,10 @@ noisy-OR (any one strong sub-signal is enough for the family):
     repeated co-action with the same partners (same post / URL / hashtag /
     replied-to post within the window, again and again: ``sync_repeat``),
     counted fully when the partners' activity series are also correlated
-    (timing layer) and half otherwise (:data:`COACTION_ALONE`).
+    (timing layer) and half otherwise (:data:`COACTION_ALONE`); also, at half
+    weight, the number of partners sharing the same uncommon links at *any*
+    time (``recurring_partners``, layer ``url_recurring``: a slow-drip
+    campaign posts the same few links for days, never inside one window).
 ``duplicate_text``
     identical or near-duplicate texts shared with other accounts, and the
     share of the account's own posts that are near-duplicates.
@@ -42,7 +45,16 @@ members, damped for clusters smaller than ``min_cluster_size``. An account
 that is strong in one family and belongs to a cluster that shows the
 conjunction is supported by it (noisy-OR of the two routes)::
 
-    score = 1 - (1 - individual) * (1 - cluster_score * f1)
+    score = 1 - (1 - individual) * (1 - cluster_score * max(f1, embed))
+
+``embed`` (*embeddedness*) counts only inside a cluster that is itself flagged:
+``min(1, cluster_partners / group_partners)``, the account's ties by repeated
+evidence to members of its own cluster (``cluster_partners`` from
+:func:`detector.scoring.signals.cluster_signals`). A campaign that rotates its
+accounts keeps every member's own evidence weak, but each member still acts
+with several others of a cluster that shows the conjunction, so it inherits the
+cluster's support; members of fan, newsroom, activist or live-event clusters
+do not (the cluster's conjunction fails, so it is not flagged).
 
 ``flagged = score >= flag_threshold`` (default 0.5).
 """
@@ -122,7 +134,8 @@ def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
     enough = n_events >= 3  # timing regularity means nothing on two events
     repeat = tail_score(col("sync_repeat"), log=True)
     timing = tail_score(col("timing_partners"), log=True)
-    sync = _noisy_or(np.sqrt(repeat * timing), COACTION_ALONE * repeat)
+    recurring = tail_score(col("recurring_partners"), log=True)
+    sync = _noisy_or(np.sqrt(repeat * timing), COACTION_ALONE * repeat, COACTION_ALONE * recurring)
     text = _noisy_or(tail_score(col("text_strength"), log=True), tail_score(col("dup_share")))
     profile = _noisy_or(
         tail_score(col("age_days"), log=True, higher_is_suspicious=False),
@@ -184,6 +197,13 @@ def _reasons(
                     f"; activity correlated with {int(row['timing_partners'])} of them"
                     if row.get("timing_partners", 0) > 0
                     else ""
+                )
+                + (
+                    f"; shared two or more of the same uncommon links (at any time) with "
+                    f"{int(row['recurring_partners'])} accounts"
+                    f" (median account: {med.get('recurring_partners', 0.0):.0f})"
+                    if row.get("recurring_partners", 0) > 0
+                    else ""
                 ),
             )
         )
@@ -221,9 +241,11 @@ def _reasons(
     out.sort(key=lambda t: -t[0])
     reasons = [f"{text} [{name} {value:.2f}]" for value, name, text in out]
     if cluster is not None:
+        tied = int(row.get("cluster_partners", 0) or 0)
         reasons.append(
             f"member of cluster {cluster['cluster_id']} ({cluster['size']} accounts, cluster score "
             f"{cluster['score']:.2f})"
+            + (f"; tied by repeated evidence to {tied} of its members" if tied > 0 else "")
         )
     return reasons
 
@@ -283,7 +305,12 @@ def score_accounts(
     clusters = _score_clusters(fam_c[~is_exempt], cluster_id[~is_exempt], params)
     cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0
     cl_score = cl_score.astype(float).fillna(0.0).to_numpy()
-    support = cl_score * strongest
+    # Membership alone lends support only inside a cluster that is itself flagged (shows the
+    # conjunction); in any other cluster the account's own strongest family must carry it.
+    embed = np.where(
+        cl_score >= params.flag_threshold, _embeddedness(signals, cluster_id, params.group_partners), 0.0
+    )
+    support = cl_score * np.maximum(strongest, embed)
     score = 1.0 - (1.0 - individual) * (1.0 - support)
 
     accounts = pd.DataFrame(
@@ -324,6 +351,27 @@ def score_accounts(
     accounts["reasons"] = reasons
     accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
     return accounts.reset_index(drop=True), clusters
+
+
+def _embeddedness(signals: pd.DataFrame, cluster_id: pd.Series, group_partners: int) -> np.ndarray:
+    """How firmly an account acts with its own cluster, in [0, 1].
+
+    ``min(1, cluster_partners / need)`` with ``need = max(group_partners,
+    median cluster_partners of the cluster's members / 2)``: an account tied by
+    repeated evidence (two or more objects in sync, shared text or correlated
+    timing) to at least ``group_partners`` members of its cluster, and to at
+    least half as many as its typical member, takes full part in the group's
+    behaviour even when each single tie is weak (a campaign that rotates
+    accounts); an account on the edge of a tight group (a few ties into a
+    cluster whose members each act with dozens) gets a fraction. 0 when the
+    signal is absent.
+    """
+    if "cluster_partners" not in signals.columns:
+        return np.zeros(len(signals))
+    n = pd.Series(np.nan_to_num(signals["cluster_partners"].to_numpy(dtype=float), nan=0.0), index=signals.index)
+    typical = n.groupby(cluster_id.to_numpy(dtype=float)).transform("median")
+    need = np.maximum(float(max(group_partners, 1)), 0.5 * typical.reindex(signals.index).fillna(0.0).to_numpy())
+    return np.clip(n.to_numpy() / need, 0.0, 1.0)
 
 
 def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams) -> pd.DataFrame:

@@ -24,7 +24,14 @@ from detector.scoring.combine import COACTION_LAYERS, LAYER_PRIOR
 REPEAT_RANK = 3
 """``sync_repeat`` looks at the 3rd most synchronised partner: a group needs at least 3 others."""
 
-__all__ = ["REPEAT_RANK", "BEHAVIOUR_SIGNALS", "FEATURE_ALIASES", "behaviour_signals", "network_signals"]
+__all__ = [
+    "REPEAT_RANK",
+    "BEHAVIOUR_SIGNALS",
+    "FEATURE_ALIASES",
+    "behaviour_signals",
+    "cluster_signals",
+    "network_signals",
+]
 
 BEHAVIOUR_SIGNALS: tuple[str, ...] = (
     "n_events",
@@ -160,7 +167,9 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     timing), ``sync_repeat`` (distinct objects acted on in sync with the
     account's :data:`REPEAT_RANK`-th most synchronised partner: a group acting
     together again and again, not a crowd meeting once), ``timing_partners``
-    (partners with correlated activity series), ``text_strength``,
+    (partners with correlated activity series), ``recurring_partners``
+    (partners sharing two or more of the same uncommon links at any time:
+    layer ``url_recurring``), ``text_strength``,
     ``text_partners`` (``text`` and ``neardup``),
     ``partners`` (any layer) and ``multi_layer_partners`` (partners tied by two
     or more layers), indexed like ``index``.
@@ -174,6 +183,7 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         "text_partners",
         "partners",
         "multi_layer_partners",
+        "recurring_partners",
     ]
     out = pd.DataFrame(0.0, index=index, columns=cols)
     if edges is None or edges.empty:
@@ -202,6 +212,8 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     )
     timing = edges["w_timing"].to_numpy() > 0 if "w_timing" in edges.columns else np.zeros(len(edges), bool)
     both["timing_partners"] = np.tile(timing.astype(float), 2)
+    recurring = edges["w_url_recurring"].to_numpy() > 0 if "w_url_recurring" in edges.columns else np.zeros(len(edges), bool)
+    both["recurring_partners"] = np.tile(recurring.astype(float), 2)
     agg = both.groupby("account", sort=True).sum()
     nobj = pd.DataFrame({"account": both["account"], "n": np.tile(edges["n_sync_objects"].to_numpy(dtype=float), 2)})
     nobj = nobj.sort_values(["account", "n"], ascending=[True, False], kind="mergesort")
@@ -210,3 +222,136 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     agg["sync_repeat"] = kth.reindex(agg.index).fillna(0.0)
     agg.index = agg.index.astype(str)
     return agg.reindex(index).fillna(0.0)[cols]
+
+
+def cluster_signals(edges: pd.DataFrame, membership: pd.Series | None, index: pd.Index) -> pd.DataFrame:
+    """How embedded each account is in its own cluster.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        Combined edges (:func:`detector.scoring.combine.combine_layers`); pass
+        the pairs with *repeated* evidence (the ones that shaped the clusters).
+    membership : Series or None
+        ``account_id -> cluster id``.
+    index : Index
+        Account ids of the result.
+
+    Returns
+    -------
+    DataFrame
+        ``cluster_partners``: members of the account's own cluster it is tied
+        to by repeated evidence; ``cluster_tie_share``: share of its total
+        edge weight that goes to its own cluster (0 without a cluster).
+    """
+    out = pd.DataFrame(0.0, index=index, columns=["cluster_partners", "cluster_tie_share"])
+    if edges is None or edges.empty or membership is None or membership.empty:
+        return out
+    m = membership.copy()
+    m.index = m.index.astype(str)
+    a = edges["account_a"].astype(str).to_numpy(dtype=object)
+    b = edges["account_b"].astype(str).to_numpy(dtype=object)
+    ca = m.reindex(a).to_numpy(dtype=float)
+    cb = m.reindex(b).to_numpy(dtype=float)
+    same = np.isfinite(ca) & (ca == cb)
+    w = edges["weight"].to_numpy(dtype=float)
+    both = pd.DataFrame(
+        {
+            "account": np.concatenate([a, b]),
+            "inside": np.tile(same.astype(float), 2),
+            "w_in": np.tile(np.where(same, w, 0.0), 2),
+            "w": np.tile(w, 2),
+        }
+    )
+    agg = both.groupby("account", sort=True).sum()
+    agg["cluster_tie_share"] = np.where(agg["w"] > 0, agg["w_in"] / agg["w"].where(agg["w"] > 0, 1.0), 0.0)
+    agg = agg.rename(columns={"inside": "cluster_partners"})
+    return agg.reindex(index).fillna(0.0)[["cluster_partners", "cluster_tie_share"]]
+
+
+RECURRING_MAX_ACCOUNTS = 100
+"""Objects shared by more accounts than this are left out of :func:`recurring_object_edges`.
+
+A link that hundreds of accounts post over the scan is popular news, not a group's stock of
+links; leaving it out also bounds the pairs per object (at most ~5,000)."""
+
+
+RECURRING_MIN_OVERLAP = 0.5
+"""Smallest Ochiai overlap ``n_common / sqrt(n_a * n_b)`` of two accounts' link sets in
+:func:`recurring_object_edges`: about half of what each shares is shared by the other.
+Prolific link sharers meet on a few links by chance; their overlap stays low."""
+
+
+def recurring_object_edges(
+    shares: pd.DataFrame,
+    *,
+    max_accounts: int = RECURRING_MAX_ACCOUNTS,
+    min_objects: int = 2,
+    min_overlap: float = RECURRING_MIN_OVERLAP,
+) -> pd.DataFrame:
+    """Pairs of accounts that shared the same uncommon objects, at any time in the scan.
+
+    The slow counterpart of co-action: a "slow drip" campaign posts the same
+    few links day after day, each member a few times a day, hours apart, so
+    no two shares fall in one co-action window. Two accounts that both shared
+    ``min_objects`` or more of the same uncommon objects (shared by at most
+    ``max_accounts`` accounts), and whose sets of shared objects overlap by
+    at least ``min_overlap`` (Ochiai coefficient over every distinct object
+    each shared), are tied here, whatever the time between them.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        A share table (``object_id, account_id``, ...) from
+        :func:`detector.evidence.objects.share_table`.
+    max_accounts, min_objects : int
+    min_overlap : float
+
+    Returns
+    -------
+    DataFrame
+        Edge-layer shape: ``account_a < account_b``, ``weight`` = ``n_objects``
+        (distinct objects both shared), ``overlap`` (Ochiai coefficient),
+        ``objects`` (up to 5, ``|``-joined); sorted by ``(account_a, account_b)``.
+    """
+    cols = ["account_a", "account_b", "weight", "n_objects", "overlap", "objects"]
+    empty = pd.DataFrame({c: pd.Series([], dtype=object if c in ("account_a", "account_b", "objects") else float) for c in cols})
+    if shares is None or shares.empty:
+        return empty
+    from detector.schema import encode
+
+    pairs = shares[["object_id", "account_id"]].astype(str).drop_duplicates()
+    obj_code, obj_names = encode(pairs["object_id"].to_numpy(dtype=object))
+    acc_code, acc_names = encode(pairs["account_id"].to_numpy(dtype=object))
+    n_acc = np.bincount(obj_code, minlength=len(obj_names))
+    n_obj = np.bincount(acc_code, minlength=len(acc_names)).astype(float)  # distinct objects per account
+    keep = (n_acc[obj_code] >= 2) & (n_acc[obj_code] <= max_accounts)
+    if not keep.any():
+        return empty
+    left = pd.DataFrame({"o": obj_code[keep], "a": acc_code[keep]})
+    m = left.merge(left, on="o", suffixes=("", "_b"))
+    m = m[m["a"].to_numpy() < m["a_b"].to_numpy()]
+    if m.empty:
+        return empty
+    m = m.sort_values(["a", "a_b", "o"], kind="mergesort")
+    grp = m.groupby(["a", "a_b"], sort=True)["o"]
+    agg = grp.size().rename("n_objects").reset_index()
+    agg["overlap"] = agg["n_objects"] / np.sqrt(n_obj[agg["a"].to_numpy()] * n_obj[agg["a_b"].to_numpy()])
+    agg = agg[(agg["n_objects"] >= min_objects) & (agg["overlap"] >= min_overlap)]
+    if agg.empty:
+        return empty
+    first = m.merge(agg[["a", "a_b"]], on=["a", "a_b"])
+    first = first[first.groupby(["a", "a_b"], sort=False).cumcount().to_numpy() < 5]
+    names = first.assign(name=obj_names[first["o"].to_numpy()].astype(str)).groupby(["a", "a_b"], sort=True)["name"]
+    agg = agg.merge(names.agg("|".join).rename("objects").reset_index(), on=["a", "a_b"])
+    out = pd.DataFrame(
+        {
+            "account_a": acc_names[agg["a"].to_numpy()].astype(object),
+            "account_b": acc_names[agg["a_b"].to_numpy()].astype(object),
+            "weight": agg["n_objects"].to_numpy(dtype=float),
+            "n_objects": agg["n_objects"].to_numpy(dtype=float),
+            "overlap": np.round(agg["overlap"].to_numpy(dtype=float), 6),
+            "objects": agg["objects"].to_numpy(dtype=object),
+        }
+    )
+    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)

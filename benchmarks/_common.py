@@ -1,0 +1,70 @@
+"""Measurement helpers shared by the ``bench_*.py`` scripts (peak memory, timing).
+
+The scripts run as ``python benchmarks/bench_x.py``, so this folder is on
+``sys.path`` and they import it as ``from _common import ...``.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["best_of", "best_of_timings", "peak_rss_mb", "timed"]
+
+T = TypeVar("T")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (MB).
+
+    Reads ``VmHWM`` from ``/proc/self/status``: it belongs to the address
+    space, so a child started with fork + exec (``ProcessPoolExecutor``,
+    ``subprocess``) reports its own peak. ``ru_maxrss`` (the fallback where
+    /proc is missing; Linux reports KiB) is carried over from the parent on
+    Linux and would show the parent's peak in such a child. In a process
+    that was not started by a bigger one the two agree.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def timed(func: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
+    """Call ``func(*args, **kwargs)`` once; return ``(value, wall seconds)``."""
+    start = time.perf_counter()
+    value = func(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def best_of(func: Callable[..., T], *args: Any, repeats: int = 3) -> tuple[float, T]:
+    """Smallest wall time (seconds) of ``repeats`` calls ``func(*args)`` and the last result.
+
+    The machine is shared: the best run is the least disturbed one.
+    """
+    best, result = float("inf"), None
+    for _ in range(max(repeats, 1)):
+        result, seconds = timed(func, *args)
+        best = min(best, seconds)
+    return best, result  # type: ignore[return-value]
+
+
+def best_of_timings(
+    func: Callable[..., tuple[dict[str, float], T]], *args: Any, repeats: int = 3
+) -> tuple[dict[str, float], T]:
+    """Run ``func(*args)`` ``repeats`` times; it returns ``(seconds by stage, output)``.
+
+    Returns per stage the smallest time of the runs (seconds), and the last output.
+    """
+    best: dict[str, float] = {}
+    out = None
+    for _ in range(max(repeats, 1)):
+        times, out = func(*args)
+        best = {k: min(v, best.get(k, v)) for k, v in times.items()}
+    return best, out  # type: ignore[return-value]
