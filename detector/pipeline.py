@@ -19,10 +19,12 @@ that the same input and seed give the same report bytes):
 5. ``features``: per-account behaviour (:mod:`detector.evidence.features`);
 6. ``network``: the window-free ``url_recurring`` layer
    (:func:`detector.scoring.signals.recurring_object_edges`: the same uncommon
-   links at any time, for slow campaigns; not used for clustering), layers
+   links at any time, for slow campaigns), layers
    combined (:mod:`detector.scoring.combine`) and the
    pairs with repeated evidence (:func:`repeated_edges`) clustered with
-   Leiden (:func:`detector.scoring.network.communities`);
+   Leiden (:func:`detector.scoring.network.communities`); ``url_recurring``
+   ties among the accounts left unclustered are clustered apart
+   (:func:`detector.scoring.signals.recurring_clusters`);
 7. ``scoring``: unsupervised conjunction scorer or a trained model;
 8. ``officials``: centrality and amplification audit of official accounts;
 9. ``report``: the report dict (``detector/report/SCHEMA.md``).
@@ -54,6 +56,7 @@ from detector.scoring.signals import (
     behaviour_signals,
     cluster_signals,
     network_signals,
+    recurring_clusters,
     recurring_object_edges,
 )
 
@@ -303,8 +306,11 @@ def _features(events: pd.DataFrame, accounts: pd.DataFrame | None, dup_event: pd
     return account_features(events, accounts, near_duplicate_event=dup_event)
 
 
-def repeated_edges(edges: pd.DataFrame) -> pd.DataFrame:
+def repeated_edges(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> pd.DataFrame:
     """Pairs with repeated evidence: in sync on two or more objects, shared text, or timing.
+
+    ``also`` names further layers whose pairs count (``("url_recurring",)`` for
+    the ties that shaped the slow-group clusters).
 
     A single object shared within the window is what chance produces in any
     large crowd (two people retweeting the same viral post in the same ten
@@ -315,7 +321,7 @@ def repeated_edges(edges: pd.DataFrame) -> pd.DataFrame:
     if edges.empty:
         return edges
     keep = edges["n_sync_objects"].to_numpy() >= 2
-    for name in ("text", "neardup", "timing"):
+    for name in ("text", "neardup", "timing", *also):
         if f"w_{name}" in edges.columns:
             keep |= edges[f"w_{name}"].to_numpy() > 0
     return edges[keep]
@@ -464,10 +470,12 @@ def run_scan(
         membership = _drop_small_clusters(
             _communities(repeated_edges(edges), params.seed, notes), params.min_cluster_size
         )
+        membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
     with _stage("scoring", timings):
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
-        signals = signals.join(cluster_signals(repeated_edges(edges), membership, index))
+        clustered = repeated_edges(edges, also=("url_recurring",))
+        signals = signals.join(cluster_signals(clustered, membership, index))
         exempt = _official_ids(ev, accounts, officials, notes)
         scored, clusters = score_accounts(
             signals,

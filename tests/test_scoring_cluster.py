@@ -14,7 +14,12 @@ from test_scoring import SUSPICIOUS, _population, _with
 
 from detector.scoring.combine import combine_layers
 from detector.scoring.scores import score_accounts
-from detector.scoring.signals import cluster_signals, network_signals, recurring_object_edges
+from detector.scoring.signals import (
+    cluster_signals,
+    network_signals,
+    recurring_clusters,
+    recurring_object_edges,
+)
 
 # ---------------------------------------------------------------- cluster_signals
 
@@ -213,3 +218,20 @@ def test_embeddedness_is_relative_to_the_clusters_typical_member():
     assert clusters.iloc[0]["flagged"]
     assert not weak["flagged"]
     assert weak["score"] == pytest.approx(1 - (1 - weak["individual_score"]) * (1 - weak["cluster_score"] * 0.3), abs=0.02)
+
+
+def test_recurring_clusters_only_group_accounts_the_main_clustering_left_out():
+    rows = [(f"site/a{k}", m) for m in ("d1", "d2", "d3", "d4") for k in range(3)]
+    rows += [(f"site/a{k}", "c1") for k in range(3)]  # c1 is already in a campaign cluster
+    layer = recurring_object_edges(_shares(rows))
+    edges = combine_layers({"url_recurring": layer, "repost": _edges([("c1", "c2")], [3.0])})
+    main = pd.Series({"c1": 0, "c2": 0, "x1": 1, "x2": 1})
+    out = recurring_clusters(edges, main, seed=0)
+    assert out[["c1", "c2", "x1", "x2"]].tolist() == [0, 0, 1, 1]  # existing clusters untouched
+    new = out[["d1", "d2", "d3", "d4"]]
+    assert new.nunique() == 1 and int(new.iloc[0]) == 2  # one new group, id after the existing ones
+    assert list(out.index) == sorted(out.index)
+    # deterministic; nothing to add without the layer
+    pd.testing.assert_series_equal(out, recurring_clusters(edges, main, seed=0))
+    plain = combine_layers({"repost": _edges([("c1", "c2")], [3.0])})
+    pd.testing.assert_series_equal(recurring_clusters(plain, main), main)

@@ -9,6 +9,7 @@ column the user names.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from detector.schema import SchemaError, url_domain
@@ -40,10 +41,28 @@ def _frame(object_id: pd.Series, events: pd.DataFrame, sort: bool = True) -> pd.
         }
     )
     out = out[out["object_id"].notna() & (out["object_id"] != "")]
-    out = out.drop_duplicates(list(SHARE_COLUMNS))
-    if sort:
-        out = out.sort_values(list(SHARE_COLUMNS), kind="mergesort")
-    return out.reset_index(drop=True)
+    if not sort:
+        return out.drop_duplicates(list(SHARE_COLUMNS)).reset_index(drop=True)
+    # Sorted: one stable lexsort of order-preserving int codes; duplicate rows are then
+    # adjacent (same result as drop_duplicates + sort_values, without hashing twice).
+    keys = [_sort_key(out[c]) for c in SHARE_COLUMNS]
+    order = np.lexsort(keys[::-1])
+    keep = np.ones(order.size, dtype=bool)
+    if order.size > 1:
+        same = np.ones(order.size - 1, dtype=bool)
+        for key in keys:
+            k = key[order]
+            same &= k[1:] == k[:-1]
+        keep[1:] = ~same
+    return out.iloc[order[keep]].reset_index(drop=True)
+
+
+def _sort_key(column: pd.Series) -> np.ndarray:
+    """Int codes ordered like ``sort_values`` orders ``column`` (missing values last)."""
+    if column.dtype == np.int64:
+        return column.to_numpy()
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def _as_str(value: object) -> str | None:

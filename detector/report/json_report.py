@@ -222,7 +222,7 @@ def cluster_entries(
 
 def _isin(ids: pd.Series, values: Any) -> np.ndarray:
     """``ids.astype(str).isin(values)`` as a bool array, without converting string columns."""
-    if not pd.api.types.is_string_dtype(ids.dtype):
+    if not pd.api.types.is_string_dtype(ids):
         return ids.astype(str).isin(values).to_numpy(dtype=bool)
     hit = ids.isin(values if isinstance(values, pd.Index) else list(values))
     return hit.fillna(False).to_numpy(dtype=bool) if hit.hasnans else hit.to_numpy(dtype=bool)
@@ -234,11 +234,15 @@ def _map_cluster(ids: pd.Series, cluster_of: pd.Series) -> pd.Series:
     Only ids that are members are converted and looked up (``isin`` first): a
     large scan has millions of edges and shares, few of them in reported clusters.
     """
-    if not pd.api.types.is_string_dtype(ids.dtype):
+    if not pd.api.types.is_string_dtype(ids):
         return ids.astype(str).map(cluster_of).astype(float)
     hit = _isin(ids, cluster_of.index)
     out = np.full(len(ids), np.nan)
-    out[hit] = ids[hit].astype(str).map(cluster_of).to_numpy(dtype=float)
+    if cluster_of.index.is_unique:  # account ids: positional lookup in the ids' own dtype (fast)
+        pos = pd.Index(cluster_of.index.astype(str), dtype=ids.dtype).get_indexer(ids[hit])
+        out[hit] = cluster_of.to_numpy(dtype=float)[pos]
+    else:
+        out[hit] = ids[hit].astype(str).map(cluster_of).to_numpy(dtype=float)
     return pd.Series(out, index=ids.index)
 
 

@@ -300,7 +300,11 @@ def score_accounts(
 
     is_exempt = idx.isin(list(exempt))
     partners = signals["sync_partners"] if "sync_partners" in signals.columns else pd.Series(0.0, index=idx)
-    in_group = (partners.fillna(0).to_numpy() >= params.group_partners).astype(float)
+    recurring = signals["recurring_partners"] if "recurring_partners" in signals.columns else pd.Series(0.0, index=idx)
+    in_group = (
+        (partners.fillna(0).to_numpy() >= params.group_partners)
+        | (recurring.fillna(0).to_numpy() >= params.group_partners)
+    ).astype(float)
     fam_c = fam.assign(_in_group=in_group)
     clusters = _score_clusters(fam_c[~is_exempt], cluster_id[~is_exempt], params)
     cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0

@@ -355,3 +355,49 @@ def recurring_object_edges(
         }
     )
     return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
+
+
+def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0) -> pd.Series:
+    """Extend ``membership`` with clusters of the ``url_recurring`` layer among unclustered accounts.
+
+    Slow campaigns have no repeated in-window evidence, so the main clustering
+    leaves them out. Their recurring-link ties are clustered *separately*
+    (Leiden, :func:`detector.scoring.network.communities`), only between
+    accounts the main clustering left unclustered, so a group of ordinary
+    link sharers is never merged into an existing campaign cluster. New
+    clusters (two or more accounts) get ids after the existing ones.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        Combined edges with a ``w_url_recurring`` column (else nothing changes).
+    membership : Series
+        ``account_id -> cluster id`` of the main clustering.
+    seed : int
+        Leiden seed.
+
+    Returns
+    -------
+    Series
+        ``account_id -> cluster id`` (int64), sorted by account id.
+    """
+    if edges is None or edges.empty or "w_url_recurring" not in edges.columns:
+        return membership
+    m = membership.copy()
+    m.index = m.index.astype(str)
+    a = edges["account_a"].astype(str)
+    b = edges["account_b"].astype(str)
+    keep = (edges["w_url_recurring"].to_numpy() > 0) & ~a.isin(m.index).to_numpy() & ~b.isin(m.index).to_numpy()
+    if not keep.any():
+        return m
+    from detector.scoring.network import communities
+
+    sub = pd.DataFrame({"account_a": a[keep], "account_b": b[keep], "weight": edges["w_url_recurring"][keep]})
+    new = communities(sub, weight="weight", seed=seed)
+    new.index = new.index.astype(str)
+    new = new[new.map(new.value_counts()).to_numpy() >= 2]
+    if new.empty:
+        return m
+    offset = int(m.max()) + 1 if len(m) else 0
+    out = pd.concat([m.astype("int64"), (new.astype("int64") + offset)])
+    return out.sort_index()
