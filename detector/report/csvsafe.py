@@ -29,15 +29,40 @@ def neutralize_cell(value: object) -> object:
     return value
 
 
+def _is_text_column(series: pd.Series) -> bool:
+    return series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+
+
+def _neutralize_series(series: pd.Series) -> pd.Series:
+    """Vectorised :func:`neutralize_cell` over a column (a per-cell fallback for mixed columns)."""
+    if isinstance(series.dtype, pd.StringDtype) or pd.api.types.infer_dtype(series, skipna=True) in (
+        "string",
+        "empty",
+    ):
+        risky = series.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+        if not risky.any():
+            return series
+        out = series.copy()
+        out[risky] = "'" + series[risky]
+        return out
+    return series.map(neutralize_cell, na_action="ignore")
+
+
 def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` whose string cells (and column names) cannot run as formulas."""
     out = frame.copy()
     for column in out.columns:
-        series = out[column]
-        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
-            out[column] = series.map(neutralize_cell, na_action="ignore")
+        if _is_text_column(out[column]):
+            out[column] = _neutralize_series(out[column])
     out.columns = [neutralize_cell(str(c)) for c in out.columns]
     return out
+
+
+def _join_lists(series: pd.Series) -> pd.Series:
+    """Join list/tuple cells with ``|``; a column without list cells is returned as is."""
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return series
+    return series.map(lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
@@ -48,9 +73,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object:
-            safe[column] = safe[column].map(
-                lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple)) else v
-            )
+            safe[column] = _join_lists(safe[column])
     safe = neutralize_frame(safe)
     with atomic_write(path, "w", newline="") as fh:
         safe.to_csv(fh, index=False)
