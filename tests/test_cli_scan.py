@@ -84,6 +84,7 @@ def test_scan_json_and_filters(files, tmp_path):
     proc = run("scan", str(files / "events.parquet"), "-o", str(tmp_path / "o"), "--since", t0, "--window", "30", "--json", "-q")
     summary = json.loads(proc.stdout)
     assert summary["command"] == "scan"
+    assert summary["timings_s"]["total"] > 0 and "coaction" in summary["timings_s"]
     rep = json.loads((tmp_path / "o" / "report.json").read_text())
     assert rep["parameters"]["window_used_s"] == 30
     assert rep["input_summary"]["first_ts"] >= int(events["ts"].min()) + 86400

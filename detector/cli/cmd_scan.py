@@ -161,8 +161,11 @@ def print_verdict(report: dict[str, Any], written: dict[str, str], outdir: str) 
     click.echo(f"Wrote {', '.join(sorted(written))} to {outdir}")
 
 
-def json_summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
-    """Machine-readable summary for ``--json``."""
+def json_summary(
+    report: dict[str, Any], written: dict[str, str], timings_s: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Machine-readable summary for ``--json`` (stage timings in seconds live here, not in
+    report.json, so that report.json stays byte-identical across runs)."""
     return {
         "command": report["command"],
         "verdict": report["verdict"],
@@ -172,6 +175,7 @@ def json_summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, A
             {k: c[k] for k in ("cluster_id", "score", "flagged", "size", "reasons")} for c in report["clusters"][:10]
         ],
         "outputs": written,
+        "timings_s": dict(timings_s or {}),
     }
 
 
@@ -204,7 +208,7 @@ def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] 
     as_json = kwargs.pop("as_json")
     result, written = execute(command_name=command_name, **kwargs, **focus)
     emit_summary(
-        json_summary(result.report, written),
+        json_summary(result.report, written, result.timings),
         as_json=as_json,
         quiet=False,  # the verdict is printed with --quiet too
         human=lambda: (printer or print_verdict)(result.report, written, kwargs["outdir"]),
