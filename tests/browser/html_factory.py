@@ -352,7 +352,6 @@ def make_report(
                 layer: {"edges": 10 * (i + 1), "description": f"shared {layer} within the window"}
                 for i, layer in enumerate(LAYERS)
             },
-            "timings_s": {"ingest": 0.5, "score": 1.25},
         },
     }
 
