@@ -126,9 +126,10 @@ TICK_STEPS_S: tuple[int, ...] = (
 def time_ticks(t0: int, t1: int, max_ticks: int = 8) -> list[tuple[int, str]]:
     """UTC-aligned ticks inside [t0, t1] (seconds) with labels: dates for day steps, else time."""
     span = max(t1 - t0, 1)
+    # an interval of `span` seconds holds at most span // step + 1 aligned ticks
     step = next(
-        (s for s in TICK_STEPS_S if span / s <= max_ticks),
-        TICK_STEPS_S[-1] * math.ceil(span / (TICK_STEPS_S[-1] * max_ticks)),
+        (s for s in TICK_STEPS_S if span // s + 1 <= max_ticks),
+        TICK_STEPS_S[-1] * (span // (TICK_STEPS_S[-1] * (max_ticks - 1)) + 1),
     )
     first = -(-t0 // step) * step
     ticks = range(first, t1 + 1, step)
