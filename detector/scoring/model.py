@@ -38,6 +38,7 @@ import pandas as pd
 
 from detector import __version__
 from detector.fsutil import atomic_write
+from detector.scoring.signals import BEHAVIOUR_SIGNALS
 
 __all__ = ["MODEL_FEATURES", "MODEL_FORMAT", "TrainedModel", "load_model", "model_features", "train_model"]
 
@@ -52,17 +53,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "text_partners",
     "partners",
     "multi_layer_partners",
-    "n_events",
-    "posts_per_day",
-    "iet_cv",
-    "hour_entropy",
-    "night_share",
-    "never_sleeps",
-    "fast_repost_share",
-    "dup_share",
-    "age_days",
-    "handle_randomness",
-    "followers",
+    *BEHAVIOUR_SIGNALS,
     "synchrony",
     "duplicate_text",
     "profile",
