@@ -50,7 +50,7 @@ from detector import __version__
 from detector.progress import progress
 from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
-from detector.scoring.combine import LAYER_DESCRIPTIONS, combine_layers
+from detector.scoring.combine import LAYER_DESCRIPTIONS, combine_layers, repeated_pairs
 from detector.scoring.scores import FAMILIES, ScoreParams, score_accounts
 from detector.scoring.signals import (
     behaviour_signals,
@@ -456,7 +456,7 @@ def run_scan(
         if nd_edges is not None and len(nd_edges):
             layers["neardup"] = nd_edges
     with _stage("timing", timings):
-        tm = _timing_layer(ev, repeated_edges(combine_layers(layers)), params, notes)
+        tm = _timing_layer(ev, repeated_pairs(layers), params, notes)  # = repeated_edges(combine_layers(layers))
         if tm is not None and len(tm):
             layers["timing"] = tm
     with _stage("features", timings):

@@ -246,9 +246,17 @@ def _external_candidates(
     candidates: pd.DataFrame, accounts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Map a DataFrame[account_a, account_b] of ids to code pairs (unknown ids dropped)."""
-    index = pd.Index(accounts)
-    ca = index.get_indexer(candidates["account_a"].astype(object))
-    cb = index.get_indexer(candidates["account_b"].astype(object))
+    ends = np.concatenate(
+        [
+            candidates["account_a"].astype(object).to_numpy(),
+            candidates["account_b"].astype(object).to_numpy(),
+        ]
+    )
+    ids, uniques = pd.factorize(ends)  # hash once per distinct id, then look up only those
+    del ends
+    lookup = np.append(pd.Index(accounts).get_indexer(uniques), -1)  # missing ids (-1) -> -1
+    codes = lookup[ids]
+    ca, cb = codes[: len(candidates)], codes[len(candidates) :]
     known = (ca >= 0) & (cb >= 0)
     return _unique_pairs(ca[known], cb[known], len(accounts))
 

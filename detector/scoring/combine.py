@@ -24,7 +24,7 @@ import pandas as pd
 
 from detector.schema import encode
 
-__all__ = ["COACTION_LAYERS", "SYNC_OBJECT_LAYERS", "LAYER_DESCRIPTIONS", "LAYER_PRIOR", "combine_layers", "empty_edges"]
+__all__ = ["COACTION_LAYERS", "SYNC_OBJECT_LAYERS", "LAYER_DESCRIPTIONS", "LAYER_PRIOR", "combine_layers", "empty_edges", "repeated_pairs"]
 
 LAYER_PRIOR: dict[str, float] = {
     "repost": 1.0,
@@ -86,6 +86,91 @@ def _normalise(weight: np.ndarray) -> np.ndarray:
     return w / (w + scale)
 
 
+def _layer_names(layers: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Sorted names of the non-empty layers."""
+    return sorted(name for name, frame in layers.items() if frame is not None and len(frame))
+
+
+def _layer_ends(
+    layers: Mapping[str, pd.DataFrame], names: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenated kept rows of the named layers.
+
+    Returns ``(a, b, layer_no, normalised weight, n_objects)``: ids as ``str``
+    objects, the index of the layer in ``names``, and the number of shared
+    objects (0 outside :data:`SYNC_OBJECT_LAYERS`). Rows with a non-positive
+    weight or ``a == b`` are dropped.
+    """
+    ends_a, ends_b, layer_no, weights, n_objs = [], [], [], [], []
+    for k, name in enumerate(names):
+        frame = layers[name]
+        a = frame["account_a"].astype(str).to_numpy(dtype=object)
+        b = frame["account_b"].astype(str).to_numpy(dtype=object)
+        w = _normalise(frame["weight"].to_numpy())
+        keep = (w > 0) & (a != b)
+        ends_a.append(a[keep])
+        ends_b.append(b[keep])
+        layer_no.append(np.full(int(keep.sum()), k, dtype=np.int64))
+        weights.append(w[keep])
+        n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
+        n_objs.append(n_obj[keep] if name in SYNC_OBJECT_LAYERS else np.zeros(int(keep.sum())))
+    return (
+        np.concatenate(ends_a),
+        np.concatenate(ends_b),
+        np.concatenate(layer_no),
+        np.concatenate(weights),
+        np.concatenate(n_objs),
+    )
+
+
+def _pair_index(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integer keys of unordered id pairs.
+
+    Account ids are coded in sorted order (:func:`detector.schema.encode`) and
+    each pair keyed ``lo * n + hi`` (``lo < hi``). Returns ``(pair_keys, row,
+    uniques)``: the sorted unique keys, the key index of each input row and the
+    ids by code.
+    """
+    codes, uniques = encode(np.concatenate([a, b]))
+    ca, cb = codes[: a.size].astype(np.int64), codes[a.size :].astype(np.int64)
+    del codes
+    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+    del ca, cb
+    key = lo * np.int64(len(uniques)) + hi
+    del lo, hi
+    pair_keys, row = np.unique(key, return_inverse=True)
+    return pair_keys, row, uniques
+
+
+def repeated_pairs(
+    layers: Mapping[str, pd.DataFrame],
+    min_sync_objects: float = 2.0,
+    also: tuple[str, ...] = ("text", "neardup", "timing"),
+) -> pd.DataFrame:
+    """Pairs with repeated evidence, without building the combined table.
+
+    The pairs of :func:`combine_layers` whose ``n_sync_objects`` is at least
+    ``min_sync_objects`` or that appear in one of the ``also`` layers (the rows
+    kept by ``detector.pipeline.repeated_edges``), as a DataFrame
+    ``account_a < account_b`` (sorted). Much lighter than the full combine: used
+    to pick timing candidates.
+    """
+    names = _layer_names(layers)
+    if not names:
+        return pd.DataFrame({"account_a": pd.Series([], dtype=object), "account_b": pd.Series([], dtype=object)})
+    a, b, layer_no, _, n_objs = _layer_ends(layers, names)
+    pair_keys, row, uniques = _pair_index(a, b)
+    del a, b
+    n_pairs = len(pair_keys)
+    keep = np.bincount(row, weights=n_objs, minlength=n_pairs) >= min_sync_objects
+    strong_layers = np.array([name in also for name in names], dtype=bool)
+    keep[row[strong_layers[layer_no]]] = True
+    del row, layer_no, n_objs
+    pair_keys = pair_keys[keep]
+    n = np.int64(len(uniques))
+    return pd.DataFrame({"account_a": uniques[pair_keys // n], "account_b": uniques[pair_keys % n]})
+
+
 def combine_layers(
     layers: Mapping[str, pd.DataFrame], prior: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
@@ -109,44 +194,27 @@ def combine_layers(
         ``(account_a, account_b)``.
     """
     prior = dict(LAYER_PRIOR if prior is None else prior)
-    names = sorted(name for name, frame in layers.items() if frame is not None and len(frame))
+    names = _layer_names(layers)
     if not names:
         return empty_edges()
-    ends_a, ends_b, layer_no, weights, n_objs = [], [], [], [], []
-    for k, name in enumerate(names):
-        frame = layers[name]
-        a = frame["account_a"].astype(str).to_numpy(dtype=object)
-        b = frame["account_b"].astype(str).to_numpy(dtype=object)
-        w = _normalise(frame["weight"].to_numpy())
-        keep = (w > 0) & (a != b)
-        ends_a.append(a[keep])
-        ends_b.append(b[keep])
-        layer_no.append(np.full(int(keep.sum()), k, dtype=np.int64))
-        weights.append(w[keep])
-        n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
-        n_objs.append(n_obj[keep] if name in SYNC_OBJECT_LAYERS else np.zeros(int(keep.sum())))
-    a = np.concatenate(ends_a)
-    b = np.concatenate(ends_b)
+    a, b, layer_no, weights, n_objs = _layer_ends(layers, names)
     if a.size == 0:
         return empty_edges(names)
-    # integer pair keys: account ids coded in sorted order, (lo, hi) so a < b
-    codes, uniques = encode(np.concatenate([a, b]))
-    ca, cb = codes[: a.size].astype(np.int64), codes[a.size :].astype(np.int64)
-    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
-    key = lo * np.int64(len(uniques)) + hi
-    pair_keys, row = np.unique(key, return_inverse=True)
+    pair_keys, row, uniques = _pair_index(a, b)
+    del a, b
     n_pairs, n_layers = len(pair_keys), len(names)
     values = np.zeros((n_pairs, n_layers))
-    np.maximum.at(values, (row, np.concatenate(layer_no)), np.concatenate(weights))
-    n_sync = np.bincount(row, weights=np.concatenate(n_objs), minlength=n_pairs)
+    np.maximum.at(values, (row, layer_no), weights)
+    n_sync = np.bincount(row, weights=n_objs, minlength=n_pairs)
+    del row, layer_no, weights, n_objs
     mult = np.array([prior.get(n, 0.5) for n in names], dtype=float)
     present = values > 0
     pair_lo = (pair_keys // len(uniques)).astype(np.int64)
     pair_hi = (pair_keys % len(uniques)).astype(np.int64)
     out = pd.DataFrame(
         {
-            "account_a": uniques[pair_lo].astype(object),
-            "account_b": uniques[pair_hi].astype(object),
+            "account_a": uniques[pair_lo],
+            "account_b": uniques[pair_hi],
             "weight": values @ mult,
             "n_sync_objects": n_sync,
         }
@@ -164,4 +232,6 @@ def combine_layers(
     out["n_layers"] = present.sum(axis=1).astype(np.int64)
     for k, name in enumerate(names):
         out[f"w_{name}"] = values[:, k]
-    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
+    # pair keys ascend in (code of a, code of b) and codes number the ids in sorted order:
+    # the rows are already sorted by (account_a, account_b)
+    return out

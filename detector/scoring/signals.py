@@ -197,31 +197,53 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         mult = np.array([LAYER_PRIOR.get(c[2:], 0.5) for c in cols_])
         return edges[cols_].to_numpy(dtype=float) @ mult
 
+    # both ends of every edge as codes of the sorted distinct ids (as groupby numbers them)
+    ends = np.concatenate([edges["account_a"].to_numpy(object), edges["account_b"].to_numpy(object)])
+    codes, ids = pd.factorize(ends, sort=True)
+    del ends
+    where = pd.Index(index).astype(object).get_indexer(ids)  # row of each code in ``index``; -1: absent
+    inside = where >= 0
+
+    def per_account(values: np.ndarray, exact: bool = True) -> np.ndarray:
+        """Sum of ``values`` (one per edge) over each account's edges, as a column for ``out``.
+
+        ``exact``: the values are small whole numbers (plain sums are exact);
+        otherwise summed by pandas' groupby over all codes, as before (same bits).
+        """
+        both = np.tile(np.asarray(values, dtype=float), 2)
+        if exact:
+            by_code = np.bincount(codes, weights=both, minlength=len(ids))
+        else:
+            by_code = pd.Series(both).groupby(codes, sort=True).sum().to_numpy()
+        col = np.zeros(len(index))
+        col[where[inside]] = by_code[inside]
+        return col
+
     sync = weighted(sync_cols)
     text = weighted(text_cols)
-    both = pd.DataFrame(
-        {
-            "account": np.concatenate([edges["account_a"].to_numpy(object), edges["account_b"].to_numpy(object)]),
-            "sync_strength": np.tile(sync, 2),
-            "sync_partners": np.tile((sync > 0).astype(float), 2),
-            "text_strength": np.tile(text, 2),
-            "text_partners": np.tile((text > 0).astype(float), 2),
-            "partners": 1.0,
-            "multi_layer_partners": np.tile((edges["n_layers"].to_numpy() >= 2).astype(float), 2),
-        }
-    )
     timing = edges["w_timing"].to_numpy() > 0 if "w_timing" in edges.columns else np.zeros(len(edges), bool)
-    both["timing_partners"] = np.tile(timing.astype(float), 2)
     recurring = edges["w_url_recurring"].to_numpy() > 0 if "w_url_recurring" in edges.columns else np.zeros(len(edges), bool)
-    both["recurring_partners"] = np.tile(recurring.astype(float), 2)
-    agg = both.groupby("account", sort=True).sum()
-    nobj = pd.DataFrame({"account": both["account"], "n": np.tile(edges["n_sync_objects"].to_numpy(dtype=float), 2)})
-    nobj = nobj.sort_values(["account", "n"], ascending=[True, False], kind="mergesort")
-    nobj["rank"] = nobj.groupby("account", sort=False).cumcount()
-    kth = nobj[nobj["rank"] == REPEAT_RANK - 1].set_index("account")["n"]
-    agg["sync_repeat"] = kth.reindex(agg.index).fillna(0.0)
-    agg.index = agg.index.astype(str)
-    return agg.reindex(index).fillna(0.0)[cols]
+    out["sync_strength"] = per_account(sync, exact=False)
+    out["sync_partners"] = per_account(sync > 0)
+    out["text_strength"] = per_account(text, exact=False)
+    out["text_partners"] = per_account(text > 0)
+    out["partners"] = per_account(np.ones(len(edges)))
+    out["multi_layer_partners"] = per_account(edges["n_layers"].to_numpy() >= 2)
+    out["timing_partners"] = per_account(timing)
+    out["recurring_partners"] = per_account(recurring)
+    del sync, text, timing, recurring
+    # the REPEAT_RANK-th largest number of shared objects among each account's edges
+    nobj = np.tile(edges["n_sync_objects"].to_numpy(dtype=float), 2)
+    order = np.lexsort((-nobj, codes))
+    sorted_codes = codes[order]
+    first = np.searchsorted(sorted_codes, sorted_codes, side="left")
+    at_rank = (np.arange(len(order)) - first) == REPEAT_RANK - 1
+    kth = np.zeros(len(ids))
+    kth[sorted_codes[at_rank]] = nobj[order][at_rank]
+    repeat = np.zeros(len(index))
+    repeat[where[inside]] = kth[inside]
+    out["sync_repeat"] = repeat
+    return out[cols]
 
 
 def cluster_signals(edges: pd.DataFrame, membership: pd.Series | None, index: pd.Index) -> pd.DataFrame:
