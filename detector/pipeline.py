@@ -475,7 +475,7 @@ def run_scan(
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
         clustered = repeated_edges(edges, also=("url_recurring",))
-        signals = signals.join(cluster_signals(clustered, membership, index))
+        signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
         exempt = _official_ids(ev, accounts, officials, notes)
         scored, clusters = score_accounts(
             signals,

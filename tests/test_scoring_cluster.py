@@ -37,9 +37,36 @@ def test_cluster_signals_counts_partners_inside_own_cluster():
     assert sig.loc["a", "cluster_partners"] == 2  # b and c; x is in another cluster
     assert sig.loc["a", "cluster_tie_share"] == pytest.approx(3.0 / 4.0)
     assert sig.loc["x", "cluster_partners"] == 1
-    assert sig.loc["z"].tolist() == [0.0, 0.0]  # no edges, no cluster
+    assert sig.loc["z"].tolist() == [0.0, 0.0, 0.0]  # no edges, no cluster
+    assert (sig["cluster_coactors"] == 0).all()  # no co-action table given
     empty = cluster_signals(edges, None, pd.Index(["a"]))
-    assert empty.loc["a"].tolist() == [0.0, 0.0]
+    assert empty.loc["a"].tolist() == [0.0, 0.0, 0.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(0, 3)), max_size=25),
+    st.lists(st.integers(0, 2), min_size=8, max_size=8),
+)
+def test_cluster_coactors_match_reference(raw, labels):
+    # Plain reference: members of the own cluster sharing a pair with n_sync_objects >= 1.
+    seen: dict[tuple[str, str], int] = {}
+    for i, j, n in raw:
+        if i != j:
+            seen[(f"n{min(i, j)}", f"n{max(i, j)}")] = n
+    coaction = _edges(list(seen), [1.0] * len(seen)).assign(n_sync_objects=[float(n) for n in seen.values()])
+    membership = pd.Series({f"n{k}": c for k, c in enumerate(labels) if c > 0})
+    index = pd.Index([f"n{k}" for k in range(8)])
+    got = cluster_signals(coaction.iloc[:0], membership, index, coaction=coaction)
+    for node in index:
+        mine = membership.get(node)
+        expected = sum(
+            1
+            for (a, b), n in seen.items()
+            if n >= 1 and node in (a, b) and mine is not None and membership.get(b if a == node else a) == mine
+        )
+        assert got.loc[node, "cluster_coactors"] == expected
+        assert got.loc[node, "cluster_partners"] == 0.0  # no repeated edges given
 
 
 @settings(max_examples=60, deadline=None)
@@ -110,6 +137,33 @@ def test_embeddedness_does_not_lift_members_of_an_organic_looking_cluster():
     # A fan-like cluster: members strong in synchrony only -> cluster not flagged -> no inheritance.
     sig, membership = _rotation_case(("synchrony",), weak_partners=9.0)
     sig.loc["weak", ["age_days", "handle_randomness"]] = [SUSPICIOUS["profile"]["age_days"], 0.95]
+    scored, clusters = score_accounts(sig, membership)
+    assert not clusters["flagged"].any()
+    assert not scored.set_index("account_id").loc[membership.index, "flagged"].any()
+
+
+def test_burst_coactors_of_flagged_cluster_inherit_support():
+    # 'weak' never acts twice with the same member (no repeated ties) but shared bursts with
+    # 5 members once each, as many as the typical member (co-acted with 9: need = max(3, 4.5)).
+    sig, membership = _rotation_case(("synchrony", "profile"), weak_partners=0.0)
+    sig["cluster_coactors"] = 0.0
+    sig.loc[[f"m{i}" for i in range(10)], "cluster_coactors"] = 9.0
+    before = score_accounts(sig, membership)[0].set_index("account_id").loc["weak"]
+    sig.loc["weak", "cluster_coactors"] = 5.0
+    scored, clusters = score_accounts(sig, membership)
+    weak = scored.set_index("account_id").loc["weak"]
+    assert clusters.iloc[0]["flagged"]
+    assert not before["flagged"]
+    assert weak["flagged"]
+    assert any("acted within the window with 5 of its members" in r for r in weak["reasons"])
+    # one burst shared with a single member is the edge of the group: a fraction only
+    sig.loc["weak", "cluster_coactors"] = 1.0
+    assert not score_accounts(sig, membership)[0].set_index("account_id").loc["weak", "flagged"]
+
+
+def test_burst_coactors_do_not_lift_members_of_an_organic_looking_cluster():
+    sig, membership = _rotation_case(("synchrony",), weak_partners=0.0)
+    sig["cluster_coactors"] = 9.0
     scored, clusters = score_accounts(sig, membership)
     assert not clusters["flagged"].any()
     assert not scored.set_index("account_id").loc[membership.index, "flagged"].any()

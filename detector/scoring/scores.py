@@ -48,13 +48,16 @@ conjunction is supported by it (noisy-OR of the two routes)::
     score = 1 - (1 - individual) * (1 - cluster_score * max(f1, embed))
 
 ``embed`` (*embeddedness*) counts only inside a cluster that is itself flagged:
-``min(1, cluster_partners / group_partners)``, the account's ties by repeated
-evidence to members of its own cluster (``cluster_partners`` from
+the account's ties to members of its own cluster relative to the cluster's
+typical member (:func:`_embeddedness`), by repeated evidence
+(``cluster_partners``) or by acting in the same burst at least once
+(``cluster_coactors``, both from
 :func:`detector.scoring.signals.cluster_signals`). A campaign that rotates its
-accounts keeps every member's own evidence weak, but each member still acts
-with several others of a cluster that shows the conjunction, so it inherits the
-cluster's support; members of fan, newsroom, activist or live-event clusters
-do not (the cluster's conjunction fails, so it is not flagged).
+accounts, or whose members join only one or two of its bursts, keeps every
+member's own evidence weak, but each member still acts with many others of a
+cluster that shows the conjunction, so it inherits the cluster's support;
+members of fan, newsroom, activist or live-event clusters do not (the
+cluster's conjunction fails, so it is not flagged).
 
 ``flagged = score >= flag_threshold`` (default 0.5).
 """
@@ -242,10 +245,12 @@ def _reasons(
     reasons = [f"{text} [{name} {value:.2f}]" for value, name, text in out]
     if cluster is not None:
         tied = int(row.get("cluster_partners", 0) or 0)
+        coact = int(row.get("cluster_coactors", 0) or 0)
         reasons.append(
             f"member of cluster {cluster['cluster_id']} ({cluster['size']} accounts, cluster score "
             f"{cluster['score']:.2f})"
             + (f"; tied by repeated evidence to {tied} of its members" if tied > 0 else "")
+            + (f"; acted within the window with {coact} of its members at least once" if coact > 0 else "")
         )
     return reasons
 
@@ -357,25 +362,36 @@ def score_accounts(
     return accounts.reset_index(drop=True), clusters
 
 
+EMBED_COLUMNS: tuple[str, ...] = ("cluster_partners", "cluster_coactors")
+"""Ties to the account's own cluster that make it a member (see :func:`_embeddedness`)."""
+
+
 def _embeddedness(signals: pd.DataFrame, cluster_id: pd.Series, group_partners: int) -> np.ndarray:
     """How firmly an account acts with its own cluster, in [0, 1].
 
-    ``min(1, cluster_partners / need)`` with ``need = max(group_partners,
-    median cluster_partners of the cluster's members / 2)``: an account tied by
+    For each kind of tie in :data:`EMBED_COLUMNS`, ``min(1, ties / need)`` with
+    ``need = max(group_partners, median ties of the cluster's members / 2)``;
+    the larger of the two counts. ``cluster_partners`` are members tied by
     repeated evidence (two or more objects in sync, shared text or correlated
-    timing) to at least ``group_partners`` members of its cluster, and to at
-    least half as many as its typical member, takes full part in the group's
-    behaviour even when each single tie is weak (a campaign that rotates
-    accounts); an account on the edge of a tight group (a few ties into a
-    cluster whose members each act with dozens) gets a fraction. 0 when the
-    signal is absent.
+    timing); ``cluster_coactors`` are members it acted with in the window at
+    least once (the same burst). An account tied to at least
+    ``group_partners`` members, and to at least half as many as its typical
+    member, takes full part in the group's behaviour even when each single tie
+    is weak (a campaign that rotates its accounts, or members that join only
+    one or two of the group's bursts); an account on the edge of a tight group
+    (a few ties into a cluster whose members each act with dozens) gets a
+    fraction. 0 when neither signal is present.
     """
-    if "cluster_partners" not in signals.columns:
-        return np.zeros(len(signals))
-    n = pd.Series(np.nan_to_num(signals["cluster_partners"].to_numpy(dtype=float), nan=0.0), index=signals.index)
-    typical = n.groupby(cluster_id.to_numpy(dtype=float)).transform("median")
-    need = np.maximum(float(max(group_partners, 1)), 0.5 * typical.reindex(signals.index).fillna(0.0).to_numpy())
-    return np.clip(n.to_numpy() / need, 0.0, 1.0)
+    out = np.zeros(len(signals))
+    groups = cluster_id.to_numpy(dtype=float)
+    for column in EMBED_COLUMNS:
+        if column not in signals.columns:
+            continue
+        n = pd.Series(np.nan_to_num(signals[column].to_numpy(dtype=float), nan=0.0), index=signals.index)
+        typical = n.groupby(groups).transform("median")
+        need = np.maximum(float(max(group_partners, 1)), 0.5 * typical.reindex(signals.index).fillna(0.0).to_numpy())
+        out = np.maximum(out, np.clip(n.to_numpy() / need, 0.0, 1.0))
+    return out
 
 
 def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams) -> pd.DataFrame:

@@ -246,7 +246,23 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return out[cols]
 
 
-def cluster_signals(edges: pd.DataFrame, membership: pd.Series | None, index: pd.Index) -> pd.DataFrame:
+def _own_cluster_ties(edges: pd.DataFrame, membership: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both ends of every edge (``str`` objects) and whether they share a cluster (bool)."""
+    m = membership.copy()
+    m.index = m.index.astype(str)
+    a = edges["account_a"].astype(str).to_numpy(dtype=object)
+    b = edges["account_b"].astype(str).to_numpy(dtype=object)
+    ca = m.reindex(a).to_numpy(dtype=float)
+    cb = m.reindex(b).to_numpy(dtype=float)
+    return a, b, np.isfinite(ca) & (ca == cb)
+
+
+def cluster_signals(
+    edges: pd.DataFrame,
+    membership: pd.Series | None,
+    index: pd.Index,
+    coaction: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """How embedded each account is in its own cluster.
 
     Parameters
@@ -258,37 +274,49 @@ def cluster_signals(edges: pd.DataFrame, membership: pd.Series | None, index: pd
         ``account_id -> cluster id``.
     index : Index
         Account ids of the result.
+    coaction : DataFrame, optional
+        All combined edges (with ``n_sync_objects``), for ``cluster_coactors``.
 
     Returns
     -------
     DataFrame
         ``cluster_partners``: members of the account's own cluster it is tied
         to by repeated evidence; ``cluster_tie_share``: share of its total
-        edge weight that goes to its own cluster (0 without a cluster).
+        edge weight that goes to its own cluster (0 without a cluster);
+        ``cluster_coactors``: members of its own cluster it acted with on the
+        same post/link/hashtag/replied-to post within the window at least
+        once (``n_sync_objects >= 1`` in ``coaction``; 0 without it). A member
+        of a burst campaign that rotates its accounts, or joins only one or two
+        of the group's bursts, shares each burst with many members once each:
+        broad single co-actions instead of repeated ties.
     """
-    out = pd.DataFrame(0.0, index=index, columns=["cluster_partners", "cluster_tie_share"])
-    if edges is None or edges.empty or membership is None or membership.empty:
+    cols = ["cluster_partners", "cluster_tie_share", "cluster_coactors"]
+    out = pd.DataFrame(0.0, index=index, columns=cols)
+    if membership is None or membership.empty:
         return out
-    m = membership.copy()
-    m.index = m.index.astype(str)
-    a = edges["account_a"].astype(str).to_numpy(dtype=object)
-    b = edges["account_b"].astype(str).to_numpy(dtype=object)
-    ca = m.reindex(a).to_numpy(dtype=float)
-    cb = m.reindex(b).to_numpy(dtype=float)
-    same = np.isfinite(ca) & (ca == cb)
-    w = edges["weight"].to_numpy(dtype=float)
-    both = pd.DataFrame(
-        {
-            "account": np.concatenate([a, b]),
-            "inside": np.tile(same.astype(float), 2),
-            "w_in": np.tile(np.where(same, w, 0.0), 2),
-            "w": np.tile(w, 2),
-        }
-    )
-    agg = both.groupby("account", sort=True).sum()
-    agg["cluster_tie_share"] = np.where(agg["w"] > 0, agg["w_in"] / agg["w"].where(agg["w"] > 0, 1.0), 0.0)
-    agg = agg.rename(columns={"inside": "cluster_partners"})
-    return agg.reindex(index).fillna(0.0)[["cluster_partners", "cluster_tie_share"]]
+    if edges is not None and not edges.empty:
+        a, b, same = _own_cluster_ties(edges, membership)
+        w = edges["weight"].to_numpy(dtype=float)
+        both = pd.DataFrame(
+            {
+                "account": np.concatenate([a, b]),
+                "inside": np.tile(same.astype(float), 2),
+                "w_in": np.tile(np.where(same, w, 0.0), 2),
+                "w": np.tile(w, 2),
+            }
+        )
+        agg = both.groupby("account", sort=True).sum()
+        agg["cluster_tie_share"] = np.where(agg["w"] > 0, agg["w_in"] / agg["w"].where(agg["w"] > 0, 1.0), 0.0)
+        agg = agg.rename(columns={"inside": "cluster_partners"})
+        out[["cluster_partners", "cluster_tie_share"]] = agg.reindex(index).fillna(0.0)[
+            ["cluster_partners", "cluster_tie_share"]
+        ].to_numpy()
+    if coaction is not None and not coaction.empty and "n_sync_objects" in coaction.columns:
+        sync = coaction[coaction["n_sync_objects"].to_numpy(dtype=float) > 0]
+        a, b, same = _own_cluster_ties(sync, membership)
+        counts = pd.Series(np.concatenate([a[same], b[same]])).value_counts()
+        out["cluster_coactors"] = counts.reindex(index).fillna(0.0).to_numpy(dtype=float)
+    return out[cols]
 
 
 RECURRING_MAX_ACCOUNTS = 100
