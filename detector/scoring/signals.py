@@ -312,11 +312,26 @@ def cluster_signals(
             ["cluster_partners", "cluster_tie_share"]
         ].to_numpy()
     if coaction is not None and not coaction.empty and "n_sync_objects" in coaction.columns:
-        sync = coaction[coaction["n_sync_objects"].to_numpy(dtype=float) > 0]
-        a, b, same = _own_cluster_ties(sync, membership)
-        counts = pd.Series(np.concatenate([a[same], b[same]])).value_counts()
-        out["cluster_coactors"] = counts.reindex(index).fillna(0.0).to_numpy(dtype=float)
+        out["cluster_coactors"] = _cluster_coactors(coaction, membership).reindex(index).fillna(0.0)
     return out[cols]
+
+
+def _cluster_coactors(coaction: pd.DataFrame, membership: pd.Series) -> pd.Series:
+    """Per clustered account: partners in its own cluster with ``n_sync_objects > 0``.
+
+    Works on integer positions in ``membership`` (no per-edge Python strings):
+    this runs over every combined edge, millions on a large scan.
+    """
+    members = pd.Index(membership.index.astype(str))
+    cluster = membership.to_numpy(dtype=float)
+    sync = coaction["n_sync_objects"].to_numpy(dtype=float) > 0
+    pa = members.get_indexer(coaction["account_a"].astype(str)[sync])
+    pb = members.get_indexer(coaction["account_b"].astype(str)[sync])
+    known = (pa >= 0) & (pb >= 0)
+    pa, pb = pa[known], pb[known]
+    same = cluster[pa] == cluster[pb]
+    counts = np.bincount(np.concatenate([pa[same], pb[same]]), minlength=len(members))
+    return pd.Series(counts.astype(float), index=members)
 
 
 RECURRING_MAX_ACCOUNTS = 100
