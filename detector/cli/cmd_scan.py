@@ -98,7 +98,8 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "pseudonymize_key",
             default=None,
             metavar="KEY",
-            help="Replace handles in report.html by stable keyed hashes (for sharing outside the team).",
+            help="Replace handles in report.html by stable keyed hashes (for sharing outside the team); "
+            "report.json and the CSV files keep the real ids.",
         ),
         click.option("--no-html", is_flag=True, help="Do not write report.html."),
     ]
