@@ -246,15 +246,21 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return out[cols]
 
 
-def _own_cluster_ties(edges: pd.DataFrame, membership: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Both ends of every edge (``str`` objects) and whether they share a cluster (bool)."""
-    m = membership.copy()
-    m.index = m.index.astype(str)
-    a = edges["account_a"].astype(str).to_numpy(dtype=object)
-    b = edges["account_b"].astype(str).to_numpy(dtype=object)
-    ca = m.reindex(a).to_numpy(dtype=float)
-    cb = m.reindex(b).to_numpy(dtype=float)
-    return a, b, np.isfinite(ca) & (ca == cb)
+def _own_cluster_ties(
+    edges: pd.DataFrame, membership: pd.Series
+) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray]:
+    """Clustered accounts, both ends of every edge as positions in them (-1: not clustered),
+    and whether the two ends share a cluster.
+
+    Works on integer positions (no per-edge Python strings): it runs over
+    millions of combined edges on a large scan.
+    """
+    members = pd.Index(membership.index.astype(str))
+    cluster = np.append(membership.to_numpy(dtype=float), np.nan)  # position -1 -> NaN
+    pa = members.get_indexer(edges["account_a"].astype(str))
+    pb = members.get_indexer(edges["account_b"].astype(str))
+    ca, cb = cluster[pa], cluster[pb]
+    return members, pa, pb, np.isfinite(ca) & (ca == cb)
 
 
 def cluster_signals(
@@ -295,17 +301,19 @@ def cluster_signals(
     if membership is None or membership.empty:
         return out
     if edges is not None and not edges.empty:
-        a, b, same = _own_cluster_ties(edges, membership)
+        members, pa, pb, same = _own_cluster_ties(edges, membership)
         w = edges["weight"].to_numpy(dtype=float)
         both = pd.DataFrame(
             {
-                "account": np.concatenate([a, b]),
+                "member": np.concatenate([pa, pb]),
                 "inside": np.tile(same.astype(float), 2),
                 "w_in": np.tile(np.where(same, w, 0.0), 2),
                 "w": np.tile(w, 2),
             }
         )
-        agg = both.groupby("account", sort=True).sum()
+        # accounts outside every cluster have no own-cluster ties: their values stay 0
+        agg = both[both["member"].to_numpy() >= 0].groupby("member", sort=True).sum()
+        agg.index = members[agg.index.to_numpy()]
         agg["cluster_tie_share"] = np.where(agg["w"] > 0, agg["w_in"] / agg["w"].where(agg["w"] > 0, 1.0), 0.0)
         agg = agg.rename(columns={"inside": "cluster_partners"})
         out[["cluster_partners", "cluster_tie_share"]] = agg.reindex(index).fillna(0.0)[
@@ -317,19 +325,9 @@ def cluster_signals(
 
 
 def _cluster_coactors(coaction: pd.DataFrame, membership: pd.Series) -> pd.Series:
-    """Per clustered account: partners in its own cluster with ``n_sync_objects > 0``.
-
-    Works on integer positions in ``membership`` (no per-edge Python strings):
-    this runs over every combined edge, millions on a large scan.
-    """
-    members = pd.Index(membership.index.astype(str))
-    cluster = membership.to_numpy(dtype=float)
-    sync = coaction["n_sync_objects"].to_numpy(dtype=float) > 0
-    pa = members.get_indexer(coaction["account_a"].astype(str)[sync])
-    pb = members.get_indexer(coaction["account_b"].astype(str)[sync])
-    known = (pa >= 0) & (pb >= 0)
-    pa, pb = pa[known], pb[known]
-    same = cluster[pa] == cluster[pb]
+    """Per clustered account: partners in its own cluster with ``n_sync_objects > 0``."""
+    sync = coaction[["account_a", "account_b"]][coaction["n_sync_objects"].to_numpy(dtype=float) > 0]
+    members, pa, pb, same = _own_cluster_ties(sync, membership)
     counts = np.bincount(np.concatenate([pa[same], pb[same]]), minlength=len(members))
     return pd.Series(counts.astype(float), index=members)
 
