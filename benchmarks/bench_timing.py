@@ -7,14 +7,19 @@ Full size (documented target: each stage under 20 s on 2 cores):
 * ``lagged_correlation`` of 1,000,000 random candidate pairs of accounts with
   at least ``min_active_bins`` active bins (60 s bins, lags -2..2) on the same
   events, plus the end-to-end ``timing_edges`` with
-  MinHash/LSH candidate generation.
+  MinHash/LSH candidate generation;
+* the scheduled-posting kernel ``clock_repeat_counts`` (5 s slots, 3 days)
+  on the same events.
 
 Baselines run in the same process: a pandas ``groupby`` implementation of the
 per-account timing and repost statistics (active days, inter-event mean, CV and
-log-binned entropy, hour entropy, night share, repost-within-60 s share) on
+log-binned entropy, hour entropy, night share, repost-within-60 s share,
+repost-lag IQR) on
 all events, and a per-pair NumPy implementation of the same
 correlation (``np.intersect1d`` per lag) on a subsample of pairs, whose time
-is extrapolated per pair; results are checked to agree.
+is extrapolated per pair; an O(k^2) pairwise NumPy version of
+``clock_repeat_counts`` on a subset of accounts, against the kernel on the same
+subset; results are checked to agree.
 
 Usage::
 
@@ -40,8 +45,10 @@ import pandas as pd
 from detector.evidence.features import account_features
 from detector.evidence.timing import TimingParams, activity, pair_correlation, timing_edges
 from detector.fsutil import write_text_atomic
+from detector.kernels.schedule import DAY_S, clock_repeat_counts
+from detector.schema import encode
 
-from _common import peak_rss_mb, timed
+from _common import best_of, peak_rss_mb, timed
 
 DAY = 86400
 T0 = 1_700_006_400
@@ -119,7 +126,11 @@ def pandas_features_baseline(events: pd.DataFrame, night_hours: int = 6) -> pd.D
     reposts = frame[frame["kind"] == "repost"]
     delay = reposts["ts"] - reposts["target_event_id"].map(original)
     timed = delay[delay >= 0]
+    by_reposter = timed.groupby(reposts.loc[timed.index, "account_id"])
     within = (timed <= 60).groupby(reposts.loc[timed.index, "account_id"]).mean()
+    lag_iqr = (by_reposter.quantile(0.75) - by_reposter.quantile(0.25)).where(
+        by_reposter.size() >= 4
+    )
     return pd.DataFrame(
         {
             "active_days": (frame["ts"] // DAY).groupby(acc).nunique(),
@@ -131,8 +142,38 @@ def pandas_features_baseline(events: pd.DataFrame, night_hours: int = 6) -> pd.D
             ),
             "night_share": pd.Series(windows.min(axis=1) / total[:, 0], index=hours.index),
             "repost_within_60s_share": within,
+            "repost_lag_iqr_s": lag_iqr,
         }
     )
+
+
+def clock_inputs(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``clock_repeat_counts`` inputs: CSR offsets, second-of-day and day sorted by (account, sod)."""
+    codes, ids = encode(events["account_id"])
+    ts = events["ts"].to_numpy(dtype=np.int64)
+    sod = ts % DAY_S
+    order = np.lexsort((sod, codes))
+    offsets = np.zeros(len(ids) + 1, np.int64)
+    np.cumsum(np.bincount(codes, minlength=len(ids)), out=offsets[1:])
+    return offsets, sod[order], ts[order] // DAY_S
+
+
+def numpy_clock_repeat_counts(
+    offsets: np.ndarray, sod: np.ndarray, day: np.ndarray, accounts: np.ndarray, slot_s: int,
+    min_days: int,
+) -> np.ndarray:  # fmt: skip
+    """Per-account O(k^2) NumPy baseline: all pairwise clock distances, distinct days per row."""
+    out = np.zeros(len(accounts), np.int64)
+    for r, a in enumerate(accounts):
+        x, d = sod[offsets[a] : offsets[a + 1]], day[offsets[a] : offsets[a + 1]]
+        gap = np.abs(x[:, None] - x[None, :])
+        within = np.minimum(gap, DAY_S - gap) <= slot_s
+        _, dense = np.unique(d, return_inverse=True)
+        onehot = np.zeros((len(d), dense.max() + 1), bool)
+        onehot[np.arange(len(d)), dense] = True
+        days_in_slot = ((within.astype(np.int32) @ onehot) > 0).sum(axis=1)
+        out[r] = int((days_in_slot >= min_days).sum())
+    return out
 
 
 def numpy_pair_correlation(act, pa: np.ndarray, pb: np.ndarray, max_lag: int) -> np.ndarray:
@@ -188,6 +229,32 @@ def run(quick: bool, seed: int) -> dict:
         "baseline_agrees": bool(agree),
         "baseline_note": "pandas groupby/crosstab/map baseline of the timing and repost columns only "
         "(no bursts, handles or profile), compared on those columns",
+    }
+
+    offsets, sod, day = clock_inputs(events)
+    counts, t_clock = timed(clock_repeat_counts, offsets, sod, day, 5, 3)
+    sizes = np.diff(offsets)
+    sub = np.flatnonzero(sizes <= 3000)[: 500 if quick else 2000]  # bounded O(k^2) memory
+    sub_offsets = np.r_[0, np.cumsum(sizes[sub])]
+    rows = np.concatenate([np.arange(offsets[a], offsets[a + 1]) for a in sub])
+    t_sub, sub_counts = best_of(clock_repeat_counts, sub_offsets, sod[rows], day[rows], 5, 3)
+    ref, t_ref = timed(numpy_clock_repeat_counts, offsets, sod, day, sub, 5, 3)
+    results["clock_repeat_kernel"] = {
+        "seconds": round(t_clock, 3),
+        "events_per_s": round(n_events / t_clock),
+        "max_events_per_account": int(sizes.max()),
+        "accounts_with_repeats": int((counts > 0).sum()),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "numpy_baseline_accounts": len(sub),
+        "numpy_baseline_events": len(rows),
+        "numpy_baseline_seconds": round(t_ref, 3),
+        "kernel_seconds_on_baseline_subset": round(t_sub, 4),
+        "ratio_baseline_over_detector": round(t_ref / max(t_sub, 1e-9), 1),
+        "baseline_agrees": bool(
+            np.array_equal(ref, sub_counts) and np.array_equal(ref, counts[sub])
+        ),
+        "baseline_note": "O(k^2) pairwise NumPy per account on a subset of accounts (<= 3000 "
+        "events each); slot 5 s, 3 days",
     }
 
     params = TimingParams()

@@ -121,10 +121,14 @@ def test_never_sleeps_needs_enough_data():
 
 
 def test_near_duplicate_share():
-    events = _events([{"account_id": a, "ts": T0 + i} for i, a in enumerate("aaab")])
-    frame = account_features(events, near_duplicate_event=pd.Series([4, -1, 4, -1]))
+    events = _events([{"account_id": a, "ts": T0 + i} for i, a in enumerate("aaabcc")])
+    # cluster 4 holds posts of a and b (copying others); cluster 7 only c's own repeats
+    frame = account_features(events, near_duplicate_event=pd.Series([4, -1, 4, 4, 7, 7]))
     assert _row(frame, "a").near_dup_share == pytest.approx(2 / 3)
-    assert _row(frame, "b").near_dup_share == 0.0
+    assert _row(frame, "b").near_dup_share == 1.0
+    assert _row(frame, "c").near_dup_share == 0.0  # repeating oneself is not copying
+    alone = account_features(events.iloc[:3], near_duplicate_event=pd.Series([4, -1, 4]))
+    assert _row(alone, "a").near_dup_share == 0.0
     assert account_features(events)["near_dup_share"].isna().all()
     with pytest.raises(ValueError):
         account_features(events, near_duplicate_event=np.array([1, 2]))
@@ -272,3 +276,175 @@ def test_repost_shares_match_python_reference(rows):
             )
         else:
             assert math.isnan(row.repost_within_10s_share)
+
+
+# --------------------------------------------------------------------------
+# cyborg timing: fixed repost lag and scheduled posting
+# --------------------------------------------------------------------------
+
+
+def test_fixed_repost_lag_has_a_small_iqr():
+    rng = np.random.default_rng(3)
+    rows = []
+    for k in range(12):  # originals spread over two days
+        t = T0 + int(rng.integers(0, 2 * DAY))
+        rows.append({"account_id": "src", "ts": t, "event_id": f"o{k}"})
+        lag = 20 + int(rng.integers(-1, 2))  # the bot: 20 +- 1 s
+        rows.append({"account_id": "bot", "ts": t + lag, "kind": "repost",
+                     "target_event_id": f"o{k}"})  # fmt: skip
+        human_lag = int(rng.exponential(3600))  # a human: minutes to hours
+        rows.append({"account_id": "hum", "ts": t + human_lag, "kind": "repost",
+                     "target_event_id": f"o{k}"})  # fmt: skip
+    rows += [{"account_id": "bot", "ts": T0 + 3 * DAY + 7 * i} for i in range(10)]  # human part
+    events = events_from_records([{"kind": "post", **r, "event_id": r.get("event_id", f"e{i}")}
+                                  for i, r in enumerate(rows)])  # fmt: skip
+    frame = account_features(events)
+    bot, hum = _row(frame, "bot"), _row(frame, "hum")
+    assert bot.repost_lag_iqr_s <= 2.0
+    assert hum.repost_lag_iqr_s > 60.0
+    assert math.isnan(_row(frame, "src").repost_lag_iqr_s)  # no reposts
+    # too few timed reposts for the threshold -> NaN
+    assert math.isnan(_row(account_features(events, min_lag_reposts=13), "bot").repost_lag_iqr_s)
+
+
+def test_scheduled_posts_among_human_activity():
+    rng = np.random.default_rng(5)
+    sched = [T0 + d * DAY + 9 * 3600 + int(rng.integers(-1, 2)) for d in range(5)]  # 09:00:00+-1
+    human = [T0 + int(rng.integers(0, 5 * DAY)) for _ in range(40)]
+    pure_human = [T0 + int(rng.integers(0, 5 * DAY)) for _ in range(40)]
+    one_day = [T0 + 9 * 3600 + k for k in range(5)]
+    events = _events(
+        [{"account_id": "cyborg", "ts": t} for t in sched + human]
+        + [{"account_id": "hum", "ts": t} for t in pure_human]
+        + [{"account_id": "short", "ts": t} for t in one_day]
+    )
+    frame = account_features(events)
+    cyborg, hum = _row(frame, "cyborg"), _row(frame, "hum")
+    assert cyborg.clock_repeat_share >= len(sched) / (len(sched) + len(human))
+    assert cyborg.clock_repeat_share > hum.clock_repeat_share
+    assert 0.0 <= hum.clock_repeat_share <= 1.0
+    assert math.isnan(_row(frame, "short").clock_repeat_share)  # 1 active day < 3
+    # the scheduler alone needs 5 days: asking for 6 leaves only chance repeats of 6 days
+    strict = _row(account_features(events, clock_min_days=6), "cyborg")
+    assert math.isnan(strict.clock_repeat_share)  # only 5 active days
+
+
+def test_clock_repeat_share_wraps_midnight():
+    # 23:59:58 (day 0), 00:00:01 (day 2), 23:59:59 (day 3): within 3 s on the circular clock
+    times = [T0 + DAY - 2, T0 + 2 * DAY + 1, T0 + 4 * DAY - 1, T0 + 3 * DAY + 12 * 3600]
+    events = _events([{"account_id": "a", "ts": t} for t in times])
+    assert _row(account_features(events), "a").clock_repeat_share == pytest.approx(3 / 4)
+    # 2 s: 23:59:58 and 00:00:01 (3 s apart) drop out; only 23:59:59 still sees both days
+    narrow = _row(account_features(events, clock_slot_s=2), "a")
+    assert narrow.clock_repeat_share == pytest.approx(1 / 4)
+    assert _row(account_features(events, clock_slot_s=0), "a").clock_repeat_share == 0.0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"min_lag_reposts": 1}, {"clock_slot_s": -1}, {"clock_slot_s": 50_000}, {"clock_min_days": 1}],
+)
+def test_cyborg_parameters_are_validated(kwargs):
+    events = _events([{"account_id": "a", "ts": T0}])
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        account_features(events, **kwargs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 4 * DAY), st.integers(0, 25)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(2, 5),
+)
+def test_repost_lag_iqr_matches_pandas_quantile(rows, min_lag):
+    # first 8 events are originals "0".."7"; the rest repost target "k" (may be later or missing)
+    records = [
+        {"account_id": a, "ts": T0 + t, "kind": "post" if i < 8 else "repost",
+         "target_event_id": None if i < 8 else str(k)}
+        for i, (a, t, k) in enumerate(rows)
+    ]  # fmt: skip
+    events = _events(records)
+    frame = account_features(events, min_lag_reposts=min_lag).set_index("account_id")
+    ts_of = {str(i): T0 + r[1] for i, r in enumerate(rows)}
+    delays = pd.DataFrame(
+        [
+            (r["account_id"], r["ts"] - ts_of[r["target_event_id"]])
+            for r in records
+            if r["kind"] == "repost" and r["target_event_id"] in ts_of
+        ],
+        columns=["account_id", "delay"],
+    ).astype({"account_id": object, "delay": np.int64})
+    delays = delays[delays["delay"] >= 0]
+    grouped = delays.groupby("account_id")["delay"]
+    iqr = grouped.quantile(0.75) - grouped.quantile(0.25)
+    size = grouped.size()
+    for account in frame.index:
+        got = frame.loc[account, "repost_lag_iqr_s"]
+        if size.get(account, 0) < min_lag:
+            assert math.isnan(got)
+        else:
+            assert got == pytest.approx(iqr[account], abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.integers(0, 5),
+            st.sampled_from([0, 2, 4, 43_200, DAY - 3, DAY - 1]),
+            st.integers(-4, 4),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(0, 6),
+    st.integers(2, 4),
+)
+def test_clock_repeat_share_matches_definition(rows, slot, min_days):
+    times = {}
+    for a, day, sod, jitter in rows:
+        times.setdefault(a, []).append(T0 + day * DAY + (sod + jitter) % DAY)
+    events = _events([{"account_id": a, "ts": t} for a, ts in times.items() for t in ts])
+    frame = account_features(events, clock_slot_s=slot, clock_min_days=min_days)
+    for account, ts in times.items():
+        got = _row(frame, account).clock_repeat_share
+        if len({t // DAY for t in ts}) < min_days:
+            assert math.isnan(got)
+            continue
+        hits = 0
+        for t in ts:
+            d = [abs(t - u) % DAY for u in ts]
+            days = {u // DAY for u, x in zip(ts, d, strict=True) if min(x, DAY - x) <= slot}
+            hits += len(days) >= min_days
+        assert got == pytest.approx(hits / len(ts))
+
+
+def test_cli_features_passes_the_cyborg_options(tmp_path):
+    import detector.io
+
+    if not hasattr(detector.io, "read_inputs"):
+        pytest.skip("detector.io.read_inputs is not available yet")
+    from click.testing import CliRunner
+
+    from detector.cli import main
+
+    src = tmp_path / "events.csv"
+    # a at 09:00:00 + day (s) on 4 days: 0, 1, 2, 3 s apart from day 0
+    rows = [{"event_id": f"e{d}", "account_id": "a", "ts": T0 + d * DAY + 9 * 3600 + d,
+             "kind": "post"} for d in range(4)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(src, index=False)
+    out = tmp_path / "f.parquet"
+    args = ["features", str(src), "--map", "event_id=event_id,account_id=account_id,ts=ts,kind=kind",
+            "-o", str(out), "--quiet"]  # fmt: skip
+    runner = CliRunner()
+    result = runner.invoke(main, [*args, "--clock-slot", "1", "--clock-min-days", "2"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_parquet(out)["clock_repeat_share"].tolist() == [1.0]
+    result = runner.invoke(main, [*args, "--clock-slot", "0", "--clock-min-days", "2"])
+    assert pd.read_parquet(out)["clock_repeat_share"].tolist() == [0.0]
+    bad = runner.invoke(main, [*args, "--clock-slot", "-1"])
+    assert bad.exit_code != 0 and "clock_slot_s" in bad.output

@@ -189,6 +189,49 @@ def test_conjunction_formula():
     assert got[2] == 1.0
 
 
+def test_conjunction_can_require_a_coordination_family():
+    fam = np.array([[0.0, 0.0, 1.0, 1.0], [0.64, 0.0, 1.0, 0.25], [1.0, 1.0, 0.0, 0.0]])
+    got = conjunction(fam, require=(0, 1))
+    assert got[0] == 0.0  # young + automated but acting with nobody: not coordination
+    assert got[1] == pytest.approx(0.8 + 0.2 * 0.5 * 0.25)  # sqrt(0.64 * 1.0), third = 0.25
+    assert got[2] == 1.0  # both coordination families
+    assert conjunction(fam)[0] == 1.0  # without the requirement, any two families
+
+
+def test_profile_and_automation_without_coordination_are_not_flagged():
+    sig = _with(_population(), "bot", ("profile", "automation"))
+    row = score_accounts(sig)[0].set_index("account_id").loc["bot"]
+    assert row["profile"] >= 0.9 and row["automation"] >= 0.9
+    assert not row["flagged"]
+    both = score_accounts(_with(_population(), "x", ("synchrony", "automation")))[0].set_index("account_id")
+    assert both.loc["x", "flagged"]
+
+
+def _cyborg_population() -> pd.DataFrame:
+    """Ordinary accounts with human repost-delay spread (IQR about median) and no schedule."""
+    pop = _population()
+    rng = np.random.default_rng(5)
+    pop["repost_lag_spread"] = rng.lognormal(0.6, 0.6, len(pop))
+    pop["clock_repeat_share"] = np.where(rng.random(len(pop)) < 0.01, rng.random(len(pop)) * 0.05, 0.0)
+    return pop
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("repost_lag_spread", 0.03), ("clock_repeat_share", 0.2)],  # fixed repost lag / posting on a schedule
+)
+def test_cyborg_timing_counts_as_automation(column, value):
+    pop = _with(_cyborg_population(), "cyborg", ("synchrony",))
+    pop.loc["cyborg", column] = value
+    pop = _with(pop, "fan", ("synchrony",))
+    pop.loc["fan", "repost_lag_spread"] = 0.6  # fast but humanly irregular reposts
+    scored = score_accounts(pop)[0].set_index("account_id")
+    assert scored.loc["cyborg", "automation"] >= 0.5
+    assert scored.loc["cyborg", "flagged"]  # synchrony + automation
+    assert scored.loc["fan", "automation"] == 0.0
+    assert not scored.loc["fan", "flagged"]
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_one_strong_family_alone_is_not_flagged(family):
     sig = _with(_population(), "x", (family,))

@@ -16,6 +16,7 @@ from detector.scoring.combine import combine_layers
 from detector.scoring.scores import score_accounts
 from detector.scoring.signals import (
     cluster_signals,
+    flagged_cluster_links,
     network_signals,
     recurring_clusters,
     recurring_object_edges,
@@ -174,6 +175,72 @@ def test_without_the_signal_scores_are_unchanged():
     a, _ = score_accounts(sig, membership)
     b, _ = score_accounts(sig.drop(columns=["cluster_partners"]), membership)
     pd.testing.assert_frame_equal(a.drop(columns=["reasons"]), b.drop(columns=["reasons"]))
+
+
+# ---------------------------------------------------------------- links to a flagged cluster from outside
+
+
+def _link_case(outsider: tuple[str, ...], members_met: int, others_met: int):
+    """A flagged cluster of ten (synchrony + profile) and 'out', unclustered, that acted in the
+    window once each with ``members_met`` members and ``others_met`` ordinary accounts."""
+    sig, membership = _rotation_case(("synchrony", "profile"), weak_partners=0.0)
+    membership = membership.drop("weak")
+    sig = sig.drop("weak")
+    sig = _with(sig, "out", outsider)
+    pairs = [("out", f"m{i}") for i in range(members_met)] + [("out", f"u{i:04d}") for i in range(others_met)]
+    pairs += [(f"m{i}", f"m{j}") for i in range(10) for j in range(i + 1, 10)]
+    coaction = _edges(pairs, [1.0] * len(pairs)).assign(n_sync_objects=1.0)
+    return sig, membership, coaction
+
+
+def test_flagged_cluster_links_match_reference():
+    membership = pd.Series({"a": 0, "b": 0, "c": 0, "x": 1, "y": 1, "z": 2})
+    cluster_id = membership.reindex(["a", "b", "c", "o", "p", "x", "y", "z"]).astype("Int64")
+    pairs = [("o", "a"), ("o", "b"), ("o", "x"), ("o", "z"), ("p", "x"), ("p", "y"), ("p", "a"), ("a", "x"), ("c", "z")]
+    coaction = _edges(pairs, [1.0] * len(pairs)).assign(n_sync_objects=[1.0] * 8 + [0.0])
+    linked, n, in_sync = flagged_cluster_links(coaction, cluster_id, {0: 0.9, 1: 0.8, 2: 0.95}, {0, 1})
+    got = {a: (None if np.isnan(c) else int(c), int(k), int(t)) for a, c, k, t in zip(cluster_id.index, linked, n, in_sync, strict=True)}
+    assert got["o"] == (0, 2, 4)  # a, b in cluster 0; x in 1; z's cluster is not flagged
+    assert got["p"] == (1, 2, 3)  # two of cluster 1 beat one of cluster 0
+    assert got["a"] == (1, 1, 3)  # its own cluster never counts
+    assert got["x"] == (0, 1, 3)
+    assert got["c"] == (None, 0, 0)  # the c-z pair never acted in the window
+    none = flagged_cluster_links(coaction, cluster_id, {0: 0.9}, set())
+    assert np.isnan(none[0]).all() and (none[1] == 0).all()
+
+
+def test_outsider_acting_mostly_with_a_flagged_cluster_is_supported_through_its_own_family():
+    sig, membership, coaction = _link_case(("profile",), members_met=4, others_met=1)
+    scored, clusters = score_accounts(sig, membership, coaction=coaction)
+    out = scored.set_index("account_id").loc["out"]
+    assert clusters.iloc[0]["flagged"]
+    assert out["individual_score"] < 0.5  # one family alone ...
+    assert out["flagged"] and out["linked_cluster_id"] == 0  # ... plus most of its sync partners in the cluster
+    assert any("4 members of flagged cluster 0" in r and "4 of the 5 accounts" in r for r in out["reasons"])
+    alone = score_accounts(sig, membership)[0].set_index("account_id").loc["out"]
+    assert not alone["flagged"] and pd.isna(alone["linked_cluster_id"])
+
+
+@pytest.mark.parametrize(
+    "outsider, members_met, others_met",
+    [
+        ((), 6, 0),  # no family of its own: the link alone never flags
+        (("profile",), 1, 0),  # met a single member
+        (("profile",), 4, 30),  # a prolific account meeting members by chance among 34 partners
+    ],
+)
+def test_weak_or_diluted_links_do_not_flag(outsider, members_met, others_met):
+    sig, membership, coaction = _link_case(outsider, members_met, others_met)
+    out = score_accounts(sig, membership, coaction=coaction)[0].set_index("account_id").loc["out"]
+    assert not out["flagged"]
+
+
+def test_links_to_an_organic_looking_cluster_give_nothing():
+    sig, membership, coaction = _link_case(("profile",), members_met=6, others_met=0)
+    sig.loc[[f"m{i}" for i in range(10)], ["age_days", "handle_randomness"]] = [2000.0, 0.3]  # synchrony only
+    scored, clusters = score_accounts(sig, membership, coaction=coaction)
+    assert not clusters["flagged"].any()
+    assert not scored.set_index("account_id").loc["out", "flagged"]
 
 
 # ---------------------------------------------------------------- recurring links

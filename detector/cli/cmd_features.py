@@ -32,6 +32,24 @@ from detector.cli.common import (
     "--night-hours", default=6, show_default=True, help="Width of the night window (hours)."
 )
 @click.option(
+    "--min-lag-reposts",
+    default=4,
+    show_default=True,
+    help="Timed reposts needed for repost_lag_iqr_s.",
+)
+@click.option(
+    "--clock-slot",
+    default=5,
+    show_default=True,
+    help="Clock slot half-width for clock_repeat_share (seconds).",
+)
+@click.option(
+    "--clock-min-days",
+    default=3,
+    show_default=True,
+    help="Distinct days a clock slot must recur on for clock_repeat_share.",
+)
+@click.option(
     "--near-duplicates/--no-near-duplicates",
     default=False,
     show_default=True,
@@ -45,6 +63,9 @@ def command(
     burst_k: int,
     burst_window: int,
     night_hours: int,
+    min_lag_reposts: int,
+    clock_slot: int,
+    clock_min_days: int,
     near_duplicates: bool,
     quiet: bool,
     as_json: bool,
@@ -68,6 +89,9 @@ def command(
             burst_k=burst_k,
             burst_window_s=burst_window,
             night_hours=night_hours,
+            min_lag_reposts=min_lag_reposts,
+            clock_slot_s=clock_slot,
+            clock_min_days=clock_min_days,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None

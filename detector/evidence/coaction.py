@@ -227,7 +227,9 @@ def _check_shares(shares: pd.DataFrame) -> pd.DataFrame:
     return shares
 
 
-def estimate_window(shares: pd.DataFrame, quantile: float = 0.1) -> tuple[int, str]:
+def estimate_window(
+    shares: pd.DataFrame, quantile: float = 0.1, *, with_count: bool = False
+) -> tuple[int, str] | tuple[int, str, int]:
     """Estimate the co-action window from the data (CooRnet's quantile rule).
 
     For every object shared at least twice, the *time to share* of each later
@@ -245,6 +247,9 @@ def estimate_window(shares: pd.DataFrame, quantile: float = 0.1) -> tuple[int, s
         Seconds (0 when there is nothing to estimate from).
     method : str
         Human-readable description of the estimate.
+    later_shares : int
+        Number of later shares the quantile was taken over (only with
+        ``with_count=True``).
     """
     shares = _check_shares(shares)
     ts = shares["ts"].to_numpy(dtype=np.int64)
@@ -261,13 +266,15 @@ def estimate_window(shares: pd.DataFrame, quantile: float = 0.1) -> tuple[int, s
         is_first[order[head]] = True
     later = delay[(size >= 2) & ~is_first]
     if later.size == 0:
-        return 0, f"auto: no object shared twice, window 0 s (q={quantile})"
-    value = int(np.ceil(np.quantile(later, quantile)))
-    n_objects = int(is_first[size >= 2].sum())
-    return value, (
-        f"auto: {quantile:g} quantile of time from first share to later shares "
-        f"({later.size} later shares of {n_objects} objects)"
-    )
+        out: tuple = (0, f"auto: no object shared twice, window 0 s (q={quantile})")
+    else:
+        value = int(np.ceil(np.quantile(later, quantile)))
+        n_objects = int(is_first[size >= 2].sum())
+        out = (value, (
+            f"auto: {quantile:g} quantile of time from first share to later shares "
+            f"({later.size} later shares of {n_objects} objects)"
+        ))
+    return (*out, int(later.size)) if with_count else out
 
 
 def _share_order(obj: np.ndarray, ts: np.ndarray, acc: np.ndarray, con: np.ndarray) -> np.ndarray:

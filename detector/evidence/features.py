@@ -34,6 +34,21 @@ n_reposts_timed : int64
 repost_within_10s_share, repost_within_60s_share : float64
     Among the timed reposts, the share made at most 10 s / 60 s after the
     original. NaN when the account has no timed repost (original unknown).
+repost_lag_median_s : float64
+    Median (seconds) of the timed repost delays. NaN with fewer than
+    ``min_lag_reposts`` (default 4) timed reposts.
+repost_lag_iqr_s : float64
+    Interquartile range (seconds; 75th minus 25th percentile, linear
+    interpolation as ``np.quantile``) of the timed repost delays. Low = a
+    fixed personal repost lag (an automated reposter, e.g. always 23-25 s
+    after the original), even when mixed with human activity; high = human
+    spread. NaN with fewer than ``min_lag_reposts`` (default 4) timed reposts.
+repost_lag_spread : float64
+    ``repost_lag_iqr_s / max(repost_lag_median_s, 1)``: the spread of the
+    delays relative to their typical size (dimensionless). A fan who always
+    reposts within a minute has a small IQR in seconds but a spread near 1
+    like any person; an automated reposter firing 23-25 s after each post
+    has about 0.05. NaN when the IQR is.
 hour_entropy : float64
     Shannon entropy (bits; at most log2(24) = 4.585) of the hour-of-day
     histogram.
@@ -46,12 +61,27 @@ never_sleeps : bool
     ``n_events >= 24``, ``active_days >= 3`` and ``night_share >=
     never_sleeps_share`` (default 0.1 with 6-hour windows: in no 6-hour
     stretch of the day does the account do less than 10% of its activity).
+clock_repeat_share : float64
+    Share (in [0, 1]) of the account's events whose UTC second-of-day
+    (``ts % 86400``) is within ``clock_slot_s`` seconds (default 5;
+    circular, so 23:59:59 and 00:00:02 are 3 s apart; a difference of
+    exactly ``clock_slot_s`` counts) of the account's events on at least
+    ``clock_min_days`` (default 3) distinct UTC days, the event's own day
+    included: posts fired by a scheduler at the same clock time day after
+    day. High = scheduled posting; near 0 for humans. Chance repeats grow
+    with the posting rate (an event meets on average about ``posts_per_day *
+    (2 * clock_slot_s + 1) / 86400`` random events per other day), so read
+    it together with ``posts_per_active_day`` for very active accounts. NaN
+    when the account has fewer than ``clock_min_days`` active days.
 burst_count : int64
     Number of non-overlapping bursts of ``burst_k`` events within
     ``burst_window_s`` seconds (greedy scan from the first event).
 near_dup_share : float64
     Share of the account's events in a near-duplicate cluster (cluster id
-    != -1 in ``near_duplicate_event``); NaN when that is not given.
+    != -1 in ``near_duplicate_event``) that holds posts of at least one
+    *other* account: copying others, not repeating oneself (a scheduled
+    account posting the same greeting every morning scores 0). NaN when
+    ``near_duplicate_event`` is not given.
 account_age_days_at_first_post : float64
     ``(first_ts - accounts.created_at) / 86400``; NaN when unknown.
 followers_following_ratio : float64
@@ -78,6 +108,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from detector.kernels.schedule import DAY_S, clock_repeat_counts
 from detector.kernels.timing import account_timing_features
 from detector.schema import encode
 
@@ -97,9 +128,13 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "n_reposts_timed",
     "repost_within_10s_share",
     "repost_within_60s_share",
+    "repost_lag_median_s",
+    "repost_lag_iqr_s",
+    "repost_lag_spread",
     "hour_entropy",
     "night_share",
     "never_sleeps",
+    "clock_repeat_share",
     "burst_count",
     "near_dup_share",
     "account_age_days_at_first_post",
@@ -154,6 +189,74 @@ def _repost_delays(events: pd.DataFrame, ts: np.ndarray) -> tuple[np.ndarray, np
     ok = d >= 0
     delay[rows[ok]] = d[ok]
     return is_repost, delay
+
+
+def _group_quantile(
+    values: np.ndarray, start: np.ndarray, size: np.ndarray, q: float
+) -> np.ndarray:
+    """Quantile ``q`` of each group ``values[start:start + size]`` (sorted, size >= 1).
+
+    Linear interpolation between order statistics, as ``np.quantile``'s default.
+    """
+    pos = q * (size - 1)
+    below = np.floor(pos).astype(np.int64)
+    above = np.minimum(below + 1, size - 1)
+    low = values[start + below]
+    return low + (pos - below) * (values[start + above] - low)
+
+
+def _shared_with_others(cluster: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per event: in a near-duplicate cluster (id != -1) with two or more distinct accounts."""
+    inside = np.flatnonzero(cluster != -1)
+    out = np.zeros(len(cluster), dtype=bool)
+    if len(inside) == 0:
+        return out
+    pairs = np.unique(np.column_stack([cluster[inside], codes[inside]]), axis=0)
+    ids, n_accounts = np.unique(pairs[:, 0], return_counts=True)
+    multi = ids[n_accounts >= 2]
+    out[inside] = np.isin(cluster[inside], multi)
+    return out
+
+
+def _lag_iqr(codes: np.ndarray, delay: np.ndarray, n: int, min_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """IQR and median (s) of each account's timed repost delays (``delay >= 0``); NaN below ``min_count``."""
+    out = np.full(n, np.nan)
+    median = np.full(n, np.nan)
+    timed = np.flatnonzero(delay >= 0)
+    if len(timed) == 0:
+        return out, median
+    order = timed[np.lexsort((delay[timed], codes[timed]))]
+    values = delay[order].astype(np.float64)
+    size = np.bincount(codes[order], minlength=n)
+    start = np.zeros(n, np.int64)
+    np.cumsum(size[:-1], out=start[1:])
+    ok = np.flatnonzero(size >= min_count)
+    out[ok] = _group_quantile(values, start[ok], size[ok], 0.75) - _group_quantile(
+        values, start[ok], size[ok], 0.25
+    )
+    median[ok] = _group_quantile(values, start[ok], size[ok], 0.5)
+    return out, median
+
+
+def _clock_repeat_share(
+    codes: np.ndarray,
+    ts: np.ndarray,
+    offsets: np.ndarray,
+    active_days: np.ndarray,
+    slot_s: int,
+    min_days: int,
+) -> np.ndarray:
+    """Share of each account's events on a clock slot recurring on ``>= min_days`` days."""
+    n = len(offsets) - 1
+    out = np.full(n, np.nan)
+    sod = ts % DAY_S
+    order = np.argsort(codes.astype(np.int64) * DAY_S + sod, kind="stable")
+    repeats = clock_repeat_counts(
+        offsets, sod[order], ts[order] // DAY_S, int(slot_s), int(min_days)
+    )
+    ok = active_days >= min_days
+    out[ok] = repeats[ok] / np.diff(offsets)[ok]
+    return out
 
 
 def _latest_handles(events: pd.DataFrame, codes: np.ndarray, n: int, ts: np.ndarray) -> np.ndarray:
@@ -233,6 +336,9 @@ def account_features(
     burst_window_s: int = 60,
     night_hours: int = 6,
     never_sleeps_share: float = 0.1,
+    min_lag_reposts: int = 4,
+    clock_slot_s: int = 5,
+    clock_min_days: int = 3,
 ) -> pd.DataFrame:
     """Behaviour features per account (columns: see the module docstring).
 
@@ -254,6 +360,14 @@ def account_features(
         Width (hours) of the window behind ``night_share``.
     never_sleeps_share : float
         ``night_share`` at or above which ``never_sleeps`` is set.
+    min_lag_reposts : int
+        Timed reposts needed for ``repost_lag_iqr_s`` (at least 2).
+    clock_slot_s : int
+        Half-width (seconds, 0 to 43200) of the clock slot behind
+        ``clock_repeat_share``.
+    clock_min_days : int
+        Distinct UTC days (at least 2) a clock slot must recur on for
+        ``clock_repeat_share``.
 
     Returns
     -------
@@ -264,6 +378,12 @@ def account_features(
         raise ValueError("burst_k must be >= 2 and burst_window_s >= 0")
     if not 1 <= night_hours <= 24:
         raise ValueError("night_hours must be in [1, 24]")
+    if min_lag_reposts < 2:
+        raise ValueError("min_lag_reposts must be >= 2")
+    if not 0 <= clock_slot_s <= DAY_S // 2:
+        raise ValueError("clock_slot_s must be in [0, 43200] seconds")
+    if clock_min_days < 2:
+        raise ValueError("clock_min_days must be >= 2")
     if near_duplicate_event is not None and len(near_duplicate_event) != len(events):
         raise ValueError("near_duplicate_event must be aligned to events (same length)")
     codes, ids = encode(events["account_id"])
@@ -278,6 +398,7 @@ def account_features(
             offsets, sorted_ts, int(burst_k), int(burst_window_s), int(night_hours)
         )
     )
+    clock_share = _clock_repeat_share(codes, ts, offsets, active_days, clock_slot_s, clock_min_days)
     first_ts = sorted_ts[offsets[:-1]]
     last_ts = sorted_ts[offsets[1:] - 1]
 
@@ -292,13 +413,15 @@ def account_features(
     else:
         cluster = np.asarray(near_duplicate_event, dtype=np.int64)
         near_dup = _share(
-            np.bincount(codes, weights=cluster != -1, minlength=n), n_events.astype(float)
+            np.bincount(codes, weights=_shared_with_others(cluster, codes), minlength=n),
+            n_events.astype(float),
         )
 
     handles = _latest_handles(events, codes, n, ts)
     profile = _profile_columns(accounts, ids, first_ts, handles)
     handles = profile["handles"]
     never = (n_events >= 24) & (active_days >= 3) & (np.nan_to_num(night) >= never_sleeps_share)
+    lag_iqr, lag_median = _lag_iqr(codes, delay, n, min_lag_reposts)
     return pd.DataFrame(
         {
             "account_id": pd.array(ids, dtype="string"),
@@ -314,9 +437,13 @@ def account_features(
             "n_reposts_timed": n_timed.astype(np.int64),
             "repost_within_10s_share": _share(within10, n_timed),
             "repost_within_60s_share": _share(within60, n_timed),
+            "repost_lag_median_s": lag_median,
+            "repost_lag_iqr_s": lag_iqr,
+            "repost_lag_spread": lag_iqr / np.maximum(lag_median, 1.0),
             "hour_entropy": hour_ent,
             "night_share": night,
             "never_sleeps": never,
+            "clock_repeat_share": clock_share,
             "burst_count": bursts,
             "near_dup_share": near_dup,
             "account_age_days_at_first_post": profile["age"],

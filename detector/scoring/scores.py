@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from detector.scoring.calibrate import percentile_rank, tail_score
+from detector.scoring.signals import flagged_cluster_links
 
 __all__ = ["FAMILIES", "ScoreParams", "conjunction", "family_scores", "score_accounts"]
 
@@ -105,12 +106,21 @@ class ScoreParams:
         pair's tie weak, but nearly all its members still act with several
         others; the cluster still needs a second family (members young,
         automated or copying text) to score high.
+    link_share : float
+        An account outside a flagged cluster is supported by it when it
+        acted in the window with ``group_partners`` or more of its members
+        *and* they make up at least this share of all the accounts it acted
+        in sync with (support falls linearly below either): most of its
+        synchronous partners belong to that one group. A prolific account
+        meets members of every busy group by chance, but they are a small
+        share of the crowd it meets.
     """
 
     flag_threshold: float = 0.5
     min_cluster_size: int = 3
     third_family_weight: float = 0.5
     group_partners: int = 3
+    link_share: float = 0.5
 
 
 def _noisy_or(*parts: np.ndarray) -> np.ndarray:
@@ -146,7 +156,10 @@ def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
     )
     regular = np.where(enough, tail_score(col("iet_cv"), higher_is_suspicious=False), 0.0)
     rate = tail_score(col("posts_per_day"), log=True)
-    machine = _noisy_or(regular, rate)
+    # relative spread of repost delays, on a log scale (a ratio: 0.03 vs 0.3 vs 3)
+    fixed_lag = tail_score(np.log(np.maximum(col("repost_lag_spread"), 1e-3)), higher_is_suspicious=False)
+    schedule = tail_score(col("clock_repeat_share"))
+    machine = _noisy_or(regular, rate, fixed_lag, schedule)
     # Round-the-clock activity is common among people in global communities (fans,
     # newsrooms): it only strengthens regular or high-rate posting, never stands alone.
     auto = _noisy_or(machine, machine * _never_sleeps(col("never_sleeps"), col("hour_entropy"), enough))
@@ -164,15 +177,35 @@ def _never_sleeps(flag: np.ndarray, hour_entropy: np.ndarray, enough: np.ndarray
     return np.where(enough, tail_score(hour_entropy), 0.0)
 
 
-def conjunction(fam: np.ndarray, third_weight: float = 0.5) -> np.ndarray:
-    """Soft AND over family scores, row-wise: ``g + (1 - g) * w * f3``, ``g = sqrt(f1 f2)``."""
-    fam = np.asarray(fam, dtype=float)
+COORDINATION_FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text")
+"""Families that show accounts acting *together*; an account's own score needs one of them."""
+
+
+def conjunction(fam: np.ndarray, third_weight: float = 0.5, require: tuple[int, ...] = ()) -> np.ndarray:
+    """Soft AND over family scores, row-wise: ``g + (1 - g) * w * f3``, ``g = sqrt(f1 f2)``.
+
+    ``f1 >= f2 >= f3`` are the row's sorted family scores. With ``require`` (column
+    positions), ``f1`` is the strongest of the required families and ``f2 >= f3`` the
+    strongest two of the others, with ``f3`` capped at ``min(f1, f2)``: the conjunction
+    must include a required family, and without one the score is 0.
+    """
+    fam = np.nan_to_num(np.asarray(fam, dtype=float), nan=0.0)
     if fam.ndim == 1:
         fam = fam[None, :]
-    top = -np.sort(-np.nan_to_num(fam, nan=0.0), axis=1)
+    if require:
+        req = np.zeros(fam.shape[1], dtype=bool)
+        req[list(require)] = True
+        pick = np.argmax(np.where(req, fam, -1.0), axis=1)  # strongest required family per row
+        first = fam[np.arange(len(fam)), pick]
+        rest = fam.copy()
+        rest[np.arange(len(fam)), pick] = -1.0  # leave it out of the others
+        top = np.column_stack([first, -np.sort(-rest, axis=1)[:, : fam.shape[1] - 1]]).clip(0.0)
+    else:
+        top = -np.sort(-fam, axis=1)
     f1 = top[:, 0]
     f2 = top[:, 1] if top.shape[1] > 1 else np.zeros_like(f1)
     f3 = top[:, 2] if top.shape[1] > 2 else np.zeros_like(f1)
+    f3 = np.minimum(f3, np.minimum(f1, f2))  # the third never outweighs the pair (no pair, no score)
     g = np.sqrt(f1 * f2)
     return np.clip(g + (1.0 - g) * third_weight * f3, 0.0, 1.0)
 
@@ -184,7 +217,12 @@ def _fmt_pct(p: float) -> str:
 
 
 def _reasons(
-    row: Mapping[str, float], fam: Mapping[str, float], pct: dict[str, float], med: dict[str, float], cluster: dict | None
+    row: Mapping[str, float],
+    fam: Mapping[str, float],
+    pct: dict[str, float],
+    med: dict[str, float],
+    cluster: dict | None,
+    link: dict | None = None,
 ) -> list[str]:
     """Plain-language reasons for one account, strongest family first."""
     out: list[tuple[float, str, str]] = []
@@ -252,6 +290,12 @@ def _reasons(
             + (f"; tied by repeated evidence to {tied} of its members" if tied > 0 else "")
             + (f"; acted within the window with {coact} of its members at least once" if coact > 0 else "")
         )
+    if link is not None:
+        reasons.append(
+            f"acted within the window with {link['partners']} members of flagged cluster {link['cluster_id']} "
+            f"({link['size']} accounts, cluster score {link['score']:.2f}) without belonging to it: "
+            f"{link['partners']} of the {link['in_sync']} accounts it acted in sync with"
+        )
     return reasons
 
 
@@ -260,6 +304,7 @@ def score_accounts(
     membership: pd.Series | None = None,
     params: ScoreParams | None = None,
     exempt: set[str] | frozenset[str] = frozenset(),
+    coaction: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score accounts and clusters.
 
@@ -277,12 +322,20 @@ def score_accounts(
         Declared official accounts (registry): scored and explained but never
         flagged and left out of cluster scores. They are attributed accounts;
         their amplification is audited in the officials section instead.
+    coaction : DataFrame, optional
+        Combined edges with ``n_sync_objects`` (every pair that acted in the
+        window at least once): an account outside a flagged cluster that acted
+        with ``group_partners`` or more of its members is supported by it
+        through its own strongest family (``linked_cluster_id``; see
+        :func:`detector.scoring.signals.flagged_cluster_links`).
 
     Returns
     -------
     accounts : DataFrame
         ``account_id, score, flagged, cluster_id (Int64), individual_score,
-        cluster_score`` + one column per family + ``reasons`` (list of str);
+        cluster_score`` + one column per family + ``linked_cluster_id`` (Int64:
+        the flagged cluster that supports an account from outside, NA
+        otherwise) + ``reasons`` (list of str);
         sorted by score descending then account_id.
     clusters : DataFrame
         ``cluster_id, size, score, flagged`` + mean family scores +
@@ -294,7 +347,8 @@ def score_accounts(
     signals.index = idx
     fam = family_scores(signals)
     fam_arr = fam[list(FAMILIES)].to_numpy()
-    individual = conjunction(fam_arr, params.third_family_weight)
+    coordination = tuple(FAMILIES.index(f) for f in COORDINATION_FAMILIES)
+    individual = conjunction(fam_arr, params.third_family_weight, require=coordination)
     strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
 
     cluster_id = pd.Series(pd.NA, index=idx, dtype="Int64")
@@ -320,6 +374,20 @@ def score_accounts(
         cl_score >= params.flag_threshold, _embeddedness(signals, cluster_id, params.group_partners), 0.0
     )
     support = cl_score * np.maximum(strongest, embed)
+    # An account outside a flagged cluster that acts in the window with several of its
+    # members (a rotating pool: each member joins a few bursts with different partners, so
+    # no tie repeats and Leiden leaves it out) is supported like a member, through its own
+    # strongest family only: the link alone never flags anyone.
+    flagged_ids = set(clusters.loc[clusters["flagged"].astype(bool), "cluster_id"].astype(int)) if len(clusters) else set()
+    scores_by_id = dict(zip(clusters["cluster_id"].astype(int), clusters["score"].astype(float), strict=True)) if len(clusters) else {}
+    linked, linked_n, in_sync = flagged_cluster_links(coaction, cluster_id, scores_by_id, flagged_ids)
+    linked_score = np.array([scores_by_id.get(int(c), 0.0) if np.isfinite(c) else 0.0 for c in linked])
+    breadth = np.clip(linked_n / max(params.group_partners, 1), 0.0, 1.0)
+    focus = np.clip(linked_n / np.maximum(in_sync, 1.0) / params.link_share, 0.0, 1.0)
+    link_support = linked_score * strongest * breadth * focus
+    link_support[is_exempt] = 0.0
+    uses_link = link_support > support
+    support = np.maximum(support, link_support)
     score = 1.0 - (1.0 - individual) * (1.0 - support)
 
     accounts = pd.DataFrame(
@@ -335,6 +403,7 @@ def score_accounts(
     for name in FAMILIES:
         accounts[name] = np.round(fam[name].to_numpy(), 6)
     accounts["cluster_id"] = accounts["cluster_id"].astype("Int64")
+    accounts["linked_cluster_id"] = pd.array(np.where(uses_link, linked, np.nan), dtype="Float64").astype("Int64")
 
     pct = {c: percentile_rank(signals[c].to_numpy(dtype=float)) for c in signals.columns}
     med = {c: float(np.nanmedian(signals[c].to_numpy(dtype=float))) if signals[c].notna().any() else np.nan for c in signals.columns}
@@ -351,9 +420,13 @@ def score_accounts(
     for k, i in enumerate(need):
         cid = cids[i]
         cluster = None
-        if not pd.isna(cid) and int(cid) in cl_lookup and support[i] > 0:
+        if not pd.isna(cid) and int(cid) in cl_lookup and support[i] > 0 and not uses_link[i]:
             cluster = {"cluster_id": int(cid), **cl_lookup[int(cid)]}
-        why = _reasons(rows[k], fams[k], {key: v[i] for key, v in pct.items()}, med, cluster)
+        link = None
+        if uses_link[i]:
+            link = {"cluster_id": int(linked[i]), "partners": int(linked_n[i]), "in_sync": int(in_sync[i]),
+                    **cl_lookup[int(linked[i])]}
+        why = _reasons(rows[k], fams[k], {key: v[i] for key, v in pct.items()}, med, cluster, link)
         if is_exempt[i]:
             why.insert(0, "declared official account (registry): audited, never flagged")
         reasons[i] = why

@@ -15,6 +15,7 @@ first event in the data.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ __all__ = [
     "FEATURE_ALIASES",
     "behaviour_signals",
     "cluster_signals",
+    "flagged_cluster_links",
     "network_signals",
 ]
 
@@ -41,6 +43,10 @@ BEHAVIOUR_SIGNALS: tuple[str, ...] = (
     "night_share",
     "never_sleeps",
     "fast_repost_share",
+    "repost_lag_median_s",
+    "repost_lag_iqr_s",
+    "repost_lag_spread",
+    "clock_repeat_share",
     "dup_share",
     "age_days",
     "handle_randomness",
@@ -59,6 +65,10 @@ FEATURE_ALIASES: dict[str, tuple[str, ...]] = {
     "handle_randomness": ("handle_randomness",),
     "night_share": ("night_share",),
     "never_sleeps": ("never_sleeps",),
+    "repost_lag_median_s": ("repost_lag_median_s",),
+    "repost_lag_iqr_s": ("repost_lag_iqr_s",),
+    "repost_lag_spread": ("repost_lag_spread",),
+    "clock_repeat_share": ("clock_repeat_share",),
     "followers": ("followers",),
 }
 """Our signal name -> accepted column names in the features table (first found wins)."""
@@ -330,6 +340,63 @@ def _cluster_coactors(coaction: pd.DataFrame, membership: pd.Series) -> pd.Serie
     members, pa, pb, same = _own_cluster_ties(sync, membership)
     counts = np.bincount(np.concatenate([pa[same], pb[same]]), minlength=len(members))
     return pd.Series(counts.astype(float), index=members)
+
+
+def flagged_cluster_links(
+    coaction: pd.DataFrame | None, cluster_id: pd.Series, cluster_score: Mapping[int, float], flagged: set[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each account, the flagged cluster outside its own that it acted with most, and how widely.
+
+    Parameters
+    ----------
+    coaction : DataFrame or None
+        Combined edges with ``n_sync_objects`` (pairs that acted on the same
+        post/link/hashtag/replied-to post within the window at least once).
+    cluster_id : Series
+        ``account_id -> cluster id`` (NA: none), indexed by every scored account.
+    cluster_score : mapping
+        Cluster id -> cluster score (ties between clusters go to the higher score,
+        then the smaller id).
+    flagged : set of int
+        Ids of the flagged clusters.
+
+    Returns
+    -------
+    linked_cluster : ndarray of float
+        Cluster id per account (NaN: none), aligned to ``cluster_id``.
+    linked_partners : ndarray of float
+        Members of that cluster the account acted with in the window (0: none).
+    sync_partners : ndarray of float
+        All accounts it acted with in the window (the denominator of the link's share).
+    """
+    n = len(cluster_id)
+    linked = np.full(n, np.nan)
+    partners = np.zeros(n)
+    if coaction is None or coaction.empty or not flagged or "n_sync_objects" not in coaction.columns:
+        return linked, partners, np.zeros(n)
+    sync = coaction[["account_a", "account_b"]][coaction["n_sync_objects"].to_numpy(dtype=float) > 0]
+    index = pd.Index(cluster_id.index.astype(str))
+    cluster = np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)  # position -1 -> NaN
+    pa = index.get_indexer(sync["account_a"].astype(str))
+    pb = index.get_indexer(sync["account_b"].astype(str))
+    is_flagged = np.zeros(int(np.nanmax(cluster)) + 2 if np.isfinite(cluster).any() else 1, dtype=bool)
+    is_flagged[[c for c in flagged if c < len(is_flagged) - 1]] = True
+    who = np.concatenate([pa, pb])
+    in_sync = np.bincount(who[who >= 0], minlength=n).astype(float)
+    other = np.concatenate([cluster[pb], cluster[pa]])
+    own = cluster[who]
+    keep = (who >= 0) & np.isfinite(other) & (other != own)
+    keep[keep] = is_flagged[other[keep].astype(np.int64)]
+    if not keep.any():
+        return linked, partners, in_sync
+    counts = pd.DataFrame({"who": who[keep], "cluster": other[keep].astype(np.int64)}).value_counts()
+    table = counts.rename("n").reset_index()
+    table["score"] = table["cluster"].map(cluster_score).astype(float)
+    table = table.sort_values(["who", "n", "score", "cluster"], ascending=[True, False, False, True], kind="mergesort")
+    best = table.drop_duplicates("who", keep="first")
+    linked[best["who"].to_numpy()] = best["cluster"].to_numpy(dtype=float)
+    partners[best["who"].to_numpy()] = best["n"].to_numpy(dtype=float)
+    return linked, partners, in_sync
 
 
 RECURRING_MAX_ACCOUNTS = 100
