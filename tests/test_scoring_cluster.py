@@ -356,3 +356,20 @@ def test_recurring_clusters_only_group_accounts_the_main_clustering_left_out():
     pd.testing.assert_series_equal(out, recurring_clusters(edges, main, seed=0))
     plain = combine_layers({"repost": _edges([("c1", "c2")], [3.0])})
     pd.testing.assert_series_equal(recurring_clusters(plain, main), main)
+
+
+def test_burst_clusters_group_leftovers_that_met_once_and_leave_clusters_alone():
+    from detector.scoring.signals import burst_clusters
+
+    pool = [f"p{i}" for i in range(6)]
+    pairs = [(a, b) for i, a in enumerate(pool) for b in pool[i + 1 :]]  # each pair met once
+    pairs += [("c0", "c1"), ("c1", "c2"), ("c0", "c2"), ("c0", "p0")]  # an existing cluster, one tie to the pool
+    pairs += [("x0", "x1")]  # two accounts that met once: too small
+    edges = _edges(pairs, [1.0] * len(pairs)).assign(n_sync_objects=1.0)
+    edges.loc[edges["account_a"].eq("c0") & edges["account_b"].eq("c2"), "n_sync_objects"] = 0.0
+    membership = pd.Series({"c0": 0, "c1": 0, "c2": 0})
+    out = burst_clusters(edges, membership, seed=0, min_size=3)
+    assert (out[["c0", "c1", "c2"]] == 0).all()  # untouched
+    assert out[pool].nunique() == 1 and out["p0"] == 1  # the pool: one new cluster after the existing ids
+    assert "x0" not in out.index
+    assert burst_clusters(edges.drop(columns=["n_sync_objects"]), membership).equals(membership)

@@ -29,8 +29,9 @@ Defaults and why (details: docs/scan.md):
   --window  estimated: CooRnet's rule (0.1 quantile of time-to-share of
             reposts) clamped to [10, 600] s, so it adapts to the platform;
             replies, quotes and URLs get their own (typed reactions are
-            slower) when there are >= 100 later shares; reported in
-            report.json. A given --window applies to every layer.
+            slower) when there are >= 100 later shares, hashtags take the
+            URL one; reported in report.json. A given --window applies to
+            every layer.
   --flag-threshold 0.5: an account needs two independent kinds of evidence
             (synchrony, duplicate text, throwaway profile, automated timing),
             each far above the accounts of this scan, or one strong kind in a

@@ -15,15 +15,21 @@ you trained yourself or got from someone you trust.
 Features (one row per account, NaN = unknown; the model handles NaN)
 --------------------------------------------------------------------
 ``sync_strength, sync_partners, sync_repeat, timing_partners, text_strength,
-text_partners, partners, multi_layer_partners``
+text_partners, partners, multi_layer_partners, recurring_partners``
     network ties (see :func:`detector.scoring.signals.network_signals`);
+``cluster_partners, cluster_coactors``
+    ties to the account's own cluster (see :func:`detector.scoring.signals.cluster_signals`);
 ``n_events, posts_per_day, iet_cv, hour_entropy, night_share, never_sleeps,
-fast_repost_share, dup_share, age_days, handle_randomness, followers``
+fast_repost_share, repost_lag_median_s, repost_lag_iqr_s, repost_lag_spread,
+clock_repeat_share, dup_share, age_days, handle_randomness, followers``
     behaviour (see :data:`detector.scoring.signals.BEHAVIOUR_SIGNALS`);
 ``synchrony, duplicate_text, profile, automation``
     the calibrated family scores;
 ``cluster_size, cluster_score``
-    size and unsupervised score of the account's cluster (0 if none).
+    size and unsupervised score of the account's cluster (0 if none);
+``linked_cluster_score``
+    unsupervised score of the flagged cluster that supports the account from
+    outside (``linked_cluster_id``; 0 if none).
 """
 
 from __future__ import annotations
@@ -53,6 +59,9 @@ MODEL_FEATURES: tuple[str, ...] = (
     "text_partners",
     "partners",
     "multi_layer_partners",
+    "recurring_partners",
+    "cluster_partners",
+    "cluster_coactors",
     *BEHAVIOUR_SIGNALS,
     "synchrony",
     "duplicate_text",
@@ -60,6 +69,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "automation",
     "cluster_size",
     "cluster_score",
+    "linked_cluster_score",
 )
 
 
@@ -93,6 +103,9 @@ def model_features(signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.Dat
     size = clusters.set_index("cluster_id")["size"] if len(clusters) else pd.Series(dtype=float)
     cid = sc["cluster_id"].reindex(out.index)
     out["cluster_size"] = cid.map(size).astype(float).fillna(0.0)
+    cl_score = clusters.set_index("cluster_id")["score"] if len(clusters) else pd.Series(dtype=float)
+    linked = sc["linked_cluster_id"].reindex(out.index) if "linked_cluster_id" in sc.columns else cid * np.nan
+    out["linked_cluster_score"] = linked.map(cl_score).astype(float).fillna(0.0)
     return out.reindex(columns=list(MODEL_FEATURES)).astype(float)
 
 

@@ -371,7 +371,9 @@ def score_accounts(
     # Membership alone lends support only inside a cluster that is itself flagged (shows the
     # conjunction); in any other cluster the account's own strongest family must carry it.
     embed = np.where(
-        cl_score >= params.flag_threshold, _embeddedness(signals, cluster_id, params.group_partners), 0.0
+        cl_score >= params.flag_threshold,
+        _embeddedness(signals, cluster_id, params.group_partners, params.link_share),
+        0.0,
     )
     support = cl_score * np.maximum(strongest, embed)
     # An account outside a flagged cluster that acts in the window with several of its
@@ -439,7 +441,9 @@ EMBED_COLUMNS: tuple[str, ...] = ("cluster_partners", "cluster_coactors")
 """Ties to the account's own cluster that make it a member (see :func:`_embeddedness`)."""
 
 
-def _embeddedness(signals: pd.DataFrame, cluster_id: pd.Series, group_partners: int) -> np.ndarray:
+def _embeddedness(
+    signals: pd.DataFrame, cluster_id: pd.Series, group_partners: int, sync_share: float = 0.5
+) -> np.ndarray:
     """How firmly an account acts with its own cluster, in [0, 1].
 
     For each kind of tie in :data:`EMBED_COLUMNS`, ``min(1, ties / need)`` with
@@ -463,7 +467,12 @@ def _embeddedness(signals: pd.DataFrame, cluster_id: pd.Series, group_partners: 
         n = pd.Series(np.nan_to_num(signals[column].to_numpy(dtype=float), nan=0.0), index=signals.index)
         typical = n.groupby(groups).transform("median")
         need = np.maximum(float(max(group_partners, 1)), 0.5 * typical.reindex(signals.index).fillna(0.0).to_numpy())
-        out = np.maximum(out, np.clip(n.to_numpy() / need, 0.0, 1.0))
+        ratio = np.clip(n.to_numpy() / need, 0.0, 1.0)
+        if column == "cluster_coactors" and "cluster_sync_share" in signals.columns:
+            # single co-actions count by how much of the account's activity they are
+            share = np.nan_to_num(signals["cluster_sync_share"].to_numpy(dtype=float), nan=0.0)
+            ratio = ratio * np.clip(share / sync_share, 0.0, 1.0)
+        out = np.maximum(out, ratio)
     return out
 
 

@@ -30,7 +30,10 @@ __all__ = [
     "BEHAVIOUR_SIGNALS",
     "FEATURE_ALIASES",
     "behaviour_signals",
+    "burst_clusters",
+    "cluster_leftovers",
     "cluster_signals",
+    "cluster_sync_share",
     "flagged_cluster_links",
     "network_signals",
 ]
@@ -342,6 +345,79 @@ def _cluster_coactors(coaction: pd.DataFrame, membership: pd.Series) -> pd.Serie
     return pd.Series(counts.astype(float), index=members)
 
 
+SYNC_SHARE_OBJECTS: tuple[str, ...] = ("repost", "quote", "reply", "url", "hashtag")
+"""Share tables whose actions count in :func:`cluster_sync_share`."""
+
+
+def cluster_sync_share(
+    shares: Mapping[str, pd.DataFrame],
+    windows: Mapping[str, int | None],
+    membership: pd.Series | None,
+    index: pd.Index,
+) -> pd.DataFrame:
+    """How much of each clustered account's activity it did in sync with its own cluster.
+
+    An *action* is an account acting on an object (a post reposted, quoted or
+    replied to, a URL, a hashtag) in one of :data:`SYNC_SHARE_OBJECTS`, counted
+    once per (object, account) at its first time. An action is *in sync with
+    the cluster* when another member of the account's cluster acted on the
+    same object within that layer's window (seconds, ``windows[obj]``) of it.
+
+    A member of a rotating pool or reply swarm makes most of its actions with
+    its group; an ordinary user swept into a campaign cluster because it
+    reposted the sponsor's posts quickly makes a few of its actions with the
+    group among many of its own.
+
+    Returns
+    -------
+    DataFrame
+        indexed like ``index``: ``cluster_sync_actions`` (actions in sync with
+        the cluster), ``cluster_actions`` (all its actions in those layers) and
+        ``cluster_sync_share`` (their ratio; NaN for accounts without a cluster
+        or without actions).
+    """
+    cols = ["cluster_sync_actions", "cluster_actions", "cluster_sync_share"]
+    out = pd.DataFrame({"cluster_sync_actions": 0.0, "cluster_actions": 0.0, "cluster_sync_share": np.nan}, index=index)
+    if membership is None or membership.empty:
+        return out[cols]
+    members = pd.Index(membership.index.astype(str))
+    cluster_of = membership.to_numpy(dtype=np.int64)
+    rows = pd.Index(index).astype(str)
+    in_sync = np.zeros(len(members))
+    actions = np.zeros(len(members))
+    for obj in SYNC_SHARE_OBJECTS:
+        table = shares.get(obj)
+        window = windows.get(obj)
+        if table is None or table.empty or window is None:
+            continue
+        first = table[["object_id", "account_id", "ts"]].sort_values("ts", kind="mergesort")
+        first = first.drop_duplicates(["object_id", "account_id"], keep="first")
+        who = members.get_indexer(first["account_id"].astype(str))
+        keep = who >= 0
+        who = who[keep]
+        if not len(who):
+            continue
+        obj_code = pd.factorize(first["object_id"].to_numpy()[keep])[0].astype(np.int64)
+        ts = first["ts"].to_numpy(dtype=np.int64)[keep]
+        group = cluster_of[who]
+        order = np.lexsort((ts, group, obj_code))
+        o, g, t, w = obj_code[order], group[order], ts[order], who[order]
+        same = (o[1:] == o[:-1]) & (g[1:] == g[:-1]) & (t[1:] - t[:-1] <= int(window))
+        hit = np.zeros(len(o), dtype=bool)
+        hit[1:] |= same  # the previous action of the same cluster on the object is close
+        hit[:-1] |= same  # the next one is
+        in_sync += np.bincount(w[hit], minlength=len(members))
+        actions += np.bincount(w, minlength=len(members))
+    pos = members.get_indexer(rows)
+    found = pos >= 0
+    out.loc[found, "cluster_sync_actions"] = in_sync[pos[found]]
+    out.loc[found, "cluster_actions"] = actions[pos[found]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(actions > 0, in_sync / np.maximum(actions, 1.0), np.nan)
+    out.loc[found, "cluster_sync_share"] = ratio[pos[found]]
+    return out[cols]
+
+
 def flagged_cluster_links(
     coaction: pd.DataFrame | None, cluster_id: pd.Series, cluster_score: Mapping[int, float], flagged: set[int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -513,19 +589,80 @@ def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0
     """
     if edges is None or edges.empty or "w_url_recurring" not in edges.columns:
         return membership
+    w = edges["w_url_recurring"].to_numpy(dtype=float)
+    return cluster_leftovers(edges, membership, w > 0, w, seed=seed, min_size=2)
+
+
+def burst_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0, min_size: int = 3) -> pd.Series:
+    """Extend ``membership`` with clusters of accounts left out that acted in the window together.
+
+    A pool that rotates its accounts uses each one for a few bursts, each time
+    with different partners: almost no pair acts together twice, so the main
+    clustering (on repeated evidence) leaves most of the pool out, yet each
+    member acted in sync once with many others of it. Pairs of still
+    unclustered accounts with at least one object in sync (``n_sync_objects >
+    0``) are clustered *apart* (Leiden on the combined weights, only between
+    accounts no earlier clustering took, so no existing cluster grows); new
+    clusters of at least ``min_size`` accounts are kept. They are judged like any
+    cluster: an organic crowd that met on one viral post forms such a cluster
+    too, but fails the conjunction (its members are not young, automated or
+    copying) and lends nobody support.
+    """
+    if edges is None or edges.empty or "n_sync_objects" not in edges.columns:
+        return membership
+    sync = edges["n_sync_objects"].to_numpy(dtype=float) > 0
+    return cluster_leftovers(edges, membership, sync, edges["weight"].to_numpy(dtype=float), seed=seed, min_size=min_size)
+
+
+def cluster_leftovers(
+    edges: pd.DataFrame,
+    membership: pd.Series,
+    ties: np.ndarray,
+    weight: np.ndarray,
+    *,
+    seed: int = 0,
+    min_size: int = 2,
+) -> pd.Series:
+    """Extend ``membership`` with Leiden clusters of ``edges[ties]`` between accounts it leaves out.
+
+    Only pairs whose two ends are both unclustered take part, so an existing
+    cluster is never extended or merged; new clusters of at least
+    ``min_size`` accounts get ids after the existing ones.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        Combined edges (``account_a``, ``account_b``).
+    membership : Series
+        ``account_id -> cluster id`` so far.
+    ties : ndarray of bool
+        Rows of ``edges`` to cluster on.
+    weight : ndarray of float
+        Leiden weight per row of ``edges`` (> 0 where ``ties``).
+    seed : int
+        Leiden seed.
+    min_size : int
+        Smallest new cluster kept.
+
+    Returns
+    -------
+    Series
+        ``account_id -> cluster id`` (int64), sorted by account id.
+    """
     m = membership.copy()
     m.index = m.index.astype(str)
-    a = edges["account_a"].astype(str)
-    b = edges["account_b"].astype(str)
-    keep = (edges["w_url_recurring"].to_numpy() > 0) & ~a.isin(m.index).to_numpy() & ~b.isin(m.index).to_numpy()
+    members = pd.Index(m.index)
+    a = edges["account_a"].astype(str).to_numpy(dtype=object)
+    b = edges["account_b"].astype(str).to_numpy(dtype=object)
+    keep = np.asarray(ties, dtype=bool) & (members.get_indexer(a) < 0) & (members.get_indexer(b) < 0)
     if not keep.any():
         return m
     from detector.scoring.network import communities
 
-    sub = pd.DataFrame({"account_a": a[keep], "account_b": b[keep], "weight": edges["w_url_recurring"][keep]})
+    sub = pd.DataFrame({"account_a": a[keep], "account_b": b[keep], "weight": np.asarray(weight, dtype=float)[keep]})
     new = communities(sub, weight="weight", seed=seed)
     new.index = new.index.astype(str)
-    new = new[new.map(new.value_counts()).to_numpy() >= 2]
+    new = new[new.map(new.value_counts()).to_numpy() >= min_size]
     if new.empty:
         return m
     offset = int(m.max()) + 1 if len(m) else 0
