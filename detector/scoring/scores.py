@@ -16,12 +16,16 @@ noisy-OR (any one strong sub-signal is enough for the family):
     campaign posts the same few links for days, never inside one window).
 ``duplicate_text``
     identical or near-duplicate texts shared with other accounts, and the
-    share of the account's own posts that are near-duplicates.
+    share of the account's own posts that are near-duplicates of other
+    accounts' posts.
 ``profile``
     young account at its first post, random-looking handle.
 ``automation``
-    regular inter-event times (low coefficient of variation) or a high posting
-    rate, strengthened by activity at all hours of the day (``never_sleeps``
+    regular inter-event times (low coefficient of variation), a high posting
+    rate, a fixed repost lag (``repost_lag_spread``: interquartile range of the
+    repost delays over their median, low tail on a log scale) or posting on a
+    schedule (``clock_repeat_share``: events at the same clock time on three or
+    more days), strengthened by activity at all hours of the day (``never_sleeps``
     from the features module: at least 10 % of activity in every 6-hour
     window; calibrated hour-of-day entropy when unavailable), which never
     counts on its own (global fan bases and newsrooms span time zones).
@@ -34,14 +38,18 @@ Conjunction
 -----------
 Organic coordination (fans reposting an idol within seconds, newsrooms
 sharing links, activists on one hashtag, a live event) is strong in *one*
-family, usually synchrony. So an account's own score is a soft AND of its two
-strongest families, plus half of the third's support on what remains::
+family, usually synchrony. So an account's own score is a soft AND of its
+strongest coordination family (:data:`COORDINATION_FAMILIES`: synchrony or
+duplicate text) and its strongest other family, plus half of the third's
+support on what remains::
 
-    individual = sqrt(f1 * f2) + (1 - sqrt(f1 * f2)) * 0.5 * f3
+    individual = sqrt(f1 * f2) + (1 - sqrt(f1 * f2)) * 0.5 * min(f3, f1, f2)
 
-with ``f1 >= f2 >= f3`` its sorted family scores. One family alone (``f2 = 0``)
-gives 0. A cluster gets the same soft AND over the *mean* family scores of its
-members, damped for clusters smaller than ``min_cluster_size``. An account
+with ``f1`` the coordination family and ``f2 >= f3`` the others. One family
+alone (``f2 = 0``) gives 0, and so does a young automated-looking account
+acting with nobody (``f1 = 0``): perhaps a bot, not a coordinated one. A
+cluster gets the same soft AND (over all four families) of the *mean* family
+scores of its members, damped for clusters smaller than ``min_cluster_size``. An account
 that is strong in one family and belongs to a cluster that shows the
 conjunction is supported by it (noisy-OR of the two routes)::
 
@@ -57,7 +65,19 @@ accounts, or whose members join only one or two of its bursts, keeps every
 member's own evidence weak, but each member still acts with many others of a
 cluster that shows the conjunction, so it inherits the cluster's support;
 members of fan, newsroom, activist or live-event clusters do not (the
-cluster's conjunction fails, so it is not flagged).
+cluster's conjunction fails, so it is not flagged). Single co-actions count
+by how much of the account's own activity they are (``cluster_sync_share``
+from :func:`detector.scoring.signals.cluster_sync_share`): an ordinary user
+swept into a campaign cluster by reposting the sponsor quickly did a few of
+its actions with the group, a pool member most of them.
+
+An account *outside* a flagged cluster that acted in the window with
+``group_partners`` or more of its members, who make up at least
+``link_share`` of everyone it acted in sync with, is supported by it through
+its own strongest family only (``linked_cluster_id``;
+:func:`detector.scoring.signals.flagged_cluster_links`)::
+
+    support = cluster_score * f1 * min(1, members / group_partners) * min(1, share / link_share)
 
 ``flagged = score >= flag_threshold`` (default 0.5).
 """
@@ -113,7 +133,10 @@ class ScoreParams:
         in sync with (support falls linearly below either): most of its
         synchronous partners belong to that one group. A prolific account
         meets members of every busy group by chance, but they are a small
-        share of the crowd it meets.
+        share of the crowd it meets. The same share of the account's own
+        actions done in sync with its cluster (``cluster_sync_share``) gives
+        single co-actions (``cluster_coactors``) their full weight in
+        embeddedness.
     """
 
     flag_threshold: float = 0.5
