@@ -22,7 +22,7 @@ How outputs become account scores
 
 Usage
 -----
-``python benchmarks/quality.py --quick``            CI: 3 difficulties x 1 seed, 1,500 accounts, 7 days
+``python benchmarks/quality.py --quick``            CI: 3 difficulties x 5 seeds, 1,500 accounts, 7 days
 ``python benchmarks/quality.py``                    full: 3 difficulties x 3 seeds, 5,000 accounts, 14 days
 ``python benchmarks/quality.py --quick --speed``    also every ``benchmarks/bench_*.py --quick`` (events/s, ratios)
 
@@ -236,6 +236,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             for s, m in entry["per_strategy"].items():
                 if m.get("recall") is not None:
                     slot.setdefault("recall_" + s, []).append(m["recall"])
+                    slot.setdefault("f1_" + s, []).append(_f1(entry.get("precision"), m["recall"]))
             ari = (entry.get("clusters") or {}).get("adjusted_rand")
             if ari is not None:
                 slot.setdefault("adjusted_rand", []).append(ari)
@@ -244,8 +245,47 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             for k, v in list(slot.items()):
                 if isinstance(v, list):
                     slot[k] = round(float(np.mean(v)), 4)
+                    if k.startswith("f1_") or k == "fpr_hard_negative":
+                        slot[("min_" if k.startswith("f1_") else "max_") + k] = round(
+                            float(np.min(v) if k.startswith("f1_") else np.max(v)), 4)
             slot["seeds"] = slot.pop("_n")
     return out
+
+
+def _f1(precision: float | None, recall: float) -> float:
+    """F1 of one strategy: the scan's precision over all accounts and the strategy's recall."""
+    if precision is None or precision + recall == 0:
+        return 0.0
+    return 2.0 * precision * recall / (precision + recall)
+
+
+TARGETS: dict[str, float] = {"default": 0.90, "slow_drip": 0.75}
+"""Issue 8's per-strategy F1 targets (slow drip is allowed lower); hard-negative FPR <= 2 %."""
+FPR_TARGET = 0.02
+
+
+def print_targets(summary: dict[str, Any], difficulties: list[str], name: str = "scan") -> None:
+    """Per-strategy F1 of ``name`` (mean and minimum over seeds) against :data:`TARGETS`."""
+    per = summary.get(name)
+    if not per:
+        return
+    print(f"\n{name}: per-strategy F1 = harmonic mean of the scan's precision (all accounts) and the "
+          "strategy's recall; mean / min over seeds; * = min below target (0.90, slow_drip 0.75)")
+    for d in difficulties:
+        slot = per.get(d)
+        if not slot or slot["status"] != "ok":
+            continue
+        cells = []
+        for s in STRATEGIES:
+            mean, low = slot.get("f1_" + s), slot.get("min_f1_" + s)
+            if mean is None:
+                cells.append(f"{ABBREV[s]} -")
+                continue
+            miss = "*" if low < TARGETS.get(s, TARGETS["default"]) else " "
+            cells.append(f"{ABBREV[s]} {mean:.2f}/{low:.2f}{miss}")
+        fpr = slot.get("max_fpr_hard_negative")
+        fmark = "*" if fpr is not None and fpr > FPR_TARGET else " "
+        print(f"  {d:<6} " + "  ".join(cells) + (f"  FPRhn max {fpr:.3f}{fmark}" if fpr is not None else ""))
 
 
 def print_table(summary: dict[str, Any], difficulties: list[str]) -> None:
@@ -341,11 +381,11 @@ def print_speed(results: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="CI size: 1 seed, 1,500 accounts, 7 days (< 3 min)")
+    parser.add_argument("--quick", action="store_true", help="CI size: 5 seeds, 1,500 accounts, 7 days (< 3 min)")
     parser.add_argument("--speed", action="store_true", help="also run every bench_*.py --quick")
     parser.add_argument("--no-quality", action="store_true", help="skip the quality part (with --speed)")
     parser.add_argument("--difficulties", default="easy,medium,hard")
-    parser.add_argument("--seeds", default=None, help="comma-separated seeds (default: 0 quick, 0,1,2 full)")
+    parser.add_argument("--seeds", default=None, help="comma-separated seeds (default: 0-4 quick, 0,1,2 full)")
     parser.add_argument("--accounts", type=int, default=None, help="default 1500 quick, 5000 full")
     parser.add_argument("--days", type=int, default=None, help="default 7 quick, 14 full")
     parser.add_argument("--detectors", default=",".join(DETECTORS), help="comma-separated subset")
@@ -354,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     difficulties = [d for d in args.difficulties.split(",") if d]
-    seeds = [int(s) for s in (args.seeds or ("0" if args.quick else "0,1,2")).split(",")]
+    seeds = [int(s) for s in (args.seeds or ("0,1,2,3,4" if args.quick else "0,1,2")).split(",")]
     accounts = args.accounts or (1500 if args.quick else 5000)
     days = args.days or (7 if args.quick else 14)
     names = [n for n in args.detectors.split(",") if n]
@@ -372,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         board["summary"] = summarise(board["runs"])
         print(f"\nquality scoreboard ({accounts:,} accounts, {days} days, seeds {seeds}; mean over seeds)")
         print_table(board["summary"], difficulties)
+        print_targets(board["summary"], difficulties)
     if args.speed:
         board["speed"] = run_speed(args.speed_timeout)
         print_speed(board["speed"])
