@@ -79,6 +79,14 @@ def group_starts(keys: np.ndarray) -> np.ndarray:
     return out
 
 
+@njit(cache=True, inline="always")
+def _is_pair(acc, content, i, j, remove_loops):
+    """Shares ``i`` and ``j`` (of one object, within the window) form a co-action pair:
+    unless ``remove_loops``, always; otherwise only by two different accounts with
+    different content (an account echoing itself, or the same post, is not a pair)."""
+    return not (remove_loops and (acc[i] == acc[j] or content[i] == content[j]))
+
+
 @njit(cache=True, parallel=True)
 def window_pair_upper_bound(starts: np.ndarray, ts: np.ndarray, window: np.int64) -> np.ndarray:
     """Per object, the number of in-window share pairs before loop removal (two-pointer, O(n))."""
@@ -114,7 +122,7 @@ def _count_pairs(starts, ts, acc, content, window, remove_loops, skip):
         for i in range(s, e):
             j = i + 1
             while j < e and ts[j] - ts[i] <= window:
-                if not (remove_loops and (acc[i] == acc[j] or content[i] == content[j])):
+                if _is_pair(acc, content, i, j, remove_loops):
                     c += 1
                     in_pair[i] = 1
                     in_pair[j] = 1
@@ -135,7 +143,7 @@ def _fill_pairs(starts, offsets, ts, acc, content, window, remove_loops, skip, o
         for i in range(s, e):
             j = i + 1
             while j < e and ts[j] - ts[i] <= window:
-                if not (remove_loops and (acc[i] == acc[j] or content[i] == content[j])):
+                if _is_pair(acc, content, i, j, remove_loops):
                     out_i[k] = i
                     out_j[k] = j
                     k += 1
@@ -253,7 +261,7 @@ def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, a_s
         for i in range(s, e):
             j = i + 1
             while j < e and ts[j] - ts[i] <= window:
-                if not (remove_loops and (acc[i] == acc[j] or content[i] == content[j])):
+                if _is_pair(acc, content, i, j, remove_loops):
                     a = acc[i]
                     b = acc[j]
                     if a > b:
@@ -345,7 +353,7 @@ def _fill_packed(starts, o_lo, o_hi, offsets, ts, acc, content, window, remove_l
         for i in range(s, e):
             j = i + 1
             while j < e and ts[j] - ts[i] <= window:
-                if not (remove_loops and (acc[i] == acc[j] or content[i] == content[j])):
+                if _is_pair(acc, content, i, j, remove_loops):
                     a = acc[i]
                     b = acc[j]
                     if a > b:
