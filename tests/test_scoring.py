@@ -371,3 +371,13 @@ def test_group_synchrony_of_weakly_tied_cluster():
     assert cl.loc[0, "flagged"] and not cl.loc[1, "flagged"]
     assert s.loc[[f"r{i}" for i in range(6)], "flagged"].all()
     assert not s.loc[[f"f{i}" for i in range(10)], "flagged"].any()
+
+
+def test_cyborg_reasons_name_the_lag_and_the_schedule():
+    pop = _with(_cyborg_population(), "cyborg", ("synchrony",))
+    pop.loc["cyborg", ["repost_lag_spread", "repost_lag_median_s", "repost_lag_iqr_s", "clock_repeat_share"]] = [
+        0.04, 24.0, 1.0, 0.2,
+    ]
+    reasons = " ".join(score_accounts(pop)[0].set_index("account_id").loc["cyborg", "reasons"])
+    assert "fixed repost lag: median 24 s after the original, middle half within 1 s" in reasons
+    assert "20% of its events at the same clock time" in reasons

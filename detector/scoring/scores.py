@@ -301,6 +301,16 @@ def _reasons(
         ppd = row.get("posts_per_day", np.nan)
         if np.isfinite(ppd):
             bits.append(f"{ppd:.1f} events per active day (median {med['posts_per_day']:.1f})")
+        spread = row.get("repost_lag_spread", np.nan)
+        if np.isfinite(spread) and pct.get("repost_lag_spread", np.nan) <= 0.1:
+            lag, iqr = row.get("repost_lag_median_s", np.nan), row.get("repost_lag_iqr_s", np.nan)
+            bits.append(
+                f"fixed repost lag: median {lag:.0f} s after the original, middle half within {iqr:.0f} s "
+                f"(spread {spread:.2f}; median account {med.get('repost_lag_spread', 0.0):.2f})"
+            )
+        clock = row.get("clock_repeat_share", np.nan)
+        if np.isfinite(clock) and clock > 0:
+            bits.append(f"{clock:.0%} of its events at the same clock time (within seconds) on 3 or more days")
         out.append((fam["automation"], "automation", "automated-looking timing: " + "; ".join(bits)))
     out.sort(key=lambda t: -t[0])
     reasons = [f"{text} [{name} {value:.2f}]" for value, name, text in out]
