@@ -15,12 +15,17 @@ Measured in a fresh child process (so peak RSS is the scan's, not the generator'
    report dict) and :func:`detector.pipeline.write_outputs` (all files but HTML),
    with the pipeline's own per-stage timings.
 
-Reported: seconds per stage, events/s, ``peak_rss_mb`` (``ru_maxrss`` of the child at the
-end; also after ingest and after the scan, before writing, to locate the peak), and the
-ratios scan/ingest and scan/co-retweet-only. Stage timings come from
-``ScanResult.timings`` (they are not in ``report.json``, whose bytes depend only on the
-input and seed). Targets (issue 8): 1M events in
-under 2 minutes and under 6 GB peak on 2 cores.
+Reported: seconds per stage, events/s, ``peak_rss_mb`` (the child's peak resident set,
+``VmHWM``, see ``_common.peak_rss_mb``), and the ratios scan/ingest and
+scan/co-retweet-only. To locate the peak, the peak is also measured per phase
+(``peak_rss_by_phase_mb``: ingest, co-retweet baseline, each pipeline stage, writing):
+on Linux the high-water mark is reset between phases (``5 > /proc/self/clear_refs``), so
+each figure is that phase's own peak (``peak_reset`` says whether the reset worked; if
+not, the figures are running peaks). ``peak_rss_after_ingest_mb`` /
+``peak_rss_after_scan_mb`` are the running peaks at those points. Stage timings come
+from ``ScanResult.timings`` (they are not in ``report.json``, whose bytes depend only on
+the input and seed). Targets (issue 8): 1M events in under 2 minutes and under 6 GB peak
+on 2 cores.
 
 Usage::
 
@@ -32,22 +37,70 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+from _common import peak_rss_mb
 
 EVENTS_PER_ACCOUNT = 17.5
 """Events per account over 7 days in the generator's default settings (measured)."""
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+class _Peaks:
+    """Peak RSS per phase (MB), with the high-water mark reset between phases where Linux allows."""
+
+    def __init__(self) -> None:
+        self.overall = 0.0
+        self.by_phase: dict[str, float] = {}
+        self.reset_works = self._reset()
+
+    @staticmethod
+    def _reset() -> bool:
+        try:
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+                fh.write("5")  # resets VmHWM (and ru_maxrss) to the current RSS
+            return True
+        except OSError:
+            return False
+
+    def running(self) -> float:
+        """The peak of the whole run so far."""
+        self.overall = max(self.overall, peak_rss_mb())
+        return self.overall
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        self.running()
+        self._reset()
+        try:
+            yield
+        finally:
+            self.by_phase[name] = max(self.by_phase.get(name, 0.0), round(peak_rss_mb(), 1))
+            self.running()
+
+
+def _measure_stages(peaks: _Peaks) -> None:
+    """Give each timed stage of :func:`detector.pipeline.run_scan` its own peak measurement."""
+    import detector.pipeline as pipeline
+
+    stage = getattr(pipeline, "_stage", None)
+    if stage is None:
+        return
+
+    @contextlib.contextmanager
+    def measured(name: str, timings: dict[str, float]) -> Iterator[None]:
+        with peaks.phase(f"scan.{name}"), stage(name, timings):
+            yield
+
+    pipeline._stage = measured
 
 
 def make_data(n_events: int, seed: int, cache: Path) -> Path:
@@ -72,11 +125,14 @@ def child(path: str, outdir: str) -> dict:
     from detector.progress import set_quiet
 
     set_quiet(True)
+    peaks = _Peaks()
+    _measure_stages(peaks)
     res: dict = {}
     t = time.perf_counter()
-    ingest = read_inputs([path])
+    with peaks.phase("ingest"):
+        ingest = read_inputs([path])
     res["ingest_s"] = time.perf_counter() - t
-    res["peak_rss_after_ingest_mb"] = _rss_mb()
+    res["peak_rss_after_ingest_mb"] = peaks.running()
     events = ingest.events
     res["events"] = len(events)
     res["accounts"] = int(events["account_id"].nunique())
@@ -86,7 +142,8 @@ def child(path: str, outdir: str) -> dict:
     coaction_edges(share_table(small, "repost"), CoactionParams(keep_pairs=False))
     res["warmup_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    co = coaction_edges(share_table(events, "repost"), CoactionParams(keep_pairs=False))
+    with peaks.phase("coaction_repost_only"):
+        co = coaction_edges(share_table(events, "repost"), CoactionParams(keep_pairs=False))
     res["coaction_repost_only_s"] = time.perf_counter() - t
     res["coaction_repost_only_edges"] = len(co.edges)
     del co
@@ -94,13 +151,17 @@ def child(path: str, outdir: str) -> dict:
     t = time.perf_counter()
     result = run_scan(events, ingest.accounts, params=ScanParams())
     res["scan_s"] = time.perf_counter() - t
-    res["peak_rss_after_scan_mb"] = _rss_mb()
+    res["peak_rss_after_scan_mb"] = peaks.running()
     t = time.perf_counter()
-    write_outputs(result, outdir, html=False)
+    with peaks.phase("write"):
+        write_outputs(result, outdir, html=False)
     res["write_s"] = time.perf_counter() - t
     res["stages_s"] = result.timings
     res["flagged_accounts"] = int(result.scored["flagged"].sum())
-    res["peak_rss_mb"] = _rss_mb()
+    res["edges"] = int(len(result.edges))
+    res["peak_rss_mb"] = peaks.running()
+    res["peak_rss_by_phase_mb"] = peaks.by_phase
+    res["peak_reset"] = peaks.reset_works
     return res
 
 
@@ -172,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{res['coaction_repost_only_s']:.1f} s (scan/ingest {result['ratio_scan_to_ingest']}x, "
         f"scan/co-retweet {result['ratio_scan_to_coretweet_only']}x)"
     )
+    print(f"scan {res['scan_s']:.1f} s + writing {res['write_s']:.1f} s")
     print("stages (s):", json.dumps(res["stages_s"]))
+    print("peak RSS by phase (MB):", json.dumps(res["peak_rss_by_phase_mb"]))
     print(f"wrote {out}")
     return 0
 

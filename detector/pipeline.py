@@ -24,7 +24,9 @@ that the same input and seed give the same report bytes):
    pairs with repeated evidence (:func:`repeated_edges`) clustered with
    Leiden (:func:`detector.scoring.network.communities`); ``url_recurring``
    ties among the accounts left unclustered are clustered apart
-   (:func:`detector.scoring.signals.recurring_clusters`);
+   (:func:`detector.scoring.signals.recurring_clusters`), then the pairs of
+   accounts still left out that acted in the window together at least once
+   (:func:`detector.scoring.signals.burst_clusters`: rotating pools);
 7. ``scoring``: unsupervised conjunction scorer or a trained model;
 8. ``officials``: centrality and amplification audit of official accounts;
 9. ``report``: the report dict (``detector/report/SCHEMA.md``).
@@ -54,7 +56,9 @@ from detector.scoring.combine import LAYER_DESCRIPTIONS, combine_layers, repeate
 from detector.scoring.scores import FAMILIES, ScoreParams, score_accounts
 from detector.scoring.signals import (
     behaviour_signals,
+    burst_clusters,
     cluster_signals,
+    cluster_sync_share,
     network_signals,
     recurring_clusters,
     recurring_object_edges,
@@ -201,25 +205,80 @@ this, one shared repost would count two or three times)."""
 CONTENT_OBJECTS: tuple[str, ...] = ("text",)
 """Objects whose co-action window is estimated on their own (copies spread over hours)."""
 
+OWN_WINDOW_OBJECTS: tuple[str, ...] = ("reply", "quote", "url")
+"""Objects whose window is estimated from their own shares when there is enough data for it.
+
+A repost is one click; a reply or quote is typed, and a link is pasted into a post of one's
+own: people (and campaigns) take longer over them, so the repost window would miss most
+replies of a swarm. The time from a hashtag's first use to a later one measures how long
+a topic lasts, not how fast anyone reacts: hashtags borrow the link window
+(:data:`BORROWED_WINDOWS`), domains keep the repost window."""
+
+BORROWED_WINDOWS: dict[str, str] = {"hashtag": "url"}
+"""Objects that take another layer's own estimate. A hashtag, like a link, is typed into a
+post of one's own, so it gets the window estimated from links when there is one (the
+repost window otherwise); its own estimate would measure how long a topic lasts."""
+
+OWN_WINDOW_MIN_SHARES = 100
+"""Later shares needed to estimate an object's own window (the 0.1 quantile of fewer than
+100 values rests on fewer than 10 of them); below this the shared window is used."""
+
 WINDOW_BOUNDS_S: tuple[int, int] = (10, 600)
 """Clamp of the estimated shared window: >= 10 s (timestamps are often whole seconds and
 automated accounts jitter), <= 10 min (beyond that, using one popular hashtag or link is
 not synchrony)."""
 
 
-def _shared_window(shares: Mapping[str, pd.DataFrame], params: ScanParams) -> tuple[int | None, str]:
-    """The one co-action window used for the action objects (repost, url, hashtag...)."""
-    if params.window is not None:
-        return int(params.window), "given"
+def _clamped_window(obj: str, table: pd.DataFrame) -> tuple[int, str, int]:
+    """Estimated window of one object kind, clamped to :data:`WINDOW_BOUNDS_S`.
+
+    Returns ``(window_s, description, later_shares)``.
+    """
     from detector.evidence.coaction import estimate_window
 
+    value, how, later = estimate_window(table, with_count=True)
+    lo, hi = WINDOW_BOUNDS_S
+    return int(min(max(value, lo), hi)), f"{obj} shares, {how}, clamped to [{lo}, {hi}] s", later
+
+
+def _shared_window(shares: Mapping[str, pd.DataFrame], params: ScanParams) -> tuple[int | None, str]:
+    """The co-action window of the action objects without one of their own (repost, hashtag...)."""
+    if params.window is not None:
+        return int(params.window), "given"
     for obj in ("repost", "url", "quote", "reply", "hashtag"):
         table = shares.get(obj)
         if table is not None and len(table):
-            value, how = estimate_window(table)
-            lo, hi = WINDOW_BOUNDS_S
-            return int(min(max(value, lo), hi)), f"{obj} shares, {how}, clamped to [{lo}, {hi}] s"
+            window, how, _ = _clamped_window(obj, table)
+            return window, how
     return None, "auto per object"
+
+
+def _object_windows(
+    shares: Mapping[str, pd.DataFrame], shared: tuple[int | None, str], params: ScanParams
+) -> dict[str, tuple[int | None, str]]:
+    """``(window_s, how)`` per object kind: given, its own estimate (:data:`OWN_WINDOW_OBJECTS`),
+    borrowed from another kind's own estimate (:data:`BORROWED_WINDOWS`) or the shared one;
+    ``None`` for content objects without a given window (estimated by the layer itself)."""
+    out: dict[str, tuple[int | None, str]] = {}
+    own: dict[str, tuple[int, str]] = {}
+    for obj, table in shares.items():
+        if params.window is None and obj in OWN_WINDOW_OBJECTS and len(table):
+            window, how, later = _clamped_window(obj, table)
+            if later >= OWN_WINDOW_MIN_SHARES:
+                own[obj] = (window, how)
+            else:
+                out[obj] = (shared[0], f"{shared[1]} (too few {obj} shares for an own estimate: {later})")
+    for obj in shares:
+        lender = BORROWED_WINDOWS.get(obj)
+        if obj in CONTENT_OBJECTS:
+            out[obj] = (params.window, "given" if params.window is not None else "auto")
+        elif obj in own:
+            out[obj] = own[obj]
+        elif params.window is None and lender in own:
+            out[obj] = (own[lender][0], f"the {lender} window ({own[lender][1]})")
+        else:
+            out.setdefault(obj, shared)
+    return out
 
 
 def normalized_texts(events: pd.DataFrame) -> pd.Series:
@@ -249,13 +308,14 @@ def _coaction_layers(
         obj: share_table(own if obj in OWN_CONTENT_OBJECTS else events, obj, normalized_text=normalized_text)
         for obj in params.objects
     }
-    window, how = _shared_window(shares, params)
-    info: dict[str, Any] = {"_window": {"window_s": window, "method": how}}
+    shared = _shared_window(shares, params)
+    info: dict[str, Any] = {"_window": {"window_s": shared[0], "method": shared[1]}}
+    windows = _object_windows(shares, shared, params)
     for obj in progress(params.objects, desc="co-action", unit="layer"):
         table = shares[obj]
         if table.empty:
             continue
-        win = params.window if obj in CONTENT_OBJECTS else window
+        win, how = windows[obj]
         res = coaction_edges(
             table, CoactionParams(window=win, min_participation=params.min_participation, keep_pairs=False)
         )
@@ -263,7 +323,7 @@ def _coaction_layers(
         capped = res.capped_objects
         info[obj] = {
             "window_s": int(res.window_s),
-            "window_method": res.window_method,
+            "window_method": res.window_method if win is None else how,
             "edges": int(len(res.edges)),
             "capped_objects": int(len(capped)),
         }
@@ -320,11 +380,16 @@ def repeated_edges(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> pd.DataFr
     """
     if edges.empty:
         return edges
+    return edges[repeated_mask(edges, also)]
+
+
+def repeated_mask(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> np.ndarray:
+    """The rows :func:`repeated_edges` keeps, as a bool array (no copy of the table)."""
     keep = edges["n_sync_objects"].to_numpy() >= 2
     for name in ("text", "neardup", "timing", *also):
         if f"w_{name}" in edges.columns:
             keep |= edges[f"w_{name}"].to_numpy() > 0
-    return edges[keep]
+    return keep
 
 
 def _communities(edges: pd.DataFrame, seed: int, notes: list[str]) -> pd.Series:
@@ -471,17 +536,21 @@ def run_scan(
             _communities(repeated_edges(edges), params.seed, notes), params.min_cluster_size
         )
         membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
+        membership = burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
     with _stage("scoring", timings):
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
         clustered = repeated_edges(edges, also=("url_recurring",))
         signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
+        windows = {obj: info.get("window_s") for obj, info in co_info.items() if not obj.startswith("_")}
+        signals = signals.join(cluster_sync_share(shares, windows, membership, index))
         exempt = _official_ids(ev, accounts, officials, notes)
         scored, clusters = score_accounts(
             signals,
             membership,
             ScoreParams(flag_threshold=params.flag_threshold, min_cluster_size=params.min_cluster_size),
             exempt=exempt,
+            coaction=edges,
         )
         if params.model:
             scored = _apply_model(params.model, signals, scored, clusters)
@@ -517,7 +586,9 @@ def _apply_model(path: str, signals: pd.DataFrame, scored: pd.DataFrame, cluster
 
 
 def _names(events: pd.DataFrame, accounts: pd.DataFrame | None) -> dict[str, str]:
-    names = events.dropna(subset=["account_name"]).drop_duplicates("account_id", keep="last")
+    named = events["account_name"].notna().to_numpy()  # two columns, not a copy of every event
+    names = pd.DataFrame({"account_id": events["account_id"][named], "account_name": events["account_name"][named]})
+    names = names.drop_duplicates("account_id", keep="last")
     out = dict(zip(names["account_id"].astype(str), names["account_name"].astype(str), strict=True))
     if accounts is not None and len(accounts):
         acc = accounts.dropna(subset=["account_name"])
@@ -711,7 +782,8 @@ def write_outputs(
         cl["reasons"] = cl["reasons"].map(lambda r: "; ".join(r))
     write_csv(cl, out / "clusters.csv")
     written["clusters.csv"] = str(out / "clusters.csv")
-    write_csv(repeated_edges(result.edges), out / "edges.csv")
+    edges = result.edges
+    write_csv(edges, out / "edges.csv", rows=repeated_mask(edges) if len(edges) else None)
     written["edges.csv"] = str(out / "edges.csv")
     if _write_gexf(result, out / "network.gexf", names):
         written["network.gexf"] = str(out / "network.gexf")
@@ -744,7 +816,11 @@ def gexf_edges(result: ScanResult, max_edges: int = GEXF_MAX_EDGES) -> pd.DataFr
     sc = result.scored
     shown = set(result.clusters.loc[result.clusters["score"] >= 0.2, "cluster_id"]) if len(result.clusters) else set()
     keep_ids = set(sc.loc[sc["flagged"] | sc["cluster_id"].isin(shown), "account_id"])
-    sel = edges[edges["account_a"].isin(keep_ids) | edges["account_b"].isin(keep_ids)]
+    touch = np.logical_or(
+        edges["account_a"].isin(keep_ids).to_numpy(dtype=bool), edges["account_b"].isin(keep_ids).to_numpy(dtype=bool)
+    )
+    # sort only the rows that can be among the strongest max_edges (same rows, same order)
+    sel = edges.iloc[jr.top_weight_rows(edges, np.flatnonzero(touch), max_edges)]
     sel = sel.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True], kind="mergesort")
     return sel.head(max_edges).sort_values(["account_a", "account_b"], kind="mergesort")
 
@@ -758,9 +834,16 @@ def _write_gexf(result: ScanResult, path: Path, names: Mapping[str, str]) -> boo
     graph = account_graph(edges[["account_a", "account_b", "weight", "layers"]])
     sc = result.scored.set_index("account_id")
     ids = graph.vs["name"] if graph.vcount() else []
+    pos = sc.index.get_indexer(ids)  # -1: not scored
+    found = pos >= 0
+
+    def column(name: str, missing: Any) -> list[Any]:
+        values = sc[name].to_numpy(dtype=object)[np.where(found, pos, 0)] if len(sc) else np.zeros(len(ids), object)
+        return [v if ok else missing for v, ok in zip(values.tolist(), found.tolist(), strict=True)]
+
     graph.vs["label"] = [names.get(a, a) for a in ids]
-    graph.vs["score"] = [float(sc["score"].get(a, 0.0)) for a in ids]
-    graph.vs["flagged"] = [bool(sc["flagged"].get(a, False)) for a in ids]
-    graph.vs["cluster_id"] = [-1 if pd.isna(sc["cluster_id"].get(a, pd.NA)) else int(sc["cluster_id"][a]) for a in ids]
+    graph.vs["score"] = [float(v) for v in column("score", 0.0)]
+    graph.vs["flagged"] = [bool(v) for v in column("flagged", False)]
+    graph.vs["cluster_id"] = [-1 if pd.isna(v) else int(v) for v in column("cluster_id", pd.NA)]
     write_graph(graph, path, fmt="gexf")
     return True

@@ -256,3 +256,60 @@ def test_outputs_dir_created(tmp_path, result):
     out = Path(tmp_path) / "a" / "b"
     write_outputs(result, out, html=False)
     assert (out / "report.json").exists()
+
+
+def _reaction_events(n_replies_per_post: int) -> pd.DataFrame:
+    """40 posts, each reposted by 6 accounts 0-5 s after it and replied to by
+    ``n_replies_per_post`` accounts 30-300 s after it."""
+    from detector.schema import events_from_records
+
+    rng = np.random.default_rng(1)
+    t0, rows = 1_700_000_000, []
+    for p in range(40):
+        ts = t0 + 3600 * p
+        rows.append({"event_id": f"p{p}", "account_id": "src", "ts": ts, "kind": "post", "text": f"post {p}"})
+        for k in range(6):
+            rows.append({"event_id": f"r{p}_{k}", "account_id": f"a{k}", "ts": ts + int(rng.integers(0, 6)),
+                         "kind": "repost", "target_event_id": f"p{p}", "target_account_id": "src"})
+        for k in range(n_replies_per_post):
+            rows.append({"event_id": f"y{p}_{k}", "account_id": f"b{k}", "ts": ts + int(rng.integers(30, 301)),
+                         "kind": "reply", "target_event_id": f"p{p}", "target_account_id": "src",
+                         "text": f"reply {p} {k}"})
+    return events_from_records(rows)
+
+
+def test_replies_get_their_own_window_when_there_are_enough():
+    from detector.pipeline import OWN_WINDOW_MIN_SHARES, WINDOW_BOUNDS_S, _coaction_layers
+
+    ev = _reaction_events(n_replies_per_post=5)  # 40 x 4 = 160 later replies
+    _, _, info = _coaction_layers(ev, ScanParams(objects=("repost", "reply")), [])
+    shared = info["_window"]["window_s"]
+    assert shared == WINDOW_BOUNDS_S[0]  # reposts within 5 s -> clamped to the lower bound
+    assert info["repost"]["window_s"] == shared
+    assert info["reply"]["window_s"] > 2 * shared  # typed replies are slower
+    assert info["reply"]["window_method"].startswith("reply shares, auto")
+    few = _reaction_events(n_replies_per_post=2)  # 40 later replies: too few for an estimate
+    assert OWN_WINDOW_MIN_SHARES > 40
+    _, _, info = _coaction_layers(few, ScanParams(objects=("repost", "reply")), [])
+    assert info["reply"]["window_s"] == info["_window"]["window_s"]
+    assert "too few reply shares for an own estimate: 40" in info["reply"]["window_method"]
+    given = _coaction_layers(ev, ScanParams(objects=("repost", "reply"), window=45), [])[2]
+    assert given["reply"]["window_s"] == given["repost"]["window_s"] == 45
+
+
+def test_hashtags_borrow_the_link_window_whatever_the_layer_order():
+    from detector.pipeline import _object_windows
+
+    shares = {
+        "hashtag": pd.DataFrame({"object_id": ["t"] * 3, "account_id": list("abc"), "content_id": "", "ts": [0, 5, 9]}),
+        "url": pd.DataFrame(
+            {"object_id": np.repeat([f"u{i}" for i in range(60)], 3), "account_id": list("abc") * 60,
+             "content_id": "", "ts": np.tile([0, 120, 240], 60)}
+        ),
+    }
+    windows = _object_windows(shares, (12, "repost shares"), ScanParams())
+    assert windows["url"][0] == 120  # 0.1 quantile of 120 later shares at 120 s and 240 s
+    assert windows["hashtag"] == (120, f"the url window ({windows['url'][1]})")
+    few = {"hashtag": shares["hashtag"], "url": shares["url"].iloc[:30]}  # 20 later shares: no own url estimate
+    assert _object_windows(few, (12, "repost shares"), ScanParams())["hashtag"] == (12, "repost shares")
+    assert _object_windows(shares, (30, "given"), ScanParams(window=30))["hashtag"] == (30, "given")

@@ -28,6 +28,7 @@ __all__ = [
     "input_summary",
     "jsonable",
     "timeline",
+    "top_weight_rows",
     "verdict",
     "write_report",
 ]
@@ -154,7 +155,8 @@ def cluster_entries(
         Used for the cluster's median co-action gap (seconds).
 
     Every table is grouped by cluster once (linear in its size), not scanned
-    per cluster.
+    per cluster; edges and events are indexed by row position, so the report
+    of a large scan holds no copy of its millions of edges.
     """
     if clusters is None or clusters.empty:
         return []
@@ -166,26 +168,26 @@ def cluster_entries(
     member = member[member["cluster_id"].astype(int).isin(wanted)]
     cluster_of = pd.Series(member["cluster_id"].astype(int).to_numpy(), index=member["account_id"].astype(str))
     members_by = {int(c): g for c, g in member.groupby(member["cluster_id"].astype(int), sort=True)}
-    inside = _inside(edges, cluster_of)
-    inside_by = dict(tuple(inside.groupby("_c", sort=True))) if len(inside) else {}
-    ev_c = _map_cluster(events["account_id"], cluster_of)
-    ev = events[ev_c.notna().to_numpy()].assign(_c=ev_c[ev_c.notna()].astype(int).to_numpy())
-    ev_by = dict(tuple(ev.groupby("_c", sort=True))) if len(ev) else {}
+    # row positions per cluster (the big tables are not copied or split, only indexed)
+    edge_rows = _rows_by_cluster(_inside_codes(edges, cluster_of)) if len(edges) else {}
+    ev_rows = _rows_by_cluster(_map_cluster(events["account_id"], cluster_of).to_numpy())
     gap_by = _median_gaps(gaps or {}, cluster_of)
     top_by = _top_objects(shares, cluster_of)
     layer_names = _layer_names(edges)
+    no_rows = np.zeros(0, dtype=np.int64)
     out = []
     for c in chosen.itertuples(index=False):
         cid = int(c.cluster_id)
         mem = members_by.get(cid, scored.iloc[:0])
         n = len(mem)
-        inner = inside_by.get(cid, edges.iloc[:0])
-        cev = ev_by.get(cid, events.iloc[:0])
-        density = (2 * len(inner) / (n * (n - 1))) if n > 1 else 0.0
-        lw = {name: float(inner[f"w_{name}"].sum()) for name in layer_names}
+        rows = edge_rows.get(cid, no_rows)
+        cev = events.iloc[ev_rows.get(cid, no_rows)]
+        density = (2 * len(rows) / (n * (n - 1))) if n > 1 else 0.0
+        lw = {name: float(edges[f"w_{name}"].iloc[rows].sum()) for name in layer_names}
         tot = sum(lw.values())
         mix = {k: (v / tot) for k, v in sorted(lw.items()) if v > 0} if tot > 0 else {}
-        top_edges = inner.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True]).head(
+        top_edges = edges.iloc[top_weight_rows(edges, rows, MAX_CLUSTER_EDGES)]
+        top_edges = top_edges.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True]).head(
             MAX_CLUSTER_EDGES
         )
         actions = cev.sort_values(["ts", "event_id"], kind="mergesort").head(MAX_CLUSTER_ACTIONS)
@@ -231,29 +233,72 @@ def _isin(ids: pd.Series, values: Any) -> np.ndarray:
 def _map_cluster(ids: pd.Series, cluster_of: pd.Series) -> pd.Series:
     """``ids.astype(str).map(cluster_of)`` (NaN outside the chosen clusters), as float.
 
-    Only ids that are members are converted and looked up (``isin`` first): a
-    large scan has millions of edges and shares, few of them in reported clusters.
+    String ids are looked up with a hash join in Arrow (:func:`pyarrow.compute.index_in`),
+    without turning millions of edge or share endpoints into Python strings: a large
+    scan has millions of edges and shares, few of them in reported clusters.
     """
-    if not pd.api.types.is_string_dtype(ids):
+    if not pd.api.types.is_string_dtype(ids) or not cluster_of.index.is_unique:
         return ids.astype(str).map(cluster_of).astype(float)
-    hit = _isin(ids, cluster_of.index)
-    out = np.full(len(ids), np.nan)
-    if cluster_of.index.is_unique:  # account ids: positional lookup in the ids' own dtype (fast)
-        pos = pd.Index(cluster_of.index.astype(str), dtype=ids.dtype).get_indexer(ids[hit])
-        out[hit] = cluster_of.to_numpy(dtype=float)[pos]
-    else:
-        out[hit] = ids[hit].astype(str).map(cluster_of).to_numpy(dtype=float)
-    return pd.Series(out, index=ids.index)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(ids.array if isinstance(ids.dtype, pd.api.extensions.ExtensionDtype) else ids.to_numpy())
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) or pa.types.is_null(arr.type)):
+        return ids.astype(str).map(cluster_of).astype(float)
+    keys = pa.array(cluster_of.index.astype(str).tolist(), type=pa.large_string())
+    pos = pc.index_in(arr.cast(pa.large_string()), value_set=keys)
+    pos = pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
+    values = np.append(cluster_of.to_numpy(dtype=float), np.nan)  # position -1: not a member
+    return pd.Series(values[pos], index=ids.index)
 
 
-def _inside(edges: pd.DataFrame, cluster_of: pd.Series) -> pd.DataFrame:
-    """Edges with both ends in the same (chosen) cluster, with that cluster in ``_c``."""
+def _inside(edges: pd.DataFrame, cluster_of: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
+    """Edges with both ends in the same (chosen) cluster, with that cluster in ``_c``.
+
+    ``columns``: keep only these columns (selected after filtering, so a large
+    table is not copied).
+    """
     if edges is None or edges.empty:
         return pd.DataFrame()
-    ca = _map_cluster(edges["account_a"], cluster_of)
-    cb = _map_cluster(edges["account_b"], cluster_of)
-    same = (ca.notna() & (ca == cb)).to_numpy()
-    return edges[same].assign(_c=ca[same].astype(int).to_numpy())
+    ca = _map_cluster(edges["account_a"], cluster_of).to_numpy()
+    cb = _map_cluster(edges["account_b"], cluster_of).to_numpy()
+    same = ~np.isnan(ca) & (ca == cb)
+    inner = edges.loc[same, columns] if columns is not None else edges[same]
+    return inner.assign(_c=ca[same].astype(int))
+
+
+def _inside_codes(edges: pd.DataFrame, cluster_of: pd.Series) -> np.ndarray:
+    """Per edge: the (chosen) cluster holding both ends, NaN for the others."""
+    ca = _map_cluster(edges["account_a"], cluster_of).to_numpy()
+    cb = _map_cluster(edges["account_b"], cluster_of).to_numpy()
+    return np.where(ca == cb, ca, np.nan)
+
+
+def _rows_by_cluster(codes: np.ndarray) -> dict[int, np.ndarray]:
+    """Row positions (ascending) of each cluster code; NaN rows left out."""
+    pos = np.flatnonzero(~np.isnan(codes))
+    if not len(pos):
+        return {}
+    code = codes[pos].astype(np.int64)
+    order = np.argsort(code, kind="stable")
+    pos, code = pos[order], code[order]
+    cut = np.flatnonzero(np.diff(code)) + 1
+    return {int(part[0]): rows for part, rows in zip(np.split(code, cut), np.split(pos, cut), strict=True)}
+
+
+def top_weight_rows(edges: pd.DataFrame, rows: np.ndarray, k: int) -> np.ndarray:
+    """The positions in ``rows`` (order kept) weighing at least their ``k``-th largest ``weight``.
+
+    A superset of the top ``k`` rows by (weight desc, then any other key):
+    sorting these gives the same first ``k`` rows as sorting all of ``rows``
+    (NaN weights sort last), at the cost of sorting about ``k`` rows.
+    """
+    if len(rows) <= k:
+        return rows
+    w = edges["weight"].to_numpy(dtype=float)[rows]
+    w = np.where(np.isnan(w), -np.inf, w)
+    kth = np.partition(w, len(w) - k)[len(w) - k]
+    return rows[w >= kth]
 
 
 def _median_gaps(gaps: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> dict[int, float]:
@@ -261,7 +306,7 @@ def _median_gaps(gaps: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> dic
     for frame in gaps.values():
         if frame is None or frame.empty or "median_gap_s" not in frame.columns:
             continue
-        inner = _inside(frame[["account_a", "account_b", "median_gap_s"]], cluster_of)
+        inner = _inside(frame, cluster_of, columns=["account_a", "account_b", "median_gap_s"])
         if len(inner):
             parts.append(inner[["_c", "median_gap_s"]])
     if not parts:
