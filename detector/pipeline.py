@@ -366,7 +366,13 @@ def _features(events: pd.DataFrame, accounts: pd.DataFrame | None, dup_event: pd
     return account_features(events, accounts, near_duplicate_event=dup_event)
 
 
-def repeated_edges(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> pd.DataFrame:
+TIE_COLUMNS: list[str] = ["account_a", "account_b", "weight"]
+"""The columns clustering and cluster ties read from the combined edges."""
+
+
+def repeated_edges(
+    edges: pd.DataFrame, also: tuple[str, ...] = (), columns: list[str] | None = None
+) -> pd.DataFrame:
     """Pairs with repeated evidence: in sync on two or more objects, shared text, or timing.
 
     ``also`` names further layers whose pairs count (``("url_recurring",)`` for
@@ -377,10 +383,12 @@ def repeated_edges(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> pd.DataFr
     seconds); such pairs count in each account's number of partners but do
     not shape communities or timing candidates (on a 1M-event scan they are
     most edges and would make Leiden several times slower for no evidence).
+    ``columns``: only these columns (a lighter copy on a large scan).
     """
     if edges.empty:
-        return edges
-    return edges[repeated_mask(edges, also)]
+        return edges if columns is None else edges[columns]
+    keep = repeated_mask(edges, also)
+    return edges[keep] if columns is None else edges.loc[keep, columns]
 
 
 def repeated_mask(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> np.ndarray:
@@ -533,14 +541,14 @@ def run_scan(
                 layers["url_recurring"] = recurring
         edges = combine_layers(layers)
         membership = _drop_small_clusters(
-            _communities(repeated_edges(edges), params.seed, notes), params.min_cluster_size
+            _communities(repeated_edges(edges, columns=TIE_COLUMNS), params.seed, notes), params.min_cluster_size
         )
         membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
         membership = burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
     with _stage("scoring", timings):
         index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
         signals = network_signals(edges, index).join(behaviour_signals(ev, accounts, feats))
-        clustered = repeated_edges(edges, also=("url_recurring",))
+        clustered = repeated_edges(edges, also=("url_recurring",), columns=TIE_COLUMNS)
         signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
         windows = {obj: info.get("window_s") for obj, info in co_info.items() if not obj.startswith("_")}
         signals = signals.join(cluster_sync_share(shares, windows, membership, index))

@@ -313,3 +313,12 @@ def test_hashtags_borrow_the_link_window_whatever_the_layer_order():
     few = {"hashtag": shares["hashtag"], "url": shares["url"].iloc[:30]}  # 20 later shares: no own url estimate
     assert _object_windows(few, (12, "repost shares"), ScanParams())["hashtag"] == (12, "repost shares")
     assert _object_windows(shares, (30, "given"), ScanParams(window=30))["hashtag"] == (30, "given")
+
+
+def test_linked_cluster_id_in_report_accounts(result):
+    entries = result.report["accounts"]
+    assert entries and all("linked_cluster_id" in e for e in entries)
+    scored = result.scored.set_index("account_id")
+    for e in entries:
+        expect = scored.loc[e["account_id"], "linked_cluster_id"]
+        assert e["linked_cluster_id"] == (None if pd.isna(expect) else int(expect))

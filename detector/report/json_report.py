@@ -33,7 +33,7 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 """Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed)."""
 
 MAX_CLUSTERS = 50
@@ -123,11 +123,16 @@ def account_entries(
                 "score": r.score,
                 "flagged": bool(r.flagged),
                 "cluster_id": None if pd.isna(r.cluster_id) else int(r.cluster_id),
+                "linked_cluster_id": _optional_int(getattr(r, "linked_cluster_id", None)),
                 "reasons": list(r.reasons),
                 "n_events": int(n_events.get(r.account_id, 0)),
             }
         )
     return out
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _layer_names(edges: pd.DataFrame) -> list[str]:

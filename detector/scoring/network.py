@@ -15,8 +15,8 @@ internal edge density above ``resolution``; it avoids modularity's resolution
 limit on very large graphs.
 
 Determinism: vertices are numbered in sorted account-id order, edges are
-added in sorted order, Leiden runs with a fixed ``seed`` until it stops
-improving (``n_iterations=-1``), and clusters are renumbered by size
+added in sorted order, Leiden runs with a fixed ``seed`` for a fixed number
+of iterations (``n_iterations``, default 2), and clusters are renumbered by size
 (descending), then by their smallest account id: cluster 0 is the largest.
 """
 
@@ -86,6 +86,7 @@ def communities(
     seed: int = 0,
     method: str = "modularity",
     resolution: float = 1.0,
+    n_iterations: int = 2,
 ) -> pd.Series:
     """Leiden communities of the account network.
 
@@ -102,6 +103,12 @@ def communities(
     resolution : float, default 1.0
         Resolution for CPM (internal density threshold in weight units); for
         modularity, the usual resolution parameter (1 = classic modularity).
+    n_iterations : int, default 2
+        Leiden iterations (leidenalg's default); negative: until an iteration
+        no longer improves the partition. Measured on the 1M-event benchmark's
+        leftover co-action graph (214k edges): 2 iterations 1.5 s, until stable
+        20.6 s for 0.4 % more modularity; on the generator's quality datasets
+        the clusters are the same.
 
     Returns
     -------
@@ -129,7 +136,7 @@ def communities(
         weights=weights,
         resolution_parameter=resolution,
         seed=seed,
-        n_iterations=-1,
+        n_iterations=n_iterations,
     )
     return _renumber(graph.vs["name"], list(part.membership))
 

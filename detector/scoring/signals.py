@@ -652,14 +652,22 @@ def cluster_leftovers(
     m = membership.copy()
     m.index = m.index.astype(str)
     members = pd.Index(m.index)
-    a = edges["account_a"].astype(str).to_numpy(dtype=object)
-    b = edges["account_b"].astype(str).to_numpy(dtype=object)
-    keep = np.asarray(ties, dtype=bool) & (members.get_indexer(a) < 0) & (members.get_indexer(b) < 0)
+    # boolean masks only (no per-row id arrays: millions of rows on a large scan)
+    keep = np.asarray(ties, dtype=bool).copy()
+    for end in ("account_a", "account_b"):
+        keep &= ~edges[end].astype(str).isin(members).to_numpy(dtype=bool)
     if not keep.any():
         return m
     from detector.scoring.network import communities
 
-    sub = pd.DataFrame({"account_a": a[keep], "account_b": b[keep], "weight": np.asarray(weight, dtype=float)[keep]})
+    rows = np.flatnonzero(keep)
+    sub = pd.DataFrame(
+        {
+            "account_a": edges["account_a"].to_numpy(dtype=object)[rows].astype(str),
+            "account_b": edges["account_b"].to_numpy(dtype=object)[rows].astype(str),
+            "weight": np.asarray(weight, dtype=float)[rows],
+        }
+    )
     new = communities(sub, weight="weight", seed=seed)
     new.index = new.index.astype(str)
     new = new[new.map(new.value_counts()).to_numpy() >= min_size]
