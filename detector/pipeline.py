@@ -53,7 +53,7 @@ from detector.progress import progress
 from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
 from detector.scoring.combine import LAYER_DESCRIPTIONS, combine_layers, repeated_pairs
-from detector.scoring.scores import FAMILIES, ScoreParams, score_accounts
+from detector.scoring.scores import FAMILIES, ScoreParams, evidence_coverage, score_accounts
 from detector.scoring.signals import (
     behaviour_signals,
     burst_clusters,
@@ -570,7 +570,7 @@ def run_scan(
     with _stage("report", timings):
         report = _build_report(
             focus_ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
-            off_table, flagged, timings, notes, n_text_clusters,
+            off_table, flagged, timings, notes, n_text_clusters, evidence_coverage(signals, ev),
         )
     timings["total"] = round(sum(timings.values()), 4)
     return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)
@@ -607,7 +607,7 @@ def _names(events: pd.DataFrame, accounts: pd.DataFrame | None) -> dict[str, str
 
 def _build_report(
     ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
-    off_table, flagged, timings, notes, n_text_clusters,
+    off_table, flagged, timings, notes, n_text_clusters, coverage,
 ) -> dict[str, Any]:
     """Report on the events ``ev`` (all scanned events, or the hashtag's)."""
     names = _names(ev, accounts)
@@ -626,10 +626,12 @@ def _build_report(
             "hashtag's posts and the reposts, quotes and replies of them",
         ]
     n_events = ev["account_id"].astype(str).value_counts().to_dict()
-    summary = jr.input_summary(ev, accounts, skipped)
+    summary = jr.input_summary(ev, accounts, skipped, coverage)
     share = float(ev["account_id"].astype(str).isin(flagged).mean()) if len(ev) else 0.0
     focus_name = f"#{normalize_hashtag(params.hashtag)}" if params.hashtag else None
-    verdict = jr.verdict(scored, clusters, share, len(ev), focus=focus_name)
+    verdict = jr.verdict(
+        scored, clusters, share, len(ev), focus=focus_name, coverage=coverage, min_cluster_size=params.min_cluster_size
+    )
     bin_s = params.timeline_bin_s or jr.auto_bin_seconds(summary["first_ts"], summary["last_ts"])
     parameters = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(params).items()}
     parameters["window_s"] = params.window

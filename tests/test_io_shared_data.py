@@ -118,3 +118,17 @@ def test_german_times_and_accounts(german, german_source):
     assert (
         ev.loc[sample, "account_id"].to_numpy() == src.loc[sample, "account_id"].to_numpy()
     ).all()
+
+
+def test_scan_of_a_retweet_only_export_says_what_it_could_not_check():
+    # Real retweets only: no texts, no account creation dates. The verdict must not read as a
+    # clean bill of health on evidence the input never carried.
+    from detector.pipeline import run_scan
+
+    res = read_inputs([DATA / "russian_coord_tweets.csv.gz"])
+    scan = run_scan(res.events, res.accounts, progress=False)
+    cov = scan.report["input_summary"]["evidence_coverage"]
+    assert cov["duplicate_text"] == 0.0 and cov["profile"] == 0.0
+    verdict = scan.report["verdict"]
+    assert verdict["level"] in {"none", "undetermined"}
+    assert "lacks post texts, account creation dates" in verdict["headline"]

@@ -98,7 +98,7 @@ def test_report_schema(result):
     assert set(rep) >= SCHEMA_KEYS
     assert rep["schema_version"] == SCHEMA_VERSION
     assert rep["command"] == "scan"
-    assert rep["verdict"]["level"] in {"high", "medium", "low", "none"}
+    assert rep["verdict"]["level"] in {"high", "medium", "low", "undetermined", "none"}
     assert rep["verdict"]["flagged_accounts"] == int(result.scored["flagged"].sum())
     assert rep["input_summary"]["events"] == len(result.events)
     assert sum(b["events"] for b in rep["timeline"]) == len(result.events)
@@ -322,3 +322,37 @@ def test_linked_cluster_id_in_report_accounts(result):
     for e in entries:
         expect = scored.loc[e["account_id"], "linked_cluster_id"]
         assert e["linked_cluster_id"] == (None if pd.isna(expect) else int(expect))
+
+
+def _verdict_case(member_sync: float, flagged: bool = False):
+    from detector.report.json_report import verdict
+
+    scored = pd.DataFrame({"account_id": ["a", "b", "c"], "flagged": [flagged, False, False]})
+    clusters = pd.DataFrame({"cluster_id": [0], "size": [5], "score": [0.3], "flagged": [False],
+                             "synchrony": [1.0], "member_synchrony": [member_sync], "reasons": [[]]})
+    return lambda coverage: verdict(scored, clusters, 0.1 if flagged else 0.0, 100, coverage=coverage)
+
+
+def test_verdict_undetermined_when_the_input_cannot_judge_a_synchronised_group():
+    blind = {"synchrony": 1.0, "duplicate_text": 0.0, "profile": 0.0, "automation": 0.9}
+    full = {"synchrony": 1.0, "duplicate_text": 0.9, "profile": 1.0, "automation": 0.9}
+    v = _verdict_case(0.95)(blind)
+    assert v["level"] == "undetermined"
+    assert "lacks post texts and account creation dates" in v["headline"]
+    assert any("Group 0: 5 accounts acting in sync" in d for d in v["details"])
+    assert _verdict_case(0.95)(full)["level"] == "none"  # everything measurable: a real "none"
+    weak = _verdict_case(0.1)(blind)  # a crowd that met once, not a group in sync again and again
+    assert weak["level"] == "none" and "only part of the evidence could be checked" in weak["headline"]
+    assert _verdict_case(0.95, flagged=True)(blind)["level"] == "medium"  # flags decide when there are any
+
+
+def test_evidence_coverage_and_retweet_only_input():
+    from detector.scoring.scores import evidence_coverage
+
+    ev = _reaction_events(n_replies_per_post=0)  # posts with text and reposts, no accounts table
+    res = run_scan(ev, None, progress=False)
+    cov = res.report["input_summary"]["evidence_coverage"]
+    assert cov["synchrony"] == 1.0 and cov["duplicate_text"] == 1.0  # every original post has text
+    assert cov["profile"] == 0.0  # no creation dates anywhere
+    reposts = ev[ev["kind"].eq("repost")]
+    assert evidence_coverage(res.signals, reposts)["duplicate_text"] == 0.0

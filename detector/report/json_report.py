@@ -69,11 +69,15 @@ def _counts(series: pd.Series) -> dict[str, int]:
 
 
 def input_summary(
-    events: pd.DataFrame, accounts: pd.DataFrame | None, skipped: Mapping[str, int] | None = None
+    events: pd.DataFrame,
+    accounts: pd.DataFrame | None,
+    skipped: Mapping[str, int] | None = None,
+    coverage: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
-    """``input_summary`` section: counts, time range, kinds, platforms, skipped records."""
+    """``input_summary`` section: counts, time range, kinds, platforms, skipped records and
+    (when given) the evidence coverage."""
     n_acc = events["account_id"].nunique() if len(events) else 0
-    return {
+    out = {
         "events": int(len(events)),
         "accounts": int(n_acc),
         "first_ts": int(events["ts"].min()) if len(events) else None,
@@ -82,6 +86,9 @@ def input_summary(
         "platforms": _counts(events["platform"]) if len(events) else {},
         "skipped": {str(k): int(v) for k, v in sorted((skipped or {}).items())},
     }
+    if coverage is not None:
+        out["evidence_coverage"] = {k: round(float(v), 4) for k, v in sorted(coverage.items())}
+    return out
 
 
 def auto_bin_seconds(first_ts: int | None, last_ts: int | None, target_bins: int = 150) -> int:
@@ -359,16 +366,50 @@ def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, 
     return out
 
 
+SYNC_GROUP_MIN = 0.8
+"""Members' mean own synchrony score (``member_synchrony``: repeated co-action) from which an
+unflagged cluster counts as a group acting in sync."""
+
+MISSING_COVERAGE = 0.5
+"""An evidence family measurable on less than this share of the input counts as missing."""
+
+_MISSING_WORDS = {
+    "duplicate_text": "post texts",
+    "profile": "account creation dates",
+    "automation": "enough events per account",
+}
+
+
 def verdict(
-    scored: pd.DataFrame, clusters: pd.DataFrame, flagged_event_share: float, n_events: int, focus: str | None = None
+    scored: pd.DataFrame,
+    clusters: pd.DataFrame,
+    flagged_event_share: float,
+    n_events: int,
+    focus: str | None = None,
+    coverage: Mapping[str, float] | None = None,
+    min_cluster_size: int = 3,
 ) -> dict[str, Any]:
-    """Plain-language verdict (levels defined in SCHEMA.md)."""
+    """Plain-language verdict (levels defined in SCHEMA.md).
+
+    ``coverage`` (:func:`detector.scoring.scores.evidence_coverage`): when the input lacks
+    what two or more evidence families need (no texts, no account creation dates...) and
+    groups act in sync that nothing flagged, the level is ``undetermined``, not ``none``:
+    the data cannot show whether they are inauthentic.
+    """
     flagged = int(scored["flagged"].sum()) if len(scored) else 0
     fcl = clusters[clusters["flagged"].astype(bool)] if len(clusters) else clusters
     n_fcl = int(len(fcl))
     top = float(fcl["score"].max()) if n_fcl else 0.0
     where = f" in {focus}" if focus else ""
-    if flagged == 0:
+    missing = [f for f, words in _MISSING_WORDS.items() if (coverage or {}).get(f, 1.0) < MISSING_COVERAGE]
+    sync = clusters[
+        ~clusters["flagged"].astype(bool)
+        & (clusters["member_synchrony"].astype(float) >= SYNC_GROUP_MIN)
+        & (clusters["size"].astype(int) >= min_cluster_size)
+    ] if len(clusters) and "member_synchrony" in clusters.columns else clusters.iloc[0:0]
+    if flagged == 0 and len(missing) >= 2 and len(sync):
+        level = "undetermined"
+    elif flagged == 0:
         level = "none"
     elif (n_fcl and top >= 0.8) or flagged_event_share >= 0.2:
         level = "high"
@@ -376,8 +417,13 @@ def verdict(
         level = "medium"
     else:
         level = "low"
+    words = [_MISSING_WORDS[f] for f in missing]
+    lacking = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
+    checked = f" (this input lacks {lacking}: only part of the evidence could be checked)" if len(missing) >= 2 else ""
     headlines = {
-        "none": f"No sign of coordinated inauthentic amplification{where}.",
+        "none": f"No sign of coordinated inauthentic amplification{where}{checked}.",
+        "undetermined": f"{len(sync)} group(s) act in sync{where}, but this input lacks {lacking}: "
+        "whether they are inauthentic cannot be judged from it. Review the groups.",
         "low": f"Weak signs of coordination{where}: a few accounts look suspicious, no coordinated group.",
         "medium": f"Signs of coordinated amplification{where}: {n_fcl} suspicious group(s) found.",
         "high": f"Strong signs of coordinated inauthentic amplification{where}: "
@@ -390,6 +436,17 @@ def verdict(
     for c in fcl.head(3).itertuples(index=False):
         why = "; ".join(list(c.reasons)[:2]) or "several kinds of evidence"
         details.append(f"Group {int(c.cluster_id)}: {int(c.size)} accounts, score {c.score:.2f}: {why}.")
+    if level == "undetermined":
+        for c in sync.sort_values(["size", "cluster_id"], ascending=[False, True]).head(3).itertuples(index=False):
+            details.append(
+                f"Group {int(c.cluster_id)}: {int(c.size)} accounts acting in sync again and again (mean "
+                f"synchrony score {c.member_synchrony:.2f}); not flagged: no second kind of evidence could be measured."
+            )
+    if missing:
+        details.append(
+            f"This input lacks {lacking}, so the evidence that needs them counts as ordinary for every account; "
+            "adding them (e.g. the accounts table, original posts) makes the check stronger."
+        )
     details.append("A flag is evidence for human review, not proof of inauthenticity.")
     return {
         "level": level,

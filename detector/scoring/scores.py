@@ -93,7 +93,7 @@ import pandas as pd
 from detector.scoring.calibrate import percentile_rank, tail_score
 from detector.scoring.signals import flagged_cluster_links
 
-__all__ = ["FAMILIES", "ScoreParams", "conjunction", "family_scores", "score_accounts"]
+__all__ = ["FAMILIES", "ScoreParams", "conjunction", "evidence_coverage", "family_scores", "score_accounts"]
 
 FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text", "profile", "automation")
 
@@ -371,8 +371,11 @@ def score_accounts(
         otherwise) + ``reasons`` (list of str);
         sorted by score descending then account_id.
     clusters : DataFrame
-        ``cluster_id, size, score, flagged`` + mean family scores +
-        ``reasons``; sorted by score descending then cluster_id.
+        ``cluster_id, size, score, flagged`` + mean family scores (the
+        ``synchrony`` column is the group synchrony: the larger of the
+        members' mean and the share of members in sync with
+        ``group_partners`` others) + ``member_synchrony`` (the members' mean
+        own synchrony) + ``reasons``; sorted by score descending then cluster_id.
     """
     params = params or ScoreParams()
     idx = signals.index.astype(str)
@@ -470,6 +473,32 @@ def score_accounts(
     return accounts.reset_index(drop=True), clusters
 
 
+def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, float]:
+    """Share of the input on which each evidence family can be measured at all, in [0, 1].
+
+    ``synchrony``: 1 (any events can be compared in time); ``duplicate_text``: share of
+    the original posts, quotes and replies that carry text; ``profile``: share of accounts
+    with a known creation time; ``automation``: share of accounts with 3 or more events
+    (timing regularity means nothing on fewer). A family measured on almost nothing cannot
+    confirm *or* clear a synchronised group: the verdict says so instead of "none".
+    """
+    n = len(signals)
+    own = events[events["kind"].ne("repost").to_numpy()] if len(events) else events
+    texts = own["text"].fillna("").astype(str).str.strip().ne("") if len(own) else pd.Series([], dtype=bool)
+
+    def known(column: str, test) -> float:
+        if column not in signals.columns or n == 0:
+            return 0.0
+        return float(test(signals[column].to_numpy(dtype=float)).mean())
+
+    return {
+        "synchrony": 1.0 if len(events) else 0.0,
+        "duplicate_text": float(texts.mean()) if len(texts) else 0.0,
+        "profile": known("age_days", np.isfinite),
+        "automation": known("n_events", lambda x: np.nan_to_num(x) >= 3),
+    }
+
+
 EMBED_COLUMNS: tuple[str, ...] = ("cluster_partners", "cluster_coactors")
 """Ties to the account's own cluster that make it a member (see :func:`_embeddedness`)."""
 
@@ -510,13 +539,14 @@ def _embeddedness(
 
 
 def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams) -> pd.DataFrame:
-    cols = ["cluster_id", "size", "score", "flagged", *FAMILIES, "reasons"]
+    cols = ["cluster_id", "size", "score", "flagged", *FAMILIES, "member_synchrony", "reasons"]
     members = fam.assign(cluster_id=cluster_id.to_numpy())
     members = members[members["cluster_id"].notna()]
     if members.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
+    own_sync = means["synchrony"].to_numpy().copy()  # members' own synchrony, before the group share
     size = grp.size()
     if "_in_group" in members.columns:
         means["synchrony"] = np.maximum(means["synchrony"], grp["_in_group"].mean())
@@ -534,6 +564,7 @@ def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParam
     )
     for name in FAMILIES:
         out[name] = np.round(means[name].to_numpy(), 6)
+    out["member_synchrony"] = np.round(own_sync, 6)
     out["reasons"] = [_cluster_reasons(r) for r in out.itertuples(index=False)]
     return out.sort_values(["score", "cluster_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 

@@ -37,9 +37,10 @@ p.lead{color:var(--muted);margin:0 0 12px}
 .verdict.medium{border-left-color:var(--medium);background:#fff5eb}
 .verdict.low{border-left-color:var(--low);background:#fffbe6}
 .verdict.none{border-left-color:var(--none);background:#eef8f2}
+.verdict.undetermined{border-left-color:var(--low);background:#f3f3f6}
 .badge{display:inline-block;color:#fff;font-weight:700;border-radius:4px;padding:2px 10px;font-size:.85rem;
 letter-spacing:.05em;text-transform:uppercase;background:var(--none)}
-.badge.high{background:var(--high)}.badge.medium{background:var(--medium)}.badge.low{background:var(--low)}
+.badge.high{background:var(--high)}.badge.medium{background:var(--medium)}.badge.low{background:var(--low)}.badge.undetermined{background:var(--low)}
 .verdict .headline{font-size:1.45rem;font-weight:650;margin:10px 0 8px;line-height:1.3}
 .verdict ul{margin:6px 0 12px;padding-left:22px}
 .figures{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0 4px}

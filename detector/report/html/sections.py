@@ -39,6 +39,10 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
     "high": ("High", "Strong signs of coordinated amplification."),
     "medium": ("Medium", "Some signs of coordinated amplification."),
     "low": ("Low", "Weak signs: a few accounts behave in a coordinated way."),
+    "undetermined": (
+        "Undetermined",
+        "Groups act in sync, but the data lacks what is needed to tell whether they are inauthentic.",
+    ),
     "none": ("None found", "No sign of coordinated amplification was found."),
 }
 """Badge and one plain sentence per verdict level."""
