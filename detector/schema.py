@@ -41,6 +41,7 @@ __all__ = [
     "empty_accounts",
     "empty_events",
     "encode",
+    "encode_many",
     "events_from_records",
     "accounts_from_records",
     "normalize_hashtag",
@@ -416,3 +417,21 @@ def encode(values: pd.Series | np.ndarray | list, *, sort: bool = True) -> tuple
     if len(uniques) > np.iinfo(np.int32).max:
         raise SchemaError("more than 2**31 distinct ids cannot be coded as int32")
     return codes.astype(np.int32, copy=False), np.asarray(uniques, dtype=object)
+
+
+def encode_many(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """:func:`encode` several arrays against one sorted vocabulary, without concatenating them.
+
+    Same codes as ``encode(np.concatenate(arrays))`` split back into pieces, but only the
+    distinct values of each array are gathered first: on millions of rows with few distinct
+    ids (the two ends of every edge of every layer) this avoids one huge object array.
+    """
+    local = [pd.factorize(pd.Series(a, copy=False), sort=False, use_na_sentinel=True) for a in arrays]
+    distinct = [np.asarray(u, dtype=object) for _, u in local]
+    _, uniques = encode(np.concatenate(distinct) if distinct else np.array([], dtype=object))
+    index = pd.Index(uniques)
+    out = []
+    for codes, u in local:  # one hash pass per array; the distinct values are mapped once
+        to_global = np.append(index.get_indexer(np.asarray(u, dtype=object)), -1).astype(np.int32)
+        out.append(to_global[codes])  # code -1 (missing) takes the appended -1
+    return out, uniques

@@ -251,3 +251,4 @@ def test_csv_unclosed_quote_keeps_rows_before_it(tmp_path):
     assert log.records_read == log.kept + log.n_skipped + log.merged
     with pytest.raises(InputError, match="bad CSV"):
         read_inputs(path, strict=True)
+

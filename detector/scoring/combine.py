@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from detector.schema import encode
+from detector.schema import encode_many
 
 __all__ = ["COACTION_LAYERS", "SYNC_OBJECT_LAYERS", "LAYER_DESCRIPTIONS", "LAYER_PRIOR", "combine_layers", "empty_edges", "repeated_pairs"]
 
@@ -93,53 +93,58 @@ def _layer_names(layers: Mapping[str, pd.DataFrame]) -> list[str]:
 
 def _layer_ends(
     layers: Mapping[str, pd.DataFrame], names: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated kept rows of the named layers.
 
-    Returns ``(a, b, layer_no, normalised weight, n_objects)``: ids as ``str``
-    objects, the index of the layer in ``names``, and the number of shared
-    objects (0 outside :data:`SYNC_OBJECT_LAYERS`). Rows with a non-positive
-    weight or ``a == b`` are dropped.
+    Returns ``(a, b, layer_no, normalised weight, n_objects, uniques)``: both ends as
+    int32 codes of the sorted distinct account ids ``uniques``
+    (:func:`detector.schema.encode_many`, one vocabulary for every layer), the index of
+    the layer in ``names``, and the number of shared objects (0 outside
+    :data:`SYNC_OBJECT_LAYERS`). Rows with a non-positive weight or ``a == b`` are
+    dropped.
     """
-    ends_a, ends_b, layer_no, weights, n_objs = [], [], [], [], []
-    for k, name in enumerate(names):
+    ends, kept_weights, n_objs = [], [], []
+    for name in names:
         frame = layers[name]
-        a = frame["account_a"].astype(str).to_numpy(dtype=object)
-        b = frame["account_b"].astype(str).to_numpy(dtype=object)
-        w = _normalise(frame["weight"].to_numpy())
-        keep = (w > 0) & (a != b)
-        ends_a.append(a[keep])
-        ends_b.append(b[keep])
-        layer_no.append(np.full(int(keep.sum()), k, dtype=np.int64))
-        weights.append(w[keep])
+        ends.append(frame["account_a"].astype(str).to_numpy(dtype=object))
+        ends.append(frame["account_b"].astype(str).to_numpy(dtype=object))
+        kept_weights.append(_normalise(frame["weight"].to_numpy()))
         n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
-        n_objs.append(n_obj[keep] if name in SYNC_OBJECT_LAYERS else np.zeros(int(keep.sum())))
+        n_objs.append(n_obj if name in SYNC_OBJECT_LAYERS else np.zeros(len(frame)))
+    codes, uniques = encode_many(ends)
+    del ends
+    ends_a, ends_b, layer_no = [], [], []
+    for k in range(len(names)):
+        ca, cb, w = codes[2 * k], codes[2 * k + 1], kept_weights[k]
+        keep = (w > 0) & (ca != cb)
+        ends_a.append(ca[keep])
+        ends_b.append(cb[keep])
+        layer_no.append(np.full(int(keep.sum()), k, dtype=np.int64))
+        kept_weights[k] = w[keep]
+        n_objs[k] = n_objs[k][keep]
     return (
         np.concatenate(ends_a),
         np.concatenate(ends_b),
         np.concatenate(layer_no),
-        np.concatenate(weights),
+        np.concatenate(kept_weights),
         np.concatenate(n_objs),
+        uniques,
     )
 
 
-def _pair_index(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Integer keys of unordered id pairs.
+def _pair_index(a: np.ndarray, b: np.ndarray, n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer keys of unordered code pairs.
 
-    Account ids are coded in sorted order (:func:`detector.schema.encode`) and
-    each pair keyed ``lo * n + hi`` (``lo < hi``). Returns ``(pair_keys, row,
-    uniques)``: the sorted unique keys, the key index of each input row and the
-    ids by code.
+    ``a``, ``b`` are codes of ids numbered in sorted order; each pair is keyed
+    ``lo * n_ids + hi`` (``lo < hi``). Returns ``(pair_keys, row)``: the sorted
+    unique keys and the key index of each input row.
     """
-    codes, uniques = encode(np.concatenate([a, b]))
-    ca, cb = codes[: a.size].astype(np.int64), codes[a.size :].astype(np.int64)
-    del codes
-    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
-    del ca, cb
-    key = lo * np.int64(len(uniques)) + hi
+    lo = np.minimum(a, b).astype(np.int64)
+    hi = np.maximum(a, b).astype(np.int64)
+    key = lo * np.int64(n_ids) + hi
     del lo, hi
     pair_keys, row = np.unique(key, return_inverse=True)
-    return pair_keys, row, uniques
+    return pair_keys, row
 
 
 def repeated_pairs(
@@ -158,8 +163,8 @@ def repeated_pairs(
     names = _layer_names(layers)
     if not names:
         return pd.DataFrame({"account_a": pd.Series([], dtype=object), "account_b": pd.Series([], dtype=object)})
-    a, b, layer_no, _, n_objs = _layer_ends(layers, names)
-    pair_keys, row, uniques = _pair_index(a, b)
+    a, b, layer_no, _, n_objs, uniques = _layer_ends(layers, names)
+    pair_keys, row = _pair_index(a, b, len(uniques))
     del a, b
     n_pairs = len(pair_keys)
     keep = np.bincount(row, weights=n_objs, minlength=n_pairs) >= min_sync_objects
@@ -197,10 +202,10 @@ def combine_layers(
     names = _layer_names(layers)
     if not names:
         return empty_edges()
-    a, b, layer_no, weights, n_objs = _layer_ends(layers, names)
+    a, b, layer_no, weights, n_objs, uniques = _layer_ends(layers, names)
     if a.size == 0:
         return empty_edges(names)
-    pair_keys, row, uniques = _pair_index(a, b)
+    pair_keys, row = _pair_index(a, b, len(uniques))
     del a, b
     n_pairs, n_layers = len(pair_keys), len(names)
     values = np.zeros((n_pairs, n_layers))
