@@ -413,3 +413,12 @@ def test_time_ticks_are_aligned_and_inside(t0, span):
         assert len(steps) == 1
         step = steps.pop()
         assert all(t % step == 0 for t, _ in ticks)  # UTC-aligned
+
+
+def test_undetermined_verdict_renders_its_own_badge():
+    report = {"schema_version": "2.1", "command": "scan",
+              "verdict": {"level": "undetermined", "headline": "2 group(s) act in sync, but this input lacks post texts"}}
+    html = render_html(report)
+    assert 'class="badge undetermined"' in html
+    assert "Coordination: Undetermined" in html
+    assert "lacks what is needed to tell whether they are inauthentic" in html
