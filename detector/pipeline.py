@@ -652,19 +652,20 @@ def _build_report(
         },
         "notes": [
             "Account score = soft AND of its strongest coordination family (synchrony or duplicate "
-            "text) and its strongest other family "
-            f"({', '.join(FAMILIES)}), each calibrated against the accounts of this scan "
+            "text) and its strongest inauthenticity family (young/throwaway profile or automated "
+            f"timing) ({', '.join(FAMILIES)}), each calibrated against the accounts of this scan "
             "(robust z-score); a strong single family counts only inside a cluster that shows "
-            "several families. Organic coordination (fans, newsrooms, activists) is usually strong "
-            "in synchrony alone and scores low; a young or automated-looking account that acts with "
-            "nobody is not coordinated and scores 0 on its own.",
+            "both sides. Organic coordination (fans, newsrooms, activists) acts together but looks "
+            "authentic and scores low; a young or automated-looking account that acts with nobody "
+            "is not coordinated and scores 0 on its own.",
             "Cluster score = the same soft AND over the mean family scores of its members (group "
             "synchrony: also the share of members acting in sync with 3 or more accounts), damped "
             "for clusters smaller than min_cluster_size. An account's final score combines its own "
             "score with its cluster's support: 1 - (1 - own) * (1 - cluster score * max(strongest family, "
             "embeddedness)); embeddedness (ties by repeated evidence to members of its own cluster, "
             "relative to the cluster's typical member; single co-actions weighted by the share of the "
-            "account's own actions done in sync with the cluster) counts only in a flagged cluster. "
+            "account's own actions done in sync with the cluster; all of it scaled by how much of its "
+            "ties inside the cluster go to inauthentic-looking members) counts only in a flagged cluster. "
             "An account outside a flagged cluster that acted in the window with 3 or more of its "
             "members, who are at least half of everyone it acted in sync with, is supported by it "
             "through its own strongest family only (linked_cluster_id).",

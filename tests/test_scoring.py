@@ -191,7 +191,7 @@ def test_conjunction_formula():
 
 def test_conjunction_can_require_a_coordination_family():
     fam = np.array([[0.0, 0.0, 1.0, 1.0], [0.64, 0.0, 1.0, 0.25], [1.0, 1.0, 0.0, 0.0]])
-    got = conjunction(fam, require=(0, 1))
+    got = conjunction(fam, first=(0, 1))
     assert got[0] == 0.0  # young + automated but acting with nobody: not coordination
     assert got[1] == pytest.approx(0.8 + 0.2 * 0.5 * 0.25)  # sqrt(0.64 * 1.0), third = 0.25
     assert got[2] == 1.0  # both coordination families
@@ -252,14 +252,23 @@ def test_all_families_together_are_flagged():
     assert any("in sync" in r for r in row["reasons"])
 
 
-def test_two_families_flagged_ordinary_population_not():
+@pytest.mark.parametrize("pair", [("synchrony", "profile"), ("duplicate_text", "automation")])
+def test_two_families_flagged_ordinary_population_not(pair):
     # Ordinary accounts have independent, heavy-tailed noise in every signal; chance
     # coincidences of two tails are rare: at most 1 % flagged.
-    sig = _with(_population(n=1000), "x", ("synchrony", "duplicate_text"))
+    sig = _with(_population(n=1000), "x", pair)
     scored, _ = score_accounts(sig)
     s = scored.set_index("account_id")
     assert s.loc["x", "flagged"]
     assert s.drop("x")["flagged"].mean() <= 0.01
+
+
+def test_acting_together_without_anything_inauthentic_is_not_flagged():
+    # A newsroom running wire copy: in sync and copying text, but old, human-timed accounts.
+    scored, _ = score_accounts(_with(_population(), "wire", ("synchrony", "duplicate_text")))
+    row = scored.set_index("account_id").loc["wire"]
+    assert row["synchrony"] >= 0.9 and row["duplicate_text"] >= 0.9
+    assert not row["flagged"] and row["score"] < 0.3
 
 
 def _cluster_case(member_families: tuple[str, ...]) -> pd.DataFrame:
@@ -270,19 +279,21 @@ def _cluster_case(member_families: tuple[str, ...]) -> pd.DataFrame:
 
 
 def test_cluster_support_needs_a_conjunction_in_the_cluster():
-    # Campaign-like cluster (sync + duplicate text): a member with only strong synchrony is supported.
-    sig = _cluster_case(("synchrony", "duplicate_text"))
+    # Campaign-like cluster (sync + young accounts): a member with only strong synchrony is supported.
+    sig = _cluster_case(("synchrony", "profile"))
     membership = pd.Series(0, index=[f"m{i}" for i in range(10)] + ["weak"])
     scored, clusters = score_accounts(sig, membership)
     s = scored.set_index("account_id")
     assert clusters.iloc[0]["flagged"]
     assert s.loc["weak", "flagged"]
     assert any("member of cluster" in r for r in s.loc["weak", "reasons"])
-    # Fan-like cluster (synchrony only): nobody is flagged.
-    sig = _cluster_case(("synchrony",))
-    scored, clusters = score_accounts(sig, membership)
-    assert not scored.set_index("account_id").loc[membership.index, "flagged"].any()
-    assert not clusters["flagged"].any()
+    # Fan-like cluster (synchrony only) and newsroom-like cluster (synchrony + shared wire
+    # text, old human accounts): nobody is flagged.
+    for families in (("synchrony",), ("synchrony", "duplicate_text")):
+        sig = _cluster_case(families)
+        scored, clusters = score_accounts(sig, membership)
+        assert not scored.set_index("account_id").loc[membership.index, "flagged"].any()
+        assert not clusters["flagged"].any()
     assert any("organic" in r for r in clusters.iloc[0]["reasons"])
 
 

@@ -32,10 +32,11 @@ Defaults and why (details: docs/scan.md):
             slower) when there are >= 100 later shares, hashtags take the
             URL one; reported in report.json. A given --window applies to
             every layer.
-  --flag-threshold 0.5: an account needs two independent kinds of evidence
-            (synchrony, duplicate text, throwaway profile, automated timing),
-            each far above the accounts of this scan, or one strong kind in a
-            cluster that shows several. Lower it to see more candidates.
+  --flag-threshold 0.5: an account needs evidence of acting together
+            (synchrony or duplicate text) and of looking inauthentic
+            (throwaway profile or automated timing), each far above the
+            accounts of this scan, or one strong kind in a cluster that shows
+            both. Lower it to see more candidates.
   --neardup-threshold 0.7 MinHash Jaccard: copy-paste with small edits
             passes, different texts on one topic do not.
 Declared official accounts are audited, never flagged. A flag is evidence

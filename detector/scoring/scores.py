@@ -36,20 +36,21 @@ ordinary values, 1 for values far in the tail).
 
 Conjunction
 -----------
-Organic coordination (fans reposting an idol within seconds, newsrooms
-sharing links, activists on one hashtag, a live event) is strong in *one*
-family, usually synchrony. So an account's own score is a soft AND of its
-strongest coordination family (:data:`COORDINATION_FAMILIES`: synchrony or
-duplicate text) and its strongest other family, plus half of the third's
-support on what remains::
+Coordinated *inauthentic* behaviour is two things at once: accounts acting
+together (:data:`COORDINATION_FAMILIES`: synchrony, duplicate text) and
+accounts that are not what they seem (:data:`INAUTHENTIC_FAMILIES`: a young or
+throwaway profile, automated timing). Organic coordination (fans reposting an
+idol within seconds, newsrooms running the same wire copy, activists on one
+hashtag, a live event) is strong on the first side only; a lone bot on the
+second only. So an account's own score is a soft AND of its strongest family on
+each side, plus half of the third-strongest family's support on what remains::
 
     individual = sqrt(f1 * f2) + (1 - sqrt(f1 * f2)) * 0.5 * min(f3, f1, f2)
 
-with ``f1`` the coordination family and ``f2 >= f3`` the others. One family
-alone (``f2 = 0``) gives 0, and so does a young automated-looking account
-acting with nobody (``f1 = 0``): perhaps a bot, not a coordinated one. A
-cluster gets the same soft AND (over all four families) of the *mean* family
-scores of its members, damped for clusters smaller than ``min_cluster_size``. An account
+with ``f1`` the coordination side, ``f2`` the inauthenticity side and ``f3``
+the strongest family left. Either side missing (``f1 = 0`` or ``f2 = 0``) gives
+0. A cluster gets the same soft AND of the *mean* family scores of its members,
+damped for clusters smaller than ``min_cluster_size``. An account
 that is strong in one family and belongs to a cluster that shows the
 conjunction is supported by it (noisy-OR of the two routes)::
 
@@ -69,7 +70,12 @@ cluster's conjunction fails, so it is not flagged). Single co-actions count
 by how much of the account's own activity they are (``cluster_sync_share``
 from :func:`detector.scoring.signals.cluster_sync_share`): an ordinary user
 swept into a campaign cluster by reposting the sponsor quickly did a few of
-its actions with the group, a pool member most of them.
+its actions with the group, a pool member most of them. And embeddedness is
+scaled by how much of the account's ties inside the cluster go to members
+that look inauthentic, relative to the cluster's typical member
+(:func:`_inauthentic_tie_ratio`): when Leiden puts a group of newsrooms in
+one community with an automated campaign, the newsrooms are tied to each
+other, not to the campaign's accounts.
 
 An account *outside* a flagged cluster that acted in the window with
 ``group_partners`` or more of its members, who make up at least
@@ -201,34 +207,49 @@ def _never_sleeps(flag: np.ndarray, hour_entropy: np.ndarray, enough: np.ndarray
 
 
 COORDINATION_FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text")
-"""Families that show accounts acting *together*; an account's own score needs one of them."""
+"""Families that show accounts acting *together*."""
+
+INAUTHENTIC_FAMILIES: tuple[str, ...] = ("profile", "automation")
+"""Families that speak to accounts being inauthentic (throwaway or automated), not to acting together."""
+
+_FAMILY_PAIR = (
+    tuple(FAMILIES.index(f) for f in COORDINATION_FAMILIES),
+    tuple(FAMILIES.index(f) for f in INAUTHENTIC_FAMILIES),
+)
+"""Column positions of the two sides of every conjunction: coordination x inauthenticity."""
 
 
-def conjunction(fam: np.ndarray, third_weight: float = 0.5, require: tuple[int, ...] = ()) -> np.ndarray:
+def conjunction(
+    fam: np.ndarray, third_weight: float = 0.5, first: tuple[int, ...] = (), second: tuple[int, ...] = ()
+) -> np.ndarray:
     """Soft AND over family scores, row-wise: ``g + (1 - g) * w * f3``, ``g = sqrt(f1 f2)``.
 
-    ``f1 >= f2 >= f3`` are the row's sorted family scores. With ``require`` (column
-    positions), ``f1`` is the strongest of the required families and ``f2 >= f3`` the
-    strongest two of the others, with ``f3`` capped at ``min(f1, f2)``: the conjunction
-    must include a required family, and without one the score is 0.
+    ``f1`` is the row's strongest family among the columns ``first`` (all when
+    empty), ``f2`` the strongest of the rest among ``second`` (all the rest when
+    empty) and ``f3`` the strongest left, capped at ``min(f1, f2)`` so the third
+    never outweighs the pair. Without ``first``/``second`` these are simply the
+    three largest scores; with them, the pair must come from those groups (no
+    pair, no score).
     """
     fam = np.nan_to_num(np.asarray(fam, dtype=float), nan=0.0)
     if fam.ndim == 1:
         fam = fam[None, :]
-    if require:
-        req = np.zeros(fam.shape[1], dtype=bool)
-        req[list(require)] = True
-        pick = np.argmax(np.where(req, fam, -1.0), axis=1)  # strongest required family per row
-        first = fam[np.arange(len(fam)), pick]
-        rest = fam.copy()
-        rest[np.arange(len(fam)), pick] = -1.0  # leave it out of the others
-        top = np.column_stack([first, -np.sort(-rest, axis=1)[:, : fam.shape[1] - 1]]).clip(0.0)
-    else:
-        top = -np.sort(-fam, axis=1)
-    f1 = top[:, 0]
-    f2 = top[:, 1] if top.shape[1] > 1 else np.zeros_like(f1)
-    f3 = top[:, 2] if top.shape[1] > 2 else np.zeros_like(f1)
-    f3 = np.minimum(f3, np.minimum(f1, f2))  # the third never outweighs the pair (no pair, no score)
+    rows = np.arange(len(fam))
+    left = fam.copy()
+
+    def take(cols: tuple[int, ...]) -> np.ndarray:
+        allowed = np.zeros(fam.shape[1], dtype=bool)
+        allowed[list(cols) if cols else slice(None)] = True
+        masked = np.where(allowed, left, -1.0)
+        pick = np.argmax(masked, axis=1)
+        value = masked[rows, pick].clip(0.0) if fam.shape[1] else np.zeros(len(fam))
+        left[rows, pick] = -1.0  # used: not available to the next pick
+        return value
+
+    f1 = take(first)
+    f2 = take(second) if fam.shape[1] > 1 else np.zeros(len(fam))
+    f3 = take(()) if fam.shape[1] > 2 else np.zeros(len(fam))
+    f3 = np.minimum(f3, np.minimum(f1, f2))
     g = np.sqrt(f1 * f2)
     return np.clip(g + (1.0 - g) * third_weight * f3, 0.0, 1.0)
 
@@ -383,8 +404,7 @@ def score_accounts(
     signals.index = idx
     fam = family_scores(signals)
     fam_arr = fam[list(FAMILIES)].to_numpy()
-    coordination = tuple(FAMILIES.index(f) for f in COORDINATION_FAMILIES)
-    individual = conjunction(fam_arr, params.third_family_weight, require=coordination)
+    individual = conjunction(fam_arr, params.third_family_weight, *_FAMILY_PAIR)
     strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
 
     cluster_id = pd.Series(pd.NA, index=idx, dtype="Int64")
@@ -411,6 +431,8 @@ def score_accounts(
         _embeddedness(signals, cluster_id, params.group_partners, params.link_share),
         0.0,
     )
+    if coaction is not None and len(coaction):
+        embed = embed * _inauthentic_tie_ratio(coaction, cluster_id, fam)
     support = cl_score * np.maximum(strongest, embed)
     # An account outside a flagged cluster that acts in the window with several of its
     # members (a rotating pool: each member joins a few bursts with different partners, so
@@ -503,6 +525,34 @@ EMBED_COLUMNS: tuple[str, ...] = ("cluster_partners", "cluster_coactors")
 """Ties to the account's own cluster that make it a member (see :func:`_embeddedness`)."""
 
 
+def _inauthentic_tie_ratio(coaction: pd.DataFrame, cluster_id: pd.Series, fam: pd.DataFrame) -> np.ndarray:
+    """Per account: how much of its ties inside its own cluster go to inauthentic-looking members,
+    relative to the cluster's typical member, in [0, 1].
+
+    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores 0.5 or
+    more. ``share`` = the account's ties (any combined edge) to such members of its own
+    cluster over all its ties inside the cluster; the result is ``min(1, share / (0.5 *
+    median share of the cluster's members))``. A newsroom that Leiden put in one
+    community with an automated campaign is tied mostly to the other newsrooms (share
+    near 0 where the campaign's members have near 1); an old account of a rotating pool
+    is tied to the pool's young accounts as much as anyone in it. 1 for accounts without a
+    cluster, or in clusters where nobody looks inauthentic (the factor is unused there).
+    """
+    idx = pd.Index(cluster_id.index.astype(str))
+    cluster = np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)  # position -1 -> NaN
+    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= 0.5, False)
+    pa = idx.get_indexer(coaction["account_a"].astype(str))
+    pb = idx.get_indexer(coaction["account_b"].astype(str))
+    same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])
+    n = len(idx)
+    to_looks = np.bincount(pa[same & looks[pb]], minlength=n) + np.bincount(pb[same & looks[pa]], minlength=n)
+    inside = np.bincount(pa[same], minlength=n) + np.bincount(pb[same], minlength=n)
+    share = pd.Series(np.where(inside > 0, to_looks / np.maximum(inside, 1), 0.0), index=idx)
+    typical = share.groupby(cluster[:-1]).transform("median").reindex(idx).fillna(0.0).to_numpy()
+    ratio = np.clip(share.to_numpy() / np.maximum(0.5 * typical, 1e-12), 0.0, 1.0)
+    return np.where(np.isfinite(cluster[:-1]) & (typical > 0), ratio, 1.0)
+
+
 def _embeddedness(
     signals: pd.DataFrame, cluster_id: pd.Series, group_partners: int, sync_share: float = 0.5
 ) -> np.ndarray:
@@ -551,7 +601,7 @@ def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParam
     if "_in_group" in members.columns:
         means["synchrony"] = np.maximum(means["synchrony"], grp["_in_group"].mean())
     fam_means = means.to_numpy()
-    conj = conjunction(fam_means, params.third_family_weight)
+    conj = conjunction(fam_means, params.third_family_weight, *_FAMILY_PAIR)
     damp = np.clip((size.to_numpy() - 1) / max(params.min_cluster_size - 1, 1), 0.0, 1.0)
     score = conj * damp
     out = pd.DataFrame(
@@ -581,7 +631,12 @@ def _cluster_reasons(row) -> list[str]:
     fam = {name: getattr(row, name) for name in FAMILIES}
     ranked = sorted(fam.items(), key=lambda kv: (-kv[1], kv[0]))
     out = [f"{_FAMILY_TEXT[name]} (mean {name} score {value:.2f})" for name, value in ranked if value >= 0.2]
-    strong = [name for name, value in ranked if value >= 0.4]
-    if len(strong) <= 1 and out:
-        out.append("only one family of evidence is strong: consistent with organic coordination (fans, newsrooms, activists)")
+    strong = {name for name, value in ranked if value >= 0.4}
+    if out and not strong & set(INAUTHENTIC_FAMILIES):
+        out.append(
+            "members act together but do not look inauthentic (not young, throwaway or automated): "
+            "consistent with organic coordination (fans, newsrooms, activists)"
+        )
+    elif out and not strong & set(COORDINATION_FAMILIES):
+        out.append("members look inauthentic but do not act together: not a coordinated group")
     return out

@@ -57,9 +57,9 @@ SCORE_DEFS: tuple[tuple[str, str], ...] = (
         "Account score (0 to 1)",
         "How strongly one account's behaviour matches coordinated, automated-looking amplification: "
         "acting on the same posts, links or hashtags within seconds of other accounts, posting "
-        "near-identical text, very regular timing, and young or bot-like account features. It is the "
-        "combination that counts; any one signal alone stays low. Accounts at or above the flag "
-        "threshold are 'flagged'.",
+        "near-identical text, very regular timing, and young or bot-like account features. It takes "
+        "both acting together and looking inauthentic (in the account or in its group); any one "
+        "signal alone stays low. Accounts at or above the flag threshold are 'flagged'.",
     ),
     (
         "Cluster score (0 to 1)",
