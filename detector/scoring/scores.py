@@ -97,7 +97,7 @@ import numpy as np
 import pandas as pd
 
 from detector.scoring.calibrate import percentile_rank, tail_score
-from detector.scoring.signals import flagged_cluster_links
+from detector.scoring.signals import edge_positions, flagged_cluster_links
 
 __all__ = ["FAMILIES", "ScoreParams", "conjunction", "evidence_coverage", "family_scores", "score_accounts"]
 
@@ -431,8 +431,9 @@ def score_accounts(
         _embeddedness(signals, cluster_id, params.group_partners, params.link_share),
         0.0,
     )
-    if coaction is not None and len(coaction):
-        embed = embed * _inauthentic_tie_ratio(coaction, cluster_id, fam)
+    positions = edge_positions(coaction, cluster_id.index) if coaction is not None and len(coaction) else None
+    if positions is not None:
+        embed = embed * _inauthentic_tie_ratio(positions, cluster_id, fam)
     support = cl_score * np.maximum(strongest, embed)
     # An account outside a flagged cluster that acts in the window with several of its
     # members (a rotating pool: each member joins a few bursts with different partners, so
@@ -440,7 +441,7 @@ def score_accounts(
     # strongest family only: the link alone never flags anyone.
     flagged_ids = set(clusters.loc[clusters["flagged"].astype(bool), "cluster_id"].astype(int)) if len(clusters) else set()
     scores_by_id = dict(zip(clusters["cluster_id"].astype(int), clusters["score"].astype(float), strict=True)) if len(clusters) else {}
-    linked, linked_n, in_sync = flagged_cluster_links(coaction, cluster_id, scores_by_id, flagged_ids)
+    linked, linked_n, in_sync = flagged_cluster_links(coaction, cluster_id, scores_by_id, flagged_ids, positions)
     linked_score = np.array([scores_by_id.get(int(c), 0.0) if np.isfinite(c) else 0.0 for c in linked])
     breadth = np.clip(linked_n / max(params.group_partners, 1), 0.0, 1.0)
     focus = np.clip(linked_n / np.maximum(in_sync, 1.0) / params.link_share, 0.0, 1.0)
@@ -525,7 +526,9 @@ EMBED_COLUMNS: tuple[str, ...] = ("cluster_partners", "cluster_coactors")
 """Ties to the account's own cluster that make it a member (see :func:`_embeddedness`)."""
 
 
-def _inauthentic_tie_ratio(coaction: pd.DataFrame, cluster_id: pd.Series, fam: pd.DataFrame) -> np.ndarray:
+def _inauthentic_tie_ratio(
+    positions: tuple[np.ndarray, np.ndarray], cluster_id: pd.Series, fam: pd.DataFrame
+) -> np.ndarray:
     """Per account: how much of its ties inside its own cluster go to inauthentic-looking members,
     relative to the cluster's typical member, in [0, 1].
 
@@ -541,8 +544,7 @@ def _inauthentic_tie_ratio(coaction: pd.DataFrame, cluster_id: pd.Series, fam: p
     idx = pd.Index(cluster_id.index.astype(str))
     cluster = np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)  # position -1 -> NaN
     looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= 0.5, False)
-    pa = idx.get_indexer(coaction["account_a"].astype(str))
-    pb = idx.get_indexer(coaction["account_b"].astype(str))
+    pa, pb = positions  # both ends of every combined edge in ``idx`` (:func:`edge_positions`)
     same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])
     n = len(idx)
     to_looks = np.bincount(pa[same & looks[pb]], minlength=n) + np.bincount(pb[same & looks[pa]], minlength=n)

@@ -34,6 +34,7 @@ __all__ = [
     "cluster_leftovers",
     "cluster_signals",
     "cluster_sync_share",
+    "edge_positions",
     "flagged_cluster_links",
     "network_signals",
 ]
@@ -418,8 +419,18 @@ def cluster_sync_share(
     return out[cols]
 
 
+def edge_positions(edges: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Both ends of every edge as positions in ``index`` (-1: not in it), one hash pass each."""
+    idx = pd.Index(index.astype(str))
+    return idx.get_indexer(edges["account_a"].astype(str)), idx.get_indexer(edges["account_b"].astype(str))
+
+
 def flagged_cluster_links(
-    coaction: pd.DataFrame | None, cluster_id: pd.Series, cluster_score: Mapping[int, float], flagged: set[int]
+    coaction: pd.DataFrame | None,
+    cluster_id: pd.Series,
+    cluster_score: Mapping[int, float],
+    flagged: set[int],
+    positions: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each account, the flagged cluster outside its own that it acted with most, and how widely.
 
@@ -435,6 +446,8 @@ def flagged_cluster_links(
         then the smaller id).
     flagged : set of int
         Ids of the flagged clusters.
+    positions : pair of arrays, optional
+        :func:`edge_positions` of ``coaction`` in ``cluster_id.index`` (computed when absent).
 
     Returns
     -------
@@ -450,11 +463,10 @@ def flagged_cluster_links(
     partners = np.zeros(n)
     if coaction is None or coaction.empty or not flagged or "n_sync_objects" not in coaction.columns:
         return linked, partners, np.zeros(n)
-    sync = coaction[["account_a", "account_b"]][coaction["n_sync_objects"].to_numpy(dtype=float) > 0]
-    index = pd.Index(cluster_id.index.astype(str))
+    in_window = coaction["n_sync_objects"].to_numpy(dtype=float) > 0
+    pa, pb = positions if positions is not None else edge_positions(coaction, cluster_id.index)
+    pa, pb = pa[in_window], pb[in_window]
     cluster = np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)  # position -1 -> NaN
-    pa = index.get_indexer(sync["account_a"].astype(str))
-    pb = index.get_indexer(sync["account_b"].astype(str))
     is_flagged = np.zeros(int(np.nanmax(cluster)) + 2 if np.isfinite(cluster).any() else 1, dtype=bool)
     is_flagged[[c for c in flagged if c < len(is_flagged) - 1]] = True
     who = np.concatenate([pa, pb])
