@@ -109,22 +109,17 @@ _EDGE_RESERVED = frozenset({"id", "type", "start", "end", "spells", "slices", "v
 _FLOAT_SPECIAL = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
 
 
+_XML_ATTR_ESCAPES: tuple[tuple[str, str], ...] = (
+    ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"),
+)
+"""What ``xml.etree.ElementTree`` escapes in attribute values, in its order ("&" first)."""
+
+
 def _xml_attr(text: str) -> str:
     """Escape an XML attribute value exactly as ``xml.etree.ElementTree`` does."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
+    for raw, escaped in _XML_ATTR_ESCAPES:
+        if raw in text:
+            text = text.replace(raw, escaped)
     return text
 
 
