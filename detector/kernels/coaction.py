@@ -87,6 +87,12 @@ def _is_pair(acc, content, i, j, remove_loops):
     return not (remove_loops and (acc[i] == acc[j] or content[i] == content[j]))
 
 
+@njit(cache=True, inline="always")
+def _ordered(x, y):
+    """The two account codes of a pair, smaller first."""
+    return (x, y) if x <= y else (y, x)
+
+
 @njit(cache=True, parallel=True)
 def window_pair_upper_bound(starts: np.ndarray, ts: np.ndarray, window: np.int64) -> np.ndarray:
     """Per object, the number of in-window share pairs before loop removal (two-pointer, O(n))."""
@@ -262,10 +268,7 @@ def edge_object_sample(starts, ts, acc, content, window, remove_loops, skip, a_s
             j = i + 1
             while j < e and ts[j] - ts[i] <= window:
                 if _is_pair(acc, content, i, j, remove_loops):
-                    a = acc[i]
-                    b = acc[j]
-                    if a > b:
-                        a, b = b, a
+                    a, b = _ordered(acc[i], acc[j])
                     q = _find_edge(a, b, a_starts, edge_b)
                     if q >= 0:
                         c = count[q]
@@ -354,10 +357,7 @@ def _fill_packed(starts, o_lo, o_hi, offsets, ts, acc, content, window, remove_l
             j = i + 1
             while j < e and ts[j] - ts[i] <= window:
                 if _is_pair(acc, content, i, j, remove_loops):
-                    a = acc[i]
-                    b = acc[j]
-                    if a > b:
-                        a, b = b, a
+                    a, b = _ordered(acc[i], acc[j])
                     out[k] = ((np.int64(a) * n_acc + b) * wp1 + (ts[j] - ts[i])) * 2
                     k += 1
                 j += 1
