@@ -133,6 +133,15 @@ def _gexf_values(values: list[Any]) -> list[str]:
     return [_xml_attr(str(v)) for v in values]
 
 
+def _gexf_element(tag: str, head: str, cols: list[tuple[str, list[str]]], row: int) -> str:
+    """One ``<node>``/``<edge>`` line (``head`` holds its opening tag and attributes) with the
+    ``row``-th value of each attribute column, laid out as networkx writes it."""
+    if not cols:
+        return head + " />\n"
+    vals = "".join(f'          <attvalue for="{aid}" value="{col[row]}" />\n' for aid, col in cols)
+    return f"{head}>\n        <attvalues>\n{vals}        </attvalues>\n      </{tag}>\n"
+
+
 def _networkx_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -187,12 +196,7 @@ def _gexf_chunks(graph: ig.Graph) -> Iterator[str]:
         yield "    <nodes>\n"
         cols = [(aid, _gexf_values(graph.vs[a])) for aid, a, _ in node_decl]
         for i in range(n):
-            head = f'      <node id="{ids[i]}" label="{labels[i]}"'
-            if cols:
-                vals = "".join(f'          <attvalue for="{aid}" value="{col[i]}" />\n' for aid, col in cols)
-                yield f"{head}>\n        <attvalues>\n{vals}        </attvalues>\n      </node>\n"
-            else:
-                yield head + " />\n"
+            yield _gexf_element("node", f'      <node id="{ids[i]}" label="{labels[i]}"', cols, i)
         yield "    </nodes>\n"
 
     if not m:
@@ -212,11 +216,7 @@ def _gexf_chunks(graph: ig.Graph) -> Iterator[str]:
         cols = [(aid, _gexf_values(graph.es[a])) for aid, a, _ in edge_decl]
         for eid, e in enumerate(order.tolist()):
             head = f'      <edge source="{ids[src[e]]}" target="{ids[tgt[e]]}" id="{eid}"{extra[e]}'
-            if cols:
-                vals = "".join(f'          <attvalue for="{aid}" value="{col[e]}" />\n' for aid, col in cols)
-                yield f"{head}>\n        <attvalues>\n{vals}        </attvalues>\n      </edge>\n"
-            else:
-                yield head + " />\n"
+            yield _gexf_element("edge", head, cols, e)
         yield "    </edges>\n"
     yield "  </graph>\n</gexf>\n"
 
