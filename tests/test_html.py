@@ -422,3 +422,11 @@ def test_undetermined_verdict_renders_its_own_badge():
     assert 'class="badge undetermined"' in html
     assert "Coordination: Undetermined" in html
     assert "lacks what is needed to tell whether they are inauthentic" in html
+
+
+def test_methods_show_how_much_evidence_the_input_could_give():
+    report = {"schema_version": "2.1", "command": "scan", "verdict": {"level": "none"},
+              "input_summary": {"events": 10, "evidence_coverage": {"profile": 0.0, "duplicate_text": 0.25}}}
+    html = render_html(report)
+    assert "profile (accounts with a known creation date)" in html
+    assert "25%" in html

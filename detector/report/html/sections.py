@@ -610,6 +610,15 @@ def _kv_table(items: Mapping[str, Any], key_title: str, value_title: str) -> Mar
     return table([Column(key_title), Column(value_title)], rows, sortable=False, extra_class="kv")
 
 
+COVERAGE_WORDS: dict[str, str] = {
+    "synchrony": "synchrony (events in time)",
+    "duplicate_text": "duplicate text (posts with text)",
+    "profile": "profile (accounts with a known creation date)",
+    "automation": "automation (accounts with 3+ events)",
+}
+"""How ``input_summary.evidence_coverage`` keys read in the report."""
+
+
 def methods_section(report: Mapping[str, Any]) -> Markup:
     """Parameters, thresholds, evidence layers, what each score means and its limits, data analysed."""
     methods = report.get("methods") or {}
@@ -634,6 +643,12 @@ def methods_section(report: Mapping[str, Any]) -> Markup:
         "skipped records": {k: fmt_int(v) for k, v in (summary.get("skipped") or {}).items()}
         or "none",
     }
+    coverage = summary.get("evidence_coverage") or {}
+    if coverage:
+        # how much of the input each kind of evidence could be measured on (0..1)
+        data_items["evidence measurable on"] = {
+            COVERAGE_WORDS.get(k, k): f"{float(v):.0%}" for k, v in coverage.items() if v is not None
+        }
     return _section(
         "methods",
         "Methods and limits",
