@@ -430,3 +430,11 @@ def test_methods_show_how_much_evidence_the_input_could_give():
     html = render_html(report)
     assert "profile (accounts with a known creation date)" in html
     assert "25%" in html
+
+
+def test_nothing_found_on_partial_evidence_is_not_a_green_light():
+    verdict = {"level": "none", "headline": "No sign ...", "missing_evidence": ["duplicate_text", "profile"]}
+    html = render_html({"schema_version": "2.1", "command": "scan", "verdict": verdict})
+    assert "None found (partial evidence)" in html and 'class="badge undetermined"' in html
+    full = render_html({"schema_version": "2.1", "command": "scan", "verdict": {**verdict, "missing_evidence": []}})
+    assert 'class="badge none"' in full and "partial evidence" not in full

@@ -343,6 +343,7 @@ def test_verdict_undetermined_when_the_input_cannot_judge_a_synchronised_group()
     assert _verdict_case(0.95)(full)["level"] == "none"  # everything measurable: a real "none"
     weak = _verdict_case(0.1)(blind)  # a crowd that met once, not a group in sync again and again
     assert weak["level"] == "none" and "only part of the evidence could be checked" in weak["headline"]
+    assert weak["missing_evidence"] == ["duplicate_text", "profile"]
     assert _verdict_case(0.95, flagged=True)(blind)["level"] == "medium"  # flags decide when there are any
 
 

@@ -454,6 +454,7 @@ def verdict(
         "details": details,
         "flagged_accounts": flagged,
         "flagged_event_share": float(flagged_event_share),
+        "missing_evidence": missing,
     }
 
 

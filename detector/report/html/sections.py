@@ -47,6 +47,8 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
 }
 """Badge and one plain sentence per verdict level."""
 
+PARTIAL_EVIDENCE = "Nothing was flagged, but this data could not show most kinds of evidence (see below)."
+
 CAVEAT = (
     "A flag is evidence for human review, not proof. Fan communities, newsrooms and activists "
     "also act together; check the examples below before drawing conclusions."
@@ -133,6 +135,10 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
     if level not in LEVEL_WORDS:
         level = "none"
     badge, sentence = LEVEL_WORDS[level]
+    style = level
+    if level == "none" and len(verdict.get("missing_evidence") or []) >= 2:
+        # nothing found, but on an input that could not show most of the evidence: not a green light
+        badge, sentence, style = "None found (partial evidence)", PARTIAL_EVIDENCE, "undetermined"
     summary = report.get("input_summary") or {}
     clusters = report.get("clusters") or []
     flagged_clusters = sum(1 for c in clusters if c.get("flagged"))
@@ -155,7 +161,7 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
         el(
             "div",
             None,
-            el("span", {"class": "badge " + level}, f"Coordination: {badge}"),
+            el("span", {"class": "badge " + style}, f"Coordination: {badge}"),
             " ",
             sentence,
         ),
@@ -164,7 +170,7 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
         figures,
         el("p", {"class": "note"}, period),
         el("p", {"class": "caveat"}, CAVEAT),
-        cls="verdict " + level,
+        cls="verdict " + style,
     )
 
 
