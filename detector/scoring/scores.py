@@ -97,7 +97,7 @@ import numpy as np
 import pandas as pd
 
 from detector.scoring.calibrate import percentile_rank, tail_score
-from detector.scoring.signals import edge_positions, flagged_cluster_links
+from detector.scoring.signals import cluster_by_position, edge_positions, flagged_cluster_links
 
 __all__ = ["FAMILIES", "ScoreParams", "conjunction", "evidence_coverage", "family_scores", "score_accounts"]
 
@@ -542,7 +542,7 @@ def _inauthentic_tie_ratio(
     cluster, or in clusters where nobody looks inauthentic (the factor is unused there).
     """
     idx = pd.Index(cluster_id.index.astype(str))
-    cluster = np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)  # position -1 -> NaN
+    cluster = cluster_by_position(cluster_id)
     looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= 0.5, False)
     pa, pb = positions  # both ends of every combined edge in ``idx`` (:func:`edge_positions`)
     same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])

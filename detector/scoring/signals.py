@@ -31,6 +31,7 @@ __all__ = [
     "FEATURE_ALIASES",
     "behaviour_signals",
     "burst_clusters",
+    "cluster_by_position",
     "cluster_leftovers",
     "cluster_signals",
     "cluster_sync_share",
@@ -270,11 +271,16 @@ def _own_cluster_ties(
     millions of combined edges on a large scan.
     """
     members = pd.Index(membership.index.astype(str))
-    cluster = np.append(membership.to_numpy(dtype=float), np.nan)  # position -1 -> NaN
-    pa = members.get_indexer(edges["account_a"].astype(str))
-    pb = members.get_indexer(edges["account_b"].astype(str))
+    cluster = cluster_by_position(membership)
+    pa, pb = edge_positions(edges, members)
     ca, cb = cluster[pa], cluster[pb]
     return members, pa, pb, np.isfinite(ca) & (ca == cb)
+
+
+def cluster_by_position(cluster_id: pd.Series) -> np.ndarray:
+    """Cluster id (float, NaN: none) per position of ``cluster_id``, plus one trailing NaN,
+    so that position -1 (an id :func:`edge_positions` did not find) reads as "no cluster"."""
+    return np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)
 
 
 def cluster_signals(
@@ -466,7 +472,7 @@ def flagged_cluster_links(
     in_window = coaction["n_sync_objects"].to_numpy(dtype=float) > 0
     pa, pb = positions if positions is not None else edge_positions(coaction, cluster_id.index)
     pa, pb = pa[in_window], pb[in_window]
-    cluster = np.append(cluster_id.to_numpy(dtype=float, na_value=np.nan), np.nan)  # position -1 -> NaN
+    cluster = cluster_by_position(cluster_id)
     is_flagged = np.zeros(int(np.nanmax(cluster)) + 2 if np.isfinite(cluster).any() else 1, dtype=bool)
     is_flagged[[c for c in flagged if c < len(is_flagged) - 1]] = True
     who = np.concatenate([pa, pb])
