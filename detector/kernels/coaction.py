@@ -421,6 +421,20 @@ def _rle_merge(keys, cnt, first):
     return ok[: m + 1].copy(), oc[: m + 1].copy(), of[: m + 1].copy()
 
 
+@njit(cache=True, inline="always")
+def _pair_stats(n_pairs):
+    """Zeroed outputs of the finalize kernels: a, b, weight, n_objects, gap sum, median gap, fast."""
+    return (
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_pairs, dtype=np.float64),
+        np.zeros(n_pairs, dtype=np.float64),
+        np.zeros(n_pairs, dtype=np.int64),
+    )
+
+
 @njit(cache=True, parallel=True)
 def _finalize(keys, cnt, first, wp1, n_acc, fast_window):
     """Per account pair: a, b, weight, n_objects, gap sum, median gap, weight within fast window."""
@@ -432,13 +446,7 @@ def _finalize(keys, cnt, first, wp1, n_acc, fast_window):
         if t == 0 or p != prev:
             n_pairs += 1
             prev = p
-    a = np.empty(n_pairs, dtype=np.int64)
-    b = np.empty(n_pairs, dtype=np.int64)
-    weight = np.zeros(n_pairs, dtype=np.int64)
-    n_obj = np.zeros(n_pairs, dtype=np.int64)
-    gap_sum = np.zeros(n_pairs, dtype=np.float64)
-    median = np.zeros(n_pairs, dtype=np.float64)
-    fast = np.zeros(n_pairs, dtype=np.int64)
+    a, b, weight, n_obj, gap_sum, median, fast = _pair_stats(n_pairs)
     starts = np.empty(n_pairs + 1, dtype=np.int64)
     m = -1
     for t in range(n):
@@ -484,13 +492,7 @@ def _finalize_sorted(packed, bounds, wp1, n_acc, fast_window):
     within a run gaps are sorted, so the median is read at the middle rank.
     """
     n_pairs = bounds.shape[0] - 1
-    a = np.empty(n_pairs, dtype=np.int64)
-    b = np.empty(n_pairs, dtype=np.int64)
-    weight = np.empty(n_pairs, dtype=np.int64)
-    n_obj = np.empty(n_pairs, dtype=np.int64)
-    gap_sum = np.empty(n_pairs, dtype=np.float64)
-    median = np.empty(n_pairs, dtype=np.float64)
-    fast = np.empty(n_pairs, dtype=np.int64)
+    a, b, weight, n_obj, gap_sum, median, fast = _pair_stats(n_pairs)
     two_wp1 = 2 * wp1
     for m in prange(n_pairs):
         s = bounds[m]
