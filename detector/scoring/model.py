@@ -135,3 +135,20 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
     if not isinstance(model, TrainedModel) or model.format != MODEL_FORMAT:
         raise ValueError(f"{path} is not a detector model ({MODEL_FORMAT})")
     return model
+
+
+def apply_model(path: str | os.PathLike[str], signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    """``scored`` with the trained model's probability as ``score`` (the default score kept as
+    ``unsupervised_score``), flags and reasons to match."""
+    model = load_model(path)
+    feats = model_features(signals, scored, clusters)
+    proba = pd.Series(model.predict(feats), index=feats.index)
+    out = scored.copy()
+    out["unsupervised_score"] = out["score"]
+    out["score"] = np.round(out["account_id"].map(proba).to_numpy(dtype=float), 6)
+    out["flagged"] = out["score"] >= 0.5
+    out["reasons"] = [
+        [f"trained model probability {s:.2f}", *r] if s >= 0.2 else list(r)
+        for s, r in zip(out["score"], out["reasons"], strict=True)
+    ]
+    return out.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
