@@ -185,7 +185,9 @@ def score_scan(
     if params.model:
         from detector.scoring.model import apply_model
 
-        scored = apply_model(params.model, signals, scored, clusters)
+        scored = apply_model(
+            params.model, signals, scored, clusters, flag_threshold=params.flag_threshold, exempt=exempt
+        )
         ctx.notes.append(f"account scores from the trained model {Path(params.model).name} (not the default scorer)")
     return signals, scored, clusters
 

@@ -137,18 +137,34 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
     return model
 
 
-def apply_model(path: str | os.PathLike[str], signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+def apply_model(
+    path: str | os.PathLike[str],
+    signals: pd.DataFrame,
+    scored: pd.DataFrame,
+    clusters: pd.DataFrame,
+    *,
+    flag_threshold: float,
+    exempt: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """``scored`` with the trained model's probability as ``score`` (the default score kept as
-    ``unsupervised_score``), flags and reasons to match."""
+    ``unsupervised_score``), flagged at ``flag_threshold`` like the default scorer, and the
+    accounts in ``exempt`` (declared officials) never flagged, whatever the model says."""
+    from detector.scoring.scores import OFFICIAL_REASON
+    from detector.thresholds import MODEL_REASON_MIN
+
     model = load_model(path)
     feats = model_features(signals, scored, clusters)
     proba = pd.Series(model.predict(feats), index=feats.index)
     out = scored.copy()
     out["unsupervised_score"] = out["score"]
     out["score"] = np.round(out["account_id"].map(proba).to_numpy(dtype=float), 6)
-    out["flagged"] = out["score"] >= 0.5
+    out["flagged"] = (out["score"] >= flag_threshold) & ~out["account_id"].astype(str).isin(list(exempt))
     out["reasons"] = [
-        [f"trained model probability {s:.2f}", *r] if s >= 0.2 else list(r)
+        [f"trained model probability {s:.2f}", *r] if s >= MODEL_REASON_MIN else list(r)
         for s, r in zip(out["score"], out["reasons"], strict=True)
     ]
+    for i in np.flatnonzero(out["account_id"].astype(str).isin(list(exempt)).to_numpy()):
+        why = out.at[i, "reasons"]
+        if OFFICIAL_REASON not in why:
+            out.at[i, "reasons"] = [OFFICIAL_REASON, *why]
     return out.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
