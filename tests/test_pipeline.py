@@ -145,9 +145,14 @@ def test_write_outputs(tmp_path, result):
     edges = pd.read_csv(tmp_path / "edges.csv")
     assert {"account_a", "account_b", "weight", "layers"} <= set(edges.columns)
     from detector.pipeline import repeated_edges
+    from detector.report.outputs import network_edges
 
-    assert len(edges) == len(repeated_edges(result.edges)) > 0
-    assert ((edges["n_sync_objects"] >= 2) | edges["layers"].str.contains("neardup|text|timing")).all()
+    assert len(edges) == len(network_edges(result)) >= len(repeated_edges(result.edges)) > 0
+    reported = set(result.clusters.loc[result.clusters["score"] >= 0.2, "cluster_id"])
+    sc = result.scored
+    shown = set(sc.loc[sc["flagged"] | sc["cluster_id"].isin(reported), "account_id"])
+    touching = edges["account_a"].astype(str).isin(shown) | edges["account_b"].astype(str).isin(shown)
+    assert ((edges["n_sync_objects"] >= 2) | edges["layers"].str.contains("neardup|text|timing") | touching).all()
     import networkx as nx
 
     from detector.pipeline import gexf_edges

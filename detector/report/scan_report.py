@@ -46,6 +46,17 @@ def report_parameters(ctx: ScanContext) -> dict[str, Any]:
     return parameters
 
 
+def _graph_file_notes(result: ScanResult) -> list[str]:
+    """A note when network.gexf / network.graphml hold fewer edges than edges.csv."""
+    from detector.report.outputs import network_edges
+    from detector.thresholds import GEXF_MAX_EDGES
+
+    n = len(network_edges(result))
+    if n <= GEXF_MAX_EDGES:
+        return []
+    return [f"network.gexf and network.graphml hold the {GEXF_MAX_EDGES} strongest of the {n} edges of edges.csv"]
+
+
 def _z() -> tuple[float, float]:
     from detector.scoring.calibrate import Z_HIGH, Z_LOW
 
@@ -87,6 +98,7 @@ def build_scan_report(
     from detector.evidence.layers import layer_descriptions
 
     descriptions = layer_descriptions()
+    notes = [*notes, *_graph_file_notes(result)]
     methods = {
         "thresholds": {
             "flag_threshold": params.flag_threshold,
