@@ -16,6 +16,7 @@ __all__ = [
     "FLAG_THRESHOLD",
     "GEXF_MAX_EDGES",
     "MIN_CLUSTER_SIZE",
+    "MAX_PAIRS_PER_OBJECT",
     "MIN_PARTICIPATION",
     "MODEL_REASON_MIN",
     "NEARDUP_THRESHOLD",
@@ -46,6 +47,11 @@ OWN_WINDOW_MIN_SHARES: int = 100
 MIN_PARTICIPATION: int = 2
 """Shares an account needs to enter co-action (CooRTweet's ``min_participation``): one share
 cannot be repeated behaviour."""
+
+MAX_PAIRS_PER_OBJECT: int = 5_000_000
+"""Explosion cap: an object with more in-window share pairs than this (a viral post everyone
+reposted within seconds) is skipped and reported; its pairs say nothing about who coordinates
+and would need gigabytes."""
 
 FAST_REACTION_S: int = 60
 """A repost, reply or mention this many seconds or less after the original is *fast*: faster

@@ -43,3 +43,23 @@ def test_model_flags_follow_the_flag_threshold(scenario_data, model_path):
         sc = res.scored[res.scored["account_id"] != "emb"]
         assert (sc["flagged"] == (sc["score"] >= cut)).all(), cut
         assert res.report["verdict"]["flagged_accounts"] == int(res.scored["flagged"].sum())
+
+
+def test_training_leaves_out_a_feature_missing_for_every_account():
+    """Regression: on a 2-day export a 3-day feature is NaN everywhere and scikit-learn's binning
+    died with ``ValueError: window shape cannot be larger than input array shape``."""
+    import numpy as np
+
+    from detector.scoring.model import MODEL_FEATURES, train_model
+
+    rng = np.random.default_rng(0)
+    feats = pd.DataFrame(rng.random((60, len(MODEL_FEATURES))), columns=list(MODEL_FEATURES),
+                         index=[f"a{i}" for i in range(60)])
+    gone = MODEL_FEATURES[0]
+    feats[gone] = np.nan
+    labels = pd.Series((feats[MODEL_FEATURES[1]] > 0.5).astype(int), index=feats.index)
+    model = train_model(feats, labels)
+    assert gone not in model.features and model.info["unused_features"] == [gone]
+    proba = model.predict(feats)
+    assert proba.shape == (60,) and np.isfinite(proba).all()
+    assert proba[labels.to_numpy() == 1].mean() > proba[labels.to_numpy() == 0].mean()  # it learnt something

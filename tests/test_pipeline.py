@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from test_pipeline_scenario import scenario
 
 from detector.pipeline import ScanParams, filter_events, resolve_account, run_scan, write_outputs
 from detector.report.json_report import SCHEMA_VERSION
@@ -60,14 +59,15 @@ OFFICIAL_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def data():
-    return scenario(seed=0)
+def data(scenario_data):
+    """The scenario (tests/conftest.py), seed 0."""
+    return scenario_data
 
 
 @pytest.fixture(scope="module")
-def result(data):
-    events, accounts, _ = data
-    return run_scan(events, accounts)
+def result(scenario_scan):
+    """One default scan of it (tests/conftest.py)."""
+    return scenario_scan
 
 
 def test_campaign_flagged_fans_and_organic_not(result, data):

@@ -110,16 +110,26 @@ def model_features(signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.Dat
 
 
 def train_model(features: pd.DataFrame, labels: pd.Series, *, seed: int = 0) -> TrainedModel:
-    """Fit a gradient-boosting classifier on ``features`` (rows) and 0/1 ``labels`` (aligned index)."""
+    """Fit a gradient-boosting classifier on ``features`` (rows) and 0/1 ``labels`` (aligned index).
+
+    A feature missing for every account (e.g. one that needs 3 active days, on a
+    2-day export) carries no information and cannot be binned: it is left out
+    of the model and listed in ``info["unused_features"]``.
+    """
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     y = labels.reindex(features.index).fillna(0).astype(int).to_numpy()
     if len(np.unique(y)) < 2:
         raise ValueError("training needs both campaign and non-campaign accounts in the truth file")
+    table = features.reindex(columns=list(MODEL_FEATURES)).astype(float)
+    unused = tuple(c for c in MODEL_FEATURES if not table[c].notna().any())
+    used = tuple(c for c in MODEL_FEATURES if c not in unused)
+    if not used:
+        raise ValueError("no feature has a value for any account: nothing to train on")
     est = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, random_state=seed)
-    est.fit(features.reindex(columns=list(MODEL_FEATURES)).to_numpy(dtype=float), y)
-    info = {"n_accounts": int(len(y)), "n_positive": int(y.sum())}
-    return TrainedModel(est, MODEL_FEATURES, __version__, info=info)
+    est.fit(table[list(used)].to_numpy(dtype=float), y)
+    info = {"n_accounts": int(len(y)), "n_positive": int(y.sum()), "unused_features": list(unused)}
+    return TrainedModel(est, used, __version__, info=info)
 
 
 def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> None:
