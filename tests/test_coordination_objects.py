@@ -45,7 +45,7 @@ def test_documented_names_resolve_on_the_german_table(german):
     assert resolve_object(events, "url") == "url_ids"
     assert resolve_object(events, "domain_id") == "domain_ids"
     assert len(share_table(events, resolve_object(events, "hashtag"))) == 32
-    with pytest.raises(SchemaError, match="no events carry the object 'phash'.*columns with values: .*hashtag_ids"):
+    with pytest.raises(SchemaError, match="unknown object 'phash': no events carry it.*columns with values: .*hashtag_ids"):
         resolve_object(events, "phash")  # a known name, but every cell is empty
     with pytest.raises(SchemaError, match="columns with values: .*url_ids"):
         resolve_object(events, "likes")

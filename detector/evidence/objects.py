@@ -145,7 +145,7 @@ def resolve_object(events: pd.DataFrame, name: str) -> str:
             return column
     available = object_columns(events)
     raise SchemaError(
-        f"no events carry the object {name!r}"
+        f"unknown object {name!r}: no events carry it"
         + (f" (also tried {', '.join(c for c in dict.fromkeys(candidates) if c != name)})" if candidates else "")
         + f"; columns with values: {', '.join(available) or 'none'}; built-in kinds: {', '.join(OBJECT_KINDS)}"
     )

@@ -23,8 +23,12 @@ coordination`` both call it, and the scan records its decisions in
 >>> shares = {"repost": pd.DataFrame({"object_id": ["p"] * 4, "account_id": list("abcd"),
 ...                                   "content_id": list("wxyz"), "ts": [0, 3, 4, 30]})}
 >>> plan = window_plan(shares)
->>> plan.shared
-WindowDecision(window_s=10, method='repost shares, auto: 0.1 quantile of 3 time-to-share values, clamped to [10, 600] s')
+>>> plan.shared.window_s  # the raw estimate (3 s) clamped to the lower bound
+10
+>>> plan.shared.method
+'repost shares, auto: 0.1 quantile of time from first share to later shares (3 later shares of 1 objects), clamped to [10, 600] s'
+>>> plan.for_object("text")  # content objects: the layer estimates on its own shares
+WindowDecision(window_s=None, method='auto')
 >>> window_plan(shares, window=45).for_object("repost")
 WindowDecision(window_s=45, method='given')
 """

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from detector.fsutil import write_text_atomic
+from detector.thresholds import REPORTED_CLUSTER_SCORE
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -155,7 +156,7 @@ def cluster_entries(
     names: Mapping[str, str],
     gaps: Mapping[str, pd.DataFrame] | None = None,
     limit: int = MAX_CLUSTERS,
-    min_score: float = 0.2,
+    min_score: float = REPORTED_CLUSTER_SCORE,
 ) -> list[dict[str, Any]]:
     """``clusters`` section for clusters scoring at least ``min_score`` (top ``limit``).
 
