@@ -102,29 +102,31 @@ def test_builder_is_deterministic_bytes(tmp_path):
     assert _digest(pc["events"]) != _digest(tmp_path / "a" / "twitter-v1" / "events.jsonl")
 
 
-@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
-def test_exports_read_back_with_expected_counts(path, tmp_path):
+# every scenario in one format (rotating, so each format meets several scenarios), the newsroom in all
+READ_BACK = [(f, FORMATS[i % len(FORMATS)]) for i, f in enumerate(FILES)] + [(SMALL, fmt) for fmt in FORMATS]
+
+
+@pytest.mark.parametrize(("path", "fmt"), READ_BACK, ids=[f"{f.stem}-{fmt}" for f, fmt in READ_BACK])
+def test_exports_read_back_with_expected_counts(path, fmt, tmp_path):
     ds = build_file(path, 1, quick=True)
-    spec = load_spec(path)
     active = set(ds.events["account_id"])
-    for fmt in spec["formats"]:
-        paths = write(ds, tmp_path / fmt, fmt)
-        got = read_inputs(paths["events"], strict=True)
-        assert len(got.events) == len(ds.events), fmt
-        assert set(got.events["account_id"]) == active, fmt
-        assert got.events["kind"].value_counts().to_dict() == ds.events["kind"].value_counts().to_dict(), fmt
-        truth = pd.read_csv(paths["truth"], dtype=str)
-        # truth covers every account the reader sees, once, with a known role
-        assert set(truth["account_id"]) == set(got.accounts["account_id"]) == active, fmt
-        assert truth["account_id"].is_unique
-        assert set(truth["role"]) <= {"campaign", "hard_negative", "organic"}
-        assert (truth["role"] == truth["label"]).all()
-        assert truth["group"].notna().all() and truth["strategy"].notna().all()
-        acc = got.accounts.set_index("account_id")
-        mine = ds.accounts.set_index("account_id").loc[acc.index]
-        assert (acc["followers"].astype("int64") == mine["followers"].astype("int64")).all(), fmt
-        day = 86_400
-        assert (np.abs(acc["created_at"].astype("int64") - mine["created_at"].astype("int64")) < day).all(), fmt
+    paths = write(ds, tmp_path / fmt, fmt)
+    got = read_inputs(paths["events"], strict=True)
+    assert len(got.events) == len(ds.events)
+    assert set(got.events["account_id"]) == active
+    assert got.events["kind"].value_counts().to_dict() == ds.events["kind"].value_counts().to_dict()
+    truth = pd.read_csv(paths["truth"], dtype=str)
+    # truth covers every account the reader sees, once, with a known role
+    assert set(truth["account_id"]) == set(got.accounts["account_id"]) == active
+    assert truth["account_id"].is_unique
+    assert set(truth["role"]) <= {"campaign", "hard_negative", "organic"}
+    assert (truth["role"] == truth["label"]).all()
+    assert truth["group"].notna().all() and truth["strategy"].notna().all()
+    acc = got.accounts.set_index("account_id")
+    mine = ds.accounts.set_index("account_id").loc[acc.index]
+    assert (acc["followers"].astype("int64") == mine["followers"].astype("int64")).all()
+    day = 86_400
+    assert (np.abs(acc["created_at"].astype("int64") - mine["created_at"].astype("int64")) < day).all()
 
 
 def test_exports_carry_account_fields_realistically(tmp_path):
@@ -204,3 +206,55 @@ def test_build_from_spec_dict_equals_build_file():
     a, b = build(spec, 2, quick=True), build_file(SMALL, 2, quick=True)
     pd.testing.assert_frame_equal(a.events, b.events)
     pd.testing.assert_frame_equal(a.truth, b.truth)
+
+
+def test_background_is_heavy_tailed_circadian_and_varied():
+    ds = build_file(FILES[[f.stem for f in FILES].index("spamouflage_fandom")], 0, quick=True)
+    org = set(ds.truth.loc[ds.truth["group"] == "organic", "account_id"])
+    ev = ds.events[ds.events["account_id"].isin(org)]
+    per = ev["account_id"].value_counts().to_numpy()
+    top = np.sort(per)[::-1][: max(1, len(per) // 10)].sum() / per.sum()
+    assert top > 0.3  # the most active tenth writes far more than a tenth
+    acc = ds.accounts.set_index("account_id").loc[sorted(org & set(ev["account_id"]))]
+    age = (int(ds.events["ts"].min()) - acc["created_at"].astype("int64")) / 86_400
+    assert 0.01 < (age < 90).mean() < 0.15 and age.quantile(0.9) > 3 * age.quantile(0.1)
+    assert acc["followers"].astype("int64").quantile(0.99) > 20 * max(acc["followers"].astype("int64").median(), 1)
+    kinds = ev["kind"].value_counts(normalize=True)
+    assert 0.4 < kinds["post"] < 0.75 and kinds["repost"] > 0.15
+
+
+def test_circadian_times_sleep_at_local_night():
+    from scenarios.builder import _circadian
+
+    rng = np.random.default_rng(0)
+    for tz in (0.0, -5.0, 8.0):
+        t = _circadian(20_000, 0, 7 * 86_400, np.full(20_000, tz), rng)
+        assert t.min() >= 0 and t.max() < 7 * 86_400
+        local = ((t // 3600 + tz) % 24).astype(int)
+        night = np.isin(local, [2, 3, 4, 5]).mean() / 4
+        evening = np.isin(local, [18, 19, 20, 21]).mean() / 4
+        assert night < 0.2 * evening
+
+
+def test_suite_summary_marks_every_miss():
+    from scenarios import summarise_suite
+
+    def run(seed, fandom_flagged, net_flagged, organic_flagged, f1, auc):
+        return {"status": "ok", "scenario": "s", "seed": seed, "format": "twitter-v1", "roc_auc": auc,
+                "campaign_f1": {"copy": f1},
+                "groups": {"fandom": {"role": "hard_negative", "type": "fan", "n": 200, "flagged": fandom_flagged,
+                                      "share": fandom_flagged / 200},
+                           "net": {"role": "campaign", "type": "copy", "n": 50, "flagged": net_flagged,
+                                   "share": net_flagged / 50},
+                           "organic": {"role": "organic", "type": "organic", "n": 1000, "flagged": organic_flagged,
+                                       "share": organic_flagged / 1000}}}
+
+    good = summarise_suite([run(0, 1, 50, 2, 0.99, 0.999), run(1, 2, 49, 5, 0.97, 0.99)])
+    assert good["misses"] == {"campaign_types": [], "hard_negative_groups": [], "organic": [], "roc_auc": False}
+    bad = summarise_suite([run(0, 1, 50, 2, 0.99, 0.999), run(1, 3, 30, 6, 0.90, 0.95),
+                           {"status": "error", "scenario": "s", "seed": 2, "format": "io-archive"}])
+    assert bad["misses"] == {"campaign_types": ["copy"], "hard_negative_groups": ["s/fandom"], "organic": ["s"],
+                             "roc_auc": True}
+    rows = {r["group"]: r for r in bad["groups"]}
+    assert rows["net"]["worst"] == 0.6 and rows["fandom"]["worst"] == 0.015 and rows["organic"]["worst"] == 0.006
+    assert bad["runs_failed"] == 1 and bad["organic"]["flagged"] == 8
