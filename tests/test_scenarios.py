@@ -258,3 +258,16 @@ def test_suite_summary_marks_every_miss():
     rows = {r["group"]: r for r in bad["groups"]}
     assert rows["net"]["worst"] == 0.6 and rows["fandom"]["worst"] == 0.015 and rows["organic"]["worst"] == 0.006
     assert bad["runs_failed"] == 1 and bad["organic"]["flagged"] == 8
+
+
+def test_make_scenario_script_writes_and_rejects_bad_knobs(tmp_path, capsys):
+    sys.path.insert(0, str(SMALL.parent.parent))
+    import make_scenario
+
+    assert make_scenario.main(["newsroom", "--quick", "--format", "io-archive", "--knob", "share_lag_median_s=60",
+                               "-o", str(tmp_path)]) == 0
+    meta = __import__("json").loads((tmp_path / "io-archive" / "scenario.json").read_text(encoding="utf-8"))
+    assert meta["knobs"]["share_lag_median_s"] == 60 and meta["format"] == "io-archive"
+    assert len(read_inputs(tmp_path / "io-archive" / "events.csv").events) == meta["n_events"]
+    assert make_scenario.main(["newsroom", "--knob", "nope=1", "-o", str(tmp_path / "x")]) == 2
+    assert "unknown knob" in capsys.readouterr().err
