@@ -60,6 +60,7 @@ def test_spec_errors_name_the_key(tmp_path):
                                                      "role: friendly\n    type: newsroom")
     text = text.replace("participation: $staff_participation", "participation: 1.5")
     text = text.replace("target: {group: outlet}", "target: {group: nowhere}")
+    text = text.replace("episodes: {full: 40, quick: 24}", "episodes: {full: 0, quick: 24}\n        at: noon")
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as err:
         load_spec(bad)
@@ -67,6 +68,7 @@ def test_spec_errors_name_the_key(tmp_path):
     assert "groups[1].role" in msg and "friendly" in msg
     assert "activities[0].participation" in msg
     assert "target.group" in msg and "nowhere" in msg
+    assert "groups[0].activities[0].episodes" in msg and "groups[0].activities[0].at" in msg
     with pytest.raises(SpecError, match="unknown knob"):
         load_spec(SMALL, overrides={"no_such_knob": 1})
     with pytest.raises(SpecError, match="no level"):
