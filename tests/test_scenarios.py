@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from pathlib import Path
@@ -27,6 +28,13 @@ from detector.io import read_inputs  # noqa: E402
 from detector.officials.registry import read_registry  # noqa: E402
 
 FILES = scenario_files()
+
+
+@functools.lru_cache(maxsize=16)
+def _built(stem: str, seed: int):
+    """One quick build per (scenario, seed), shared by the tests that only read it."""
+    return build_file(FILES[[f.stem for f in FILES].index(stem)], seed, quick=True)
+
 SMALL = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios" / "newsroom.yaml"
 
 
@@ -76,7 +84,7 @@ def test_spec_errors_name_the_key(tmp_path):
 
 
 def test_knob_overrides_change_the_data():
-    base = build_file(SMALL, 0, quick=True)
+    base = _built("newsroom", 0)
     fast = build_file(SMALL, 0, quick=True, overrides={"share_lag_median_s": 20})
     staff = set(base.truth.loc[base.truth["group"] == "newsroom_staff", "account_id"])
 
@@ -95,7 +103,7 @@ def test_knob_overrides_change_the_data():
 def test_builder_is_deterministic_bytes(tmp_path):
     a = build_file(SMALL, 3, quick=True)
     b = build_file(SMALL, 3, quick=True)
-    c = build_file(SMALL, 4, quick=True)
+    c = _built("newsroom", 1)
     for fmt in FORMATS:
         pa, pb = write(a, tmp_path / "a" / fmt, fmt), write(b, tmp_path / "b" / fmt, fmt)
         for key in ("events", "truth", "officials", "meta"):
@@ -110,7 +118,7 @@ READ_BACK = [(f, FORMATS[i % len(FORMATS)]) for i, f in enumerate(FILES)] + [(SM
 
 @pytest.mark.parametrize(("path", "fmt"), READ_BACK, ids=[f"{f.stem}-{fmt}" for f, fmt in READ_BACK])
 def test_exports_read_back_with_expected_counts(path, fmt, tmp_path):
-    ds = build_file(path, 1, quick=True)
+    ds = _built(path.stem, 1)
     active = set(ds.events["account_id"])
     paths = write(ds, tmp_path / fmt, fmt)
     got = read_inputs(paths["events"], strict=True)
@@ -134,7 +142,7 @@ def test_exports_read_back_with_expected_counts(path, fmt, tmp_path):
 def test_exports_carry_account_fields_realistically(tmp_path):
     import json
 
-    ds = build_file(FILES[[f.stem for f in FILES].index("spamouflage_fandom")], 0, quick=True)
+    ds = _built("spamouflage_fandom", 0)
     v1 = write(ds, tmp_path / "v1", "twitter-v1")["events"]
     users = {}
     for line in v1.read_text(encoding="utf-8").splitlines():
@@ -166,7 +174,7 @@ def test_exports_carry_account_fields_realistically(tmp_path):
 
 def test_officials_registry_is_written_and_readable(tmp_path):
     path = FILES[[f.stem for f in FILES].index("embassy_amplifiers")]
-    ds = build_file(path, 0, quick=True)
+    ds = _built(path.stem, 0)
     paths = write(ds, tmp_path, "twitter-v2")
     reg = read_registry(paths["officials"])
     truth = ds.truth.set_index("account_id")
@@ -211,7 +219,7 @@ def test_build_from_spec_dict_equals_build_file():
 
 
 def test_background_is_heavy_tailed_circadian_and_varied():
-    ds = build_file(FILES[[f.stem for f in FILES].index("spamouflage_fandom")], 0, quick=True)
+    ds = _built("spamouflage_fandom", 0)
     org = set(ds.truth.loc[ds.truth["group"] == "organic", "account_id"])
     ev = ds.events[ds.events["account_id"].isin(org)]
     per = ev["account_id"].value_counts().to_numpy()
