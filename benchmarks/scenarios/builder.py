@@ -312,10 +312,12 @@ def _reactions(w: _World, rows: np.ndarray, authors: np.ndarray, counts: np.ndar
                pool: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> None:
     """``counts[i]`` reactions of ``kind`` on event row ``rows[i]`` by distinct accounts of ``pool``."""
     lag_spec = w.spec["background"]["virality"]["lag_s"]
-    for r, a, k in zip(rows, authors, counts, strict=True):
-        if k == 0:
-            continue
-        who = np.unique(pool[rng.choice(len(pool), size=int(k), p=p)])
+    cdf = np.cumsum(p)
+    cdf /= cdf[-1]
+    for i in np.flatnonzero(counts):
+        r, a, k = rows[i], authors[i], counts[i]
+        pick = np.minimum(np.searchsorted(cdf, rng.random(int(k)), side="right"), len(pool) - 1)
+        who = np.unique(pool[pick])
         who = who[who != a]
         t0 = w.ev.cols["ts"][r]
         for m, lag in zip(who, _draw(lag_spec, len(who), rng), strict=True):
