@@ -19,7 +19,7 @@ import pandas as pd
 
 from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
 from detector.io.source import Source
-from detector.io.timeparse import parse_times
+from detector.io.timeparse import EARLIEST_MS, LATEST_MS, OUT_OF_RANGE, out_of_range, parse_times
 from detector.schema import merge_accounts, validate_accounts, validate_events
 
 __all__ = [
@@ -104,6 +104,7 @@ class AccountCollector:
                 for name, col in zip(ACCOUNT_FIELDS, cols, strict=True)
             }
             ms, _, ok = parse_times(data["created_at"])
+            ok &= (ms >= EARLIEST_MS) & (ms < LATEST_MS)  # an impossible creation date is unknown
             data["created_at"] = pd.array(np.where(ok, ms // 1000, 0), dtype="Int64")
             data["created_at"][~ok] = pd.NA
             for name in ("followers", "following", "posts_count"):
@@ -190,7 +191,8 @@ def events_chunk(
 
     Rows without ``event_id``, ``account_id`` or a parseable time are skipped
     and counted (reasons ``missing id``, ``missing author``, ``missing time``,
-    ``unparseable time``). ``extra`` adds columns (aligned with ``rows``).
+    ``unparseable time``, and :data:`~detector.io.timeparse.OUT_OF_RANGE` for a
+    time outside 1990..2100). ``extra`` adds columns (aligned with ``rows``).
     """
     if not rows:
         return None
@@ -221,13 +223,15 @@ def events_from_columns(
     ]
     time_raw = _object_series(cols["_time"])
     no_time = time_raw.isna().to_numpy() | (time_raw.astype(str).str.strip() == "").to_numpy()
+    far = out_of_range(time_raw, ms, ok)
     checks.append(("missing time", ~ok & no_time))
+    checks.append((OUT_OF_RANGE, far))
     checks.append(("unparseable time", ~ok & ~no_time))
     keep = np.ones(n, dtype=bool)
     for reason, bad in checks:
         bad = bad & keep
         for i in np.flatnonzero(bad):
-            detail = "" if reason != "unparseable time" else repr(time_raw.iat[i])[:60]
+            detail = repr(time_raw.iat[i])[:60] if reason in ("unparseable time", OUT_OF_RANGE) else ""
             ctx.skip(reason, int(lines[i]), detail)
         keep &= ~bad
     if not keep.any():

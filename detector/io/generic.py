@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from detector.io.csvread import csv_chunks, csv_header, parse_list_cells
+from detector.io.csvread import csv_chunks, csv_header, parse_list_cells, record_numbers
 from detector.io.frames import ACCOUNT_FIELDS, ReadContext, events_from_columns
 from detector.io.log import InputError
 from detector.schema import EVENT_COLUMNS
@@ -123,8 +123,7 @@ def _lists(frame: pd.DataFrame, column: str | None, separators: str) -> list[lis
 def _mapped_chunk(
     ctx: ReadContext, frame: pd.DataFrame, first: int, cols: dict[str, str], default_platform: str
 ) -> pd.DataFrame | None:
-    n = len(frame)
-    lines = list(range(first, first + n))
+    lines = record_numbers(frame, first).tolist()
     get = cols.get
     event_ids = _values(frame, get("event_id"))
     if "event_id" not in cols:

@@ -286,13 +286,14 @@ def _read_file(ctx: ReadContext, strict: bool) -> list[pd.DataFrame]:
             f"{source.name}: no record could be read as {name} ({FORMATS[name].description})"
             + (f"; first problem: {first}" if first else "")
         )
-    if source.truncated:
+    if source.damage is not None:
         message = (
             f"{source.name}: {source.truncated}; kept the {kept} events read before the damage"
         )
         if strict:
             raise InputError(message)
         log.notice(message)
+        log.damaged_stream(source.name, source.damage, kept)
     log.files.append({"file": source.name, "format": name, "records": read, "events": kept})
     return chunks
 

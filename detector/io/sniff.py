@@ -29,11 +29,13 @@ def family_of(fmt: str) -> str:
     return "parquet"
 
 
-def sniff_json_value(value: Any) -> str | None:
+def sniff_json_value(value: Any, _depth: int = 0) -> str | None:
     """The format one JSON value belongs to, None when it cannot tell."""
+    if _depth > 3:
+        return None  # records are objects, at most in a page in an array
     if isinstance(value, list):
         for item in value[:5]:
-            found = sniff_json_value(item)
+            found = sniff_json_value(item, _depth + 1)
             if found:
                 return found
         return None
@@ -42,7 +44,7 @@ def sniff_json_value(value: Any) -> str | None:
     keys = value.keys()
     for key in ("posts", "feed"):
         if isinstance(value.get(key), list) and value[key]:
-            return sniff_json_value(value[key][:5])
+            return sniff_json_value(value[key][:5], _depth + 1)
     if value.get("event") in ("update", "status.update", "delete") and "payload" in keys:
         return "mastodon"
     if "did" in keys and (
