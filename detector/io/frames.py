@@ -151,6 +151,8 @@ class ReadContext:
     format_name: str = ""
     read_start: int = 0
     structural: int = 0
+    includes: Any = None
+    """A :class:`~detector.io.academic.V2Includes` shared by the files of one ingest (or None)."""
 
     def read_one(self, n: int = 1) -> None:
         """Count ``n`` records read."""
