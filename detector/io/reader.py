@@ -68,8 +68,6 @@ FORMATS: dict[str, Format] = {
                "Twitter API v2: twarc2 pages or flattened tweets"),
         Format("academictwitter", "json", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twitter_v2,
                "academictwitteR data_*.json tweets, joined with the users_*.json includes"),
-        Format("academictwitter-users", "json", "twitter", (), read_v2_includes,
-               "academictwitteR users_*.json (API v2 includes: users, referenced tweets)"),
         Format("io-archive", "csv", "twitter", _TWEET_COLUMNS, read_io_archive,
                "Twitter information-operations archive CSV"),
         Format("twarc-csv", "csv", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twarc_csv,
@@ -92,6 +90,18 @@ FORMATS: dict[str, Format] = {
     )
 }  # fmt: skip
 """Format name -> :class:`Format`; the names accepted by ``--format``."""
+
+COMPANIONS: dict[str, Format] = {
+    "academictwitter-users": Format(
+        "academictwitter-users", "json", "twitter", (), read_v2_includes,
+        "academictwitteR users_*.json (API v2 includes: users, referenced tweets)",
+    ),
+}  # fmt: skip
+"""Sniffed formats that hold no events, only context for other files (read before them)."""
+
+
+def _format(name: str) -> Format:
+    return FORMATS[name] if name in FORMATS else COMPANIONS[name]
 
 
 @dataclass
@@ -309,7 +319,7 @@ def _read_file(ctx: ReadContext, strict: bool) -> list[pd.DataFrame]:
     """All chunks of one file; wrong-format and truncation checks; the file's log entry."""
     source, log, name = ctx.source, ctx.log, ctx.format_name
     chunks = []
-    for chunk in progress(FORMATS[name](ctx), desc=f"reading {source.path.name}", unit="chunk"):
+    for chunk in progress(_format(name)(ctx), desc=f"reading {source.path.name}", unit="chunk"):
         chunks.append(chunk)
     kept = sum(len(c) for c in chunks)
     read = log.records_read - ctx.read_start
@@ -325,7 +335,7 @@ def _read_file(ctx: ReadContext, strict: bool) -> list[pd.DataFrame]:
             None,
         )
         raise InputError(
-            f"{source.name}: no record could be read as {name} ({FORMATS[name].description})"
+            f"{source.name}: no record could be read as {name} ({_format(name).description})"
             + (f"; first problem: {first}" if first else "")
         )
     if source.damage is not None:
