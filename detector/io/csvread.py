@@ -69,6 +69,7 @@ class _ByteScan:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.nul = False
         self.bad_utf8 = False
+        self.parse_error = False  # the CSV parser gave up before the end (counted as "bad CSV")
 
     def readable(self) -> bool:
         return True
@@ -124,7 +125,8 @@ def csv_chunks(
         return
     chunk, first = held
     source = ctx.source
-    if source.damage is not None and not source.ends_with_newline and len(chunk):
+    cut = source.damage is not None and not source.ends_with_newline and not scan[0].parse_error
+    if cut and len(chunk):
         ctx.skip(TRUNCATED, first + len(chunk) - 1, "the stream stops inside this record")
         chunk = chunk.iloc[:-1]
     yield _checked(ctx, chunk, first, scan[0])
@@ -174,7 +176,7 @@ def _raw_chunks(
     with ctx.source.open() as raw:
         stream = _ByteScan(raw)
         scan.append(stream)
-        reader = _pandas_chunks(stream, unique, delimiter, ctx.chunk_rows)
+        reader = _lazy_chunks(stream, unique, delimiter, ctx.chunk_rows)
         while True:
             error: Exception | None = None
             with warnings.catch_warnings(record=True) as caught:
@@ -191,6 +193,7 @@ def _raw_chunks(
                     ctx.read_one()
                     ctx.skip("bad CSV line", int(match.group(1)), match.group(2))
             if error is not None:
+                stream.parse_error = True
                 # the rows of the failing chunk before the damage are not lost
                 chunk = _rows_before_damage(ctx, unique, delimiter, error, rows_done, bad_lines)
                 record = rows_done + bad_lines + (len(chunk) if chunk is not None else 0) + 2
@@ -215,6 +218,12 @@ def _raw_chunks(
             yield chunk.drop(columns=_SPARE), first
             if error is not None:
                 break
+
+
+def _lazy_chunks(stream, names: list[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """:func:`_pandas_chunks`, created on the first ``next()`` so that an error pandas raises
+    while opening (a quote that never closes right after the header) surfaces there too."""
+    yield from _pandas_chunks(stream, names, delimiter, chunk_rows)
 
 
 def _pandas_chunks(

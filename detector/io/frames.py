@@ -80,8 +80,11 @@ class AccountCollector:
     def add(self, row: tuple) -> None:
         """Add one :data:`ACCOUNT_FIELDS` tuple (``None`` = unknown)."""
         key = row[0]
-        if key is None:
-            return
+        if not isinstance(key, str):
+            if not isinstance(key, int) or isinstance(key, bool):
+                return  # no id, or an id of another type (a damaged record): not an account
+            key = str(key)
+            row = (key, *row[1:])
         old = self._rows.get(key)
         if old is not None:
             if old == row:
@@ -177,6 +180,17 @@ class ReadContext:
                 )
 
 
+WRONG_ID_TYPE = "id of the wrong type"
+"""Skip reason: an event or author id that is a list, object or boolean (a damaged record)."""
+
+
+def _not_scalar_ids(ids: pd.Series) -> np.ndarray:
+    """True where an id is not a string or an integer (fast path: an all-string column)."""
+    if pd.api.types.infer_dtype(ids, skipna=True) in ("string", "empty", "integer"):
+        return np.zeros(len(ids), dtype=bool)
+    return ids.map(lambda v: v is not None and (isinstance(v, bool) or not isinstance(v, (str, int)))).to_numpy(dtype=bool)
+
+
 def _object_series(values: Sequence[Any]) -> pd.Series:
     return pd.Series(values, dtype=object)
 
@@ -222,6 +236,7 @@ def events_from_columns(
     checks = [
         ("missing id", ev_id.isna().to_numpy() | (ev_id == "").to_numpy()),
         ("missing author", acc_id.isna().to_numpy() | (acc_id == "").to_numpy()),
+        (WRONG_ID_TYPE, _not_scalar_ids(ev_id) | _not_scalar_ids(acc_id)),
     ]
     time_raw = _object_series(cols["_time"])
     no_time = time_raw.isna().to_numpy() | (time_raw.astype(str).str.strip() == "").to_numpy()

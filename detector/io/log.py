@@ -30,6 +30,10 @@ do not count as evidence that a file is of the wrong format."""
 class InputError(ValueError):
     """An input cannot be read: one line naming the file and what was expected or found."""
 
+    def __init__(self, message: object = "", *args: object) -> None:
+        text = message if isinstance(message, str) else str(message)
+        super().__init__(" ".join(text.split()) if "\n" in text or "\r" in text else text, *args)
+
 
 @dataclass(frozen=True)
 class Problem:

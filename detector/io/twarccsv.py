@@ -34,6 +34,7 @@ import pandas as pd
 from detector.io.archive import column_values
 from detector.io.csvread import csv_chunks, parse_list_cells, record_numbers
 from detector.io.frames import ReadContext, events_from_columns
+from detector.io.recordcheck import too_deep
 
 __all__ = ["read_twarc_csv", "is_twarc_csv", "REFERENCED_ROW"]
 
@@ -81,8 +82,10 @@ def _entities(values: pd.Series, kind: str) -> list[list[str]]:
         parsed = memo.get(cell)
         if parsed is None:
             try:
-                items = json.loads(cell)
-            except ValueError:
+                items = json.loads(cell) if not too_deep(cell) else None
+            except (ValueError, RecursionError):
+                items = None
+            if items is None:
                 items = parse_list_cells(pd.Series([cell]))[0]
             parsed = []
             for item in items if isinstance(items, list) else [items]:
@@ -101,8 +104,8 @@ def _legacy_refs(chunk: pd.DataFrame) -> dict[str, list]:
     out: dict[str, list] = {t: [None] * len(chunk) for t in ("retweeted", "quoted", "replied_to")}
     for i, cell in enumerate(column_values(chunk, "referenced_tweets")):
         try:
-            refs = json.loads(cell) if cell else []
-        except ValueError:
+            refs = json.loads(cell) if cell and not too_deep(cell) else []
+        except (ValueError, RecursionError):
             continue
         if isinstance(
             refs, dict
