@@ -163,7 +163,7 @@ def test_nul_deep_nesting_and_bad_utf8_lose_no_neighbour(tmp_path):
     assert len(result.events) == good
     skipped = result.log.skipped
     assert skipped["NUL byte"] == 1 and skipped["invalid UTF-8"] == 1
-    assert skipped["nesting deeper than 128"] == 2
+    assert skipped["nesting deeper than 1024"] == 2
     lines = {p.line for ps in result.log.examples.values() for p in ps}
     assert lines == {11, 21, 31, 41}
 
@@ -181,7 +181,7 @@ def test_cli_exit_0_and_every_problem_with_file_and_line_in_json(tmp_path):
     summary = json.loads(res.output)
     problems = [p for ps in summary["examples"].values() for p in ps]
     reasons = {p["reason"] for p in problems}
-    assert {"NUL byte", "invalid UTF-8", "nesting deeper than 128"} <= reasons
+    assert {"NUL byte", "invalid UTF-8", "nesting deeper than 1024"} <= reasons
     assert all(p["file"] in (str(path), str(cut)) and isinstance(p["line"], int) for p in problems)
     (damage,) = summary["damaged_streams"]
     assert damage["file"] == str(cut) and damage["byte_offset"] > 0 and damage["line"] > 1

@@ -99,7 +99,7 @@ _other_value = st.one_of(
     st.text(max_size=8), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     st.sampled_from(["-99999999999999999", "1969-12-31T23:59:59Z", "3000-01-01T00:00:00Z", "1e400", "NaN"]),
 )  # fmt: skip
-_depth = st.sampled_from([3, 129, 1000, 5000])
+_depth = st.sampled_from([3, 1000, 1025, 5000])
 MUTATIONS = ("inject", "nul", "badutf8", "type", "nest", "dup", "deep_line")
 
 
