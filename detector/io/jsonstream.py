@@ -29,10 +29,11 @@ from detector.io.source import HEAD_BYTES, Source
 try:  # orjson is optional: same results, about 2-3x faster parsing
     import orjson
 
-    _loads = orjson.loads
+    _loads = orjson_loads = orjson.loads
     _DecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError, RecursionError)
 except ImportError:  # pragma: no cover - exercised only without orjson
     _loads = json.loads
+    orjson_loads = None
     _DecodeError = (ValueError, RecursionError)
 
 __all__ = ["iter_json", "loads", "first_values", "looks_like_json"]
@@ -107,7 +108,7 @@ def _iter_lines(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
                 cut = source.truncated is not None and not raw.endswith(b"\n")
                 log.skip(why_unreadable(line, cut), source.name, lineno, str(exc) or type(exc).__name__)
                 continue
-            if too_deep(line):
+            if _loads is not orjson_loads and too_deep(line):  # orjson itself stops at MAX_NESTING
                 log.records_read += 1
                 log.skip(TOO_DEEP, source.name, lineno)
                 continue

@@ -24,8 +24,11 @@ __all__ = [
     "why_unreadable",
 ]
 
-MAX_NESTING = 128
-"""Deepest JSON nesting (arrays + objects) a record may have; real posts need about 10."""
+MAX_NESTING = 1024
+"""Deepest JSON nesting (arrays + objects) a record may have; real posts need about 10.
+
+It is orjson's own limit, so JSON Lines are checked at no cost by the parser; values read
+by the standard-library decoder (JSON arrays, pretty-printed files) are checked here."""
 
 NUL_BYTE = "NUL byte"
 INVALID_UTF8 = "invalid UTF-8"
