@@ -49,8 +49,11 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
+from detector.focus import apply_focus_check
+from detector.focus import focus_summary as focus_summary_of
 from detector.progress import progress
 from detector.report import json_report as jr
+from detector.report.verdict import enrich_report
 from detector.schema import normalize_hashtag, normalize_mention
 from detector.scoring.combine import LAYER_DESCRIPTIONS, combine_layers, repeated_pairs
 from detector.scoring.scores import FAMILIES, ScoreParams, evidence_coverage, score_accounts
@@ -572,6 +575,8 @@ def run_scan(
             focus_ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
             off_table, flagged, timings, notes, n_text_clusters, evidence_coverage(signals, ev),
         )
+        apply_focus_check(report, events, ev, focus_ev, accounts, params)  # no verdict without data
+        enrich_report(report, focus_ev, accounts, scored, params)  # confidence, creation dates, numbers
     timings["total"] = round(sum(timings.values()), 4)
     return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)
 
@@ -641,7 +646,7 @@ def _build_report(
     clusters_json = jr.cluster_entries(clusters, scored, edges, ev, shares, names, gaps=layers)
     accounts_json = jr.account_entries(scored, names, n_events)
     officials_json = off_table.to_dict("records") if len(off_table) else []
-    focus_summary = _focus_summary(ev, params, scored, clusters, off_table, flagged, names, accounts)
+    focus_summary = focus_summary_of(ev, params, scored, clusters, off_table, flagged, names, accounts)
     methods = {
         "thresholds": {
             "flag_threshold": params.flag_threshold,
@@ -701,68 +706,6 @@ def _z() -> tuple[float, float]:
     from detector.scoring.calibrate import Z_HIGH, Z_LOW
 
     return Z_LOW, Z_HIGH
-
-
-def _focus_summary(ev, params, scored, clusters, off_table, flagged, names, accounts) -> dict[str, Any]:
-    if params.hashtag:
-        by_acc = ev["account_id"].astype(str)
-        fl_cl = set(clusters.loc[clusters["flagged"].astype(bool), "cluster_id"]) if len(clusters) else set()
-        in_fl_cl = set(scored.loc[scored["cluster_id"].isin(fl_cl), "account_id"]) if fl_cl else set()
-        official_ids = set(off_table["account_id"]) if len(off_table) else set()
-        involved = sorted(official_ids & set(by_acc)) + sorted(
-            official_ids & set(ev["target_account_id"].dropna().astype(str)) - set(by_acc)
-        )
-        return {
-            "hashtag": normalize_hashtag(params.hashtag),
-            "events": int(len(ev)),
-            "accounts": int(by_acc.nunique()),
-            "flagged_event_share": float(by_acc.isin(flagged).mean()) if len(ev) else 0.0,
-            "flagged_cluster_event_share": float(by_acc.isin(in_fl_cl).mean()) if len(ev) else 0.0,
-            "officials_involved": [names.get(a, a) for a in involved],
-        }
-    if params.account:
-        return _account_focus(ev, params.account, scored, off_table, flagged, names, accounts)
-    return {}
-
-
-def _account_focus(ev, handle, scored, off_table, flagged, names, accounts) -> dict[str, Any]:
-    acc = resolve_account(ev, accounts, handle)
-    if acc is None:
-        return {"account_id": None, "found": False}
-    name = names.get(acc, acc)
-    mentions = ev["mentions"].map(lambda m: normalize_mention(name) in m if isinstance(m, list) else False)
-    amp = ev[(ev["target_account_id"].astype("string") == acc).fillna(False) | mentions]
-    amp = amp[amp["account_id"].astype(str) != acc]
-    orig = pd.Series(ev["ts"].to_numpy(), index=ev["event_id"].astype(str)).groupby(level=0).first()
-    delay = amp["ts"].to_numpy() - orig.reindex(amp["target_event_id"].astype(str)).to_numpy(dtype=float)
-    amp = amp.assign(delay=delay, amp_flagged=amp["account_id"].astype(str).isin(flagged))
-    g = amp.groupby(amp["account_id"].astype(str))
-    top = pd.DataFrame({"n": g.size(), "median_delay_s": g["delay"].median(), "flagged": g["amp_flagged"].first()})
-    top = top.reset_index().sort_values(["n", "account_id"], ascending=[False, True]).head(20)
-    row = off_table[off_table["account_id"] == acc].to_dict("records") if len(off_table) else []
-    d = amp["delay"].to_numpy(dtype=float)
-    d = d[np.isfinite(d)]
-    return {
-        "account_id": acc,
-        "account_name": name,
-        "found": True,
-        "official": row[0] if row else None,
-        "amplifications": int(len(amp)),
-        "amplifiers": int(amp["account_id"].nunique()),
-        "flagged_amplification_share": float(amp["amp_flagged"].mean()) if len(amp) else 0.0,
-        "median_time_to_amplify_s": float(np.median(d)) if d.size else None,
-        "share_within_60s": float((d <= 60).mean()) if d.size else None,
-        "top_amplifiers": [
-            {
-                "account_id": r.account_id,
-                "account_name": names.get(r.account_id, r.account_id),
-                "n": int(r.n),
-                "median_delay_s": None if pd.isna(r.median_delay_s) else float(r.median_delay_s),
-                "flagged": bool(r.flagged),
-            }
-            for r in top.itertuples(index=False)
-        ],
-    }
 
 
 # --------------------------------------------------------------------------
