@@ -82,6 +82,7 @@ from detector.officials.centrality import (
     pagerank,
     rank_and_percentile,
 )
+from detector.officials.presumed import PRESUMED_PREFIX, presumed_columns, presumed_registry
 from detector.officials.registry import (
     RegistryMatch,
     match_registry,
@@ -89,7 +90,6 @@ from detector.officials.registry import (
     read_registry,
     registry_from_records,
 )
-from detector.officials.presumed import PRESUMED_PREFIX, presumed_columns, presumed_registry
 
 __all__ = ["AuditResult", "REPORT_KEYS", "amplification_audit", "resolve_officials"]
 
@@ -547,7 +547,7 @@ def amplification_audit(
     table = officials.set_index(officials["account_id"].astype(str)).reindex(ids)
     table = table.drop(columns=["account_id"]).rename_axis("account_id")
     table["official_flagged"] = [a in flagged_set for a in ids]
-    table["presumed"], table["presumed_by"] = presumed_columns(table["source"] if "source" in table else None, len(table))
+    table["presumed"], table["presumed_by"] = presumed_columns(table.get("source", None), len(table))
     table["n_posts"] = n_posts.to_numpy()
     table = table.join(summary).join(audience).join(ranks)
     centrality = None
