@@ -355,12 +355,14 @@ def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, 
     own = own.sort_values(["ts", "event_id"], kind="mergesort")
     seen: set[str] = set()
     out = []
-    for a, t, text in zip(own["account_id"], own["ts"], own["text"], strict=True):
+    for a, t, text, eid, plat in zip(own["account_id"], own["ts"], own["text"], own["event_id"], own["platform"], strict=True):
         key = " ".join(str(text).split()).casefold()
         if key in seen:
             continue
         seen.add(key)
-        out.append({"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text)})
+        out.append(
+            {"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text), "event_id": str(eid), "platform": str(plat)}
+        )
         if len(out) >= MAX_SAMPLE_TEXTS:
             break
     return out

@@ -11,7 +11,7 @@
   flagged accounts;
 * ``verdict.presumed_officials``: accounts presumed official without a registry,
   named in the verdict's details (they are audited, never flagged);
-* ``methods.minimum_activity`` and the confidence method in ``methods.notes``.
+* ``methods.minimum_activity`` and ``methods.confidence_method`` (the confidence rule in words).
 
 :func:`fails` says whether a verdict reaches ``--fail-on``.
 """
@@ -126,7 +126,7 @@ def enrich_report(
     methods = report.setdefault("methods", {})
     m = minimum_activity(params.min_participation, params.min_cluster_size)
     methods["minimum_activity"] = {"events": m.events, "accounts": m.accounts, "account_events": m.account_events}
-    methods["notes"] = [*methods.get("notes", []), METHOD]
+    methods["confidence_method"] = METHOD
     if names:
-        methods["notes"].append(note)
+        methods["notes"] = [*methods.get("notes", []), note]
 

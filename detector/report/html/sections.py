@@ -20,6 +20,7 @@ from detector.report.html.fmt import (
     fmt_ts,
     fmt_value,
 )
+from detector.report.html.histogram import creation_summary, creation_svg
 from detector.report.html.markup import Markup, el, join
 from detector.report.html.network import network_svg
 from detector.report.html.svg import layer_colors, mix_bar_svg, timeline_svg, timing_svg
@@ -44,6 +45,10 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
         "Groups act in sync, but the data lacks what is needed to tell whether they are inauthentic.",
     ),
     "none": ("None found", "No sign of coordinated amplification was found."),
+    "insufficient": (
+        "Not enough data",
+        "Too little matched to judge. This is not a clean bill of health.",
+    ),
 }
 """Badge and one plain sentence per verdict level."""
 
@@ -139,6 +144,9 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
     if level == "none" and len(verdict.get("missing_evidence") or []) >= 2:
         # nothing found, but on an input that could not show most of the evidence: not a green light
         badge, sentence, style = "None found (partial evidence)", PARTIAL_EVIDENCE, "undetermined"
+    if level == "insufficient":
+        style = "undetermined"
+    account_badge, account_style = _account_badge(report)
     summary = report.get("input_summary") or {}
     clusters = report.get("clusters") or []
     flagged_clusters = sum(1 for c in clusters if c.get("flagged"))
@@ -158,20 +166,79 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
     return _section(
         "verdict",
         "Verdict",
+        account_badge,
         el(
             "div",
             None,
-            el("span", {"class": "badge " + style}, f"Coordination: {badge}"),
+            el("span", {"class": "badge " + style}, f"Whole conversation: {badge}" if account_badge else f"Coordination: {badge}"),
             " ",
             sentence,
         ),
         el("p", {"class": "headline"}, verdict.get("headline") or sentence),
         el("ul", None, [el("li", None, d) for d in details]) if details else None,
         figures,
+        _by_the_numbers(report.get("by_the_numbers") or {}),
         el("p", {"class": "note"}, period),
         el("p", {"class": "caveat"}, CAVEAT),
-        cls="verdict " + style,
+        cls="verdict " + (account_style or style),
     )
+
+
+ACCOUNT_BADGES: dict[str, tuple[str, str]] = {
+    "flagged": ("Account flagged", "high"),
+    "not_flagged": ("Account not flagged", "none"),
+    "official": ("Declared official account", "none"),
+    "presumed_official": ("Presumed official account", "undetermined"),
+    "insufficient": ("Not enough data on this account", "undetermined"),
+}
+"""Badge text and style of the account itself (``detector account``)."""
+
+
+def _account_badge(report: Mapping[str, Any]) -> tuple[Markup | None, str | None]:
+    """For ``detector account``: a badge about the account, not the whole input (and its style)."""
+    if report.get("command") != "account":
+        return None, None
+    fs = report.get("focus_summary") or {}
+    av = fs.get("account_verdict") or (
+        {"level": "insufficient", "headline": (report.get("verdict") or {}).get("headline")} if not fs.get("found") else None
+    )
+    if not av:
+        return None, None
+    text, style = ACCOUNT_BADGES.get(str(av.get("level")), ACCOUNT_BADGES["not_flagged"])
+    return el(
+        "p",
+        {"class": "account-verdict"},
+        el("span", {"class": "badge " + style}, text),
+        " ",
+        el("b", None, av.get("headline")),
+    ), style
+
+
+def _by_the_numbers(numbers: Mapping[str, Any]) -> Markup | None:
+    """The "by the numbers" block of published network reports."""
+    if not numbers or not numbers.get("events"):
+        return None
+    items = [
+        f"{fmt_int(numbers.get('flagged_accounts'))} flagged accounts of {fmt_int(numbers.get('accounts'))}",
+        f"{fmt_int(numbers.get('flagged_events'))} of {fmt_int(numbers.get('events'))} posts, reposts, replies "
+        "and quotes made by flagged accounts",
+    ]
+    n_off = int(numbers.get("officials_amplified_by_flagged") or 0)
+    if n_off:
+        reach = numbers.get("officials_amplified_reach")
+        known = int(numbers.get("officials_amplified_reach_known") or 0)
+        items.append(
+            f"{fmt_int(n_off)} official account(s) amplified by flagged accounts"
+            + (f", with {fmt_int(reach)} followers together" + (f" ({known} with a known count)" if known < n_off else "") if reach is not None else "")
+        )
+        items.append(
+            f"{fmt_pct(numbers.get('official_reposts_flagged_share'), 1)} of the reposts of these officials "
+            f"({fmt_int(numbers.get('official_reposts_from_flagged'))} of {fmt_int(numbers.get('official_reposts'))}) "
+            "came from flagged accounts"
+        )
+    else:
+        items.append("no official account was amplified by flagged accounts")
+    return el("div", {"class": "numbers"}, el("h3", None, "By the numbers"), el("ul", None, [el("li", None, x) for x in items]))
 
 
 def _hashtag_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
@@ -325,6 +392,10 @@ def _posts(samples: Sequence[Mapping[str, Any]]) -> Markup:
                     el("b", None, s.get("account_name")),
                     " \u00b7 ",
                     fmt_ts(s.get("ts"), with_seconds=True),
+                    [" \u00b7 post ", el("span", {"class": "obj id"}, s.get("event_id"))] if s.get("event_id") else None,
+                    [" \u00b7 ", el("a", {"href": s["url"], "rel": "noopener noreferrer"}, "original post")]
+                    if s.get("url")
+                    else None,
                 ),
                 el("div", {"class": "txt"}, s.get("text")),
             )
@@ -333,7 +404,35 @@ def _posts(samples: Sequence[Mapping[str, Any]]) -> Markup:
     )
 
 
-def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str]) -> Markup:
+def _confidence(cluster: Mapping[str, Any]) -> Markup | None:
+    conf = cluster.get("confidence") or {}
+    if not conf.get("statement"):
+        return None
+    return el(
+        "p",
+        {"class": "confidence " + str(conf.get("level") or "weak")},
+        el("b", None, "Confidence: "),
+        conf.get("statement"),
+    )
+
+
+def _creation(cluster: Mapping[str, Any], hist: Mapping[str, Any] | None) -> Markup | None:
+    cid = cluster.get("cluster_id")
+    mine = ((hist or {}).get("clusters") or {}).get(str(cid))
+    if not hist or not mine:
+        return None
+    return el(
+        "div",
+        {"class": "creation"},
+        el("h4", None, "When the accounts were created"),
+        el("p", {"class": "note"}, creation_summary(hist, mine)),
+        creation_svg(hist, mine, cid),
+    )
+
+
+def _cluster_block(
+    cluster: Mapping[str, Any], layer_palette: Mapping[str, str], creation: Mapping[str, Any] | None = None
+) -> Markup:
     cid = cluster.get("cluster_id")
     pills = [
         el("span", {"class": "pill flag"}, "flagged") if cluster.get("flagged") else None,
@@ -366,6 +465,7 @@ def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str])
         "div",
         {"class": "cluster", "id": f"cluster-{cid}"},
         el("div", {"class": "cluster-head"}, el("h3", None, f"Cluster {cid}"), pills),
+        _confidence(cluster),
         el("ul", {"class": "reasons"}, [el("li", None, r) for r in reasons]) if reasons else None,
         el(
             "div",
@@ -395,6 +495,7 @@ def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str])
         _posts(samples) if samples else None,
         el("h4", None, "When they acted") if actions else None,
         timing_svg(actions) if actions else None,
+        _creation(cluster, creation) if cluster.get("flagged") else None,
     )
 
 
@@ -430,7 +531,7 @@ def clusters_section(report: Mapping[str, Any], max_clusters: int = 8) -> Markup
         "clusters",
         "Coordinated clusters",
         el("p", {"class": "lead"}, intro),
-        [_cluster_block(c, palette) for c in shown],
+        [_cluster_block(c, palette, report.get("creation_dates")) for c in shown],
     )
 
 
@@ -499,6 +600,12 @@ OFFICIAL_COLUMNS: tuple[tuple[str, str, bool, str | None], ...] = (
     ("account_name", "Account", False, None),
     ("role", "Role", False, None),
     ("country", "Country", False, None),
+    (
+        "presumed_by",
+        "Presumed from",
+        False,
+        "no registry given: presumed official from its verified profile or the built-in list",
+    ),
     (
         "in_strength",
         "In-strength",
@@ -625,6 +732,26 @@ COVERAGE_WORDS: dict[str, str] = {
 """How ``input_summary.evidence_coverage`` keys read in the report."""
 
 
+def _minimum_activity(minimum: Mapping[str, Any]) -> Markup | None:
+    if not minimum:
+        return None
+    return join(
+        [
+            el("h3", None, "When no verdict is given"),
+            el(
+                "p",
+                None,
+                f"A verdict needs at least {fmt_int(minimum.get('events'))} events by "
+                f"{fmt_int(minimum.get('accounts'))} accounts: the smallest group that can be flagged, each "
+                "member acting at least twice (co-action ignores accounts with fewer shares). An account check "
+                f"needs {fmt_int(minimum.get('account_events'))} events of the account, or that many "
+                "amplifications by that many accounts. Below that, or when the hashtag, account or time range "
+                "matches nothing, the level is 'not enough data' (exit status 3), never 'none found'.",
+            ),
+        ]
+    )
+
+
 def methods_section(report: Mapping[str, Any]) -> Markup:
     """Parameters, thresholds, evidence layers, what each score means and its limits, data analysed."""
     methods = report.get("methods") or {}
@@ -666,6 +793,9 @@ def methods_section(report: Mapping[str, Any]) -> Markup:
         ),
         el("h3", None, "Limits"),
         el("ul", None, [el("li", None, x) for x in LIMITS]),
+        el("h3", None, "Confidence in words") if methods.get("confidence_method") else None,
+        el("p", None, methods.get("confidence_method")) if methods.get("confidence_method") else None,
+        _minimum_activity(methods.get("minimum_activity") or {}),
         el("h3", None, "Notes from this run") if notes else None,
         el("ul", None, [el("li", None, n) for n in notes]) if notes else None,
         el("h3", None, "Evidence layers") if layer_rows else None,
