@@ -52,6 +52,7 @@ from detector import __version__
 from detector.focus import apply_focus_check
 from detector.focus import focus_summary as focus_summary_of
 from detector.progress import progress
+from detector.progress import stage as stage_bar
 from detector.report import json_report as jr
 from detector.report.verdict import enrich_report
 from detector.schema import normalize_hashtag, normalize_mention
@@ -143,11 +144,18 @@ class ScanResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+STAGES: tuple[str, ...] = (
+    "filter", "coaction", "neardup", "timing", "features", "network", "scoring", "officials", "report",
+)
+"""The scan's stages in order (one progress bar, :func:`detector.progress.stage`)."""
+
+
 @contextlib.contextmanager
 def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
     t0 = time.perf_counter()
     try:
-        yield
+        with stage_bar(name, STAGES):
+            yield
     finally:
         timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 4)
 
@@ -785,12 +793,14 @@ def gexf_edges(result: ScanResult, max_edges: int = GEXF_MAX_EDGES) -> pd.DataFr
     return sel.head(max_edges).sort_values(["account_a", "account_b"], kind="mergesort")
 
 
-def _write_gexf(result: ScanResult, path: Path, names: Mapping[str, str]) -> bool:
-    """Suspicious part of the coordination network as GEXF (Gephi), node attributes attached."""
+def _write_gexf(
+    result: ScanResult, path: Path, names: Mapping[str, str], edges: pd.DataFrame | None = None
+) -> bool:
+    """Suspicious part of the coordination network (or ``edges``) as GEXF (Gephi), node attributes attached."""
     from detector.report.graph_export import write_graph
     from detector.scoring.network import account_graph
 
-    edges = gexf_edges(result)
+    edges = gexf_edges(result) if edges is None else edges
     graph = account_graph(edges[["account_a", "account_b", "weight", "layers"]])
     sc = result.scored.set_index("account_id")
     ids = graph.vs["name"] if graph.vcount() else []

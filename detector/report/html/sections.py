@@ -27,7 +27,9 @@ from detector.report.html.svg import layer_colors, mix_bar_svg, timeline_svg, ti
 from detector.report.html.tables import Cell, Column, ncell, table, tcell
 
 __all__ = [
+    "CAVEAT",
     "accounts_section",
+    "cluster_page_section",
     "focus_section",
     "clusters_section",
     "methods_section",
@@ -532,6 +534,22 @@ def clusters_section(report: Mapping[str, Any], max_clusters: int = 8) -> Markup
         "Coordinated clusters",
         el("p", {"class": "lead"}, intro),
         [_cluster_block(c, palette, report.get("creation_dates")) for c in shown],
+    )
+
+
+def cluster_page_section(report: Mapping[str, Any], cluster_id: int) -> Markup:
+    """The section of one cluster (same block as in the full report), for its own page."""
+    clusters = [c for c in report.get("clusters") or [] if c.get("cluster_id") == cluster_id]
+    if not clusters:
+        return _section("clusters", f"Cluster {cluster_id}", el("p", {"class": "lead"}, "Not in the report."))
+    c = clusters[0]
+    layers = sorted({str(k) for k in c.get("evidence_mix") or {}} | {str(x) for e in c.get("edges") or [] for x in e.get("layers") or []})
+    return _section(
+        "clusters",
+        f"Cluster {cluster_id}",
+        el("p", {"class": "lead"}, f"Checked: {focus_phrase(report)}. Period: {fmt_ts((report.get('input_summary') or {}).get('first_ts'))} "
+           f"to {fmt_ts((report.get('input_summary') or {}).get('last_ts'))}."),
+        _cluster_block(c, layer_colors(layers), report.get("creation_dates")),
     )
 
 
