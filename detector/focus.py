@@ -462,7 +462,7 @@ def reach_in_words(official: Mapping[str, Any] | None, n_accounts: int) -> str:
     got = official.get("received")
     bits = []
     if rank is not None and not pd.isna(rank):
-        bits.append(f"the {_ordinal(int(rank))} most amplified account of {n_accounts:,} in this conversation")
+        bits.append(f"ranks {_ordinal(int(rank))} of {n_accounts:,} accounts by reach in this conversation (amplified by accounts that are amplified themselves)")
     if got is not None and not pd.isna(got):
         bits.append(f"received {int(got):,} reposts, quotes, replies and mentions")
     btw = official.get("betweenness")
