@@ -584,7 +584,7 @@ def run_scan(
             off_table, flagged, timings, notes, n_text_clusters, evidence_coverage(signals, ev),
         )
         apply_focus_check(report, events, ev, focus_ev, accounts, params)  # no verdict without data
-        enrich_report(report, focus_ev, accounts, scored, params)  # confidence, creation dates, numbers
+        enrich_report(report, focus_ev, accounts, scored, params, signals)  # confidence, creation dates, numbers
     timings["total"] = round(sum(timings.values()), 4)
     return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)
 

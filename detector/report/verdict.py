@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from detector.focus import minimum_activity
@@ -34,6 +35,10 @@ LEVEL_RANK: dict[str, int] = {"insufficient": -1, "none": 0, "undetermined": 0, 
 """Order of verdict levels for ``--fail-on`` (``undetermined`` ranks with ``none``)."""
 
 FAIL_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+
+GROUP_SYNC_PARTNERS = 3
+"""For the confidence tests, a member acting in the window with this many accounts or more counts as
+strong on acting in sync (the scorer's ``group_partners``)."""
 
 
 def fails(level: str, fail_on: str | None) -> bool:
@@ -93,19 +98,26 @@ def enrich_report(
     accounts: pd.DataFrame | None,
     scored: pd.DataFrame,
     params: Any,
+    signals: pd.DataFrame | None = None,
 ) -> None:
     """Add confidence, creation dates, by-the-numbers and presumed officials to ``report`` (in place).
 
     ``ev``: the events the report covers; ``scored``: every scored account
-    (family columns, ``cluster_id``, ``flagged``).
+    (family columns, ``cluster_id``, ``flagged``); ``signals``: per-account signals
+    (``sync_partners``), indexed by account id.
     """
     fam_cols = [c for c in ("synchrony", "duplicate_text", "profile", "automation") if c in scored.columns]
     population = scored[fam_cols]
+    if signals is not None and "sync_partners" in signals.columns and "synchrony" in fam_cols:
+        # acting in sync as a group: a member of a rotating pool acts with many accounts, each tie weak
+        partners = signals["sync_partners"].reindex(scored["account_id"].astype(str)).to_numpy(dtype=float)
+        in_group = np.where(np.nan_to_num(partners) >= GROUP_SYNC_PARTNERS, 1.0, 0.0)
+        population = population.assign(synchrony=np.maximum(population["synchrony"].to_numpy(dtype=float), in_group))
     cl = scored.dropna(subset=["cluster_id"])
     members_of = {int(c): g for c, g in cl.groupby(cl["cluster_id"].astype(int), sort=True)}
     for c in report.get("clusters") or []:
         mem = members_of.get(int(c["cluster_id"]), scored.iloc[:0])
-        c["confidence"] = jsonable(cluster_confidence(c, mem[fam_cols], population))
+        c["confidence"] = jsonable(cluster_confidence(c, population.loc[mem.index], population))
     flagged_ids = {int(c["cluster_id"]) for c in report.get("clusters") or [] if c.get("flagged")}
     hist = creation_histograms(
         accounts,
