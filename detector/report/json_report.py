@@ -33,8 +33,8 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "2.1"
-"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed)."""
+SCHEMA_VERSION = "2.2"
+"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed; 2.2: additions)."""
 
 MAX_CLUSTERS = 50
 MAX_CLUSTER_ACCOUNTS = 50
