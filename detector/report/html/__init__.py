@@ -78,16 +78,7 @@ def render_html(report: Mapping[str, Any], pseudonymize_key: bytes | str | None 
         for sec, label in _NAV
         if sec != "focus" or focus is not None
     ]
-    head = el(
-        "head",
-        None,
-        el("meta", {"charset": "utf-8"}),
-        el("meta", {"http-equiv": "Content-Security-Policy", "content": content_security_policy()}),
-        el("meta", {"name": "referrer", "content": "no-referrer"}),
-        el("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}),
-        el("title", None, title),
-        el("style", None, Markup(CSS)),
-    )
+    head = _head(title)
     body = el(
         "body",
         None,
