@@ -178,3 +178,17 @@ def test_built_in_registry_has_source_and_date():
     reg = known_registry()
     assert len(reg) >= 20 and set(reg["role"]) >= {"ministry", "state_media", "embassy"}
     assert (reg["platform"] == "twitter").all() and reg["source"].str.startswith("presumed:").all()
+
+
+def test_pseudonymised_report_hides_example_post_ids_and_links():
+    from detector.report.pseudonymize import pseudonymize_report
+
+    report = {
+        "accounts": [{"account_id": "42", "account_name": "someone"}],
+        "clusters": [{"sample_texts": [{"account_name": "someone", "event_id": "1234567",
+                                        "url": "https://x.com/someone/status/1234567", "text": "hi"}]}],
+    }
+    out = pseudonymize_report(report, "key")
+    sample = out["clusters"][0]["sample_texts"][0]
+    assert sample["event_id"].startswith("post-") and "url" not in sample
+    assert "someone" not in str(out) and "1234567" not in str(out)

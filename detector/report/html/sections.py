@@ -261,6 +261,7 @@ def _hashtag_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
                 "from accounts in flagged clusters",
             ),
         ),
+        _hashtag_groups(fs.get("groups") or []),
         el(
             "p",
             None,
@@ -268,6 +269,30 @@ def _hashtag_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
             ", ".join(involved) if involved else "none found in the data.",
         ),
     )
+
+
+def _hashtag_groups(groups: Sequence[Mapping[str, Any]]) -> Markup | None:
+    """Flagged groups counted inside the hashtag: members who posted there and their events there."""
+    if not groups:
+        return None
+    columns = [
+        Column("Group", numeric=True),
+        Column("Members here", numeric=True, help="members of the group with events on the hashtag"),
+        Column("Group size", numeric=True, help="all members of the group in the input"),
+        Column("Events here", numeric=True, help="the group's events on the hashtag"),
+        Column("Score", numeric=True),
+    ]
+    rows = [
+        [
+            ncell(g.get("cluster_id"), fmt_int),
+            ncell(g.get("members_here"), fmt_int),
+            ncell(g.get("size"), fmt_int),
+            ncell(g.get("events_here"), fmt_int),
+            ncell(g.get("score"), fmt_float),
+        ]
+        for g in groups
+    ]
+    return join([el("h3", None, "Flagged groups on this hashtag"), table(columns, rows, table_id="hashtag-groups")])
 
 
 def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
@@ -302,7 +327,8 @@ def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
         el(
             "p",
             {"class": "lead"},
-            f"Registered official account ({role})."
+            (f"Presumed official account ({role}), found without a registry." if official.get("presumed")
+             else f"Registered official account ({role}).") + (f" Reach: {fs['reach_in_words']}." if fs.get("reach_in_words") else "")
             if official
             else "Who amplifies this account, how fast, and how much of it comes from flagged accounts.",
         ),
@@ -313,6 +339,12 @@ def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
                 fmt_int(fs.get("amplifications")), "reposts, quotes, replies and mentions received"
             ),
             _figure(fmt_int(fs.get("amplifiers")), "accounts amplifying it"),
+            _figure(fmt_int(fs.get("flagged_amplifiers")), "of them flagged")
+            if fs.get("flagged_amplifiers") is not None
+            else None,
+            _figure(fmt_int(fs.get("unflagged_amplifiers")), "of them not flagged")
+            if fs.get("unflagged_amplifiers") is not None
+            else None,
             _figure(
                 fmt_pct(fs.get("flagged_amplification_share"), 1),
                 "of amplification from flagged accounts",
