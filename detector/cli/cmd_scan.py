@@ -245,7 +245,7 @@ with_defaults_help(command)
 
 
 def verdict_line(report: dict[str, Any]) -> str:
-    """The verdict in one line (what ``-q`` prints): about the account for ``detector account``."""
+    """The verdict in one line, the first line printed: about the account for ``detector account``."""
     v = report["verdict"]
     fs = report.get("focus_summary") or {}
     if report.get("command") == "account" and (fs.get("account_verdict") or {}).get("headline"):
@@ -270,7 +270,8 @@ def exit_status(report: dict[str, Any], fail_on: str | None) -> int:
 def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] | None = None, **focus: Any) -> None:
     """Shared body of scan/hashtag/account: print the verdict, exit with its status.
 
-    ``--json``: the JSON summary only; ``-q``: the one-line verdict only; otherwise the
+    ``--json``: the JSON summary only; ``-q``: nothing on stdout (the verdict only with
+    ``--json``; the exit status still tells, see :func:`exit_status`); otherwise the
     command's plain-language verdict.
     """
     as_json = kwargs.pop("as_json")
@@ -279,10 +280,8 @@ def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] 
     emit_summary(
         json_summary(result.report, written, result.timings),
         as_json=as_json,
-        quiet=False,  # -q prints the one-line verdict
-        human=lambda: [verdict_line(result.report)]
-        if kwargs["quiet"]
-        else (printer or print_verdict)(result.report, written, kwargs["outdir"]),
+        quiet=kwargs["quiet"],  # -q: nothing on stdout (the verdict only with --json)
+        human=lambda: (printer or print_verdict)(result.report, written, kwargs["outdir"]),
     )
     status = exit_status(result.report, fail_on)
     if status:
