@@ -38,21 +38,32 @@ def progress(iterable: Iterable[T], *, desc: str, total: int | None = None, unit
     yield from tqdm(iterable, desc=desc, total=total, unit=unit, disable=_disabled(), leave=True, file=sys.stderr)
 
 
+_STAGES_DONE: set[str] = set()
+
+
 @contextlib.contextmanager
 def stage(name: str, stages: Sequence[str], desc: str = "scan") -> Iterator[None]:
-    """Show stage ``name`` of ``stages`` on one bar (opened at the first stage, closed after the last)."""
+    """Show stage ``name`` of ``stages`` on one bar (opened at the first stage, closed after the last).
+
+    A stage may run in several steps (the same name again): it counts once, when its first
+    step ends; names not in ``stages`` only show as the current step.
+    """
     global _STAGE_BAR
-    if _STAGE_BAR is None or name == stages[0]:
+    if _STAGE_BAR is None or (name == stages[0] and name in _STAGES_DONE):
         if _STAGE_BAR is not None:
             _STAGE_BAR.close()
+        _STAGES_DONE.clear()
         _STAGE_BAR = tqdm(total=len(stages), desc=desc, unit="stage", disable=_disabled(), leave=True, file=sys.stderr)
     bar = _STAGE_BAR
     bar.set_postfix_str(name, refresh=True)
     try:
         yield
     finally:
-        bar.update(1)
+        if name in stages and name not in _STAGES_DONE:
+            _STAGES_DONE.add(name)
+            bar.update(1)
         if name == stages[-1]:
             bar.set_postfix_str("done", refresh=True)
             bar.close()
             _STAGE_BAR = None
+            _STAGES_DONE.clear()

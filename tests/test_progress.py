@@ -13,7 +13,7 @@ def test_stage_bar_walks_every_stage_and_stays(monkeypatch):
     monkeypatch.setattr(sys, "stderr", err)
     monkeypatch.setattr(pg, "_disabled", lambda: False)
     stages = ("read", "score", "report")
-    for name in stages:
+    for name in ("read", "score", "extra step", "score", "report"):  # a stage in two steps counts once
         with pg.stage(name, stages, desc="scan"):
             pass
     text = err.getvalue()

@@ -58,6 +58,7 @@ def test_enrichment_p_value_matches_hypergeometric_reference():
     assert t["members_strong"] == 10 and t["population_strong"] == 50
     ref = sum(hypergeom.pmf(k, 1000, 50, 20) for k in range(10, 21))
     assert t["p_value"] == pytest.approx(ref, rel=1e-9)
+    assert t["log10_p"] == pytest.approx(np.log10(ref), abs=0.01)
 
 
 @settings(max_examples=40, deadline=None)

@@ -108,7 +108,7 @@ def evidence_tests(
     """
     given = _given_tests(cluster)
     if given:
-        return sorted(given, key=lambda t: (t["p_value"], t["test"]))
+        return _with_log10(sorted(given, key=lambda t: (t["p_value"], t["test"])))
     out = []
     big_n = len(population)
     for family in (*COORDINATION, *INAUTHENTIC):
@@ -129,7 +129,14 @@ def evidence_tests(
                 "source": "enrichment (hypergeometric)",
             }
         )
-    return sorted(out, key=lambda t: (t["p_value"], t["test"]))
+    return _with_log10(sorted(out, key=lambda t: (t["p_value"], t["test"])))
+
+
+def _with_log10(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``log10_p`` (report.json rounds floats to 6 decimals: a p-value of 1e-14 would read 0)."""
+    for t in tests:
+        t["log10_p"] = round(float(np.log10(max(t["p_value"], 1e-300))), 2)
+    return tests
 
 
 def odds_phrase(p: float) -> str:
