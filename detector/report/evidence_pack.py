@@ -86,14 +86,15 @@ def write_evidence_packs(
     ``post_url`` to posts.csv. ``pseudonymize_key`` applies
     to ``cluster.html`` only (like ``report.html``; the CSV files keep real ids).
     """
-    from detector.pipeline import _names, _write_gexf
+    from detector.report.focus import account_names
     from detector.report.html import render_cluster_html
+    from detector.report.outputs import _write_graphs
 
     report = result.report
     flagged = [int(c["cluster_id"]) for c in report.get("clusters") or [] if c.get("flagged")]
     if not flagged:
         return []
-    names = _names(result.events, result.accounts)
+    names = account_names(result.events, result.accounts)
     edges = result.edges
     folders = []
     for cid in flagged:
@@ -107,7 +108,8 @@ def write_evidence_packs(
             if len(edges)
             else edges
         )
-        _write_gexf(result, folder / "subgraph.gexf", names, edges=inside.sort_values(["account_a", "account_b"], kind="mergesort"))
+        inside = inside.sort_values(["account_a", "account_b"], kind="mergesort")
+        _write_graphs(result, folder, names, inside, stem="subgraph", formats=("gexf",))
         write_text_atomic(folder / "cluster.html", render_cluster_html(report, cid, pseudonymize_key=pseudonymize_key))
         folders.append(folder)
     return folders
