@@ -50,10 +50,13 @@ from detector.evidence.layers import (
     repeated_layers,
 )
 from detector.evidence.windows import BORROWED_WINDOWS, CONTENT_OBJECTS, OWN_WINDOW_OBJECTS
+from detector.focus import apply_focus_check
 from detector.params import DEFAULT_OBJECTS, ScanParams, ScanResult, validate_params
+from detector.progress import stage as stage_bar
 from detector.report.focus import resolve_account
 from detector.report.outputs import OUTPUT_FILES, gexf_edges, write_outputs
 from detector.report.scan_report import build_scan_report
+from detector.report.verdict import enrich_report
 from detector.schema import normalize_hashtag
 from detector.scoring.combine import combine_layers, repeated_edges, repeated_mask
 from detector.thresholds import GEXF_MAX_EDGES, OWN_WINDOW_MIN_SHARES, WINDOW_BOUNDS_S
@@ -86,11 +89,18 @@ KEPT_AFTER_LAYERS: tuple[str, ...] = ("events", "accounts", "shares", "features"
 """Context entries the stages after the layers read; the others are released after their last reader."""
 
 
+STAGES: tuple[str, ...] = (
+    "filter", "coaction", "neardup", "timing", "features", "network", "scoring", "officials", "report",
+)
+"""The scan's stages in order (one progress bar, :func:`detector.progress.stage`)."""
+
+
 @contextlib.contextmanager
 def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
     t0 = time.perf_counter()
     try:
-        yield
+        with stage_bar(name, STAGES):
+            yield
     finally:
         timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 4)
 
@@ -289,5 +299,7 @@ def run_scan(
         result.report = build_scan_report(
             result, ctx, focus_ev, command=command, skipped=skipped, coverage=evidence_coverage(signals, ev)
         )
+        apply_focus_check(result.report, events, ev, focus_ev, accounts, params)  # no verdict without data
+        enrich_report(result.report, focus_ev, accounts, scored, params, signals)  # confidence, creation dates, numbers
     timings["total"] = round(sum(timings.values()), 4)
     return result

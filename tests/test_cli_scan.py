@@ -119,7 +119,7 @@ def test_account_verdict(files, tmp_path):
     rep = _check_outputs(out)
     assert rep["focus_summary"]["account_id"] == "emb"
     assert "Amplified" in proc.stdout
-    assert "Share of amplification from flagged accounts: 100%" in proc.stdout
+    assert "100% of the amplification came from flagged accounts" in proc.stdout
 
 
 def test_train_then_scan_with_model(files, tmp_path):

@@ -236,7 +236,7 @@ def test_empty_input():
     from detector.schema import empty_events
 
     res = run_scan(empty_events())
-    assert res.report["verdict"]["level"] == "none"
+    assert res.report["verdict"]["level"] == "insufficient"  # no verdict without data, never "none"
     assert res.report["timeline"] == []
     assert res.scored.empty
 

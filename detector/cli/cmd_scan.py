@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -114,6 +115,24 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "report.json and the CSV files keep the real ids.",
         ),
         click.option("--no-html", is_flag=True, help="Do not write report.html."),
+        click.option(
+            "--evidence-pack",
+            is_flag=True,
+            help="Also write evidence_pack/cluster-N/ per flagged cluster: posts.csv, members.csv, "
+            "subgraph.gexf and cluster.html (what a fact-checker attaches to a referral).",
+        ),
+        click.option(
+            "--link-posts",
+            is_flag=True,
+            help="Link example posts to their original URL (built from platform and id). Off by default: "
+            "opening such a link tells the platform who looked.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["low", "medium", "high"]),
+            default=None,
+            help="Exit with status 1 when the verdict is at or above this level (for CI and scripts).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -140,12 +159,17 @@ def execute(
     seed: int,
     pseudonymize_key: str | None,
     no_html: bool,
+    evidence_pack: bool = False,
+    link_posts: bool = False,
     hashtag: str | None = None,
     account: str | None = None,
 ):
     """Load inputs, run the scan, write outputs; return ``(result, written)``."""
     from detector.params import InvalidParameterError, validate_params
     from detector.pipeline import ScanParams, run_scan, write_outputs
+
+    if link_posts and pseudonymize_key is not None:
+        raise click.UsageError("--link-posts and --pseudonymize cannot be combined: post links name the accounts.")
 
     params = ScanParams(
         window=window,
@@ -166,7 +190,17 @@ def execute(
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
     skipped = dict(getattr(ingest.log, "skipped", {}) or {})
     result = run_scan(ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped)
+    if link_posts:
+        from detector.report.links import add_post_links
+
+        add_post_links(result.report)
     written = write_outputs(result, outdir, html=not no_html, pseudonymize_key=pseudonymize_key)
+    if evidence_pack:
+        from detector.report.evidence_pack import write_evidence_packs
+
+        packs = write_evidence_packs(result, outdir, link_posts=link_posts, pseudonymize_key=pseudonymize_key)
+        if packs:
+            written["evidence_pack"] = str(Path(outdir) / "evidence_pack")
     return result, written
 
 
@@ -190,8 +224,10 @@ def json_summary(
         "focus_summary": report.get("focus_summary", {}),
         "input_summary": report["input_summary"],
         "clusters": [
-            {k: c[k] for k in ("cluster_id", "score", "flagged", "size", "reasons")} for c in report["clusters"][:10]
+            {k: c.get(k) for k in ("cluster_id", "score", "flagged", "size", "reasons", "confidence")}
+            for c in report["clusters"][:10]
         ],
+        "by_the_numbers": report.get("by_the_numbers", {}),
         "outputs": written,
         "timings_s": dict(timings_s or {}),
     }
@@ -222,9 +258,38 @@ def command(**kwargs: Any) -> None:
 with_defaults_help(command)
 
 
+def verdict_line(report: dict[str, Any]) -> str:
+    """The verdict in one line, the first line printed: about the account for ``detector account``."""
+    v = report["verdict"]
+    fs = report.get("focus_summary") or {}
+    if report.get("command") == "account" and (fs.get("account_verdict") or {}).get("headline"):
+        return fs["account_verdict"]["headline"]
+    if report.get("command") == "hashtag":
+        return f"#{fs.get('hashtag') or report['focus']['hashtag']}: {v['level'].upper()}: {v['headline']}"
+    return f"Verdict: {v['level'].upper()}: {v['headline']}"
+
+
+def exit_status(report: dict[str, Any], fail_on: str | None) -> int:
+    """0, or :data:`detector.focus.EXIT_INSUFFICIENT` (3) without enough data, or
+    :data:`detector.focus.EXIT_FAIL_ON` (1) when the verdict reaches ``--fail-on``."""
+    from detector.focus import EXIT_FAIL_ON, EXIT_INSUFFICIENT
+    from detector.report.verdict import fails
+
+    level = report["verdict"]["level"]
+    if level == "insufficient":
+        return EXIT_INSUFFICIENT
+    return EXIT_FAIL_ON if fails(level, fail_on) else 0
+
+
 def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] | None = None, **focus: Any) -> None:
-    """Shared body of scan/hashtag/account."""
+    """Shared body of scan/hashtag/account: print the verdict, exit with its status.
+
+    ``--json``: the JSON summary only; ``-q``: nothing on stdout (the verdict only with
+    ``--json``; the exit status still tells, see :func:`exit_status`); otherwise the
+    command's plain-language verdict.
+    """
     as_json = kwargs.pop("as_json")
+    fail_on = kwargs.pop("fail_on")
     result, written = execute(command_name=command_name, **kwargs, **focus)
     emit_summary(
         json_summary(result.report, written, result.timings),
@@ -232,4 +297,7 @@ def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] 
         quiet=kwargs["quiet"],  # -q: nothing on stdout (the verdict only with --json)
         human=lambda: (printer or print_verdict)(result.report, written, kwargs["outdir"]),
     )
+    status = exit_status(result.report, fail_on)
+    if status:
+        raise SystemExit(status)
 

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from detector.fsutil import write_text_atomic
-from detector.thresholds import REPORTED_CLUSTER_SCORE
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -35,7 +34,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "2.2"
-"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed)."""
+"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed; 2.2: additions)."""
 
 MAX_CLUSTERS = 50
 MAX_CLUSTER_ACCOUNTS = 50
@@ -156,7 +155,7 @@ def cluster_entries(
     names: Mapping[str, str],
     gaps: Mapping[str, pd.DataFrame] | None = None,
     limit: int = MAX_CLUSTERS,
-    min_score: float = REPORTED_CLUSTER_SCORE,
+    min_score: float = 0.2,
 ) -> list[dict[str, Any]]:
     """``clusters`` section for clusters scoring at least ``min_score`` (top ``limit``).
 
@@ -386,12 +385,14 @@ def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, 
     own = own.sort_values(["ts", "event_id"], kind="mergesort")
     seen: set[str] = set()
     out = []
-    for a, t, text, e in zip(own["account_id"], own["ts"], own["text"], own["event_id"], strict=True):
+    for a, t, text, eid, plat in zip(own["account_id"], own["ts"], own["text"], own["event_id"], own["platform"], strict=True):
         key = " ".join(str(text).split()).casefold()
         if key in seen:
             continue
         seen.add(key)
-        out.append({"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text), "event_id": str(e)})
+        out.append(
+            {"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text), "event_id": str(eid), "platform": str(plat)}
+        )
         if len(out) >= MAX_SAMPLE_TEXTS:
             break
     return out

@@ -165,8 +165,15 @@ def gexf_edges(
     return sel.head(max_edges).sort_values(["account_a", "account_b"], kind="mergesort")
 
 
-def _write_graphs(result: ScanResult, out: Path, names: Mapping[str, str], edges: pd.DataFrame) -> dict[str, str]:
-    """``edges`` as network.gexf (Gephi) and network.graphml (igraph, networkx), node attributes attached."""
+def _write_graphs(
+    result: ScanResult,
+    out: Path,
+    names: Mapping[str, str],
+    edges: pd.DataFrame,
+    stem: str = "network",
+    formats: tuple[str, ...] = ("gexf", "graphml"),
+) -> dict[str, str]:
+    """``edges`` as ``<stem>.gexf`` (Gephi) and ``<stem>.graphml`` (igraph, networkx), node attributes attached."""
     from detector.report.graph_export import data_date, write_graph
     from detector.scoring.network import account_graph
 
@@ -186,8 +193,8 @@ def _write_graphs(result: ScanResult, out: Path, names: Mapping[str, str], edges
     graph.vs["cluster_id"] = [-1 if pd.isna(v) else int(v) for v in column("cluster_id", pd.NA)]
     date = data_date(result.events["ts"].to_numpy() if len(result.events) else [])
     written = {}
-    for fmt in ("gexf", "graphml"):
-        path = out / f"network.{fmt}"
+    for fmt in formats:
+        path = out / f"{stem}.{fmt}"
         write_graph(graph, path, fmt=fmt, date=date)
         written[path.name] = str(path)
     return written
