@@ -28,8 +28,7 @@ _TOP = {"name", "description", "start", "days", "seeds", "formats", "quick", "kn
         "groups"}
 _BACKGROUND = {"accounts", "activity", "kinds", "langs", "hashtags", "urls", "virality", "profile"}
 _PROFILE = {"age_days", "young", "statuses", "statuses_per_day", "followers", "following", "digit_handles",
-            "handle", "default_profile", "default_profile_image", "clients", "verified", "tz", "description",
-            "display_name"}
+            "handle", "default_profile", "default_profile_image", "clients", "verified", "tz", "description"}
 _GROUP = {"name", "role", "type", "size", "profile", "segments", "organic", "official", "member_slots",
           "activities"}
 _ACTIVITY = {"do", "members", "episodes", "every_s", "jitter_s", "per_member", "target", "episode_share", "window",
