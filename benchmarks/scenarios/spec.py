@@ -170,7 +170,7 @@ def _check_activity(node: Any, path: str, groups_before: set[str], problems: lis
         if not isinstance(u.get("domains"), list) or not u.get("domains"):
             problems.append(f"{path}.urls.domains: expected a non-empty list")
     if "audience" in act:
-        _keys(act["audience"], {"reposts", "replies"}, f"{path}.audience", problems)
+        _keys(act["audience"], {"reposts"}, f"{path}.audience", problems)
 
 
 def validate(spec: Mapping[str, Any], source: str = "<spec>") -> None:
