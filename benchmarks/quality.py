@@ -410,7 +410,7 @@ def run_scenarios(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="CI size: 5 seeds, 1,500 accounts, 7 days (< 3 min)")
+    parser.add_argument("--quick", action="store_true", help="CI size: synth 5 seeds, 1,500 accounts, 7 days; scenario suite at its quick sizes, 2 seeds")
     parser.add_argument("--speed", action="store_true", help="also run every bench_*.py --quick")
     parser.add_argument("--no-quality", action="store_true", help="skip the quality part (with --speed)")
     parser.add_argument("--difficulties", default="easy,medium,hard")

@@ -281,3 +281,42 @@ def test_make_scenario_script_writes_and_rejects_bad_knobs(tmp_path, capsys):
     assert len(read_inputs(tmp_path / "io-archive" / "events.csv").events) == meta["n_events"]
     assert make_scenario.main(["newsroom", "--knob", "nope=1", "-o", str(tmp_path / "x")]) == 2
     assert "unknown knob" in capsys.readouterr().err
+
+
+TINY = """
+name: tiny
+start: "2026-01-05T00:00:00Z"
+days: 1
+formats: [twitter-v1, io-archive]
+background: {accounts: 120}
+groups:
+  - name: source
+    role: hard_negative
+    type: outlet
+    size: 1
+    official: {role: state_media, country: XX}
+    activities: [{do: post, episodes: 6}]
+  - name: pool
+    role: campaign
+    type: fast_reposts
+    size: 12
+    profile: {age_days: {uniform: [5, 30]}, young: {share: 0.0}}
+    activities: [{do: repost, target: {group: source}, participation: 0.9, lag_s: {fixed: 20, jitter: 1}}]
+"""
+
+
+def test_suite_runner_end_to_end_on_a_tiny_scenario(tmp_path):
+    from scenarios import run_suite, summarise_suite
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    runs = run_suite([path], quick=True, seeds=[0], formats=["twitter-v1", "io-archive"])
+    assert [r["status"] for r in runs] == ["ok", "ok"], runs
+    for r in runs:
+        assert set(r["groups"]) == {"organic", "source", "pool"}
+        assert r["groups"]["pool"]["n"] == 12 and r["groups"]["source"]["n"] == 1
+        assert r["n_events_read"] == r["n_events"]
+        assert set(r["campaign_f1"]) == {"fast_reposts"}
+    summary = summarise_suite(runs)
+    assert {row["group"] for row in summary["groups"]} == {"organic", "source", "pool"}
+    assert summary["runs_ok"] == 2 and summary["campaign_types"]["fast_reposts"]["runs"] == 2

@@ -28,8 +28,7 @@ _TOP = {"name", "description", "start", "days", "seeds", "formats", "quick", "kn
         "groups"}
 _BACKGROUND = {"accounts", "activity", "kinds", "langs", "hashtags", "urls", "virality", "profile"}
 _PROFILE = {"age_days", "young", "statuses", "statuses_per_day", "followers", "following", "digit_handles",
-            "handle", "default_profile", "default_profile_image", "clients", "verified", "tz", "description",
-            "display_name"}
+            "handle", "default_profile", "default_profile_image", "clients", "verified", "tz", "description"}
 _GROUP = {"name", "role", "type", "size", "profile", "segments", "organic", "official", "member_slots",
           "activities"}
 _ACTIVITY = {"do", "members", "episodes", "every_s", "jitter_s", "per_member", "target", "episode_share", "window",
@@ -171,7 +170,7 @@ def _check_activity(node: Any, path: str, groups_before: set[str], problems: lis
         if not isinstance(u.get("domains"), list) or not u.get("domains"):
             problems.append(f"{path}.urls.domains: expected a non-empty list")
     if "audience" in act:
-        _keys(act["audience"], {"reposts", "replies"}, f"{path}.audience", problems)
+        _keys(act["audience"], {"reposts"}, f"{path}.audience", problems)
 
 
 def validate(spec: Mapping[str, Any], source: str = "<spec>") -> None:
