@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from detector.io.canonical import canonical_meta
@@ -10,14 +11,33 @@ from detector.io.csvread import csv_header
 from detector.io.jsonstream import first_values, looks_like_json
 from detector.io.log import InputError
 from detector.io.source import Source
+from detector.io.telegram import is_telegram_export
+from detector.io.weibo import is_weibo_csv, is_weibo_json
 
 __all__ = ["sniff", "sniff_json_value", "JSON_FORMATS", "CSV_FORMATS", "family_of"]
 
-JSON_FORMATS = ("twitter-v1", "twitter-v2", "bluesky", "mastodon")
-CSV_FORMATS = ("io-archive", "coortweet", "csv")
+JSON_FORMATS = ("twitter-v1", "twitter-v2", "bluesky", "mastodon", "telegram", "weibo-json")
+CSV_FORMATS = ("io-archive", "coortweet", "csv", "weibo-csv")
 PARQUET_FORMATS = ("parquet", "canonical")
 
-_ALL = "twitter-v1, twitter-v2, io-archive, coortweet, csv (with --map), parquet, canonical, bluesky, mastodon"
+_ALL = (
+    "twitter-v1, twitter-v2, io-archive, coortweet, csv (with --map), parquet, canonical, bluesky, mastodon, "
+    "telegram, weibo-json, weibo-csv"
+)
+
+_TELEGRAM_HEAD = re.compile(rb'"(?:date_unixtime|text_entities|forwarded_from)"\s*:')
+_EXPORT_HEAD = re.compile(rb'^\s*\{\s*"(?:about|personal_information|name)"\s*:')
+
+
+def _sniff_json_head(head: bytes) -> str | None:
+    """A format told from the raw head of one huge JSON object (a Telegram or weibo export)."""
+    if _EXPORT_HEAD.match(head.lstrip(b"\xef\xbb\xbf")) and _TELEGRAM_HEAD.search(head):
+        return "telegram"
+    if re.match(rb'^\s*\{\s*"user"\s*:\s*\{', head.lstrip(b"\xef\xbb\xbf")) and re.search(
+        rb'"weibo"\s*:\s*\[', head
+    ):
+        return "weibo-json"
+    return None
 
 
 def family_of(fmt: str) -> str:
@@ -40,6 +60,10 @@ def sniff_json_value(value: Any) -> str | None:
     if not isinstance(value, dict):
         return None
     keys = value.keys()
+    if is_telegram_export(value):
+        return "telegram"
+    if is_weibo_json(value):
+        return "weibo-json"
     for key in ("posts", "feed"):
         if isinstance(value.get(key), list) and value[key]:
             return sniff_json_value(value[key][:5])
@@ -106,6 +130,9 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
             found = sniff_json_value(value)
             if found:
                 return found
+        found = _sniff_json_head(head)
+        if found:
+            return found
         raise InputError(
             f"{source.name}: unrecognised JSON ({_describe_json(values)}); expected one of {_ALL}"
         )
@@ -122,6 +149,8 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
         return "io-archive"
     if set(SHARE_COLUMNS) <= columns or is_multi_object(names):
         return "coortweet"
+    if is_weibo_csv(columns):
+        return "weibo-csv"
     if {"account_id", "ts"} <= columns:
         return "csv"
     raise InputError(
