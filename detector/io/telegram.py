@@ -70,11 +70,9 @@ def is_telegram_export(value: Any) -> bool:
     if _is_chat(value) and ("type" in value or "name" in value):
         return True
     chats = _dict(value.get("chats"))
-    if isinstance(chats.get("list"), list) and (
-        "personal_information" in value or "about" in value or "left_chats" in value
-    ):
-        return True
-    return False
+    return isinstance(chats.get("list"), list) and bool(
+        {"personal_information", "about", "left_chats"} & set(value)
+    )
 
 
 def telegram_chats(value: Any) -> list[dict]:
@@ -138,7 +136,9 @@ def _chat_rows(ctx: ReadContext, line: int, chat: dict) -> Iterator[tuple]:
     is_channel = chat.get("type") in CHANNEL_TYPES
     channel_id = f"channel{chat_id}" if is_channel and chat_id else None
     if channel_id:
-        ctx.accounts.add((channel_id, chat.get("name"), chat.get("name"), None, None, None, None, None, None))
+        ctx.accounts.add(
+            (channel_id, chat.get("name"), chat.get("name"), None, None, None, None, None, None)
+        )
     messages = chat["messages"]
     authors: dict[str, str] = {}
     for message in messages:  # authors of replied-to messages, in a first pass
@@ -153,7 +153,11 @@ def _chat_rows(ctx: ReadContext, line: int, chat: dict) -> Iterator[tuple]:
             continue
         mtype = message.get("type")
         if mtype == "service":
-            ctx.skip("service message", line, f"chat {chat_id} message {message.get('id')}: {message.get('action')}")
+            ctx.skip(
+                "service message",
+                line,
+                f"chat {chat_id} message {message.get('id')}: {message.get('action')}",
+            )
             continue
         if mtype != "message":
             ctx.skip("not a telegram message", line, f"chat {chat_id}: type {mtype!r}")
@@ -166,8 +170,11 @@ def _chat_rows(ctx: ReadContext, line: int, chat: dict) -> Iterator[tuple]:
         when = message.get("date_unixtime")
         if when is None and message.get("date") is not None:
             when = message.get("date")
-            _notice_once(ctx, f"{ctx.source.name}: messages without date_unixtime: their local 'date' "
-                         "is read as UTC (a recent Telegram Desktop export has date_unixtime)")
+            _notice_once(
+                ctx,
+                f"{ctx.source.name}: messages without date_unixtime: their local 'date' "
+                "is read as UTC (a recent Telegram Desktop export has date_unixtime)",
+            )
         text = _pieces(message.get("text"))
         tags, mentions, links = _entities(message)
         target = target_account = None

@@ -162,7 +162,11 @@ def _add_user(ctx: ReadContext, user: dict) -> str | None:
 
 def _content(post: dict) -> tuple[Any, list, list, list]:
     text = post.get("text") if isinstance(post.get("text"), str) else None
-    links = [post["article_url"]] if isinstance(post.get("article_url"), str) and post["article_url"].strip() else []
+    links = (
+        [post["article_url"]]
+        if isinstance(post.get("article_url"), str) and post["article_url"].strip()
+        else []
+    )
     links += [u for u in _TEXT_URL.findall(text or "") if u not in links]
     return text, _split(post.get("topics")), _split(post.get("at_users")), links
 
@@ -179,7 +183,9 @@ def _row(ctx: ReadContext, line: int, post: dict, user: dict) -> tuple:
     kind = "post"
     if retweet and _sid(retweet.get("id")):
         target = _sid(retweet.get("id"))
-        target_account = _add_user(ctx, {"id": retweet.get("user_id"), "screen_name": retweet.get("screen_name")})
+        target_account = _add_user(
+            ctx, {"id": retweet.get("user_id"), "screen_name": retweet.get("screen_name")}
+        )
         if (text or "").strip().lower() in _REPOST_DEFAULT:
             kind = "repost"
             text, tags, mentions, links = _content(retweet)
