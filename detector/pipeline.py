@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
+from detector.evidence.timeres import time_of_day_features, timed_coverage, timed_events
 from detector.progress import progress
 from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
@@ -522,18 +523,23 @@ def run_scan(
         focus_ev = filter_events(ev, hashtag=params.hashtag) if params.hashtag else ev
     with _stage("coaction", timings):
         norm_text = normalized_texts(ev)  # once, for the "text" layer and near-duplicates
-        layers, shares, co_info = _coaction_layers(ev, params, notes, norm_text)
+        timed = timed_events(ev)  # window-based evidence never sees date-only events
+        if len(timed) < len(ev):
+            notes.append(f"{len(ev) - len(timed)} event(s) carry a date only: left out of window-based evidence")
+        layers, shares, co_info = _coaction_layers(timed, params, notes, norm_text)
     with _stage("neardup", timings):
         nd_edges, dup_event, n_text_clusters = _neardup_layer(ev, params, notes, norm_text)
         del norm_text
         if nd_edges is not None and len(nd_edges):
             layers["neardup"] = nd_edges
     with _stage("timing", timings):
-        tm = _timing_layer(ev, repeated_pairs(layers), params, notes)  # = repeated_edges(combine_layers(layers))
+        tm = _timing_layer(timed, repeated_pairs(layers), params, notes)  # = repeated_edges(combine_layers(layers))
         if tm is not None and len(tm):
             layers["timing"] = tm
     with _stage("features", timings):
         feats = _features(ev, accounts, dup_event, notes)
+        if len(timed) < len(ev):
+            feats = time_of_day_features(feats, _features(timed, accounts, None, notes) if len(timed) else None)
     with _stage("network", timings):
         if "url" in shares:  # the same uncommon links again and again, at any time (slow drip)
             recurring = recurring_object_edges(shares["url"])
@@ -570,7 +576,7 @@ def run_scan(
     with _stage("report", timings):
         report = _build_report(
             focus_ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
-            off_table, flagged, timings, notes, n_text_clusters, evidence_coverage(signals, ev),
+            off_table, flagged, timings, notes, n_text_clusters, timed_coverage(evidence_coverage(signals, ev), ev),
         )
     timings["total"] = round(sum(timings.values()), 4)
     return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)

@@ -16,6 +16,9 @@ sniffed from the content when not given):
 ``canonical``   our own Parquet, written by :func:`write_canonical`
 ``bluesky``     Jetstream events or post views (posts and reposts)
 ``mastodon``    Mastodon REST API ``Status`` entities
+``telegram``    Telegram Desktop JSON export: one chat or the whole account
+``weibo-json``  weibo-crawler JSON (``user`` + ``weibo[]``)
+``weibo-csv``   weibo-crawler CSV (Chinese column names)
 ==============  ===============================================================
 
 Compression (gzip, zstd, bz2, xz) is recognised from magic bytes. Canonical
@@ -23,7 +26,7 @@ Parquet is two files: ``NAME.parquet`` (events) and ``NAME.accounts.parquet``
 (accounts), paired by a token in their metadata (see :mod:`.canonical`).
 
 Modules: one per format (``twitter``, ``archive``, ``coortweet``, ``generic``,
-``canonical``, ``bluesky``, ``mastodon``); ``source`` opens files,
+``canonical``, ``bluesky``, ``mastodon``, ``telegram``, ``weibo``); ``source`` opens files,
 ``jsonstream`` and ``csvread`` stream records, ``frames`` turns record tuples
 into validated chunks, ``timeparse`` parses times, ``sniff`` recognises
 formats, ``log`` counts, ``reader`` ties them together.

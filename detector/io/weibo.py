@@ -48,6 +48,7 @@ import pandas as pd
 from detector.io.csvread import csv_chunks
 from detector.io.frames import ReadContext, batch_rows
 from detector.io.jsonstream import iter_json
+from detector.schema import DAY_ONLY_COLUMN
 
 __all__ = [
     "DAY_ONLY_COLUMN",
@@ -58,9 +59,6 @@ __all__ = [
     "read_weibo_json",
     "weibo_time",
 ]
-
-DAY_ONLY_COLUMN = "ts_day_only"
-"""Events column: True where the source gave the date only (no time of day)."""
 
 BEIJING = "+08:00"
 """Offset of the crawler's times (China Standard Time, no daylight saving)."""
