@@ -102,7 +102,9 @@ class MockSocial:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self) -> MockSocial:
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         self._timer = threading.Timer(self.lifetime_s, self.server.shutdown)
         self._timer.daemon = True
@@ -134,7 +136,9 @@ class MockSocial:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
-            def _send(self, status: int, payload, headers: dict | None = None, drop: bool = False) -> None:
+            def _send(
+                self, status: int, payload, headers: dict | None = None, drop: bool = False
+            ) -> None:
                 body = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -153,7 +157,11 @@ class MockSocial:
             def _faults(self, cursor: str) -> bool:
                 """Apply the faults for ``cursor``; True when the request was answered by one."""
                 if cursor in mock.rate_limit_at and mock.once("429", cursor):
-                    self._send(429, {"error": "RateLimitExceeded", "message": "slow down"}, {"Retry-After": "1"})
+                    self._send(
+                        429,
+                        {"error": "RateLimitExceeded", "message": "slow down"},
+                        {"Retry-After": "1"},
+                    )
                     return True
                 if cursor == mock.gate_at and mock.once("gate", cursor):
                     mock.gate_reached.set()
@@ -166,12 +174,27 @@ class MockSocial:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                mock.log.append({"method": "POST", "path": self.path, "auth": self.headers.get("Authorization")})
+                mock.log.append(
+                    {"method": "POST", "path": self.path, "auth": self.headers.get("Authorization")}
+                )
                 if self.path == "/xrpc/com.atproto.server.createSession":
                     if body.get("password") != "app-pass-1234":
-                        self._send(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+                        self._send(
+                            401,
+                            {
+                                "error": "AuthenticationRequired",
+                                "message": "Invalid identifier or password",
+                            },
+                        )
                         return
-                    self._send(200, {"did": "did:plc:me", "handle": body.get("identifier"), "accessJwt": "jwt-token-1"})
+                    self._send(
+                        200,
+                        {
+                            "did": "did:plc:me",
+                            "handle": body.get("identifier"),
+                            "accessJwt": "jwt-token-1",
+                        },
+                    )
                     return
                 self._send(404, {"error": "MethodNotImplemented"})
 
@@ -182,7 +205,13 @@ class MockSocial:
                 mock.log.append({"method": "GET", "path": parts.path, "query": query, "auth": auth})
                 if parts.path == "/xrpc/app.bsky.feed.searchPosts":
                     if mock.require_auth and auth != "Bearer jwt-token-1":
-                        self._send(403, {"error": "Forbidden", "message": "Request forbidden by administrative rules"})
+                        self._send(
+                            403,
+                            {
+                                "error": "Forbidden",
+                                "message": "Request forbidden by administrative rules",
+                            },
+                        )
                         return
                     cursor = query.get("cursor", ["0"])[0]
                     if self._faults(cursor):
@@ -199,7 +228,13 @@ class MockSocial:
                 if parts.path == "/xrpc/app.bsky.actor.getProfiles":
                     actors = query.get("actors", [])
                     if len(actors) > 25:
-                        self._send(400, {"error": "InvalidRequest", "message": "actors must not have more than 25 elements"})
+                        self._send(
+                            400,
+                            {
+                                "error": "InvalidRequest",
+                                "message": "actors must not have more than 25 elements",
+                            },
+                        )
                         return
                     profiles = [
                         {"did": d, "handle": f"user{int(d[-4:])}.bsky.social", "displayName": f"User {int(d[-4:])}",
@@ -220,7 +255,9 @@ class MockSocial:
                     headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299",
                                "X-RateLimit-Reset": iso(int(time.time()) + 300)}  # fmt: skip
                     if page:
-                        headers["Link"] = f'<{mock.url}{parts.path}?max_id={page[-1]["id"]}>; rel="next"'
+                        headers["Link"] = (
+                            f'<{mock.url}{parts.path}?max_id={page[-1]["id"]}>; rel="next"'
+                        )
                     self._send(200, page, headers)
                     return
                 self._send(404, {"error": "NotFound"})

@@ -150,8 +150,8 @@ class HttpClient:
     def _wait(self, seconds: float, reason: str) -> None:
         if seconds > self.policy.max_wait:
             raise CollectError(
-                f"{self.host}: {reason}; the server asks to wait {seconds:.0f} s, more than "
-                f"{self.policy.max_wait:.0f} s: rerun later, the collection resumes where it stopped"
+                f"{self.host}: {reason}; the server asks to wait {seconds:g} s, more than "
+                f"{self.policy.max_wait:g} s: rerun later, the collection resumes where it stopped"
             )
         if seconds > 0:
             self._on_wait(seconds, reason)
