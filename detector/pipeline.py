@@ -49,7 +49,6 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
-from detector.evidence.timeres import time_of_day_features, timed_coverage, timed_events
 from detector.progress import progress
 from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
@@ -514,6 +513,8 @@ def run_scan(
     -------
     ScanResult
     """
+    from detector.evidence.timeres import time_of_day_features, timed_coverage, timed_events
+
     params = params or ScanParams()
     timings: dict[str, float] = {}
     notes: list[str] = []

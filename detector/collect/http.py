@@ -173,8 +173,19 @@ class HttpClient:
         """POST a JSON body and return the JSON object."""
         return _expect(self._request("POST", path, json_body=dict(body)), dict, self.host + path)
 
+    def _retry(
+        self, failures: int, limit: int, reason: str, fatal: str, wait: float | None = None
+    ) -> None:
+        """After the ``failures``-th failure in a row: :class:`CollectError` ``fatal`` at ``limit``,
+        else wait (``wait`` seconds when the server asked, else the backoff) before retrying."""
+        if failures >= limit:
+            raise CollectError(fatal)
+        self.retries += 1
+        self._wait(wait if wait is not None else self._backoff(failures), reason)
+
     def _request(self, method: str, path: str, params: Any = None, json_body: Any = None) -> Any:
         url = self.base_url + path
+        attempts = self.policy.max_attempts
         failures = 0
         while True:
             self.requests += 1
@@ -185,35 +196,35 @@ class HttpClient:
                 body = response.content  # read it all: a connection dropped mid-body raises here
             except httpx.ConnectError as exc:
                 failures += 1
-                if failures >= min(self.policy.max_attempts, 3):
-                    raise CollectError(
-                        f"cannot reach {self.base_url} ({exc}); check the address (--host) and the network"
-                    ) from None
-                self.retries += 1
-                self._wait(self._backoff(failures), "cannot connect")
+                self._retry(
+                    failures,
+                    min(attempts, 3),
+                    "cannot connect",
+                    f"cannot reach {self.base_url} ({exc}); check the address (--host) and the network",
+                )
                 continue
             except _RETRYABLE as exc:
                 failures += 1
-                if failures >= self.policy.max_attempts:
-                    raise CollectError(
-                        f"{self.host}: {failures} failed attempts in a row ({exc})"
-                    ) from None
-                self.retries += 1
-                self._wait(self._backoff(failures), f"connection problem ({type(exc).__name__})")
+                self._retry(
+                    failures,
+                    attempts,
+                    f"connection problem ({type(exc).__name__})",
+                    f"{self.host}: {failures} failed attempts in a row ({exc})",
+                )
                 continue
             status = response.status_code
             if status == 429 or status >= 500:
                 failures += 1
-                if failures >= self.policy.max_attempts:
-                    raise CollectError(
-                        f"{self.host}: HTTP {status} {failures} times in a row: {_message(body)}"
-                    )
-                self.retries += 1
                 asked = (
                     wait_seconds(status, response.headers, time.time()) if status == 429 else None
                 )
-                reason = "rate limited (429)" if status == 429 else f"server error ({status})"
-                self._wait(asked if asked is not None else self._backoff(failures), reason)
+                self._retry(
+                    failures,
+                    attempts,
+                    "rate limited (429)" if status == 429 else f"server error ({status})",
+                    f"{self.host}: HTTP {status} {failures} times in a row: {_message(body)}",
+                    asked,
+                )
                 continue
             if 300 <= status < 400:
                 raise CollectError(
@@ -228,12 +239,12 @@ class HttpClient:
                 data = json.loads(body)
             except ValueError:
                 failures += 1
-                if failures >= self.policy.max_attempts:
-                    raise CollectError(
-                        f"{self.host}{path}: the answer is not JSON: {_message(body)}"
-                    ) from None
-                self.retries += 1
-                self._wait(self._backoff(failures), "truncated or non-JSON answer")
+                self._retry(
+                    failures,
+                    attempts,
+                    "truncated or non-JSON answer",
+                    f"{self.host}{path}: the answer is not JSON: {_message(body)}",
+                )
                 continue
             pause = wait_seconds(status, response.headers, time.time())
             if pause:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from detector.evidence.features import FEATURE_COLUMNS
 from detector.schema import DAY_ONLY_COLUMN
 
 __all__ = [
@@ -29,21 +30,12 @@ __all__ = [
     "timed_coverage",
 ]
 
-TIME_OF_DAY_FEATURES: tuple[str, ...] = (
-    "iet_mean_s",
-    "iet_cv",
-    "iet_entropy",
-    "n_reposts_timed",
-    "repost_within_10s_share",
-    "repost_within_60s_share",
-    "repost_lag_median_s",
-    "repost_lag_iqr_s",
-    "repost_lag_spread",
-    "hour_entropy",
-    "night_share",
-    "never_sleeps",
-    "clock_repeat_share",
-    "burst_count",
+_TIME_OF_DAY_PREFIXES = ("iet_", "repost_within_", "repost_lag_")
+_TIME_OF_DAY_OTHERS = frozenset({"n_reposts_timed", "hour_entropy", "night_share", "never_sleeps",
+                                 "clock_repeat_share", "burst_count"})  # fmt: skip
+
+TIME_OF_DAY_FEATURES: tuple[str, ...] = tuple(
+    c for c in FEATURE_COLUMNS if c.startswith(_TIME_OF_DAY_PREFIXES) or c in _TIME_OF_DAY_OTHERS
 )
 """Account features (:mod:`detector.evidence.features`) that need the time of day."""
 
