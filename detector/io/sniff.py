@@ -125,14 +125,14 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
     source.check_text()
     head = source.head()
     if looks_like_json(head):
+        found = _sniff_json_head(head)  # one huge export object: no need to parse its head
+        if found:
+            return found
         values = first_values(source, limit=50)
         for value in values:
             found = sniff_json_value(value)
             if found:
                 return found
-        found = _sniff_json_head(head)
-        if found:
-            return found
         raise InputError(
             f"{source.name}: unrecognised JSON ({_describe_json(values)}); expected one of {_ALL}"
         )

@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 
 from detector.io.frames import ReadContext, batch_rows
-from detector.io.jsonstream import iter_json
+from detector.io.jsonstream import iter_json_document
 
 __all__ = ["read_telegram", "is_telegram_export", "telegram_chats"]
 
@@ -208,7 +208,7 @@ def _chat_rows(ctx: ReadContext, line: int, chat: dict) -> Iterator[tuple]:
 
 
 def _rows(ctx: ReadContext) -> Iterator[tuple]:
-    for line, value in iter_json(ctx.source, ctx.log):
+    for line, value in iter_json_document(ctx.source, ctx.log):
         chats = telegram_chats(value)
         if not chats:
             ctx.read_one()

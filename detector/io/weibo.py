@@ -47,7 +47,7 @@ import pandas as pd
 
 from detector.io.csvread import csv_chunks
 from detector.io.frames import ReadContext, batch_rows
-from detector.io.jsonstream import iter_json
+from detector.io.jsonstream import iter_json_document
 from detector.schema import DAY_ONLY_COLUMN
 
 __all__ = [
@@ -84,6 +84,7 @@ WEIBO_CSV_COLUMNS: dict[str, str] = {
 _REPOST_DEFAULT = frozenset({"", "转发微博", "轉發微博", "repost", "转发"})
 _DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NAIVE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_SEPARATORS = re.compile(r"[,，;；]")
 _TEXT_URL = re.compile(r"https?://[^\s<>\"'，。！？、）)\]]+")
 _WAN = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
@@ -115,7 +116,7 @@ def _split(value: Any) -> list[str]:
         return [str(v).strip() for v in value if str(v).strip()]
     if not isinstance(value, str):
         return []
-    return [p.strip() for p in re.split(r"[,，;；]", value) if p.strip()]
+    return [p.strip() for p in _SEPARATORS.split(value) if p.strip()]
 
 
 def _count(value: Any) -> Any:
@@ -210,7 +211,7 @@ def is_weibo_csv(columns: list[str] | set[str]) -> bool:
 
 
 def _json_rows(ctx: ReadContext) -> Iterator[tuple]:
-    for line, value in iter_json(ctx.source, ctx.log):
+    for line, value in iter_json_document(ctx.source, ctx.log):
         if not isinstance(value, dict) or not isinstance(value.get("weibo"), list):
             ctx.read_one()
             ctx.skip("not a weibo-crawler file", line, "no weibo[] list")
