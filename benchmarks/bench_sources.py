@@ -29,8 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import peak_rss_mb, timed
 from detector.io import read_inputs
+
+from _common import peak_rss_mb, timed
 
 FULL_N = 200_000
 QUICK_N = 20_000
