@@ -180,11 +180,18 @@ def test_weibo_csv_chinese_columns():
     assert last["urls"] == ["weibo.com/ttarticle/p/show?id=1"]
 
 
-def test_weibo_folder_reads_both_files():
+def test_weibo_folder_reads_posts_and_users_csv():
     result = read_inputs(WB)
+    _counts_hold(result)
     formats = sorted(f["format"] for f in result.log.files)
-    assert formats == ["weibo-csv", "weibo-json"]
+    assert formats == ["weibo-csv", "weibo-csv", "weibo-json"]  # users.csv, one user's CSV, one JSON
     assert len(result.events) == 7
+    assert result.log.skipped["account profile"] == 2  # users.csv rows: profiles, not events
+    acc = result.accounts.set_index("account_id")
+    # the CSV author gets its profile from users.csv: creation date (Beijing), counts, verified
+    assert acc.loc["3000000001", "created_at"] == 1275321600  # 注册时间 2010-06-01
+    assert acc.loc["3000000001", "followers"] == 2500000 and acc.loc["3000000001", "verified"]
+    assert acc.loc["3000000002", "posts_count"] == 1520
 
 
 def test_weibo_time_rules():

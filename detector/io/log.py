@@ -20,6 +20,7 @@ NOT_EVENT_REASONS: frozenset[str] = frozenset(
         "duplicate event_id",
         "withheld tweet without content",
         "service message",
+        "account profile",
     }
 )
 """Skip reasons for records that are well formed but carry no event.

@@ -12,7 +12,7 @@ from detector.io.jsonstream import first_values, looks_like_json
 from detector.io.log import InputError
 from detector.io.source import Source
 from detector.io.telegram import is_telegram_export
-from detector.io.weibo import is_weibo_csv, is_weibo_json
+from detector.io.weibo import is_weibo_csv, is_weibo_json, is_weibo_users_csv
 
 __all__ = ["sniff", "sniff_json_value", "JSON_FORMATS", "CSV_FORMATS", "family_of"]
 
@@ -149,7 +149,7 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
         return "io-archive"
     if set(SHARE_COLUMNS) <= columns or is_multi_object(names):
         return "coortweet"
-    if is_weibo_csv(columns):
+    if is_weibo_csv(columns) or is_weibo_users_csv(columns):
         return "weibo-csv"
     if {"account_id", "ts"} <= columns:
         return "csv"

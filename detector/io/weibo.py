@@ -11,6 +11,9 @@ Two files per crawled user, both read:
     profile: ``screen_name``, ``followers_count``, ``follow_count``,
     ``statuses_count``, ``description``, ``verified``, ``registration_time``.
 ``weibo-csv``
+    ``weibo/users.csv`` (``用户id, 昵称, 性别, ..., 注册时间, 微博数, 粉丝数,
+    关注数, 简介, ..., 是否认证``): the profiles, into the accounts table (rows
+    counted as ``account profile``, not events); and
     ``weibo/<screen_name>/<user_id>.csv`` with Chinese column names: ``id,
     bid, 正文, 头条文章url, ..., 日期, 工具, 点赞数, 评论数, 转发数, 话题, @用户,
     完整日期`` and for reposts ``是否原创, 源用户id, 源用户昵称, 源微博id,
@@ -45,7 +48,7 @@ from typing import Any
 
 import pandas as pd
 
-from detector.io.csvread import csv_chunks
+from detector.io.csvread import csv_chunks, csv_header
 from detector.io.frames import ReadContext, batch_rows
 from detector.io.jsonstream import iter_json_document
 from detector.schema import DAY_ONLY_COLUMN
@@ -54,6 +57,7 @@ __all__ = [
     "DAY_ONLY_COLUMN",
     "WEIBO_CSV_COLUMNS",
     "is_weibo_csv",
+    "is_weibo_users_csv",
     "is_weibo_json",
     "read_weibo_csv",
     "read_weibo_json",
@@ -263,4 +267,40 @@ def _csv_rows(ctx: ReadContext) -> Iterator[tuple]:
 
 def read_weibo_csv(ctx: ReadContext) -> Iterator[pd.DataFrame]:
     """weibo-crawler CSV (Chinese column names; the author from the file's name)."""
+    if is_weibo_users_csv(csv_header(ctx.source)[0]):
+        _read_users(ctx)
+        return iter(())
     return batch_rows(ctx, _csv_rows(ctx), "weibo", extra_fields=(DAY_ONLY_COLUMN,))
+
+
+USERS_CSV_COLUMNS: dict[str, str] = {
+    "用户id": "id",
+    "昵称": "screen_name",
+    "注册时间": "registration_time",
+    "微博数": "statuses_count",
+    "粉丝数": "followers_count",
+    "关注数": "follow_count",
+    "是否认证": "verified",
+    "简介": "description",
+}
+"""weibo-crawler ``users.csv`` column -> ``user`` field of its JSON."""
+
+
+def is_weibo_users_csv(columns: list[str] | set[str]) -> bool:
+    """True for the crawler's ``users.csv`` header (``用户id``, ``昵称`` and ``粉丝数``)."""
+    return {"用户id", "昵称", "粉丝数"} <= set(columns)
+
+
+def _read_users(ctx: ReadContext) -> None:
+    """``users.csv``: one profile per row into the accounts table (rows counted, not events)."""
+    for chunk, first in csv_chunks(ctx, required=("用户id",), fmt="weibo users.csv"):
+        for i, record in enumerate(chunk.to_dict("records")):
+            user = {
+                USERS_CSV_COLUMNS[k]: v
+                for k, v in record.items()
+                if k in USERS_CSV_COLUMNS and isinstance(v, str)
+            }
+            if _add_user(ctx, user) is None:
+                ctx.skip("missing id", first + i, "users.csv row without 用户id")
+            else:
+                ctx.skip("account profile", first + i)
