@@ -530,6 +530,8 @@ def run_scan(
         layers, shares, co_info = _coaction_layers(timed, params, notes, norm_text)
     with _stage("neardup", timings):
         nd_edges, dup_event, n_text_clusters = _neardup_layer(ev, params, notes, norm_text)
+        if len(timed) < len(ev):  # copies are clustered on all posts, but paired in time only where it is known
+            nd_edges = _neardup_layer(timed, params, notes, norm_text)[0]
         del norm_text
         if nd_edges is not None and len(nd_edges):
             layers["neardup"] = nd_edges

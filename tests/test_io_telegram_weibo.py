@@ -220,11 +220,19 @@ def _reposts(uid: int, stamps: list[str]) -> list[dict]:
     ]  # fmt: skip
 
 
+def _copies(uid: int, stamps: list[str]) -> list[dict]:
+    texts = ["中外友好交流年隆重开幕 各国朋友欢聚一堂 共同庆祝 友谊长存 和平发展 合作共赢 美好未来",
+             "坚定支持和平发展道路 推动构建人类命运共同体 携手应对全球挑战 共创繁荣"]  # fmt: skip
+    return [
+        {"user_id": uid, "screen_name": f"u{uid}", "id": uid * 100 + 50 + k, "text": texts[k % 2] + f" {k}", "created_at": t}
+        for k, t in enumerate(stamps)
+    ]
+
+
 def _scan_users(tmp_path: Path, stamps_of) -> dict:
     for uid in range(10, 22):
-        (tmp_path / f"{uid}.json").write_text(
-            json.dumps(_weibo_user(uid, _reposts(uid, stamps_of(uid)))), encoding="utf-8"
-        )
+        posts = _reposts(uid, stamps_of(uid)) + _copies(uid, stamps_of(uid))
+        (tmp_path / f"{uid}.json").write_text(json.dumps(_weibo_user(uid, posts)), encoding="utf-8")
     result = read_inputs(tmp_path)
     return run_scan(result.events, result.accounts, params=None)
 
@@ -235,7 +243,9 @@ def test_date_only_reposts_make_no_coaction(tmp_path):
     days = [f"2024-03-0{k + 1}" for k in range(6)]
     (tmp_path / "a").mkdir()
     dated = _scan_users(tmp_path / "a", lambda uid: days)
-    assert "repost" not in dated.layers or dated.layers["repost"].empty
+    for layer in ("repost", "text", "neardup", "timing"):  # nothing paired on a shared midnight
+        assert layer not in dated.layers or dated.layers[layer].empty, layer
+    assert (dated.signals["dup_share"] > 0).all()  # copied text still counts: it needs no clock
     cov = dated.report["input_summary"]["evidence_coverage"]
     assert cov["synchrony"] == 0.0 and cov["automation"] == 0.0
     assert "synchrony" in dated.report["verdict"]["missing_evidence"]
@@ -246,7 +256,7 @@ def test_date_only_reposts_make_no_coaction(tmp_path):
 
     (tmp_path / "b").mkdir()
     timed = _scan_users(tmp_path / "b", lambda uid: [f"{d} 10:00:{uid:02d}" for d in days])
-    assert len(timed.layers["repost"]) > 0
+    assert len(timed.layers["repost"]) > 0 and len(timed.layers["neardup"]) > 0
     assert timed.report["input_summary"]["evidence_coverage"]["synchrony"] == 1.0
     assert "synchrony" not in timed.report["verdict"]["missing_evidence"]
 
