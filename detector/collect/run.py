@@ -144,13 +144,14 @@ def _collect_pages(src, client, store: CollectionStore, query, since, until, lim
     pages = src.pages(client, query, since, until, store.state.get("cursor"))
     for page in progress(pages, desc=f"collecting {src.name} {query}", unit="page"):
         items = [i for i in page.items if _in_range(src, i, since, until)]
+        fresh = [i for i in items if src.key(i) not in store.posts.ids]
         room = None if limit is None else limit - len(store.posts.ids)
-        if room is not None and room <= len(items):
-            # a page cut by --limit: the state stays on this page's cursor so a larger limit goes on
-            store.posts.append(items[:room])
+        if room is not None and room < len(fresh):
+            # a page cut by --limit: the cursor stays on this page, so a larger --limit goes on from it
+            store.posts.append(fresh[:room])
             return
         store.save_page(items, page.cursor, page.done)
-        if page.done:
+        if page.done or (limit is not None and len(store.posts.ids) >= limit):
             return
 
 
