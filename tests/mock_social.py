@@ -12,7 +12,8 @@ Speaks the JSON of the real endpoints (shapes from the lexicons
 
 Faults, each once per cursor: ``rate_limit_at`` (429 with ``Retry-After: 1``),
 ``drop_at`` (headers and half a body, then the connection closes),
-``gate_at`` (the answer waits until :attr:`MockSocial.gate` is set). Every
+``gate_at`` (the answer waits until :attr:`MockSocial.gate` is set);
+``redirect_to`` answers search with a 302 to another host. Every
 request is logged. The server stops when the test ends, and by itself after
 ``lifetime_s`` seconds at the latest.
 """
@@ -83,7 +84,8 @@ class MockSocial:
 
     def __init__(self, *, posts: list[dict] | None = None, statuses: list[dict] | None = None,
                  page_size: int = 25, rate_limit_at: set[str] = frozenset(), drop_at: set[str] = frozenset(),
-                 gate_at: str | None = None, require_auth: bool = False, lifetime_s: float = 120.0) -> None:  # fmt: skip
+                 gate_at: str | None = None, require_auth: bool = False, redirect_to: str | None = None,
+                 lifetime_s: float = 300.0) -> None:  # fmt: skip
         self.posts = posts or []
         self.statuses = statuses or []
         self.page_size = page_size
@@ -93,6 +95,7 @@ class MockSocial:
         self.gate = threading.Event()
         self.gate_reached = threading.Event()
         self.require_auth = require_auth
+        self.redirect_to = redirect_to
         self.lifetime_s = lifetime_s
         self.log: list[dict] = []
         self._fired: set[tuple[str, str]] = set()
@@ -204,6 +207,12 @@ class MockSocial:
                 auth = self.headers.get("Authorization")
                 mock.log.append({"method": "GET", "path": parts.path, "query": query, "auth": auth})
                 if parts.path == "/xrpc/app.bsky.feed.searchPosts":
+                    if mock.redirect_to:
+                        self.send_response(302)
+                        self.send_header("Location", mock.redirect_to + self.path)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
                     if mock.require_auth and auth != "Bearer jwt-token-1":
                         self._send(
                             403,

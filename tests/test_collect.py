@@ -289,3 +289,12 @@ def test_collect_help_names_endpoints_and_defaults():
     for word in ("searchPosts", "getProfiles", "/api/v1/timelines/tag/", "https://api.bsky.app",
                  "https://mastodon.social", "Retry-After", "resumes"):  # fmt: skip
         assert word in text
+
+
+def test_redirect_to_another_host_is_refused(tmp_path):
+    with MockSocial(posts=bluesky_posts(5, 1), redirect_to="http://127.0.0.2:9") as mock:
+        with pytest.raises(CollectError, match="redirected .* only to the host you name"):
+            collect(
+                "bluesky", "x", tmp_path / "r.parquet", host=mock.url, policy=FAST, on_wait=_quiet
+            )
+        assert len(mock.requests_to("searchPosts")) == 1
