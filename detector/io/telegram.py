@@ -190,21 +190,9 @@ def _chat_rows(ctx: ReadContext, line: int, chat: dict) -> Iterator[tuple]:
             target_account = authors.get(reply_id) if reply_chat == chat_id else None
         else:
             kind = "post"
-        yield (
-            line,
-            f"{chat_id}/{mid}" if chat_id is not None and mid is not None else None,
-            sender,
-            name,
-            when,
-            kind,
-            target,
-            target_account,
-            text,
-            tags,
-            mentions,
-            links,
-            None,
-        )
+        event_id = f"{chat_id}/{mid}" if chat_id is not None and mid is not None else None
+        yield (line, event_id, sender, name, when, kind, target, target_account,
+               text, tags, mentions, links, None)  # fmt: skip
 
 
 def _rows(ctx: ReadContext) -> Iterator[tuple]:
