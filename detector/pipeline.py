@@ -11,7 +11,9 @@ that the same input and seed give the same report bytes):
    compared with the whole input, not only with the hashtag's (possibly
    campaign-dominated) users;
 2. ``coaction``: one co-action layer per object kind in ``params.objects``
-   (:mod:`detector.evidence.coaction`);
+   (:mod:`detector.evidence.coaction`); events that carry a date only
+   (``ts_day_only``) are left out of this and every other window-based stage
+   (:mod:`detector.evidence.timeres`);
 3. ``neardup``: near-duplicate texts (:mod:`detector.evidence.neardup`);
 4. ``timing``: timing correlation of the pairs found so far with repeated
    evidence (two or more objects in sync, or shared text)
