@@ -13,7 +13,7 @@ __all__ = ["command", "collect_options", "run_collect"]
 
 HOSTS_HELP = (
     "Server to ask. Default: https://api.bsky.app (Bluesky's public AppView) or "
-    "https://mastodon.social. No other host is contacted."
+    "https://mastodon.social. No other host is contacted (but --auth-host to log in, when asked to)."
 )
 
 
@@ -62,7 +62,7 @@ def _lines(res) -> list[str]:
 
 
 @click.command("collect")
-@click.argument("source", type=click.Choice(["bluesky", "mastodon"]))
+@click.argument("source", type=click.Choice(["bluesky", "mastodon"]), metavar="SOURCE")
 @click.argument("query")
 @click.option(
     "-o",
