@@ -136,17 +136,28 @@ def run(n: int, workdir: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--quick", action="store_true", help=f"N = {QUICK_N:,} instead of {FULL_N:,}")
-    parser.add_argument("--n", type=int, default=None, help="records per format (overrides --quick)")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"N = {QUICK_N:,} instead of {FULL_N:,}"
+    )
+    parser.add_argument(
+        "--n", type=int, default=None, help="records per format (overrides --quick)"
+    )
     parser.add_argument("--out", default=None, help="where to write the JSON result")
     args = parser.parse_args(argv)
     n = args.n or (QUICK_N if args.quick else FULL_N)
     with tempfile.TemporaryDirectory() as tmp:
         results = run(n, Path(tmp))
-    payload = {"benchmark": "sources", "n": n, "python": platform.python_version(), "results": results}
+    payload = {
+        "benchmark": "sources",
+        "n": n,
+        "python": platform.python_version(),
+        "results": results,
+    }
     text = json.dumps(payload, indent=2, ensure_ascii=False)
     print(text)
-    default = Path(__file__).parent / "results" / f"bench_sources{'_quick' if args.quick else ''}.json"
+    default = (
+        Path(__file__).parent / "results" / f"bench_sources{'_quick' if args.quick else ''}.json"
+    )
     target = Path(args.out) if args.out else default
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text + "\n", encoding="utf-8")

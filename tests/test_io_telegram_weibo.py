@@ -184,7 +184,11 @@ def test_weibo_folder_reads_posts_and_users_csv():
     result = read_inputs(WB)
     _counts_hold(result)
     formats = sorted(f["format"] for f in result.log.files)
-    assert formats == ["weibo-csv", "weibo-csv", "weibo-json"]  # users.csv, one user's CSV, one JSON
+    assert formats == [
+        "weibo-csv",
+        "weibo-csv",
+        "weibo-json",
+    ]  # users.csv, one user's CSV, one JSON
     assert len(result.events) == 7
     assert result.log.skipped["account profile"] == 2  # users.csv rows: profiles, not events
     acc = result.accounts.set_index("account_id")
@@ -224,7 +228,13 @@ def _copies(uid: int, stamps: list[str]) -> list[dict]:
     texts = ["中外友好交流年隆重开幕 各国朋友欢聚一堂 共同庆祝 友谊长存 和平发展 合作共赢 美好未来",
              "坚定支持和平发展道路 推动构建人类命运共同体 携手应对全球挑战 共创繁荣"]  # fmt: skip
     return [
-        {"user_id": uid, "screen_name": f"u{uid}", "id": uid * 100 + 50 + k, "text": texts[k % 2] + f" {k}", "created_at": t}
+        {
+            "user_id": uid,
+            "screen_name": f"u{uid}",
+            "id": uid * 100 + 50 + k,
+            "text": texts[k % 2] + f" {k}",
+            "created_at": t,
+        }
         for k, t in enumerate(stamps)
     ]
 
