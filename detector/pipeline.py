@@ -15,7 +15,9 @@ seed give the same report bytes):
    declares its inputs, window and outputs; windows from one policy,
    :func:`detector.evidence.windows.window_plan`): ``coaction`` (one layer per
    object kind), ``neardup``, ``timing`` (pairs with repeated evidence so
-   far), ``features`` and the window-free ``url_recurring``;
+   far), ``features`` and the window-free ``url_recurring``; events that carry
+   a date only (``ts_day_only``) are left out of every window-based layer
+   (:mod:`detector.evidence.timeres`);
 3. ``network``: layers combined (:func:`detector.scoring.combine.combine_layers`),
    the pairs with repeated evidence clustered with Leiden
    (:func:`detector.scoring.network.communities`); ``url_recurring`` ties among
@@ -294,10 +296,11 @@ def run_scan(
         off_table = audit_officials(ev, accounts, officials, scored, params.seed)
     result = ScanResult(ev, accounts, scored, clusters, edges, ctx.layers, signals, off_table, {}, timings, ctx["shares"])
     with _stage("report", timings):
+        from detector.evidence.timeres import timed_coverage
         from detector.scoring.scores import evidence_coverage
 
         result.report = build_scan_report(
-            result, ctx, focus_ev, command=command, skipped=skipped, coverage=evidence_coverage(signals, ev)
+            result, ctx, focus_ev, command=command, skipped=skipped, coverage=timed_coverage(evidence_coverage(signals, ev), ev)
         )
         apply_focus_check(result.report, events, ev, focus_ev, accounts, params)  # no verdict without data
         enrich_report(result.report, focus_ev, accounts, scored, params, signals)  # confidence, creation dates, numbers

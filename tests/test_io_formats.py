@@ -37,6 +37,7 @@ def test_formats_registry():
     assert set(FORMATS) >= {
         "twitter-v1", "twitter-v2", "academictwitter", "io-archive", "twarc-csv", "cnt-csv", "coortweet", "csv",
         "parquet", "canonical", "bluesky", "mastodon",
+        "telegram", "weibo-json", "weibo-csv",
     }  # fmt: skip
     for fmt in FORMATS.values():
         assert fmt.family in ("json", "csv", "parquet")

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from detector.cli.cmd_collect import collect_options
 from detector.cli.cmd_scan import run, scan_options, verdict_line, with_defaults_help
 from detector.cli.common import input_options, output_options, user_errors
 
@@ -83,6 +84,21 @@ def print_hashtag_verdict(report: dict[str, Any], written: dict[str, str], outdi
 @click.argument("tag")
 @input_options
 @scan_options
+@click.option(
+    "--collect",
+    "collect_source",
+    type=click.Choice(["bluesky", "mastodon"]),
+    default=None,
+    help="First collect TAG live from this source (see `detector collect`) into OUT/collected.parquet, "
+    "then scan it (with any INPUT given). --since/--until also bound the collection.",
+)
+@click.option(
+    "--collect-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --collect: at most this many posts.",
+)
+@collect_options
 @output_options
 @user_errors
 def command(tag: str, **kwargs: Any) -> None:
@@ -101,7 +117,44 @@ def command(tag: str, **kwargs: Any) -> None:
     near matches (accents, Weibo's #topic# form, an @ on a handle, similar
     spellings) and exits with status 3.
     """
+    _collect_first(tag, kwargs)
     run("hashtag", kwargs, print_hashtag_verdict, hashtag=tag)
 
 
+def _collect_first(tag: str, kwargs: dict[str, Any]) -> None:
+    """``--collect``: collect TAG into OUT/collected.parquet and add it to the inputs."""
+    source = kwargs.pop("collect_source")
+    limit = kwargs.pop("collect_limit")
+    live = {k: kwargs.pop(k) for k in ("host", "auth_host", "restart")}
+    if source is None:
+        if not kwargs["inputs"]:
+            raise click.UsageError(
+                "give INPUT files, or --collect bluesky|mastodon to collect TAG live"
+            )
+        if any(live.values()):
+            raise click.UsageError("--host, --auth-host and --restart need --collect")
+        return
+    if kwargs["fmt"] is not None:
+        raise click.UsageError(
+            "--format cannot be combined with --collect (the collected file is canonical Parquet)"
+        )
+    from pathlib import Path
+
+    from detector.cli.cmd_collect import run_collect
+
+    out = Path(kwargs["outdir"]) / "collected.parquet"
+    query = tag if tag.startswith("#") or source == "mastodon" else f"#{tag}"
+    res = run_collect(source, query, str(out), since=kwargs["since"], until=kwargs["until"], limit=limit,
+                      quiet=kwargs["quiet"], **live)  # fmt: skip
+    if not kwargs["quiet"] and not kwargs.get("as_json"):
+        click.echo(
+            f"Collected {res.posts:,} {source} posts for {query!r} from {res.host} into {out}",
+            err=True,
+        )
+    kwargs["inputs"] = (str(out), *kwargs["inputs"])
+
+
 with_defaults_help(command)
+for _param in command.params:  # INPUT is optional with --collect
+    if _param.name == "inputs":
+        _param.required = False

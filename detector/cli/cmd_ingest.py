@@ -62,10 +62,13 @@ def command(
 
     Formats are recognised from the content (see --format; e.g. twitter-v1,
     twitter-v2, academictwitter folders, twarc-csv, cnt-csv, io-archive,
-    coortweet, bluesky, mastodon); gzip/zstd/bz2/xz are read transparently, and
-    a cut or damaged stream keeps every record before the damage. Malformed
-    records are skipped and reported with file and line; --strict stops at the
-    first one instead (non-zero exit status).
+    coortweet, bluesky, mastodon, telegram: a Telegram Desktop JSON export of
+    one chat or the whole account, weibo-json and weibo-csv: weibo-crawler
+    output); gzip/zstd/bz2/xz are read transparently, and a cut or damaged
+    stream keeps every record before the damage. To collect Bluesky or Mastodon
+    posts live, see `detector collect`. Malformed records are skipped and
+    reported with file and line; --strict stops at the first one instead
+    (non-zero exit status).
     """
     from detector.io import write_canonical
 

@@ -60,8 +60,12 @@ __all__ = [
     "unregister_layer",
 ]
 
-BASE_INPUTS: tuple[str, ...] = ("events", "accounts", "params", "normalized_text", "shares", "windows", "layers")
-"""Context names available before any layer runs (``layers``: the edge layers built so far)."""
+BASE_INPUTS: tuple[str, ...] = (
+    "events", "timed_events", "accounts", "params", "normalized_text", "shares", "windows", "layers",
+)  # fmt: skip
+"""Context names available before any layer runs (``layers``: the edge layers built so far;
+``timed_events``: the events with a time of day, which window-based layers use, see
+:mod:`detector.evidence.timeres`)."""
 
 
 OWN_CONTENT_OBJECTS: tuple[str, ...] = ("url", "domain", "hashtag")
@@ -256,16 +260,21 @@ def normalized_texts(events: pd.DataFrame) -> pd.Series:
 def prepare_context(events: pd.DataFrame, accounts: pd.DataFrame | None, params: ScanParams) -> ScanContext:
     """The base inputs of the layers: normalised texts, one share table per object, the window plan."""
     from detector.evidence.coaction import share_table
+    from detector.evidence.timeres import timed_events
     from detector.evidence.windows import window_plan
 
     norm = normalized_texts(events)  # once, for the "text" layer and near-duplicates
-    own = events[events["kind"].ne("repost").to_numpy()]
+    timed = timed_events(events)  # window-based evidence never sees date-only events
+    own = timed[timed["kind"].ne("repost").to_numpy()]
     shares = {
-        obj: share_table(own if obj in OWN_CONTENT_OBJECTS else events, obj, normalized_text=norm)
+        obj: share_table(own if obj in OWN_CONTENT_OBJECTS else timed, obj, normalized_text=norm)
         for obj in params.objects
     }
-    data = {"events": events, "accounts": accounts, "normalized_text": norm, "shares": shares}
-    return ScanContext(params=params, data=data, windows=window_plan(shares, params.window))
+    data = {"events": events, "timed_events": timed, "accounts": accounts, "normalized_text": norm, "shares": shares}
+    ctx = ScanContext(params=params, data=data, windows=window_plan(shares, params.window))
+    if len(timed) < len(events):
+        ctx.notes.append(f"{len(events) - len(timed)} event(s) carry a date only: left out of window-based evidence")
+    return ctx
 
 
 # --------------------------------------------------------------------------
@@ -323,8 +332,14 @@ def _build_neardup(ctx: ScanContext) -> dict[str, Any]:
         "text_clusters": int(len(res.clusters)),
     }
     out: dict[str, Any] = {"dup_event": res.event_cluster, "n_text_clusters": int(len(res.clusters))}
-    if len(res.edges):
-        out["neardup"] = res.edges
+    edges = res.edges
+    timed = ctx["timed_events"]
+    if len(timed) < len(ctx["events"]):  # copies are clustered on all posts, paired in time only where it is known
+        edges = find_near_duplicates(timed, threshold=ctx.params.neardup_threshold, window=decision.window_s,
+                                     normalized_text=ctx["normalized_text"]).edges  # fmt: skip
+        ctx.info["neardup"]["edges"] = int(len(edges))
+    if len(edges):
+        out["neardup"] = edges
     return out
 
 
@@ -339,7 +354,7 @@ def _build_timing(ctx: ScanContext) -> dict[str, Any]:
     if candidates.empty:
         return {}
     edges = timing_edges(
-        ctx["events"], candidates[["account_a", "account_b"]], TimingParams(bin_s=ctx.params.timing_bin_s, seed=ctx.params.seed)
+        ctx["timed_events"], candidates[["account_a", "account_b"]], TimingParams(bin_s=ctx.params.timing_bin_s, seed=ctx.params.seed)
     )
     return {"timing": edges} if len(edges) else {}
 
@@ -347,8 +362,13 @@ def _build_timing(ctx: ScanContext) -> dict[str, Any]:
 def _build_features(ctx: ScanContext) -> dict[str, Any]:
     """Per-account behaviour features (:func:`detector.evidence.features.account_features`)."""
     from detector.evidence.features import account_features
+    from detector.evidence.timeres import time_of_day_features
 
-    return {"features": account_features(ctx["events"], ctx["accounts"], near_duplicate_event=ctx["dup_event"])}
+    events, timed = ctx["events"], ctx["timed_events"]
+    feats = account_features(events, ctx["accounts"], near_duplicate_event=ctx["dup_event"])
+    if len(timed) < len(events):  # time-of-day features from the events with a time of day only
+        feats = time_of_day_features(feats, account_features(timed, ctx["accounts"]) if len(timed) else None)
+    return {"features": feats}
 
 
 def _build_url_recurring(ctx: ScanContext) -> dict[str, Any]:
@@ -367,13 +387,15 @@ for _layer in (
     EvidenceLayer(
         "neardup",
         _build_neardup,
-        inputs=("events", "normalized_text", "windows"),
+        inputs=("events", "timed_events", "normalized_text", "windows"),
         edges=("neardup",),
         outputs=("dup_event", "n_text_clusters"),
         window="neardup",
     ),
-    EvidenceLayer("timing", _build_timing, inputs=("events", "layers"), edges=("timing",)),
-    EvidenceLayer("features", _build_features, inputs=("events", "accounts", "dup_event"), outputs=("features",)),
+    EvidenceLayer("timing", _build_timing, inputs=("timed_events", "layers"), edges=("timing",)),
+    EvidenceLayer(
+        "features", _build_features, inputs=("events", "timed_events", "accounts", "dup_event"), outputs=("features",)
+    ),
     EvidenceLayer("url_recurring", _build_url_recurring, inputs=("shares",), edges=("url_recurring",), stage="network"),
 ):
     register_layer(_layer)

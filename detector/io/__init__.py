@@ -20,6 +20,9 @@ sniffed from the content when not given):
 ``canonical``   our own Parquet, written by :func:`write_canonical`
 ``bluesky``     Jetstream events or post views (posts and reposts)
 ``mastodon``    Mastodon REST API ``Status`` entities
+``telegram``    Telegram Desktop JSON export: one chat or the whole account
+``weibo-json``  weibo-crawler JSON (``user`` + ``weibo[]``)
+``weibo-csv``   weibo-crawler CSV (Chinese column names)
 ==============  ===============================================================
 
 Compression (gzip, zstd, bz2, xz) is recognised from magic bytes; a cut or
@@ -29,7 +32,7 @@ Parquet is two files: ``NAME.parquet`` (events) and ``NAME.accounts.parquet``
 
 Modules: one per format (``twitter``, ``academic``, ``twarccsv``, ``cnt``,
 ``archive``, ``coortweet``, ``generic``, ``canonical``, ``bluesky``,
-``mastodon``); ``source`` opens files, ``decompress`` reads damaged
+``mastodon``, ``telegram``, ``weibo``); ``source`` opens files, ``decompress`` reads damaged
 compressed streams, ``recordcheck`` names why a raw record is unreadable,
 ``jsonstream`` and ``csvread`` stream records, ``frames`` turns record tuples
 into validated chunks, ``timeparse`` parses times, ``sniff`` recognises

@@ -283,17 +283,32 @@ def events_from_columns(
 
 
 def batch_rows(
-    ctx: ReadContext, rows: Iterator[tuple], platform: str, *, dedupe: bool = True
+    ctx: ReadContext,
+    rows: Iterator[tuple],
+    platform: str,
+    *,
+    dedupe: bool = True,
+    extra_fields: tuple[str, ...] = (),
 ) -> Iterator[pd.DataFrame]:
-    """Group row tuples into chunks of ``ctx.chunk_rows`` and yield validated frames."""
+    """Group row tuples into chunks of ``ctx.chunk_rows`` and yield validated frames.
+
+    ``extra_fields`` name values a reader appends to each tuple after the
+    :data:`ROW_FIELDS`; they become extra columns of the same names.
+    """
+
+    def chunk_of(batch: list[tuple]) -> pd.DataFrame | None:
+        start = len(ROW_FIELDS)
+        extra = {name: [r[start + i] for r in batch] for i, name in enumerate(extra_fields)}
+        return events_chunk(ctx, batch, platform, dedupe=dedupe, extra=extra or None)
+
     batch: list[tuple] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= ctx.chunk_rows:
-            chunk = events_chunk(ctx, batch, platform, dedupe=dedupe)
+            chunk = chunk_of(batch)
             batch = []
             if chunk is not None:
                 yield chunk
-    chunk = events_chunk(ctx, batch, platform, dedupe=dedupe)
+    chunk = chunk_of(batch)
     if chunk is not None:
         yield chunk

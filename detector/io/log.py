@@ -19,6 +19,8 @@ NOT_EVENT_REASONS: frozenset[str] = frozenset(
         "not a post or repost",
         "duplicate event_id",
         "withheld tweet without content",
+        "service message",
+        "account profile",
     }
 )
 """Skip reasons for records that are well formed but carry no event.

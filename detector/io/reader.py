@@ -31,8 +31,10 @@ from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
 from detector.io.mastodon import read_mastodon
 from detector.io.sniff import sniff, sniff_json_value
 from detector.io.source import Source, expand_inputs
+from detector.io.telegram import read_telegram
 from detector.io.twarccsv import read_twarc_csv
 from detector.io.twitter import read_twitter_v1, read_twitter_v2
+from detector.io.weibo import DAY_ONLY_COLUMN, read_weibo_csv, read_weibo_json
 from detector.progress import progress
 from detector.schema import empty_events, merge_accounts, validate_accounts
 
@@ -87,6 +89,12 @@ FORMATS: dict[str, Format] = {
                "Bluesky Jetstream events or post views (app.bsky.feed.post / repost)"),
         Format("mastodon", "json", "mastodon", _TWEET_COLUMNS + ("ts_ms",), read_mastodon,
                "Mastodon status JSON (API v1 Status entities)"),
+        Format("telegram", "json", "telegram", _TWEET_COLUMNS, read_telegram,
+               "Telegram Desktop export: one chat's result.json or the whole-account export"),
+        Format("weibo-json", "json", "weibo", _TWEET_COLUMNS + (DAY_ONLY_COLUMN,), read_weibo_json,
+               "weibo-crawler JSON (user + weibo[])"),
+        Format("weibo-csv", "csv", "weibo", _TWEET_COLUMNS + (DAY_ONLY_COLUMN,), read_weibo_csv,
+               "weibo-crawler CSV (Chinese column names; author from the file name)"),
     )
 }  # fmt: skip
 """Format name -> :class:`Format`; the names accepted by ``--format``."""

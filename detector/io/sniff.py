@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from detector.io.academic import is_includes_value
@@ -12,7 +13,9 @@ from detector.io.csvread import csv_header
 from detector.io.jsonstream import first_values, looks_like_json
 from detector.io.log import InputError
 from detector.io.source import Source
+from detector.io.telegram import is_telegram_export
 from detector.io.twarccsv import is_twarc_csv
+from detector.io.weibo import is_weibo_csv, is_weibo_json, is_weibo_users_csv
 
 __all__ = ["sniff", "sniff_json_value", "JSON_FORMATS", "CSV_FORMATS", "family_of"]
 
@@ -23,14 +26,30 @@ JSON_FORMATS = (
     "academictwitter-users",
     "bluesky",
     "mastodon",
+    "telegram",
+    "weibo-json",
 )
-CSV_FORMATS = ("io-archive", "twarc-csv", "cnt-csv", "coortweet", "csv")
+CSV_FORMATS = ("io-archive", "twarc-csv", "cnt-csv", "coortweet", "csv", "weibo-csv")
 PARQUET_FORMATS = ("parquet", "canonical")
 
 _ALL = (
     "twitter-v1, twitter-v2, academictwitter, twarc-csv, io-archive, coortweet, cnt-csv, "
-    "csv (with --map), parquet, canonical, bluesky, mastodon"
+    "csv (with --map), parquet, canonical, bluesky, mastodon, telegram, weibo-json, weibo-csv"
 )
+
+_TELEGRAM_HEAD = re.compile(rb'"(?:date_unixtime|text_entities|forwarded_from)"\s*:')
+_EXPORT_HEAD = re.compile(rb'^\s*\{\s*"(?:about|personal_information|name)"\s*:')
+
+
+def _sniff_json_head(head: bytes) -> str | None:
+    """A format told from the raw head of one huge JSON object (a Telegram or weibo export)."""
+    if _EXPORT_HEAD.match(head.lstrip(b"\xef\xbb\xbf")) and _TELEGRAM_HEAD.search(head):
+        return "telegram"
+    if re.match(rb'^\s*\{\s*"user"\s*:\s*\{', head.lstrip(b"\xef\xbb\xbf")) and re.search(
+        rb'"weibo"\s*:\s*\[', head
+    ):
+        return "weibo-json"
+    return None
 
 
 def family_of(fmt: str) -> str:
@@ -55,6 +74,10 @@ def sniff_json_value(value: Any, _depth: int = 0) -> str | None:
     if not isinstance(value, dict):
         return None
     keys = value.keys()
+    if is_telegram_export(value):
+        return "telegram"
+    if is_weibo_json(value):
+        return "weibo-json"
     if is_includes_value(value):
         return "academictwitter-users"
     for key in ("posts", "feed"):
@@ -118,6 +141,9 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
     source.check_text()
     head = source.head()
     if looks_like_json(head):
+        found = _sniff_json_head(head)  # one huge export object: no need to parse its head
+        if found:
+            return found
         values = first_values(source, limit=50)
         for value in values:
             found = sniff_json_value(value)
@@ -143,6 +169,8 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
         return "cnt-csv"
     if set(SHARE_COLUMNS) <= columns or is_multi_object(names):
         return "coortweet"
+    if is_weibo_csv(columns) or is_weibo_users_csv(columns):
+        return "weibo-csv"
     if {"account_id", "ts"} <= columns:
         return "csv"
     raise InputError(

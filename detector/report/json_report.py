@@ -406,6 +406,7 @@ MISSING_COVERAGE = 0.5
 """An evidence family measurable on less than this share of the input counts as missing."""
 
 _MISSING_WORDS = {
+    "synchrony": "times of day (dates only)",
     "duplicate_text": "post texts",
     "profile": "account creation dates",
     "automation": "enough events per account",

@@ -762,7 +762,7 @@ def _kv_table(items: Mapping[str, Any], key_title: str, value_title: str) -> Mar
 
 
 COVERAGE_WORDS: dict[str, str] = {
-    "synchrony": "synchrony (events in time)",
+    "synchrony": "synchrony (events with a time of day)",
     "duplicate_text": "duplicate text (posts with text)",
     "profile": "profile (accounts with a known creation date)",
     "automation": "automation (accounts with 3+ events)",
