@@ -54,7 +54,7 @@ from detector.kernels.minhash import (
     lsh_components,
     minhash_signatures,
 )
-from detector.text import CHAR_N, MIN_SHINGLES, WORD_N, normalize_texts, shingle_hashes
+from detector.text import ALPHA_N, CHAR_N, MIN_SHINGLES, WORD_N, normalize_texts, shingle_hashes
 
 if TYPE_CHECKING:
     from detector.evidence.coaction import CoactionParams, CoactionResult
@@ -80,6 +80,9 @@ CLUSTER_COLUMNS: tuple[str, ...] = (
     "representative_text",
 )
 """Columns of :attr:`NearDupResult.clusters`."""
+
+MIN_LENGTH = 40
+"""Default :attr:`NearDupParams.min_length`: weighted characters of the normalised text (module doc)."""
 
 MAX_ACCOUNTS_LISTED = 50
 """``clusters.accounts`` lists at most this many account ids (smallest first); ``n_accounts`` is exact."""
@@ -130,10 +133,17 @@ class NearDupParams:
         MinHash permutations.
     seed : int, default 1
         MinHash seed (same permutations as ``datasketch.MinHash(num_perm, seed)``).
-    word_n, char_n : int
-        Shingle sizes (:mod:`detector.text`).
+    word_n, char_n, alpha_n : int
+        Shingle sizes (:mod:`detector.text`): character ``alpha_n``-grams
+        (default 4) of the word stream and ``char_n``-grams (default 2) of
+        CJK runs; ``word_n >= 1`` uses word n-grams for the word stream
+        instead (the rule before character shingling, fragile to typos).
+    min_length : int, default MIN_LENGTH
+        Texts whose normalised text is shorter than this weighted length
+        (:func:`detector.text.weighted_length`: CJK characters count 2,
+        others 1) are not compared (module doc, "Short texts").
     min_shingles : int
-        Texts with fewer distinct shingles are not compared.
+        Texts with fewer distinct shingles are not compared either.
     bands : (b, r) or None
         LSH bands and rows; ``None``: :func:`lsh_bands` with ``band_recall``.
     band_recall : float, default 0.98
@@ -153,6 +163,8 @@ class NearDupParams:
     seed: int = 1
     word_n: int = WORD_N
     char_n: int = CHAR_N
+    alpha_n: int = ALPHA_N
+    min_length: int = MIN_LENGTH
     min_shingles: int = MIN_SHINGLES
     bands: tuple[int, int] | None = None
     band_recall: float = 0.98
@@ -172,6 +184,10 @@ class NearDupParams:
             raise ValueError("bands (b, r) need b, r >= 1 and b * r <= num_perm")
         if self.min_shingles < 1:
             raise ValueError("min_shingles must be >= 1")
+        if self.min_length < 0:
+            raise ValueError("min_length must be >= 0")
+        if self.word_n < 0 or self.char_n < 1 or self.alpha_n < 1:
+            raise ValueError("need word_n >= 0, char_n >= 1 and alpha_n >= 1")
 
 
 @dataclass
@@ -274,8 +290,10 @@ def near_duplicate_groups(
         ``rows`` and the LSH counters of :func:`detector.kernels.minhash.lsh_components`.
     """
     params = params or NearDupParams()
-    hashes, offsets = shingle_hashes(texts, params.word_n, params.char_n, normalized=normalized)
-    comparable = np.flatnonzero(np.diff(offsets) >= params.min_shingles)
+    hashes, offsets, length = shingle_hashes(
+        texts, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=normalized, with_length=True
+    )
+    comparable = np.flatnonzero((np.diff(offsets) >= params.min_shingles) & (length >= params.min_length))
     labels = np.full(len(texts), -1, dtype=np.int64)
     b, r = params.bands or lsh_bands(params.threshold, params.num_perm, params.band_recall)
     stats = {
@@ -302,9 +320,9 @@ def near_duplicate_groups(
 
 def find_near_duplicates(
     events: pd.DataFrame,
-    threshold: float = 0.7,
-    num_perm: int = 128,
-    seed: int = 1,
+    threshold: float | None = None,
+    num_perm: int | None = None,
+    seed: int | None = None,
     *,
     window: int | None = None,
     coaction_params: CoactionParams | None = None,
@@ -317,12 +335,12 @@ def find_near_duplicates(
     ----------
     events : DataFrame
         Canonical events (needs ``event_id, account_id, ts, kind, text``).
-    threshold : float, default 0.7
-        Jaccard similarity threshold on shingle sets.
-    num_perm : int, default 128
-        MinHash permutations.
-    seed : int, default 1
-        MinHash seed.
+    threshold : float, optional
+        Jaccard similarity threshold on shingle sets (default: ``params``'s, 0.7).
+    num_perm : int, optional
+        MinHash permutations (default: ``params``'s, 128).
+    seed : int, optional
+        MinHash seed (default: ``params``'s, 1).
     window : int or None
         Co-action window in seconds for the account edges; ``None`` lets
         :func:`detector.evidence.coaction.coaction_edges` estimate it.
@@ -330,8 +348,8 @@ def find_near_duplicates(
     coaction_params : CoactionParams, optional
         Full control of the edge layer.
     params : NearDupParams, optional
-        All other options; ``threshold``, ``num_perm`` and ``seed`` given
-        here as arguments override it.
+        All options; ``threshold``, ``num_perm`` and ``seed`` given here as
+        arguments (not ``None``) override its values.
     normalized_text : Series, optional
         Texts already normalised with :func:`detector.text.normalize_texts`,
         indexed like ``events`` (rows missing here are normalised on the
@@ -342,7 +360,8 @@ def find_near_duplicates(
     -------
     NearDupResult
     """
-    params = replace(params or NearDupParams(), threshold=threshold, num_perm=num_perm, seed=seed)
+    given = {"threshold": threshold, "num_perm": num_perm, "seed": seed}
+    params = replace(params or NearDupParams(), **{k: v for k, v in given.items() if v is not None})
     event_cluster = pd.Series(-1, index=events.index, dtype=np.int64, name="text_cluster")
     kind = events["kind"].astype("string")
     text = events["text"].astype("string")
@@ -378,8 +397,10 @@ def find_near_duplicates(
         "seed": params.seed,
         "verify": params.verify,
         "min_shingles": params.min_shingles,
+        "min_length": params.min_length,
         "word_n": params.word_n,
         "char_n": params.char_n,
+        "alpha_n": params.alpha_n,
         "window_s": None if coaction is None else int(coaction.window_s),
     }
     return NearDupResult(event_cluster, clusters, edges, coaction, stats, params)

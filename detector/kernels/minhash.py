@@ -231,67 +231,75 @@ def _combine(units, first, count):
 
 
 @njit(cache=True)
-def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, out, words, chars, run_id):
+def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, alpha_n, out, words, chars):
     """Write the (unsorted, possibly repeated) shingle hashes of one text to ``out``.
 
     Same rules as :func:`detector.text.shingles` (the reference) and the hash
-    of :func:`detector.text.hash_shingle`: words are maximal runs of
-    non-space, non-CJK code points and give word n-grams over the whole
-    text; each maximal run of CJK code points gives its character n-grams.
-    ``words``, ``chars``, ``run_id`` are scratch arrays of at least
-    ``length`` entries. Returns the number of hashes written.
+    of :func:`detector.text.hash_shingle`. The text is split into two
+    *streams*: its CJK code points, in order, and its other (non-space) code
+    points, in order, with one space unit wherever a space or a CJK code
+    point came between two of them. The CJK stream
+    gives its character ``char_n``-grams; the other stream its character
+    ``alpha_n``-grams, or with ``word_n >= 1`` its word ``word_n``-grams. A
+    stream shorter than its n gives itself as one shingle. ``words`` and
+    ``chars`` are scratch arrays of at least ``length`` entries.
+
+    Returns
+    -------
+    (n_written, weighted_length) : (int, int)
+        Hashes written, and the Twitter-weighted length of the text (CJK code
+        points count 2, every other code point, spaces included, 1).
     """
+    space = _fnv_cp(np.uint64(0xCBF29CE484222325), 32)
     n_words = 0
     n_chars = 0
-    n_runs = 0
+    gap_a = False  # a space or a CJK code point came since the last unit of the other stream
     in_word = False
-    prev_cjk = False
+    weight = 0
     h = np.uint64(0)
+    by_chars = word_n == 0
     for i in range(start, start + length):
         cp = cps[i]
         if cp == 32:
-            if in_word:
-                words[n_words] = h
-                n_words += 1
-                in_word = False
-            prev_cjk = False
+            weight += 1
+            gap_a = True
         elif _is_cjk(cp, table, lo, hi):
-            if in_word:
-                words[n_words] = h
-                n_words += 1
-                in_word = False
-            if not prev_cjk:
-                n_runs += 1
+            weight += 2
+            gap_a = True
             chars[n_chars] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
-            run_id[n_chars] = n_runs
             n_chars += 1
-            prev_cjk = True
         else:
-            if not in_word:
-                h = np.uint64(0xCBF29CE484222325)
-                in_word = True
-            h = _fnv_cp(h, cp)
-            prev_cjk = False
+            weight += 1
+            if by_chars:
+                if gap_a and n_words > 0:
+                    words[n_words] = space
+                    n_words += 1
+                words[n_words] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
+                n_words += 1
+            else:
+                if gap_a and in_word:
+                    words[n_words] = h
+                    n_words += 1
+                    in_word = False
+                if not in_word:
+                    h = np.uint64(0xCBF29CE484222325)
+                    in_word = True
+                h = _fnv_cp(h, cp)
+            gap_a = False
     if in_word:
         words[n_words] = h
         n_words += 1
     n_out = 0
-    if n_words > 0:
-        span = word_n if n_words >= word_n else n_words
-        for w in range(n_words - span + 1):
-            out[n_out] = _combine(words, w, span)
-            n_out += 1
-    i = 0
-    while i < n_chars:
-        j = i + 1
-        while j < n_chars and run_id[j] == run_id[i]:
-            j += 1
-        span = char_n if j - i >= char_n else j - i
-        for s in range(i, j - span + 1):
-            out[n_out] = _combine(chars, s, span)
-            n_out += 1
-        i = j
-    return n_out
+    n = alpha_n if by_chars else word_n
+    span = n if n_words >= n else n_words
+    for w in range(n_words - span + 1 if n_words > 0 else 0):
+        out[n_out] = _combine(words, w, span)
+        n_out += 1
+    span = char_n if n_chars >= char_n else n_chars
+    for w in range(n_chars - span + 1 if n_chars > 0 else 0):
+        out[n_out] = _combine(chars, w, span)
+        n_out += 1
+    return n_out, weight
 
 
 @njit(cache=True)
@@ -316,7 +324,7 @@ def _sort_unique(seg, m):
 
 
 @njit(cache=True, parallel=True)
-def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, dedupe=True):
+def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alpha_n, dedupe=True):
     """Shingle-hash sets of many normalised texts given as code points.
 
     Parameters
@@ -330,8 +338,9 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
     lo, hi : ndarray of uint32
         Inclusive code point ranges shingled by characters (only consulted
         above U+FFFF).
-    word_n, char_n : int
-        Shingle sizes.
+    word_n, char_n, alpha_n : int
+        Shingle sizes: ``word_n`` words (``0``: character ``alpha_n``-grams of
+        the word stream instead), ``char_n`` characters of a CJK run.
     dedupe : bool, default True
         Sort each text's hashes and drop repeats (a set); ``False`` keeps
         them in text order with repeats (enough for MinHash, ~25% faster).
@@ -342,6 +351,8 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
         Per text: the shingle hashes of :func:`detector.text.hash_shingle`,
         sorted and unique when ``dedupe``.
     offsets : ndarray of int64
+    weights : ndarray of int64
+        Twitter-weighted length of each text (CJK code points 2, others 1).
     """
     n = lengths.shape[0]
     bound = np.zeros(n + 1, dtype=np.int64)  # <= one shingle per code point
@@ -349,6 +360,7 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
         bound[d + 1] = bound[d] + lengths[d]
     tmp = np.empty(bound[n], dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
+    weights = np.zeros(n, dtype=np.int64)
     chunk = 256  # documents per task: scratch arrays are allocated once per chunk
     for c in prange((n + chunk - 1) // chunk):
         first = c * chunk
@@ -358,12 +370,13 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
             longest = max(longest, lengths[d])
         words = np.empty(longest, dtype=np.uint64)
         chars = np.empty(longest, dtype=np.uint64)
-        run_id = np.empty(longest, dtype=np.int64)
         for d in range(first, last):
             if lengths[d] == 0:
                 continue
             seg = tmp[bound[d] : bound[d + 1]]
-            m = _doc_shingles(cps, starts[d], lengths[d], table, lo, hi, word_n, char_n, seg, words, chars, run_id)
+            m, weights[d] = _doc_shingles(
+                cps, starts[d], lengths[d], table, lo, hi, word_n, char_n, alpha_n, seg, words, chars
+            )
             counts[d] = _sort_unique(seg, m) if dedupe else m
     offsets = np.zeros(n + 1, dtype=np.int64)
     for d in range(n):
@@ -371,7 +384,7 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
     out = np.empty(offsets[n], dtype=np.uint64)
     for d in prange(n):
         out[offsets[d] : offsets[d + 1]] = tmp[bound[d] : bound[d] + counts[d]]
-    return out, offsets
+    return out, offsets, weights
 
 
 # --------------------------------------------------------------------------
