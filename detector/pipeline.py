@@ -138,6 +138,8 @@ class ScanResult:
     officials: pd.DataFrame
     report: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    text_posts: pd.DataFrame | None = None
+    """Posts in near-duplicate text clusters (:func:`detector.evidence.neardup.text_posts`)."""
 
 
 @contextlib.contextmanager
@@ -334,16 +336,17 @@ def _coaction_layers(
 
 def _neardup_layer(
     events: pd.DataFrame, params: ScanParams, notes: list[str], normalized_text: pd.Series | None = None
-) -> tuple[pd.DataFrame | None, pd.Series | None, int]:
+) -> tuple[pd.DataFrame | None, pd.Series | None, int, pd.DataFrame | None]:
+    """Near-duplicate edges, each event's text cluster, the number of clusters and their posts."""
     try:
         from detector.evidence.neardup import find_near_duplicates
     except ImportError:
         notes.append("near-duplicate evidence unavailable (detector.evidence.neardup not installed)")
-        return None, None, 0
+        return None, None, 0, None
     res = find_near_duplicates(
         events, threshold=params.neardup_threshold, window=params.window, normalized_text=normalized_text
     )
-    return res.edges, res.event_cluster, int(len(res.clusters))
+    return res.edges, res.event_cluster, int(len(res.clusters)), res.posts
 
 
 def _timing_layer(events: pd.DataFrame, candidates: pd.DataFrame, params: ScanParams, notes: list[str]):
@@ -524,7 +527,7 @@ def run_scan(
         norm_text = normalized_texts(ev)  # once, for the "text" layer and near-duplicates
         layers, shares, co_info = _coaction_layers(ev, params, notes, norm_text)
     with _stage("neardup", timings):
-        nd_edges, dup_event, n_text_clusters = _neardup_layer(ev, params, notes, norm_text)
+        nd_edges, dup_event, n_text_clusters, text_posts = _neardup_layer(ev, params, notes, norm_text)
         del norm_text
         if nd_edges is not None and len(nd_edges):
             layers["neardup"] = nd_edges
@@ -570,10 +573,10 @@ def run_scan(
     with _stage("report", timings):
         report = _build_report(
             focus_ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
-            off_table, flagged, timings, notes, n_text_clusters, evidence_coverage(signals, ev),
+            off_table, flagged, timings, notes, n_text_clusters, evidence_coverage(signals, ev), text_posts,
         )
     timings["total"] = round(sum(timings.values()), 4)
-    return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings)
+    return ScanResult(ev, accounts, scored, clusters, edges, layers, signals, off_table, report, timings, text_posts)
 
 
 def _apply_model(path: str, signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
@@ -607,7 +610,7 @@ def _names(events: pd.DataFrame, accounts: pd.DataFrame | None) -> dict[str, str
 
 def _build_report(
     ev, accounts, params, command, skipped, scored, clusters, edges, layers, shares, co_info,
-    off_table, flagged, timings, notes, n_text_clusters, coverage,
+    off_table, flagged, timings, notes, n_text_clusters, coverage, text_posts=None,
 ) -> dict[str, Any]:
     """Report on the events ``ev`` (all scanned events, or the hashtag's)."""
     names = _names(ev, accounts)
@@ -638,7 +641,7 @@ def _build_report(
     parameters["window_used_s"] = co_info.get("_window", {}).get("window_s")
     parameters["window_method"] = co_info.get("_window", {}).get("method")
     parameters["coaction_layers"] = {k: v for k, v in co_info.items() if not k.startswith("_")}
-    clusters_json = jr.cluster_entries(clusters, scored, edges, ev, shares, names, gaps=layers)
+    clusters_json = jr.cluster_entries(clusters, scored, edges, ev, shares, names, gaps=layers, posts=text_posts)
     accounts_json = jr.account_entries(scored, names, n_events)
     officials_json = off_table.to_dict("records") if len(off_table) else []
     focus_summary = _focus_summary(ev, params, scored, clusters, off_table, flagged, names, accounts)
@@ -802,6 +805,11 @@ def write_outputs(
     edges = result.edges
     write_csv(edges, out / "edges.csv", rows=repeated_mask(edges) if len(edges) else None)
     written["edges.csv"] = str(out / "edges.csv")
+    if result.text_posts is not None:  # the posts behind the near-duplicate evidence (and the HTML's examples)
+        posts = result.text_posts
+        write_csv(posts.assign(account_name=posts["account_name"].fillna(posts["account_id"].map(names))),
+                  out / "text_posts.csv")
+        written["text_posts.csv"] = str(out / "text_posts.csv")
     if _write_gexf(result, out / "network.gexf", names):
         written["network.gexf"] = str(out / "network.gexf")
     jr.write_report(result.report, out / "report.json")

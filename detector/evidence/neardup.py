@@ -7,8 +7,10 @@ Pipeline (kernels in :mod:`detector.kernels.minhash`, text rules in
    out: they carry the reposted text, not their author's (repost co-action
    is its own evidence layer).
 2. **Shingle and hash** each text (:func:`detector.text.shingle_hashes`:
-   word trigrams for spaced scripts, character bigrams for CJK runs). Texts
-   with fewer than ``min_shingles`` distinct shingles are not compared.
+   character bigrams of the CJK characters, word-boundary-aware character
+   4-grams of everything else, so typos and in-word edits cost a few
+   shingles). Texts shorter than ``min_length`` weighted characters, or with
+   fewer than ``min_shingles`` distinct shingles, are not compared.
 3. **Identical sets** are grouped first (exact copies are the bulk of a
    copy-paste campaign); only one representative per distinct set goes on.
 4. **MinHash** signatures (``num_perm`` permutations, datasketch-compatible
@@ -22,6 +24,32 @@ Pipeline (kernels in :mod:`detector.kernels.minhash`, text rules in
 6. **Edges**: co-action on the *text cluster* object, i.e. two accounts that
    posted members of the same cluster within the co-action window, via
    :func:`detector.evidence.coaction.coaction_edges`.
+
+Short texts
+-----------
+Fan chants, "stay safe everyone", "happy birthday" wishes and greetings are
+short and naturally similar: two of them share most of their shingles
+without anyone copying anyone, and one edit moves a short text's Jaccard a
+lot. Two rules keep them apart:
+
+* **minimum length** ``min_length = 40`` weighted characters of the
+  normalised text (:func:`detector.text.weighted_length`: Twitter's weights,
+  CJK characters 2, everything else 1): about 7 English words or 20 Chinese
+  characters. Stock phrases and their combinations are mostly shorter and
+  are never compared; identical short texts still meet in the co-action
+  layer on the ``text`` object, where a coincidence within seconds is what
+  counts, not the copy.
+* **threshold** ``0.7`` on character shingles: at 40+ characters a text
+  shares 70% of its shingles with another only when most of it is the same
+  text, in the same order (4-grams span word boundaries). Random short posts
+  built from the same stock phrases rarely get there; copies with 1-3 typos,
+  doubled letters, inserted punctuation or emoji and an appended hashtag or
+  URL do (``benchmarks/bench_minhash.py``, "planted copies": per-language
+  pair recall and the share of 1,500 short posts put in any cluster).
+
+Long chants (a fandom's fixed cheer of member names) are real near-duplicates
+and do form clusters; telling fans from campaigns is the scorer's job
+(conjunction with account age, timing and other evidence), not this layer's.
 
 Choice of bands (:func:`lsh_bands`): datasketch's ``MinHashLSH`` minimises
 the sum of false-positive and false-negative areas, which at threshold 0.7
@@ -40,6 +68,7 @@ labelled by their smallest member, and cluster ids are assigned by size
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -61,12 +90,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLUSTER_COLUMNS",
+    "MIN_LENGTH",
+    "TEXT_POST_COLUMNS",
     "NearDupParams",
     "NearDupResult",
     "find_near_duplicates",
     "lsh_bands",
     "near_duplicate_groups",
     "text_cluster_shares",
+    "text_posts",
 ]
 
 CLUSTER_COLUMNS: tuple[str, ...] = (
@@ -80,6 +112,9 @@ CLUSTER_COLUMNS: tuple[str, ...] = (
     "representative_text",
 )
 """Columns of :attr:`NearDupResult.clusters`."""
+
+TEXT_POST_COLUMNS: tuple[str, ...] = ("event_id", "cluster_id", "account_id", "account_name", "ts", "text")
+"""Columns of :func:`text_posts` (``text_posts.csv``): one row per post in a near-duplicate cluster."""
 
 MIN_LENGTH = 40
 """Default :attr:`NearDupParams.min_length`: weighted characters of the normalised text (module doc)."""
@@ -209,6 +244,8 @@ class NearDupResult:
         clusters, gaps in seconds, ``objects`` = sample cluster ids).
     coaction : CoactionResult or None
         The full co-action result behind ``edges`` (window used, pairs...).
+    posts : DataFrame
+        :data:`TEXT_POST_COLUMNS`: every post in a cluster (:func:`text_posts`).
     stats : dict
         Counts and parameters of the run (JSON-able).
     params : NearDupParams
@@ -220,6 +257,7 @@ class NearDupResult:
     coaction: CoactionResult | None = None
     stats: dict = field(default_factory=dict)
     params: NearDupParams = field(default_factory=NearDupParams)
+    posts: pd.DataFrame | None = None
 
 
 def _empty_clusters() -> pd.DataFrame:
@@ -403,7 +441,55 @@ def find_near_duplicates(
         "alpha_n": params.alpha_n,
         "window_s": None if coaction is None else int(coaction.window_s),
     }
-    return NearDupResult(event_cluster, clusters, edges, coaction, stats, params)
+    return NearDupResult(event_cluster, clusters, edges, coaction, stats, params, text_posts(events, event_cluster))
+
+
+def text_posts(
+    events: pd.DataFrame, event_cluster: pd.Series, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The posts of the near-duplicate clusters: which posts are copies, by whom, when.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events (``event_id, account_id, ts, text``; ``account_name``
+        when present).
+    event_cluster : Series of int64
+        :attr:`NearDupResult.event_cluster`, aligned to ``events``.
+    names : mapping account id -> handle, optional
+        Fills ``account_name`` where the events have none (e.g. from the
+        accounts table).
+
+    Returns
+    -------
+    DataFrame
+        :data:`TEXT_POST_COLUMNS`, one row per post with ``event_cluster >=
+        0``, sorted by ``cluster_id``, then ``ts`` (UTC seconds), then
+        ``event_id``; ``text`` is the raw post text (write it with
+        :func:`detector.report.csvsafe.write_csv`, which neutralises
+        spreadsheet formulas).
+    """
+    rows = np.flatnonzero(event_cluster.to_numpy() >= 0)
+    sub = events.iloc[rows]
+    if "account_name" in events.columns:
+        name = sub["account_name"].astype("string")
+    else:
+        name = pd.Series(pd.NA, index=sub.index, dtype="string")
+    if names:
+        name = name.fillna(sub["account_id"].astype(str).map(names).astype("string"))
+    table = pd.DataFrame(
+        {
+            "event_id": sub["event_id"].astype("string").to_numpy(),
+            "cluster_id": event_cluster.to_numpy()[rows].astype(np.int64),
+            "account_id": sub["account_id"].astype("string").to_numpy(),
+            "account_name": name.to_numpy(),
+            "ts": sub["ts"].to_numpy(dtype=np.int64),
+            "text": sub["text"].astype("string").to_numpy(),
+        }
+    )
+    table = table.astype({"event_id": "string", "account_id": "string", "account_name": "string", "text": "string"})
+    table = table.sort_values(["cluster_id", "ts", "event_id"], kind="mergesort").reset_index(drop=True)
+    return table[list(TEXT_POST_COLUMNS)]
 
 
 def _cluster_table(members: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
