@@ -429,20 +429,17 @@ def datasketch_permutations(num_perm: int, seed: int, scheme: str = "affine32") 
 
 @njit(cache=True, parallel=True)
 def _signatures_affine32(hashes, offsets, a, b):
+    """``a``, ``b`` as uint32: the products wrap in 32-bit lanes, which LLVM vectorises (branch-free min)."""
     n = offsets.shape[0] - 1
     k = a.shape[0]
-    mask = np.uint64(0xFFFFFFFF)
     sig = np.empty((n, k), dtype=np.uint32)
     for d in prange(n):
-        row = np.full(k, mask, dtype=np.uint64)
+        row = np.full(k, np.uint32(0xFFFFFFFF), dtype=np.uint32)
         for p in range(offsets[d], offsets[d + 1]):
-            hv = _fmix32(hashes[p] & mask)
+            hv = np.uint32(_fmix32(hashes[p] & np.uint64(0xFFFFFFFF)))
             for q in range(k):
-                v = (a[q] * hv + b[q]) & mask
-                if v < row[q]:
-                    row[q] = v
-        for q in range(k):
-            sig[d, q] = np.uint32(row[q])
+                row[q] = min(row[q], np.uint32(a[q] * hv + b[q]))
+        sig[d, :] = row
     return sig
 
 
@@ -456,9 +453,7 @@ def _signatures_affine64(hashes, offsets, a, b):
         for p in range(offsets[d], offsets[d + 1]):
             hv = _fmix64(hashes[p])
             for q in range(k):
-                v = a[q] * hv + b[q]
-                if v < row[q]:
-                    row[q] = v
+                row[q] = min(row[q], a[q] * hv + b[q])
         sig[d, :] = row
     return sig
 
@@ -511,7 +506,7 @@ def minhash_signatures(
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError("a and b must be 1-d arrays of equal length")
     if scheme == "affine32":
-        return _signatures_affine32(hashes, offsets, a, b)
+        return _signatures_affine32(hashes, offsets, a.astype(np.uint32), b.astype(np.uint32))
     if scheme == "affine64":
         return _signatures_affine64(hashes, offsets, a, b)
     if scheme == "legacy":
