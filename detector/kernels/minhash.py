@@ -56,7 +56,10 @@ document order ``m_0 < m_1 < ...``:
 * bucket size ``<= max_bucket``: every pair ``(m_i, m_j)``, ``i < j``;
 * larger buckets (explosion guard): the star ``(m_0, m_j)`` plus the chain
   ``(m_{j-1}, m_j)``, i.e. at most ``2 * size`` pairs; such buckets are
-  counted as *capped*. Members of one big bucket share a whole band, so they
+  counted as *capped*. (:func:`lsh_candidate_pairs` with ``neighbours=k``
+  pairs each member with the next ``k`` instead: the rule of the timing
+  layer's candidates, which MinHash each account's set of active time bins
+  with this same stack.) Members of one big bucket share a whole band, so they
   are usually near-duplicates of each other and the star plus chain connect
   them; only the pairs, not the grouping, are thinned.
 
@@ -577,19 +580,28 @@ def _index_bits(n: int) -> int:
 
 
 @njit(cache=True)
-def _bucket_pair_count(size, max_bucket):
+def _bucket_pair_count(size, max_bucket, neighbours=0):
     if size <= max_bucket:
         return size * (size - 1) // 2
+    if neighbours > 0:  # each member with the next `neighbours` members
+        k = min(neighbours, size - 1)
+        return k * size - k * (k + 1) // 2
     return 2 * (size - 1) - 1  # star (size-1) + chain (size-1) minus the shared (m0, m1)
 
 
 @njit(cache=True)
-def _emit_bucket(members, max_bucket, out_i, out_j, pos):
+def _emit_bucket(members, max_bucket, out_i, out_j, pos, neighbours=0):
     """Write the candidate pairs of one bucket (``members`` ascending) from ``pos``."""
     size = members.shape[0]
     if size <= max_bucket:
         for x in range(size):
             for y in range(x + 1, size):
+                out_i[pos] = members[x]
+                out_j[pos] = members[y]
+                pos += 1
+    elif neighbours > 0:
+        for x in range(size):
+            for y in range(x + 1, min(size, x + 1 + neighbours)):
                 out_i[pos] = members[x]
                 out_j[pos] = members[y]
                 pos += 1
@@ -606,7 +618,7 @@ def _emit_bucket(members, max_bucket, out_i, out_j, pos):
 
 
 @njit(cache=True, parallel=True)
-def _band_pairs(keys, order, max_bucket):
+def _band_pairs(keys, order, max_bucket, neighbours):
     n_bands, n = keys.shape
     counts = np.zeros(n_bands, dtype=np.int64)
     capped = np.zeros(n_bands, dtype=np.int64)
@@ -616,7 +628,7 @@ def _band_pairs(keys, order, max_bucket):
             e = s + 1
             while e < n and keys[k, e] == keys[k, s]:
                 e += 1
-            counts[k] += _bucket_pair_count(e - s, max_bucket)
+            counts[k] += _bucket_pair_count(e - s, max_bucket, neighbours)
             if e - s > max_bucket:
                 capped[k] += 1
             s = e
@@ -633,12 +645,14 @@ def _band_pairs(keys, order, max_bucket):
             while e < n and keys[k, e] == keys[k, s]:
                 e += 1
             if e - s > 1:
-                pos = _emit_bucket(order[k, s:e], max_bucket, out_i, out_j, pos)
+                pos = _emit_bucket(order[k, s:e], max_bucket, out_i, out_j, pos, neighbours)
             s = e
     return out_i, out_j, capped.sum()
 
 
-def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarray, np.ndarray, int]:
+def lsh_candidate_pairs(
+    bh: np.ndarray, max_bucket: int = 64, neighbours: int = 0
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Distinct candidate pairs from band hashes (see the module doc for the bucket rule).
 
     Parameters
@@ -647,6 +661,11 @@ def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarra
         From :func:`band_hashes`.
     max_bucket : int
         Largest bucket whose pairs are all emitted.
+    neighbours : int, default 0
+        Pairs of a larger bucket: ``0``, the star plus the chain (module doc);
+        ``k >= 1``, each member with the next ``k`` members (``m_i, m_j`` for
+        ``i < j <= i + k``), about ``k * size`` pairs (timing candidates, where
+        members of a big bucket are not near-copies of each other).
 
     Returns
     -------
@@ -657,10 +676,12 @@ def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarra
     """
     if max_bucket < 2:
         raise ValueError("max_bucket must be >= 2")
+    if neighbours < 0:
+        raise ValueError("neighbours must be >= 0")
     bh = np.ascontiguousarray(bh, dtype=np.uint64)
     n = bh.shape[1]
     order, keys = _band_orders(bh, _index_bits(bh.shape[1]))
-    i, j, capped = _band_pairs(keys, order, max_bucket)
+    i, j, capped = _band_pairs(keys, order, max_bucket, neighbours)
     key = np.unique(i * np.int64(max(n, 1)) + j)
     return key // max(n, 1), key % max(n, 1), int(capped)
 
