@@ -75,6 +75,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.kernels.minhash import (
     band_hashes,
     datasketch_permutations,
@@ -193,7 +194,7 @@ class NearDupParams:
         MinHash permutation scheme (datasketch 2.0 names).
     """
 
-    threshold: float = 0.7
+    threshold: float = th.NEARDUP_THRESHOLD
     num_perm: int = 128
     seed: int = 1
     word_n: int = WORD_N

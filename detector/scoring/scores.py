@@ -489,11 +489,15 @@ def score_accounts(
                     **cl_lookup[int(linked[i])]}
         why = _reasons(rows[k], fams[k], {key: v[i] for key, v in pct.items()}, med, cluster, link)
         if is_exempt[i]:
-            why.insert(0, "declared official account (registry): audited, never flagged")
+            why.insert(0, OFFICIAL_REASON)
         reasons[i] = why
     accounts["reasons"] = reasons
     accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
     return accounts.reset_index(drop=True), clusters
+
+
+OFFICIAL_REASON = "declared official account (registry): audited, never flagged"
+"""First reason of every declared official account (default scorer and trained model alike)."""
 
 
 def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, float]:
