@@ -322,7 +322,7 @@ def test_cli_duplicates(tmp_path):
         {
             "event_id": [f"e{k}" for k in range(6)],
             "account_id": ["a", "b", "c", "a", "b", "c"],
-            "ts": [100, 110, 120, 1000, 1010, 1020],
+            "ts": [1_700_000_100 + d for d in (0, 10, 20, 900, 910, 920)],
             "kind": ["post"] * 6,
             "text": texts,
         }
