@@ -24,6 +24,14 @@ which reuses the permutations and calls ``update_batch`` per document):
     exact-Jaccard verification of candidates on Python sets, union-find.
     Both use the same normalisation, shingles, threshold and minimum length.
 
+Planted copies (:func:`planted_copies`, ``detector.synth.copies``): six
+groups of 25 edited copies (typos, doubled letters, punctuation, spaces and
+emoji inside words, hashtag/URL suffixes) in each of Chinese, Japanese,
+Korean, English and mixed script, among 1,500 naturally similar short posts
+("stay safe", fan chants, greetings); pair recall per language and the share
+of short posts put in any cluster, over 5 seeds (1 with ``--quick``), with
+character shingles and, for comparison, word trigrams.
+
 Recall: an exact brute-force oracle (Numba, exact Jaccard of a uniform
 sample of documents against *every* document, with only the exact length
 filter ``t|x| <= |y| <= |x|/t``) gives all pairs with Jaccard >= threshold;
@@ -63,7 +71,8 @@ from numba import njit, prange
 
 from detector.evidence.neardup import NearDupParams, lsh_bands, near_duplicate_groups
 from detector.kernels.minhash import datasketch_permutations, minhash_signatures
-from detector.text import normalize_texts, shingle_hashes, shingles
+from detector.synth.copies import COPY_LANGS, copy_groups, short_posts
+from detector.text import normalize_texts, shingle_hashes, shingles, weighted_length
 
 from _common import best_of_timings, peak_rss_mb
 
@@ -251,31 +260,32 @@ def _jac(h, o, x, y):
 
 
 @njit(cache=True, parallel=True)
-def _oracle(h, o, sample, by_size, sizes_sorted, threshold, min_size, cap):
-    """For each sampled doc, every doc with exact Jaccard >= threshold (length filter only)."""
+def _oracle(h, o, sample, by_size, sizes_sorted, threshold, eligible, cap):
+    """For each sampled doc, every eligible doc with exact Jaccard >= threshold (length filter only)."""
     m = sample.shape[0]
     out = np.full((m, cap), -1, dtype=np.int64)
     count = np.zeros(m, dtype=np.int64)
     for t in prange(m):
         x = sample[t]
         nx = o[x + 1] - o[x]
-        if nx < min_size:
+        if not eligible[x]:
             continue
         lo = np.searchsorted(sizes_sorted, np.ceil(threshold * nx - 1e-9))
         hi = np.searchsorted(sizes_sorted, np.floor(nx / threshold + 1e-9), side="right")
         for k in range(lo, hi):
             y = by_size[k]
-            if y != x and _jac(h, o, x, y) >= threshold - 1e-12:
+            if y != x and eligible[y] and _jac(h, o, x, y) >= threshold - 1e-12:
                 if count[t] < cap:
                     out[t, count[t]] = y
                 count[t] += 1
     return out, count
 
 
-def oracle_pairs(hashes, offsets, sample, threshold, min_size, cap=20_000):
+def oracle_pairs(hashes, offsets, sample, threshold, eligible, cap=20_000):
+    """True pairs of the sampled docs; ``eligible``: docs compared at all (minimum length and shingles)."""
     sizes = np.diff(offsets)
     by_size = np.argsort(sizes, kind="stable")
-    out, count = _oracle(hashes, offsets, sample, by_size, sizes[by_size].astype(np.float64), threshold, min_size, cap)
+    out, count = _oracle(hashes, offsets, sample, by_size, sizes[by_size].astype(np.float64), threshold, eligible, cap)
     if (count > cap).any():
         raise RuntimeError("oracle capacity exceeded")
     xs = np.repeat(sample, count)
@@ -297,7 +307,9 @@ def recall(labels: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float | None:
 
 def ours_signatures(norm: list[str], params: NearDupParams):
     t0 = time.perf_counter()
-    hashes, offsets = shingle_hashes(norm, params.word_n, params.char_n, normalized=True, unique=False)
+    hashes, offsets = shingle_hashes(
+        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True, unique=False
+    )
     t1 = time.perf_counter()
     a, b = datasketch_permutations(params.num_perm, params.seed)
     sig = minhash_signatures(hashes, offsets, a, b)
@@ -326,8 +338,11 @@ def datasketch_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarr
 
     t0 = time.perf_counter()
     norm = normalize_texts(texts)
-    sets = [shingles(t, params.word_n, params.char_n, normalized=True) for t in norm]
-    keep = [k for k, s in enumerate(sets) if len(s) >= params.min_shingles]
+    sets = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True) for t in norm]
+    keep = [
+        k for k, s in enumerate(sets)
+        if len(s) >= params.min_shingles and weighted_length(norm[k], normalized=True) >= params.min_length
+    ]
     t1 = time.perf_counter()
     sketches = MinHash.bulk(([s.encode("utf-8") for s in sets[k]] for k in keep), num_perm=params.num_perm, seed=params.seed)
     t2 = time.perf_counter()
@@ -404,6 +419,63 @@ def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -
 
 
 # --------------------------------------------------------------------------
+# planted edited copies and short posts (detector.synth.copies)
+# --------------------------------------------------------------------------
+
+
+def pair_recall(labels: np.ndarray, group: np.ndarray) -> float:
+    """Share of same-group pairs whose two texts end up in one cluster (``group >= 0`` only)."""
+    ok = total = 0
+    for g in np.unique(group[group >= 0]):
+        lab = labels[group == g]
+        _, counts = np.unique(lab[lab >= 0], return_counts=True)
+        ok += int((counts * (counts - 1) // 2).sum())
+        total += len(lab) * (len(lab) - 1) // 2
+    return ok / total if total else float("nan")
+
+
+def planted_copies(seeds: list[int], params: NearDupParams, groups_per_lang: int = 6, copies: int = 25,
+                   n_short: int = 1_500) -> dict:
+    """Per-language pair recall of planted edited copies and false positives on short posts.
+
+    Per seed: ``groups_per_lang`` groups of ``copies`` edited copies in each
+    language of :data:`COPY_LANGS` (1-3 in-word edits each, 60% with a
+    hashtag/URL/emoji suffix), mixed with ``n_short`` naturally similar short
+    posts, searched together; the same corpus with word trigrams (the rule
+    before character shingling) for comparison.
+    """
+    out: dict = {"seeds": seeds, "groups_per_lang": groups_per_lang, "copies": copies, "short_posts": n_short,
+                 "edits": "1-3 per copy: typo, doubled letter, punctuation/space/emoji inside a word; "
+                          "60% get a hashtag, URL, both, or emoji appended"}
+    for name, p in (("chars", params), ("word_trigrams", NearDupParams(word_n=3))):
+        per_lang: dict[str, list[float]] = {lang: [] for lang in COPY_LANGS}
+        short_fp, merged = [], 0
+        t0 = time.perf_counter()
+        for seed in seeds:
+            groups = copy_groups(seed, groups_per_lang, copies)
+            shorts = short_posts(seed, n_short)
+            labels, _ = near_duplicate_groups(groups.texts + shorts.texts, p)
+            n = len(groups.texts)
+            lang = np.array(groups.lang)
+            for code in COPY_LANGS:
+                per_lang[code].append(pair_recall(labels[:n], np.where(lang == code, groups.group, -1)))
+            short_fp.append(float((labels[n:] >= 0).mean()))
+            for c in np.unique(labels[labels >= 0]):  # clusters mixing groups, or copies with short posts
+                members = np.flatnonzero(labels == c)
+                with_short = bool((members >= n).any() and (members < n).any())
+                merged += int(with_short or len(set(groups.group[members[members < n]].tolist())) > 1)
+        out[name] = {
+            "pair_recall_mean": {k: float(np.mean(v)) for k, v in per_lang.items()},
+            "pair_recall_min": {k: float(np.min(v)) for k, v in per_lang.items()},
+            "short_posts_clustered_share_mean": float(np.mean(short_fp)),
+            "short_posts_clustered_share_max": float(np.max(short_fp)),
+            "mixed_clusters": merged,
+            "time_s": time.perf_counter() - t0,
+        }
+    return out
+
+
+# --------------------------------------------------------------------------
 # driver
 # --------------------------------------------------------------------------
 
@@ -413,7 +485,8 @@ def warm_up(params: NearDupParams) -> None:
     near_duplicate_groups(["warm up text number one two three four five six"] * 3 + ["中国外交部发言人表示坚决反对"] * 2, params)
     ours_signatures(["a b c d e f"], params)
     ours_evidence(["warm up text number one two three four five six"] * 4, np.zeros(4, np.int64), params)
-    _oracle(np.zeros(1, np.uint64), np.array([0, 1]), np.array([0]), np.array([0]), np.array([1.0]), 0.7, 1, 2)
+    _oracle(np.zeros(1, np.uint64), np.array([0, 1]), np.array([0]), np.array([0]), np.array([1.0]), 0.7,
+            np.ones(1, dtype=np.bool_), 2)
 
 
 def worker(kind: str, n: int, seed: int, params: NearDupParams) -> dict:
@@ -519,8 +592,11 @@ def main(argv: list[str] | None = None) -> dict:
     rng = np.random.default_rng(args.seed + 1)
     sample = np.sort(rng.choice(ds_n, size=min(n_sample, ds_n), replace=False)).astype(np.int64)
     t0 = time.perf_counter()
-    hashes, offsets = shingle_hashes(norm, params.word_n, params.char_n, normalized=True)  # sorted sets
-    xs, ys = oracle_pairs(hashes, offsets, sample, params.threshold, params.min_shingles)
+    hashes, offsets, lengths = shingle_hashes(  # sorted sets
+        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True, with_length=True
+    )
+    eligible = (np.diff(offsets) >= params.min_shingles) & (lengths >= params.min_length)
+    xs, ys = oracle_pairs(hashes, offsets, sample, params.threshold, eligible)
     oracle_s = time.perf_counter() - t0
     in_sub = ys < ds_n
     xs_sub, ys_sub = xs[in_sub], ys[in_sub]
@@ -536,6 +612,11 @@ def main(argv: list[str] | None = None) -> dict:
         evidence = {"total_s": float("nan"), "error": repr(exc)}
     print(f"search: ours {search_full['total_s']:.1f} s for {n:,} (evidence layer {evidence['total_s']:.1f} s); "
           f"datasketch {search_ds['total_s']:.1f} s for {ds_n:,} (ours on the same {search_sub['total_s']:.2f} s)", flush=True)
+    planted = planted_copies([args.seed] if args.quick else [args.seed + k for k in range(5)], params)
+    print("planted copies, pair recall (mean over seeds): "
+          + ", ".join(f"{k} {v:.3f}" for k, v in planted["chars"]["pair_recall_mean"].items())
+          + f"; short posts clustered {planted['chars']['short_posts_clustered_share_mean']:.2%} "
+          f"(word trigrams: en {planted['word_trigrams']['pair_recall_mean']['en']:.3f})", flush=True)
 
     scale = n / ds_n
     ds_sig_full = sig_ds["bulk_sha1_s"] * scale
@@ -553,7 +634,8 @@ def main(argv: list[str] | None = None) -> dict:
         "params": {
             "threshold": params.threshold, "num_perm": params.num_perm, "seed": params.seed,
             "bands": search_full["bands"], "rows": search_full["rows"], "word_n": params.word_n,
-            "char_n": params.char_n, "min_shingles": params.min_shingles, "verify": params.verify,
+            "char_n": params.char_n, "alpha_n": params.alpha_n, "min_length": params.min_length,
+            "min_shingles": params.min_shingles, "verify": params.verify,
             "scheme": params.scheme,
         },
         "corpus": {
@@ -606,6 +688,7 @@ def main(argv: list[str] | None = None) -> dict:
             "datasketch_subsample": recall(ds_labels, xs_sub, ys_sub),
             "groups_identical_on_subsample": bool(np.array_equal(labels_sub, ds_labels)),
         },
+        "planted_copies": planted,
         "memory": memory,
         "machine": {
             "python": platform.python_version(), "numba": numba.__version__, "numpy": np.__version__,
@@ -618,7 +701,7 @@ def main(argv: list[str] | None = None) -> dict:
     from detector.fsutil import write_text_atomic
 
     write_text_atomic(out_path, json.dumps(result, indent=2, sort_keys=True) + "\n")
-    print(json.dumps({k: result[k] for k in ("signatures", "search", "recall")}, indent=2))
+    print(json.dumps({k: result[k] for k in ("signatures", "search", "recall", "planted_copies")}, indent=2))
     print(f"wrote {out_path}")
     return result
 

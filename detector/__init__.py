@@ -32,7 +32,7 @@ True
 >>> written = detector.write_outputs(result, tmp / "out", html=False)
 >>> sorted(written)  # doctest: +NORMALIZE_WHITESPACE
 ['account_stats.csv', 'accounts.csv', 'clusters.csv', 'edges.csv', 'network.gexf',
- 'network.graphml', 'report.json']
+ 'network.graphml', 'report.json', 'text_posts.csv']
 """
 
 from __future__ import annotations

@@ -196,6 +196,8 @@ class ScanResult:
         Seconds per stage (kept out of the report so its bytes are stable).
     shares : dict of str to DataFrame
         Co-action share table per object kind (who shared what, when).
+    text_posts : DataFrame or None
+        Posts in near-duplicate text clusters (:func:`detector.evidence.neardup.text_posts`).
     """
 
     events: pd.DataFrame
@@ -209,3 +211,4 @@ class ScanResult:
     report: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     shares: dict[str, pd.DataFrame] = field(default_factory=dict)
+    text_posts: pd.DataFrame | None = None

@@ -87,7 +87,7 @@ __all__ = [
 TIE_COLUMNS: list[str] = ["account_a", "account_b", "weight"]
 """The columns clustering and cluster ties read from the combined edges."""
 
-KEPT_AFTER_LAYERS: tuple[str, ...] = ("events", "accounts", "shares", "features", "n_text_clusters")
+KEPT_AFTER_LAYERS: tuple[str, ...] = ("events", "accounts", "shares", "features", "n_text_clusters", "text_posts")
 """Context entries the stages after the layers read; the others are released after their last reader."""
 
 
@@ -294,7 +294,8 @@ def run_scan(
         signals, scored, clusters = score_scan(ctx, edges, membership, official_ids(ev, accounts, officials))
     with _stage("officials", timings):
         off_table = audit_officials(ev, accounts, officials, scored, params.seed)
-    result = ScanResult(ev, accounts, scored, clusters, edges, ctx.layers, signals, off_table, {}, timings, ctx["shares"])
+    result = ScanResult(ev, accounts, scored, clusters, edges, ctx.layers, signals, off_table, {}, timings, ctx["shares"],
+                        ctx.data.get("text_posts"))
     with _stage("report", timings):
         from detector.evidence.timeres import timed_coverage
         from detector.scoring.scores import evidence_coverage

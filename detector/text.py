@@ -34,36 +34,63 @@ marks, digits and single spaces, and normalisation is idempotent. Batches
 
 Shingling (:func:`shingles`)
 ----------------------------
-The normalised text is split on spaces into tokens, and each token into
-*runs* of one script class:
+Every script is shingled by **characters**, so an edit inside a word (a
+typo, a doubled letter, a punctuation mark or emoji inserted mid-word, which
+normalisation turns into a space) changes only the few n-grams that overlap
+it, never a whole word n-gram. The normalised text is split into two
+*streams*, each keeping its characters in order:
 
-* **CJK runs**: Han ideographs (incl. extensions and ``々〆〇``), Hiragana,
-  Katakana, Bopomofo and Hangul. These scripts are written without spaces
-  between words (Korean spaces phrases, not morphemes), so word shingles
-  would treat a whole sentence as one token. Each CJK run gives its
-  character n-grams, default **bigrams** (``char_n=2``): the standard
-  dictionary-free choice for Chinese/Japanese/Korean retrieval (as in
-  Lucene's CJK analyzer); one edited character changes at most two bigrams.
-  A run shorter than ``char_n`` gives itself as one shingle. Character
-  n-grams never cross a space, punctuation or a script change.
-* **word runs**: everything else (Latin, Cyrillic, Arabic, Devanagari...,
-  digits). The words of the whole text, in order, give word n-grams, default
-  **trigrams** (``word_n=3``) joined by one space; CJK runs between words do
-  not break the word sequence. A text with fewer than ``word_n`` words gives
-  its words joined as one shingle.
+* the **CJK stream**: Han ideographs (incl. extensions and ``々〆〇``),
+  Hiragana, Katakana, Bopomofo and Hangul, all CJK characters of the text
+  joined *without* spaces. Chinese and Japanese are written without spaces,
+  so a space or punctuation mark inside them carries no word boundary;
+  Korean spaces phrases, not morphemes, and its spacing is notoriously
+  inconsistent, so an inserted or dropped space is an edit, not a new word.
+  Spaces, punctuation, emoji and Latin words between CJK characters change
+  nothing. The stream gives character ``char_n``-grams, default **bigrams**
+  (``char_n=2``): the standard dictionary-free choice for
+  Chinese/Japanese/Korean retrieval (as in Lucene's CJK analyzer), one CJK
+  character carrying about as much as a short word. A substituted character
+  changes 2 bigrams, an inserted or doubled one removes 1 and adds 2.
+* the **other stream**: everything else (Latin, Cyrillic, Greek, Arabic,
+  Hebrew, Devanagari, Thai..., digits), with **one space** wherever a space
+  or a CJK character came between two of its characters. The space is part
+  of the n-grams, so they are word-boundary aware (``"the cat"`` gives
+  ``"the "``, ``"he c"``, ``"e ca"``, ``" cat"``) and keep some word order.
+  It gives character ``alpha_n``-grams, default **4-grams** (``alpha_n=4``):
+  one substituted letter changes at most 4 n-grams, an inserted one (or a
+  space or emoji inserted mid-word) removes 3 and adds 4. Four is the usual
+  choice for alphabetic text: Latin and Cyrillic words average 5-7 letters,
+  abjads fewer; 3-grams are shared by too many unrelated texts, 5-grams make
+  every edit cost more (both measured in ``benchmarks/bench_minhash.py``).
+  The same rule serves unspaced scripts outside the CJK class (Thai, Lao,
+  Khmer, Burmese).
+* ``word_n >= 1`` (not the default) shingles the other stream by *word*
+  n-grams instead (the rule before character shingling; fewer than
+  ``word_n`` words give their words joined as one shingle). An edit inside a
+  word breaks ``word_n`` word n-grams, so copies with typos fall apart.
 
-Shingles are returned without repetition in first-appearance order: a text
-is compared as a *set* of shingles (Jaccard similarity). Texts with fewer
-than :data:`MIN_SHINGLES` distinct shingles (for word trigrams: fewer than 7
-words; for Chinese bigrams: fewer than 6 characters) are too short for a
-near-duplicate to mean anything and are not compared (identical short texts
-are caught by the co-action layer on the ``text`` object instead).
+A stream shorter than its n gives itself as one shingle. Shingles are
+returned without repetition in first-appearance order (other stream first):
+a text is compared as a *set* of shingles (Jaccard similarity).
+
+Length (:func:`weighted_length`) and short texts
+------------------------------------------------
+Short texts are naturally similar ("stay safe everyone", fan chants,
+"happy birthday" wishes) and a small edit moves their Jaccard a lot, so the
+near-duplicate layer compares only texts of at least a minimum *weighted
+length* of the normalised text: Twitter's weighting, CJK code points count
+2 and every other code point (spaces included) 1, so one minimum means
+about the same amount of text in every script (see
+:class:`detector.evidence.neardup.NearDupParams`). Identical short texts are
+still caught by the co-action layer on the ``text`` object.
 
 Hashing (:func:`shingle_hashes`)
 --------------------------------
 Production hashing is a Numba kernel over the code points of all normalised
-texts: each word or CJK character is hashed once (64-bit FNV-1a over its
-UTF-8 bytes) and the unit hashes of a shingle are combined polynomially and
+texts: each unit (a character; a word in ``word_n`` mode) is hashed once
+(64-bit FNV-1a over its UTF-8 bytes) and the unit hashes of a shingle are
+combined polynomially and
 finished with the MurmurHash3 64-bit finaliser (:func:`hash_shingle` is the
 pure Python definition; the kernel is tested against it). It is deterministic across
 processes and platforms (Python's ``hash`` is salted per process and is never
@@ -85,6 +112,7 @@ from detector.kernels.minhash import normalize_codepoints, shingle_hash_kernel
 
 __all__ = [
     "CHAR_N",
+    "ALPHA_N",
     "MIN_SHINGLES",
     "WORD_N",
     "hash_shingle",
@@ -94,13 +122,17 @@ __all__ = [
     "normalize_texts",
     "shingle_hashes",
     "shingles",
+    "weighted_length",
 ]
 
-WORD_N = 3
-"""Default word n-gram size for spaced scripts."""
+WORD_N = 0
+"""Default word n-gram size for the word stream: 0 = character n-grams (:data:`ALPHA_N`) instead."""
 
 CHAR_N = 2
 """Default character n-gram size for CJK runs (bigrams)."""
+
+ALPHA_N = 4
+"""Default character n-gram size for the word stream (every script outside the CJK class)."""
 
 MIN_SHINGLES = 5
 """Texts with fewer distinct shingles than this are not compared."""
@@ -282,37 +314,71 @@ def is_cjk(char: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
 
 
-def _runs(normalized: str) -> tuple[list[str], list[str]]:
-    """Split a normalised text into (words, CJK runs), in order."""
-    words: list[str] = []
+def _streams(normalized: str) -> tuple[str, str]:
+    """The (other, CJK) streams of a normalised text (module doc, "Shingling")."""
+    other: list[str] = []
     cjk: list[str] = []
-    for token in normalized.split(" "):
-        if not token:
-            continue
-        start = 0
-        in_cjk = is_cjk(token[0])
-        for i in range(1, len(token) + 1):
-            if i == len(token) or is_cjk(token[i]) != in_cjk:
-                (cjk if in_cjk else words).append(token[start:i])
-                if i < len(token):
-                    start, in_cjk = i, not in_cjk
-    return words, cjk
+    gap = False
+    for ch in normalized:
+        if is_cjk(ch):
+            cjk.append(ch)
+            gap = True
+        elif ch == " ":
+            gap = True
+        else:
+            if gap and other:
+                other.append(" ")
+            other.append(ch)
+            gap = False
+    return "".join(other), "".join(cjk)
+
+
+def _ngrams(stream: str, n: int) -> list[str]:
+    """Character n-grams of ``stream`` (the stream itself when shorter than ``n``)."""
+    if not stream:
+        return []
+    if len(stream) < n:
+        return [stream]
+    return [stream[i : i + n] for i in range(len(stream) - n + 1)]
+
+
+def _validate_sizes(word_n: int, char_n: int, alpha_n: int) -> None:
+    if word_n < 0 or char_n < 1 or alpha_n < 1:
+        raise ValueError("need word_n >= 0, char_n >= 1 and alpha_n >= 1")
+
+
+def _word_ngrams(stream: str, n: int) -> list[str]:
+    """Word n-grams of ``stream`` (its words joined as one shingle when fewer than ``n``)."""
+    words = stream.split(" ") if stream else []
+    if not words:
+        return []
+    if len(words) < n:
+        return [" ".join(words)]
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
 def shingles(
-    text: str | None, word_n: int = WORD_N, char_n: int = CHAR_N, *, normalized: bool = False
+    text: str | None,
+    word_n: int = WORD_N,
+    char_n: int = CHAR_N,
+    *,
+    alpha_n: int = ALPHA_N,
+    normalized: bool = False,
 ) -> list[str]:
-    """Shingles of one text: word n-grams and CJK character n-grams.
+    """Shingles of one text: character n-grams in every script (pure Python reference).
 
     Parameters
     ----------
     text : str or None
         Raw text (normalised here with :func:`normalize_text`), or already
         normalised text when ``normalized=True``.
-    word_n : int, default 3
-        Words per shingle for spaced scripts.
+    word_n : int, default 0
+        ``0``: the word stream gives character ``alpha_n``-grams (default);
+        ``k >= 1``: word ``k``-grams instead.
     char_n : int, default 2
         Characters per shingle for CJK runs.
+    alpha_n : int, default 4
+        Characters per shingle of the word stream (spaces included).
     normalized : bool, default False
         Skip normalisation (``text`` is already the output of
         :func:`normalize_text`).
@@ -320,27 +386,24 @@ def shingles(
     Returns
     -------
     list of str
-        Distinct shingles in order of first appearance: word shingles first,
-        then CJK shingles.
+        Distinct shingles in order of first appearance: word-stream shingles
+        first, then CJK shingles.
     """
-    if word_n < 1 or char_n < 1:
-        raise ValueError("word_n and char_n must be >= 1")
+    _validate_sizes(word_n, char_n, alpha_n)
     t = text if normalized else normalize_text(text)
     if not isinstance(t, str) or not t:
         return []
-    words, runs = _runs(t)
-    out: list[str] = []
-    if words:
-        if len(words) < word_n:
-            out.append(" ".join(words))
-        else:
-            out.extend(" ".join(words[i : i + word_n]) for i in range(len(words) - word_n + 1))
-    for run in runs:
-        if len(run) < char_n:
-            out.append(run)
-        else:
-            out.extend(run[i : i + char_n] for i in range(len(run) - char_n + 1))
-    return list(dict.fromkeys(out))
+    other, cjk = _streams(t)
+    out = _word_ngrams(other, word_n) if word_n else _ngrams(other, alpha_n)
+    return list(dict.fromkeys(out + _ngrams(cjk, char_n)))
+
+
+def weighted_length(text: str | None, *, normalized: bool = False) -> int:
+    """Twitter-weighted length of the normalised text: CJK code points count 2, all others 1."""
+    t = text if normalized else normalize_text(text)
+    if not isinstance(t, str):
+        return 0
+    return len(t) + sum(1 for ch in t if is_cjk(ch))
 
 
 _FNV_OFFSET = 0xCBF29CE484222325
@@ -363,18 +426,20 @@ def _fnv1a64(unit: str) -> int:
     return h
 
 
-def hash_shingle(shingle: str) -> int:
+def hash_shingle(shingle: str, by_words: bool = False) -> int:
     """The production 64-bit shingle hash, in pure Python (reference definition).
 
-    A shingle is a sequence of *units*: the words of a word shingle (split on
-    spaces) or the characters of a CJK shingle. Each unit is hashed with
+    A shingle is a sequence of *units*: its characters (spaces included), or
+    with ``by_words`` (shingles of ``word_n >= 1``) the words of a
+    word-stream shingle (split on spaces; a CJK shingle is still split into
+    characters). Each unit is hashed with
     FNV-1a 64 over its UTF-8 bytes; the unit hashes ``u_1..u_k`` are combined
     as ``h = 0x9E3779B97F4A7C15``, ``h = h * 0x100000001B3 + u_i`` (mod
     2**64), and finished with the MurmurHash3 64-bit finaliser. Hashing units
     once and combining them lets the kernel hash every word once instead of
     once per n-gram containing it.
     """
-    units = list(shingle) if shingle and is_cjk(shingle[0]) else shingle.split(" ")
+    units = shingle.split(" ") if by_words and not (shingle and is_cjk(shingle[0])) else list(shingle)
     h = 0x9E3779B97F4A7C15
     for unit in units:
         h = (h * _FNV_PRIME + _fnv1a64(unit)) & _MASK64
@@ -386,17 +451,19 @@ def shingle_hashes(
     word_n: int = WORD_N,
     char_n: int = CHAR_N,
     *,
+    alpha_n: int = ALPHA_N,
     hashfunc: str = "fnv1a64",
     normalized: bool = False,
     unique: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
+    with_length: bool = False,
+) -> tuple[np.ndarray, ...]:
     """Hash the shingles of many texts into one flat array.
 
     Parameters
     ----------
     texts : iterable of str or None
         Raw texts (or normalised ones with ``normalized=True``).
-    word_n, char_n : int
+    word_n, char_n, alpha_n : int
         Shingle sizes, see :func:`shingles`.
     hashfunc : {"fnv1a64", "sha1_32"}
         ``"fnv1a64"`` (production): :func:`hash_shingle`, computed by a
@@ -409,6 +476,8 @@ def shingle_hashes(
         Return sets (sorted, no repeats). ``False`` keeps each text's hashes
         in shingle order with repeats: enough for MinHash signatures, not for
         exact Jaccard (``fnv1a64`` only).
+    with_length : bool, default False
+        Also return each text's :func:`weighted_length`.
 
     Returns
     -------
@@ -417,43 +486,48 @@ def shingle_hashes(
         sorted ascending and without repetition (a shingle *set*).
     offsets : ndarray of int64
         Length ``n_texts + 1``.
+    lengths : ndarray of int64
+        Only with ``with_length``: weighted length of each normalised text.
     """
-    if word_n < 1 or char_n < 1:
-        raise ValueError("word_n and char_n must be >= 1")
+    _validate_sizes(word_n, char_n, alpha_n)
     if hashfunc not in ("fnv1a64", "sha1_32"):
         raise ValueError(f"unknown hashfunc {hashfunc!r}")
     texts = list(texts)
+    sizes = (word_n, char_n, alpha_n)
     if hashfunc == "fnv1a64" and not normalized:
-        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH]), word_n, char_n, unique)
+        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH]), *sizes, unique)
                  for lo in range(0, len(texts), _BATCH)]
-        return _concat(parts)
-    norm = texts if normalized else normalize_texts(texts)
-    if hashfunc == "sha1_32":
+        out = _concat(parts)
+    elif hashfunc == "sha1_32":
         from datasketch.hashfunc import sha1_hash32
 
+        norm = texts if normalized else normalize_texts(texts)
         sets = [
             np.unique(
                 np.array(
-                    [sha1_hash32(s.encode("utf-8")) for s in shingles(t, word_n, char_n, normalized=True)],
+                    [sha1_hash32(s.encode("utf-8")) for s in shingles(t, word_n, char_n, alpha_n=alpha_n, normalized=True)],
                     dtype=np.uint64,
                 )
             )
             for t in norm
         ]
-        return _flatten(sets)
-    return _concat([_hash_batch(norm[lo : lo + _BATCH], word_n, char_n, unique) for lo in range(0, len(norm), _BATCH)])
+        weights = np.array([weighted_length(t, normalized=True) for t in norm], dtype=np.int64)
+        out = (*_flatten(sets), weights)
+    else:
+        out = _concat([_hash_batch(texts[lo : lo + _BATCH], *sizes, unique) for lo in range(0, len(texts), _BATCH)])
+    return out if with_length else out[:2]
 
 
-def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Join per-batch ``(hashes, offsets)`` pairs."""
+def _concat(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Join per-batch ``(hashes, offsets, lengths)`` triples."""
     if not parts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(parts) == 1:
         return parts[0]
-    sizes = np.array([h.size for h, _ in parts], dtype=np.int64)
+    sizes = np.array([p[0].size for p in parts], dtype=np.int64)
     shift = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    offsets = np.concatenate([[0]] + [o[1:] + sh for (_, o), sh in zip(parts, shift, strict=True)])
-    return np.concatenate([h for h, _ in parts]), offsets.astype(np.int64)
+    offsets = np.concatenate([[0]] + [p[1][1:] + sh for p, sh in zip(parts, shift, strict=True)])
+    return np.concatenate([p[0] for p in parts]), offsets.astype(np.int64), np.concatenate([p[2] for p in parts])
 
 
 def _flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -463,7 +537,9 @@ def _flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return flat.astype(np.uint64, copy=False), offsets
 
 
-def _hash_batch(batch: list, word_n: int, char_n: int, unique: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _hash_batch(
+    batch: list, word_n: int, char_n: int, alpha_n: int, unique: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hash one batch of normalised texts with the Numba kernel."""
     try:
         joined = "\n".join(batch) + "\n"
@@ -481,13 +557,17 @@ def _hash_batch(batch: list, word_n: int, char_n: int, unique: bool = True) -> t
         lengths = np.fromiter((len(t) for t in batch), dtype=np.int64, count=len(batch))
         starts = np.zeros(len(batch), dtype=np.int64)
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, unique)
+    return shingle_hash_kernel(
+        codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, alpha_n, unique
+    )
 
 
 def _hash_codepoints(
-    codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int, unique: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+    codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int, alpha_n: int, unique: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hash already normalised texts given as code points and offsets."""
     starts = np.ascontiguousarray(offsets[:-1])
     lengths = np.diff(offsets)
-    return shingle_hash_kernel(codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, unique)
+    return shingle_hash_kernel(
+        codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, alpha_n, unique
+    )

@@ -77,7 +77,7 @@ def ref_band_hashes(sig, n_bands, rows):
     return out
 
 
-def ref_candidate_pairs(sig, n_bands, rows, max_bucket):
+def ref_candidate_pairs(sig, n_bands, rows, max_bucket, neighbours=0):
     """Buckets by the band *values* (no hashing), with the documented cap rule."""
     pairs = set()
     capped = 0
@@ -88,6 +88,9 @@ def ref_candidate_pairs(sig, n_bands, rows, max_bucket):
         for members in buckets.values():
             if len(members) <= max_bucket:
                 pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
+            elif neighbours:
+                capped += 1
+                pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1 : i + 1 + neighbours])
             else:
                 capped += 1
                 pairs.update((members[0], y) for y in members[1:])
@@ -223,14 +226,17 @@ _small_sig = st.integers(1, 25).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(rows=_small_sig, n_bands=st.integers(1, 3), r=st.integers(1, 2), max_bucket=st.integers(2, 6))
-def test_lsh_candidates_match_reference(rows, n_bands, r, max_bucket):
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=_small_sig, n_bands=st.integers(1, 3), r=st.integers(1, 2), max_bucket=st.integers(2, 6),
+    neighbours=st.integers(0, 3),
+)
+def test_lsh_candidates_match_reference(rows, n_bands, r, max_bucket, neighbours):
     sig = np.asarray(rows, dtype=np.uint32)
     bh = band_hashes(sig, n_bands, r)
     assert np.array_equal(bh, ref_band_hashes(sig, n_bands, r))
-    i, j, capped = lsh_candidate_pairs(bh, max_bucket)
-    ref_pairs, ref_capped = ref_candidate_pairs(sig, n_bands, r, max_bucket)
+    i, j, capped = lsh_candidate_pairs(bh, max_bucket, neighbours=neighbours)
+    ref_pairs, ref_capped = ref_candidate_pairs(sig, n_bands, r, max_bucket, neighbours)
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == ref_pairs
     assert capped == ref_capped
 
@@ -309,6 +315,11 @@ def test_big_bucket_is_capped_but_connected():
     assert set(labels.tolist()) == {0}
     assert stats["capped_buckets"] == 4
     assert stats["linked"] == 99
+    # the timing layer's rule: each member with the next k members, linear in the bucket size
+    i, j, capped = lsh_candidate_pairs(bh, max_bucket=10, neighbours=5)
+    assert capped == 4 and len(i) == 5 * 100 - 15  # sum of min(5, 99 - x)
+    with pytest.raises(ValueError):
+        lsh_candidate_pairs(bh, neighbours=-1)
 
 
 def test_lsh_component_arguments():

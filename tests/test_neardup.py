@@ -322,7 +322,7 @@ def test_cli_duplicates(tmp_path):
         {
             "event_id": [f"e{k}" for k in range(6)],
             "account_id": ["a", "b", "c", "a", "b", "c"],
-            "ts": [1_600_000_000 + t for t in (100, 110, 120, 1000, 1010, 1020)],  # readers: 1990..2100
+            "ts": [1_700_000_100 + d for d in (0, 10, 20, 900, 910, 920)],
             "kind": ["post"] * 6,
             "text": texts,
         }
@@ -340,3 +340,100 @@ def test_cli_duplicates(tmp_path):
     assert '"clusters": 2' in result.output
     bad = CliRunner().invoke(main, ["duplicates", str(src), "-o", str(out), "--threshold", "0"])
     assert bad.exit_code != 0
+
+
+# -- parameters passed as an object are used (issue 19) -------------------------------------
+
+
+def test_params_object_is_not_overridden_by_default_arguments():
+    # Jaccard of these two is between 0.7 and 0.9: a cluster at 0.7, none at 0.9
+    a = "The embassy strongly condemns the irresponsible remarks made by the foreign minister"
+    b = a + " about our country and its people"
+    events = make_events([a, b])
+    at_default = find_near_duplicates(events)
+    assert at_default.stats["threshold"] == 0.7 and len(at_default.clusters) == 1
+    strict = find_near_duplicates(events, params=NearDupParams(threshold=0.9, num_perm=64, seed=5))
+    assert (strict.stats["threshold"], strict.stats["num_perm"], strict.stats["seed"]) == (0.9, 64, 5)
+    assert strict.params.threshold == 0.9 and len(strict.clusters) == 0
+    # explicit arguments still win over the object
+    explicit = find_near_duplicates(events, 0.7, params=NearDupParams(threshold=0.9))
+    assert explicit.stats["threshold"] == 0.7 and len(explicit.clusters) == 1
+    # other fields of the object are used as well
+    short = find_near_duplicates(events, params=NearDupParams(min_length=1_000))
+    assert short.stats["texts_compared"] == 0 and short.stats["min_length"] == 1_000
+
+
+# -- edit-robust shingling on planted copies (detector.synth.copies) ------------------------
+
+
+def _pair_recall(labels, group, mask):
+    """Share of same-group pairs (groups in ``mask``) whose two texts share a cluster."""
+    ok = total = 0
+    for g in np.unique(group[mask]):
+        lab = labels[group == g]
+        same = (lab[:, None] == lab[None, :]) & (lab[:, None] >= 0)
+        n = len(lab)
+        total += n * (n - 1) // 2
+        ok += int((same.sum() - np.trace(same)) // 2)
+    return ok / total
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_single_edit_copies_found_in_every_language_short_posts_left_alone(seed):
+    from detector.evidence.neardup import near_duplicate_groups
+    from detector.synth.copies import COPY_LANGS, copy_groups, short_posts
+
+    copies = copy_groups(seed, groups_per_lang=2, copies=8, max_edits=1)
+    shorts = short_posts(seed, 400)
+    labels, _ = near_duplicate_groups(copies.texts + shorts.texts)
+    n = len(copies.texts)
+    lang = np.array(copies.lang)
+    for code in COPY_LANGS:
+        assert _pair_recall(labels[:n], copies.group, lang == code) >= 0.9, code
+    # no copy group is merged with another, or with short posts
+    for c in np.unique(labels[labels >= 0]):
+        members = np.flatnonzero(labels == c)
+        assert (members < n).all() and len(set(copies.group[members])) == 1
+    assert (labels[n:] >= 0).mean() <= 0.01
+
+
+def test_character_shingles_survive_in_word_edits_that_break_word_trigrams():
+    from detector.evidence.neardup import near_duplicate_groups
+    from detector.synth.copies import copy_groups
+
+    copies = copy_groups(3, groups_per_lang=3, copies=10, langs=("en",))
+    chars, _ = near_duplicate_groups(copies.texts)
+    words, _ = near_duplicate_groups(copies.texts, NearDupParams(word_n=3))
+    everything = np.ones(len(copies.texts), dtype=bool)
+    assert _pair_recall(chars, copies.group, everything) >= 0.9
+    assert _pair_recall(words, copies.group, everything) <= 0.5
+
+
+def test_short_texts_are_not_compared_whatever_their_similarity():
+    # identical short wishes: never a near-duplicate cluster (the text co-action layer sees them)
+    texts = ["Stay safe everyone, we love you! 🙏"] * 5 + ["大家注意安全，我们爱你！"] * 5
+    res = find_near_duplicates(make_events(texts))
+    assert len(res.clusters) == 0 and res.stats["texts_too_short"] == 10
+
+
+# -- text_posts: which posts are copies ---------------------------------------------------
+
+
+def test_text_posts_table():
+    from detector.evidence.neardup import TEXT_POST_COLUMNS, text_posts
+
+    texts = [BASE + " again", "unrelated words " * 5, BASE, "=cmd|' /C calc'!A0 " + BASE]
+    events = make_events(texts, accounts=["b", "z", "a", "c"], ts=[300, 100, 200, 250])
+    events["account_name"] = pd.array(["bee", "zed", None, "=see"], dtype="string")
+    res = find_near_duplicates(events, window=600)
+    posts = res.posts
+    assert tuple(posts.columns) == TEXT_POST_COLUMNS
+    assert posts["event_id"].tolist() == ["ev00002", "ev00003", "ev00000"]  # by cluster, then time
+    assert (posts["cluster_id"] == 0).all()
+    assert posts["text"].tolist() == [texts[2], texts[3], texts[0]]  # raw text, as written
+    assert posts["ts"].tolist() == [200, 250, 300]
+    assert posts["account_name"].isna().tolist() == [True, False, False]
+    named = text_posts(events, res.event_cluster, {"a": "ay"})
+    assert named["account_name"].tolist() == ["ay", "=see", "bee"]
+    empty = text_posts(events, pd.Series(-1, index=events.index))
+    assert empty.empty and tuple(empty.columns) == TEXT_POST_COLUMNS

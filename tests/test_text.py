@@ -20,6 +20,7 @@ from detector.text import (
     normalize_texts,
     shingle_hashes,
     shingles,
+    weighted_length,
 )
 
 # -- normalisation ----------------------------------------------------------
@@ -105,41 +106,82 @@ def test_normalize_idempotent_and_clean(text):
 # -- shingles -----------------------------------------------------------------
 
 
-def test_word_trigrams():
-    assert shingles("The quick brown fox jumps") == [
+def test_word_trigrams_mode():
+    assert shingles("The quick brown fox jumps", word_n=3) == [
         "the quick brown",
         "quick brown fox",
         "brown fox jumps",
     ]
 
 
+def test_character_4grams_cross_word_boundaries():
+    assert shingles("The cat sat") == ["the ", "he c", "e ca", " cat", "cat ", "at s", "t sa", " sat"]
+    assert shingles("The cat sat", alpha_n=6) == ["the ca", "he cat", "e cat ", " cat s", "cat sa", "at sat"]
+
+
+def test_in_word_edits_change_few_shingles():
+    base = set(shingles("the ministry strongly opposes any interference in internal affairs"))
+    for edited in (
+        "the minisstry strongly opposes any interference in internal affairs",  # doubled letter
+        "the mini.stry strongly opposes any interference in internal affairs",  # punctuation mid-word
+        "the minixtry strongly opposes any interference in internal affairs",  # typo
+        "the mini😀stry strongly opposes any interference in internal affairs",  # emoji mid-word
+    ):
+        other = set(shingles(edited))
+        assert len(base ^ other) <= 8, edited
+    # word trigrams lose three of ten shingles to the same edit
+    words = set(shingles("the ministry strongly opposes any interference in internal affairs", word_n=3))
+    assert len(words - set(shingles("the minisstry strongly opposes any interference in internal affairs", word_n=3))) == 2
+
+
 def test_short_text_is_one_shingle():
-    assert shingles("hello world") == ["hello world"]
+    assert shingles("hi you") == ["hi y", "i yo", " you"]
+    assert shingles("hey") == ["hey"]
+    assert shingles("hello world", word_n=3) == ["hello world"]
     assert shingles("中") == ["中"]
     assert shingles("!!!") == []
 
 
-def test_cjk_bigrams_per_run():
-    assert shingles("中国外交部。日本") == ["中国", "国外", "外交", "交部", "日本"]
-    # Hangul: bigrams inside each space-separated run
-    assert shingles("대한민국 정부") == ["대한", "한민", "민국", "정부"]
-    # Japanese: kanji and kana form one run
+def test_cjk_bigrams_ignore_spaces_and_punctuation():
+    assert shingles("中国外交部。日本") == ["中国", "国外", "外交", "交部", "部日", "日本"]
+    assert shingles("中国 外交，部") == shingles("中国外交部")
+    # Hangul: spacing is not a boundary (Korean spacing varies from writer to writer)
+    assert shingles("대한민국 정부") == ["대한", "한민", "민국", "국정", "정부"]
+    assert shingles("대한민국정부") == shingles("대한민국 정부")
+    # Japanese: kanji and kana form one stream
     assert shingles("平和です") == ["平和", "和で", "です"]
 
 
-def test_mixed_script_runs():
-    out = shingles("the 中国 embassy in paris 和平")
-    assert out == ["the embassy in", "embassy in paris", "中国", "和平"]
+def test_mixed_script_streams():
+    out = shingles("the 中国 embassy 和平")
+    assert out == ["the ", "he e", "e em", " emb", "emba", "mbas", "bass", "assy", "中国", "国和", "和平"]
+    # a CJK run between Latin letters is a word boundary of the other stream
+    assert shingles("abc中国def") == ["abc ", "bc d", "c de", " def", "中国"]
     assert shingles("abc中国def", word_n=1) == ["abc", "def", "中国"]
 
 
 def test_shingles_unique_first_appearance():
     assert shingles("a b a b a b", word_n=2) == ["a b", "b a"]
+    assert shingles("abab ab") == ["abab", "bab ", "ab a", "b ab"]
 
 
 def test_shingle_sizes_validated():
     with pytest.raises(ValueError):
-        shingles("x", word_n=0)
+        shingles("x", word_n=-1)
+    with pytest.raises(ValueError):
+        shingles("x", char_n=0)
+    with pytest.raises(ValueError):
+        shingles("x", alpha_n=0)
+    with pytest.raises(ValueError):
+        shingle_hashes(["x"], alpha_n=0)
+
+
+def test_weighted_length():
+    assert weighted_length("Hello, world!") == len("hello world")
+    assert weighted_length("中国 ok") == 2 * 2 + 3
+    assert weighted_length("") == 0 and weighted_length(None) == 0
+    _, _, lengths = shingle_hashes(["Hello, world!", "中国 ok", "", None, "대한민국"], with_length=True)
+    assert lengths.tolist() == [11, 7, 0, 0, 8]
 
 
 def test_is_cjk_table():
@@ -151,8 +193,11 @@ def test_is_cjk_table():
 # -- hashing ---------------------------------------------------------------------
 
 
-def _reference_hashes(texts, word_n=3, char_n=2, fn=hash_shingle):
-    sets = [sorted({fn(s) for s in shingles(t, word_n, char_n)}) for t in texts]
+def _reference_hashes(texts, word_n=0, char_n=2, fn=None, alpha_n=4):
+    if fn is None:
+        def fn(s):
+            return hash_shingle(s, by_words=word_n > 0)
+    sets = [sorted({fn(s) for s in shingles(t, word_n, char_n, alpha_n=alpha_n)}) for t in texts]
     offsets = np.zeros(len(sets) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(s) for s in sets])
     flat = np.array([h for s in sets for h in s], dtype=np.uint64)
@@ -238,17 +283,19 @@ _fragments = st.sampled_from(list("abc xyz 中国外交部平和です한국어 
 _texts = st.lists(_fragments, max_size=40).map("".join)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(_texts, max_size=8),
-    st.integers(1, 4),
+    st.integers(0, 4),
     st.integers(1, 3),
+    st.integers(1, 6),
 )
-def test_kernel_agrees_with_python_reference(texts, word_n, char_n):
-    flat, offsets = shingle_hashes(texts, word_n, char_n)
-    ref_flat, ref_offsets = _reference_hashes(texts, word_n, char_n)
+def test_kernel_agrees_with_python_reference(texts, word_n, char_n, alpha_n):
+    flat, offsets, lengths = shingle_hashes(texts, word_n, char_n, alpha_n=alpha_n, with_length=True)
+    ref_flat, ref_offsets = _reference_hashes(texts, word_n, char_n, alpha_n=alpha_n)
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
+    assert lengths.tolist() == [weighted_length(t) for t in texts]
 
 
 # -- normalize_codepoints kernel ----------------------------------------------------------

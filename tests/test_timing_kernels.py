@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -14,14 +14,9 @@ from detector.kernels.timing import (
     IET_BINS,
     account_timing_features,
     activity_series,
-    band_keys,
-    bucket_pairs,
     co_active_span,
     lagged_correlation,
-    minhash_signatures,
 )
-
-MASK = (1 << 64) - 1
 
 # --------------------------------------------------------------------------
 # reference implementations
@@ -67,13 +62,6 @@ def ref_lagged(series_a: dict, series_b: dict, max_lag: int):
         if r > best:
             best, best_lag, best_ov = r, lag, int(((x > 0) & (y > 0)).sum())
     return best, best_lag, best_ov
-
-
-def mix64(x: int) -> int:
-    x &= MASK
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
-    return x ^ (x >> 31)
 
 
 def ref_features(ts: list[int], burst_k: int, burst_w: int, night_hours: int):
@@ -190,87 +178,6 @@ def test_co_active_span_matches_reference(pairs, lags):
         sb = {u - lags[k] for u in ubins[offsets[b] : offsets[b + 1]].tolist()}
         co = sorted(sa & sb)
         assert (first[k], last[k]) == ((co[0], co[-1]) if co else (-1, -1))
-
-
-# --------------------------------------------------------------------------
-# MinHash / LSH
-# --------------------------------------------------------------------------
-
-
-@settings(max_examples=60, deadline=None)
-@given(events_st, st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=6))
-def test_minhash_and_band_keys_match_reference(pairs, seeds):
-    _, _, (offsets, ubins, _) = _series_from(pairs)
-    rows = np.arange(6, dtype=np.int64)
-    seeds_arr = np.array(seeds, dtype=np.uint64)
-    sig = minhash_signatures(offsets, ubins, rows, seeds_arr)
-    for a in range(6):
-        items = [int(x) for x in ubins[offsets[a] : offsets[a + 1]]]
-        for h, s in enumerate(seeds):
-            expected = min((mix64(x ^ s) for x in items), default=MASK)
-            assert int(sig[a, h]) == expected
-    rows_per_band = 1 if len(seeds) < 2 else 2
-    bands = len(seeds) // rows_per_band
-    keys = band_keys(sig, bands, rows_per_band)
-    for b in range(bands):
-        for a in range(6):
-            h = mix64(b + 1)
-            for j in range(b * rows_per_band, (b + 1) * rows_per_band):
-                h = mix64(h ^ int(sig[a, j]))
-            assert int(keys[b, a]) == h
-
-
-def test_minhash_collision_rate_estimates_jaccard():
-    rng = np.random.default_rng(0)
-    common = rng.choice(10_000, 300, replace=False)
-    a = np.sort(common)
-    b = np.sort(
-        np.concatenate([common[:200], rng.choice(np.arange(20_000, 30_000), 100, replace=False)])
-    )
-    offsets = np.array([0, len(a), len(a) + len(b)], dtype=np.int64)
-    items = np.concatenate([a, b]).astype(np.int64)
-    seeds = rng.integers(0, 2**63, size=2000, dtype=np.uint64)
-    sig = minhash_signatures(offsets, items, np.array([0, 1], np.int64), seeds)
-    jaccard = 200 / 400
-    assert abs((sig[0] == sig[1]).mean() - jaccard) < 0.05
-
-
-def ref_bucket_pairs(keys, ids, max_bucket, neighbours):
-    groups = defaultdict(list)
-    for k, i in zip(keys, ids, strict=True):
-        groups[int(k)].append(int(i))
-    out, capped = [], 0
-    for members in groups.values():
-        width = len(members) if len(members) <= max_bucket else neighbours + 1
-        capped += len(members) > max_bucket
-        for x in range(len(members)):
-            for y in range(x + 1, min(len(members), x + width)):
-                out.append(tuple(sorted((members[x], members[y]))))
-    return sorted(out), capped
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.lists(st.integers(0, 4), min_size=0, max_size=40),
-    st.integers(2, 6),
-    st.integers(1, 3),
-)
-def test_bucket_pairs_matches_reference(keys, max_bucket, neighbours):
-    ids = np.random.default_rng(len(keys)).permutation(len(keys)).astype(np.int64)
-    order = np.argsort(np.array(keys, dtype=np.uint64), kind="stable")
-    sk = np.array(keys, dtype=np.uint64)[order]
-    si = ids[order]
-    pa, pb, capped = bucket_pairs(sk, si, max_bucket, neighbours)
-    expected, exp_capped = ref_bucket_pairs(sk, si, max_bucket, neighbours)
-    assert sorted(zip(pa.tolist(), pb.tolist(), strict=True)) == expected
-    assert capped == exp_capped
-
-
-def test_bucket_pairs_is_linear_in_large_buckets():
-    m = 10_000
-    pa, _, capped = bucket_pairs(np.zeros(m, np.uint64), np.arange(m, dtype=np.int64), 100, 5)
-    assert capped == 1
-    assert len(pa) == 5 * m - 15  # sum of min(5, m - 1 - i)
 
 
 # --------------------------------------------------------------------------

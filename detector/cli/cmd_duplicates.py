@@ -25,7 +25,7 @@ from detector.cli.common import (
     "outdir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output directory (created if missing): text_clusters.csv, text_edges.csv.",
+    help="Output directory (created if missing): text_clusters.csv, text_posts.csv, text_edges.csv.",
 )
 @click.option(
     "--threshold",
@@ -57,8 +57,10 @@ def command(
     """Find copy-paste posts with small edits (all scripts, CJK by characters).
 
     Writes text_clusters.csv (cluster id, size, accounts, first/last time in UTC
-    seconds, a representative text) and text_edges.csv (account pairs that posted
-    near-duplicates within the window). Reposts are not compared.
+    seconds, a representative text), text_posts.csv (every post of every cluster:
+    event id, cluster id, account, time, text) and text_edges.csv (account pairs
+    that posted near-duplicates within the window). Reposts are not compared, nor
+    texts shorter than 40 weighted characters (CJK characters count 2).
     """
     from detector.evidence.neardup import find_near_duplicates
     from detector.report.csvsafe import write_csv
@@ -67,6 +69,7 @@ def command(
     result = find_near_duplicates(data.events, threshold=threshold, num_perm=num_perm, seed=seed, window=window)
     outdir.mkdir(parents=True, exist_ok=True)
     write_csv(result.clusters, outdir / "text_clusters.csv")
+    write_csv(result.posts, outdir / "text_posts.csv")
     write_csv(result.edges, outdir / "text_edges.csv")
     summary = {**result.stats, "edges": len(result.edges), "output": str(outdir)}
     emit_summary(
@@ -75,5 +78,5 @@ def command(
         quiet=quiet,
         human=f"{summary['clusters']:,} near-duplicate clusters ({summary['texts_in_clusters']:,} of "
         f"{summary['texts_compared']:,} compared texts), {summary['edges']:,} account edges "
-        f"(window {summary['window_s']} s). Wrote text_clusters.csv, text_edges.csv to {outdir}",
+        f"(window {summary['window_s']} s). Wrote text_clusters.csv, text_posts.csv, text_edges.csv to {outdir}",
     )

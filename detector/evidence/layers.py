@@ -331,7 +331,11 @@ def _build_neardup(ctx: ScanContext) -> dict[str, Any]:
         "edges": int(len(res.edges)),
         "text_clusters": int(len(res.clusters)),
     }
-    out: dict[str, Any] = {"dup_event": res.event_cluster, "n_text_clusters": int(len(res.clusters))}
+    out: dict[str, Any] = {
+        "dup_event": res.event_cluster,
+        "n_text_clusters": int(len(res.clusters)),
+        "text_posts": res.posts,  # text_posts.csv and the report's example posts
+    }
     edges = res.edges
     timed = ctx["timed_events"]
     if len(timed) < len(ctx["events"]):  # copies are clustered on all posts, paired in time only where it is known
@@ -389,7 +393,7 @@ for _layer in (
         _build_neardup,
         inputs=("events", "timed_events", "normalized_text", "windows"),
         edges=("neardup",),
-        outputs=("dup_event", "n_text_clusters"),
+        outputs=("dup_event", "n_text_clusters", "text_posts"),
         window="neardup",
     ),
     EvidenceLayer("timing", _build_timing, inputs=("timed_events", "layers"), edges=("timing",)),

@@ -7,8 +7,10 @@ Pipeline (kernels in :mod:`detector.kernels.minhash`, text rules in
    out: they carry the reposted text, not their author's (repost co-action
    is its own evidence layer).
 2. **Shingle and hash** each text (:func:`detector.text.shingle_hashes`:
-   word trigrams for spaced scripts, character bigrams for CJK runs). Texts
-   with fewer than ``min_shingles`` distinct shingles are not compared.
+   character bigrams of the CJK characters, word-boundary-aware character
+   4-grams of everything else, so typos and in-word edits cost a few
+   shingles). Texts shorter than ``min_length`` weighted characters, or with
+   fewer than ``min_shingles`` distinct shingles, are not compared.
 3. **Identical sets** are grouped first (exact copies are the bulk of a
    copy-paste campaign); only one representative per distinct set goes on.
 4. **MinHash** signatures (``num_perm`` permutations, datasketch-compatible
@@ -22,6 +24,32 @@ Pipeline (kernels in :mod:`detector.kernels.minhash`, text rules in
 6. **Edges**: co-action on the *text cluster* object, i.e. two accounts that
    posted members of the same cluster within the co-action window, via
    :func:`detector.evidence.coaction.coaction_edges`.
+
+Short texts
+-----------
+Fan chants, "stay safe everyone", "happy birthday" wishes and greetings are
+short and naturally similar: two of them share most of their shingles
+without anyone copying anyone, and one edit moves a short text's Jaccard a
+lot. Two rules keep them apart:
+
+* **minimum length** ``min_length = 40`` weighted characters of the
+  normalised text (:func:`detector.text.weighted_length`: Twitter's weights,
+  CJK characters 2, everything else 1): about 7 English words or 20 Chinese
+  characters. Stock phrases and their combinations are mostly shorter and
+  are never compared; identical short texts still meet in the co-action
+  layer on the ``text`` object, where a coincidence within seconds is what
+  counts, not the copy.
+* **threshold** ``0.7`` on character shingles: at 40+ characters a text
+  shares 70% of its shingles with another only when most of it is the same
+  text, in the same order (4-grams span word boundaries). Random short posts
+  built from the same stock phrases rarely get there; copies with 1-3 typos,
+  doubled letters, inserted punctuation or emoji and an appended hashtag or
+  URL do (``benchmarks/bench_minhash.py``, "planted copies": per-language
+  pair recall and the share of 1,500 short posts put in any cluster).
+
+Long chants (a fandom's fixed cheer of member names) are real near-duplicates
+and do form clusters; telling fans from campaigns is the scorer's job
+(conjunction with account age, timing and other evidence), not this layer's.
 
 Choice of bands (:func:`lsh_bands`): datasketch's ``MinHashLSH`` minimises
 the sum of false-positive and false-negative areas, which at threshold 0.7
@@ -40,6 +68,7 @@ labelled by their smallest member, and cluster ids are assigned by size
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -55,19 +84,22 @@ from detector.kernels.minhash import (
     lsh_components,
     minhash_signatures,
 )
-from detector.text import CHAR_N, MIN_SHINGLES, WORD_N, normalize_texts, shingle_hashes
+from detector.text import ALPHA_N, CHAR_N, MIN_SHINGLES, WORD_N, normalize_texts, shingle_hashes
 
 if TYPE_CHECKING:
     from detector.evidence.coaction import CoactionParams, CoactionResult
 
 __all__ = [
     "CLUSTER_COLUMNS",
+    "MIN_LENGTH",
+    "TEXT_POST_COLUMNS",
     "NearDupParams",
     "NearDupResult",
     "find_near_duplicates",
     "lsh_bands",
     "near_duplicate_groups",
     "text_cluster_shares",
+    "text_posts",
 ]
 
 CLUSTER_COLUMNS: tuple[str, ...] = (
@@ -81,6 +113,12 @@ CLUSTER_COLUMNS: tuple[str, ...] = (
     "representative_text",
 )
 """Columns of :attr:`NearDupResult.clusters`."""
+
+TEXT_POST_COLUMNS: tuple[str, ...] = ("event_id", "cluster_id", "account_id", "account_name", "ts", "text")
+"""Columns of :func:`text_posts` (``text_posts.csv``): one row per post in a near-duplicate cluster."""
+
+MIN_LENGTH = 40
+"""Default :attr:`NearDupParams.min_length`: weighted characters of the normalised text (module doc)."""
 
 MAX_ACCOUNTS_LISTED = 50
 """``clusters.accounts`` lists at most this many account ids (smallest first); ``n_accounts`` is exact."""
@@ -131,10 +169,17 @@ class NearDupParams:
         MinHash permutations.
     seed : int, default 1
         MinHash seed (same permutations as ``datasketch.MinHash(num_perm, seed)``).
-    word_n, char_n : int
-        Shingle sizes (:mod:`detector.text`).
+    word_n, char_n, alpha_n : int
+        Shingle sizes (:mod:`detector.text`): character ``alpha_n``-grams
+        (default 4) of the word stream and ``char_n``-grams (default 2) of
+        CJK runs; ``word_n >= 1`` uses word n-grams for the word stream
+        instead (the rule before character shingling, fragile to typos).
+    min_length : int, default MIN_LENGTH
+        Texts whose normalised text is shorter than this weighted length
+        (:func:`detector.text.weighted_length`: CJK characters count 2,
+        others 1) are not compared (module doc, "Short texts").
     min_shingles : int
-        Texts with fewer distinct shingles are not compared.
+        Texts with fewer distinct shingles are not compared either.
     bands : (b, r) or None
         LSH bands and rows; ``None``: :func:`lsh_bands` with ``band_recall``.
     band_recall : float, default 0.98
@@ -154,6 +199,8 @@ class NearDupParams:
     seed: int = 1
     word_n: int = WORD_N
     char_n: int = CHAR_N
+    alpha_n: int = ALPHA_N
+    min_length: int = MIN_LENGTH
     min_shingles: int = MIN_SHINGLES
     bands: tuple[int, int] | None = None
     band_recall: float = 0.98
@@ -173,6 +220,10 @@ class NearDupParams:
             raise ValueError("bands (b, r) need b, r >= 1 and b * r <= num_perm")
         if self.min_shingles < 1:
             raise ValueError("min_shingles must be >= 1")
+        if self.min_length < 0:
+            raise ValueError("min_length must be >= 0")
+        if self.word_n < 0 or self.char_n < 1 or self.alpha_n < 1:
+            raise ValueError("need word_n >= 0, char_n >= 1 and alpha_n >= 1")
 
 
 @dataclass
@@ -194,6 +245,8 @@ class NearDupResult:
         clusters, gaps in seconds, ``objects`` = sample cluster ids).
     coaction : CoactionResult or None
         The full co-action result behind ``edges`` (window used, pairs...).
+    posts : DataFrame
+        :data:`TEXT_POST_COLUMNS`: every post in a cluster (:func:`text_posts`).
     stats : dict
         Counts and parameters of the run (JSON-able).
     params : NearDupParams
@@ -205,6 +258,7 @@ class NearDupResult:
     coaction: CoactionResult | None = None
     stats: dict = field(default_factory=dict)
     params: NearDupParams = field(default_factory=NearDupParams)
+    posts: pd.DataFrame | None = None
 
 
 def _empty_clusters() -> pd.DataFrame:
@@ -275,8 +329,10 @@ def near_duplicate_groups(
         ``rows`` and the LSH counters of :func:`detector.kernels.minhash.lsh_components`.
     """
     params = params or NearDupParams()
-    hashes, offsets = shingle_hashes(texts, params.word_n, params.char_n, normalized=normalized)
-    comparable = np.flatnonzero(np.diff(offsets) >= params.min_shingles)
+    hashes, offsets, length = shingle_hashes(
+        texts, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=normalized, with_length=True
+    )
+    comparable = np.flatnonzero((np.diff(offsets) >= params.min_shingles) & (length >= params.min_length))
     labels = np.full(len(texts), -1, dtype=np.int64)
     b, r = params.bands or lsh_bands(params.threshold, params.num_perm, params.band_recall)
     stats = {
@@ -303,9 +359,9 @@ def near_duplicate_groups(
 
 def find_near_duplicates(
     events: pd.DataFrame,
-    threshold: float = th.NEARDUP_THRESHOLD,
-    num_perm: int = 128,
-    seed: int = 1,
+    threshold: float | None = None,
+    num_perm: int | None = None,
+    seed: int | None = None,
     *,
     window: int | None = None,
     coaction_params: CoactionParams | None = None,
@@ -318,12 +374,12 @@ def find_near_duplicates(
     ----------
     events : DataFrame
         Canonical events (needs ``event_id, account_id, ts, kind, text``).
-    threshold : float, default 0.7
-        Jaccard similarity threshold on shingle sets.
-    num_perm : int, default 128
-        MinHash permutations.
-    seed : int, default 1
-        MinHash seed.
+    threshold : float, optional
+        Jaccard similarity threshold on shingle sets (default: ``params``'s, 0.7).
+    num_perm : int, optional
+        MinHash permutations (default: ``params``'s, 128).
+    seed : int, optional
+        MinHash seed (default: ``params``'s, 1).
     window : int or None
         Co-action window in seconds for the account edges; ``None`` lets
         :func:`detector.evidence.coaction.coaction_edges` estimate it.
@@ -331,8 +387,8 @@ def find_near_duplicates(
     coaction_params : CoactionParams, optional
         Full control of the edge layer.
     params : NearDupParams, optional
-        All other options; ``threshold``, ``num_perm`` and ``seed`` given
-        here as arguments override it.
+        All options; ``threshold``, ``num_perm`` and ``seed`` given here as
+        arguments (not ``None``) override its values.
     normalized_text : Series, optional
         Texts already normalised with :func:`detector.text.normalize_texts`,
         indexed like ``events`` (rows missing here are normalised on the
@@ -343,7 +399,8 @@ def find_near_duplicates(
     -------
     NearDupResult
     """
-    params = replace(params or NearDupParams(), threshold=threshold, num_perm=num_perm, seed=seed)
+    given = {"threshold": threshold, "num_perm": num_perm, "seed": seed}
+    params = replace(params or NearDupParams(), **{k: v for k, v in given.items() if v is not None})
     event_cluster = pd.Series(-1, index=events.index, dtype=np.int64, name="text_cluster")
     kind = events["kind"].astype("string")
     text = events["text"].astype("string")
@@ -379,11 +436,61 @@ def find_near_duplicates(
         "seed": params.seed,
         "verify": params.verify,
         "min_shingles": params.min_shingles,
+        "min_length": params.min_length,
         "word_n": params.word_n,
         "char_n": params.char_n,
+        "alpha_n": params.alpha_n,
         "window_s": None if coaction is None else int(coaction.window_s),
     }
-    return NearDupResult(event_cluster, clusters, edges, coaction, stats, params)
+    return NearDupResult(event_cluster, clusters, edges, coaction, stats, params, text_posts(events, event_cluster))
+
+
+def text_posts(
+    events: pd.DataFrame, event_cluster: pd.Series, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The posts of the near-duplicate clusters: which posts are copies, by whom, when.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events (``event_id, account_id, ts, text``; ``account_name``
+        when present).
+    event_cluster : Series of int64
+        :attr:`NearDupResult.event_cluster`, aligned to ``events``.
+    names : mapping account id -> handle, optional
+        Fills ``account_name`` where the events have none (e.g. from the
+        accounts table).
+
+    Returns
+    -------
+    DataFrame
+        :data:`TEXT_POST_COLUMNS`, one row per post with ``event_cluster >=
+        0``, sorted by ``cluster_id``, then ``ts`` (UTC seconds), then
+        ``event_id``; ``text`` is the raw post text (write it with
+        :func:`detector.report.csvsafe.write_csv`, which neutralises
+        spreadsheet formulas).
+    """
+    rows = np.flatnonzero(event_cluster.to_numpy() >= 0)
+    sub = events.iloc[rows]
+    if "account_name" in events.columns:
+        name = sub["account_name"].astype("string")
+    else:
+        name = pd.Series(pd.NA, index=sub.index, dtype="string")
+    if names:
+        name = name.fillna(sub["account_id"].astype(str).map(names).astype("string"))
+    table = pd.DataFrame(
+        {
+            "event_id": sub["event_id"].astype("string").to_numpy(),
+            "cluster_id": event_cluster.to_numpy()[rows].astype(np.int64),
+            "account_id": sub["account_id"].astype("string").to_numpy(),
+            "account_name": name.to_numpy(),
+            "ts": sub["ts"].to_numpy(dtype=np.int64),
+            "text": sub["text"].astype("string").to_numpy(),
+        }
+    )
+    table = table.astype({"event_id": "string", "account_id": "string", "account_name": "string", "text": "string"})
+    table = table.sort_values(["cluster_id", "ts", "event_id"], kind="mergesort").reset_index(drop=True)
+    return table[list(TEXT_POST_COLUMNS)]
 
 
 def _cluster_table(members: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:

@@ -44,13 +44,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from detector.kernels.minhash import (
+    band_hashes,
+    datasketch_permutations,
+    gather_sets,
+    lsh_candidate_pairs,
+    minhash_signatures,
+)
 from detector.kernels.timing import (
     activity_series,
-    band_keys,
-    bucket_pairs,
     co_active_span,
     lagged_correlation,
-    minhash_signatures,
 )
 from detector.schema import encode
 
@@ -212,25 +216,14 @@ def lsh_candidates(
         empty = np.zeros(0, np.int64)
         return empty, empty, 0
     offsets, items = _coarsen(act, params.lsh_bin_s)
-    rng = np.random.default_rng(params.seed)
-    n_hash = params.lsh_bands * params.lsh_rows
-    seeds = rng.integers(0, np.iinfo(np.uint64).max, size=n_hash, dtype=np.uint64, endpoint=True)
-    sig = minhash_signatures(offsets, items, rows, seeds)
-    keys = band_keys(sig, params.lsh_bands, params.lsh_rows)
-    parts_a, parts_b = [], []
-    n_capped = 0
-    for band in range(params.lsh_bands):
-        order = np.argsort(keys[band], kind="stable")
-        pa, pb, capped = bucket_pairs(
-            keys[band][order], rows[order], params.lsh_max_bucket, params.lsh_neighbours
-        )
-        parts_a.append(pa)
-        parts_b.append(pb)
-        n_capped += int(capped)
-    return (
-        *_unique_pairs(np.concatenate(parts_a), np.concatenate(parts_b), len(act.accounts)),
-        n_capped,
-    )
+    # the one MinHash/LSH stack (detector.kernels.minhash), as for near-duplicate texts:
+    # each account's set of active coarse bins is a "document", its bins the hash values
+    sets, set_offsets = gather_sets(items.astype(np.uint64), offsets, rows)
+    a, b = datasketch_permutations(params.lsh_bands * params.lsh_rows, params.seed % (1 << 32))
+    sig = minhash_signatures(sets, set_offsets, a, b)
+    bh = band_hashes(sig, params.lsh_bands, params.lsh_rows)
+    i, j, n_capped = lsh_candidate_pairs(bh, params.lsh_max_bucket, neighbours=params.lsh_neighbours)
+    return rows[i], rows[j], n_capped  # rows ascend: pairs stay a < b, unique and sorted
 
 
 def _unique_pairs(pa: np.ndarray, pb: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -56,7 +56,10 @@ document order ``m_0 < m_1 < ...``:
 * bucket size ``<= max_bucket``: every pair ``(m_i, m_j)``, ``i < j``;
 * larger buckets (explosion guard): the star ``(m_0, m_j)`` plus the chain
   ``(m_{j-1}, m_j)``, i.e. at most ``2 * size`` pairs; such buckets are
-  counted as *capped*. Members of one big bucket share a whole band, so they
+  counted as *capped*. (:func:`lsh_candidate_pairs` with ``neighbours=k``
+  pairs each member with the next ``k`` instead: the rule of the timing
+  layer's candidates, which MinHash each account's set of active time bins
+  with this same stack.) Members of one big bucket share a whole band, so they
   are usually near-duplicates of each other and the star plus chain connect
   them; only the pairs, not the grouping, are thinned.
 
@@ -231,67 +234,75 @@ def _combine(units, first, count):
 
 
 @njit(cache=True)
-def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, out, words, chars, run_id):
+def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, alpha_n, out, words, chars):
     """Write the (unsorted, possibly repeated) shingle hashes of one text to ``out``.
 
     Same rules as :func:`detector.text.shingles` (the reference) and the hash
-    of :func:`detector.text.hash_shingle`: words are maximal runs of
-    non-space, non-CJK code points and give word n-grams over the whole
-    text; each maximal run of CJK code points gives its character n-grams.
-    ``words``, ``chars``, ``run_id`` are scratch arrays of at least
-    ``length`` entries. Returns the number of hashes written.
+    of :func:`detector.text.hash_shingle`. The text is split into two
+    *streams*: its CJK code points, in order, and its other (non-space) code
+    points, in order, with one space unit wherever a space or a CJK code
+    point came between two of them. The CJK stream
+    gives its character ``char_n``-grams; the other stream its character
+    ``alpha_n``-grams, or with ``word_n >= 1`` its word ``word_n``-grams. A
+    stream shorter than its n gives itself as one shingle. ``words`` and
+    ``chars`` are scratch arrays of at least ``length`` entries.
+
+    Returns
+    -------
+    (n_written, weighted_length) : (int, int)
+        Hashes written, and the Twitter-weighted length of the text (CJK code
+        points count 2, every other code point, spaces included, 1).
     """
+    space = _fnv_cp(np.uint64(0xCBF29CE484222325), 32)
     n_words = 0
     n_chars = 0
-    n_runs = 0
+    gap_a = False  # a space or a CJK code point came since the last unit of the other stream
     in_word = False
-    prev_cjk = False
+    weight = 0
     h = np.uint64(0)
+    by_chars = word_n == 0
     for i in range(start, start + length):
         cp = cps[i]
         if cp == 32:
-            if in_word:
-                words[n_words] = h
-                n_words += 1
-                in_word = False
-            prev_cjk = False
+            weight += 1
+            gap_a = True
         elif _is_cjk(cp, table, lo, hi):
-            if in_word:
-                words[n_words] = h
-                n_words += 1
-                in_word = False
-            if not prev_cjk:
-                n_runs += 1
+            weight += 2
+            gap_a = True
             chars[n_chars] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
-            run_id[n_chars] = n_runs
             n_chars += 1
-            prev_cjk = True
         else:
-            if not in_word:
-                h = np.uint64(0xCBF29CE484222325)
-                in_word = True
-            h = _fnv_cp(h, cp)
-            prev_cjk = False
+            weight += 1
+            if by_chars:
+                if gap_a and n_words > 0:
+                    words[n_words] = space
+                    n_words += 1
+                words[n_words] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
+                n_words += 1
+            else:
+                if gap_a and in_word:
+                    words[n_words] = h
+                    n_words += 1
+                    in_word = False
+                if not in_word:
+                    h = np.uint64(0xCBF29CE484222325)
+                    in_word = True
+                h = _fnv_cp(h, cp)
+            gap_a = False
     if in_word:
         words[n_words] = h
         n_words += 1
     n_out = 0
-    if n_words > 0:
-        span = word_n if n_words >= word_n else n_words
-        for w in range(n_words - span + 1):
-            out[n_out] = _combine(words, w, span)
-            n_out += 1
-    i = 0
-    while i < n_chars:
-        j = i + 1
-        while j < n_chars and run_id[j] == run_id[i]:
-            j += 1
-        span = char_n if j - i >= char_n else j - i
-        for s in range(i, j - span + 1):
-            out[n_out] = _combine(chars, s, span)
-            n_out += 1
-        i = j
-    return n_out
+    n = alpha_n if by_chars else word_n
+    span = n if n_words >= n else n_words
+    for w in range(n_words - span + 1 if n_words > 0 else 0):
+        out[n_out] = _combine(words, w, span)
+        n_out += 1
+    span = char_n if n_chars >= char_n else n_chars
+    for w in range(n_chars - span + 1 if n_chars > 0 else 0):
+        out[n_out] = _combine(chars, w, span)
+        n_out += 1
+    return n_out, weight
 
 
 @njit(cache=True)
@@ -316,7 +327,7 @@ def _sort_unique(seg, m):
 
 
 @njit(cache=True, parallel=True)
-def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, dedupe=True):
+def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alpha_n, dedupe=True):
     """Shingle-hash sets of many normalised texts given as code points.
 
     Parameters
@@ -330,8 +341,9 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
     lo, hi : ndarray of uint32
         Inclusive code point ranges shingled by characters (only consulted
         above U+FFFF).
-    word_n, char_n : int
-        Shingle sizes.
+    word_n, char_n, alpha_n : int
+        Shingle sizes: ``word_n`` words (``0``: character ``alpha_n``-grams of
+        the word stream instead), ``char_n`` characters of a CJK run.
     dedupe : bool, default True
         Sort each text's hashes and drop repeats (a set); ``False`` keeps
         them in text order with repeats (enough for MinHash, ~25% faster).
@@ -342,6 +354,8 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
         Per text: the shingle hashes of :func:`detector.text.hash_shingle`,
         sorted and unique when ``dedupe``.
     offsets : ndarray of int64
+    weights : ndarray of int64
+        Twitter-weighted length of each text (CJK code points 2, others 1).
     """
     n = lengths.shape[0]
     bound = np.zeros(n + 1, dtype=np.int64)  # <= one shingle per code point
@@ -349,6 +363,7 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
         bound[d + 1] = bound[d] + lengths[d]
     tmp = np.empty(bound[n], dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
+    weights = np.zeros(n, dtype=np.int64)
     chunk = 256  # documents per task: scratch arrays are allocated once per chunk
     for c in prange((n + chunk - 1) // chunk):
         first = c * chunk
@@ -358,12 +373,13 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
             longest = max(longest, lengths[d])
         words = np.empty(longest, dtype=np.uint64)
         chars = np.empty(longest, dtype=np.uint64)
-        run_id = np.empty(longest, dtype=np.int64)
         for d in range(first, last):
             if lengths[d] == 0:
                 continue
             seg = tmp[bound[d] : bound[d + 1]]
-            m = _doc_shingles(cps, starts[d], lengths[d], table, lo, hi, word_n, char_n, seg, words, chars, run_id)
+            m, weights[d] = _doc_shingles(
+                cps, starts[d], lengths[d], table, lo, hi, word_n, char_n, alpha_n, seg, words, chars
+            )
             counts[d] = _sort_unique(seg, m) if dedupe else m
     offsets = np.zeros(n + 1, dtype=np.int64)
     for d in range(n):
@@ -371,7 +387,7 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, ded
     out = np.empty(offsets[n], dtype=np.uint64)
     for d in prange(n):
         out[offsets[d] : offsets[d + 1]] = tmp[bound[d] : bound[d] + counts[d]]
-    return out, offsets
+    return out, offsets, weights
 
 
 # --------------------------------------------------------------------------
@@ -416,20 +432,17 @@ def datasketch_permutations(num_perm: int, seed: int, scheme: str = "affine32") 
 
 @njit(cache=True, parallel=True)
 def _signatures_affine32(hashes, offsets, a, b):
+    """``a``, ``b`` as uint32: the products wrap in 32-bit lanes, which LLVM vectorises (branch-free min)."""
     n = offsets.shape[0] - 1
     k = a.shape[0]
-    mask = np.uint64(0xFFFFFFFF)
     sig = np.empty((n, k), dtype=np.uint32)
     for d in prange(n):
-        row = np.full(k, mask, dtype=np.uint64)
+        row = np.full(k, np.uint32(0xFFFFFFFF), dtype=np.uint32)
         for p in range(offsets[d], offsets[d + 1]):
-            hv = _fmix32(hashes[p] & mask)
+            hv = np.uint32(_fmix32(hashes[p] & np.uint64(0xFFFFFFFF)))
             for q in range(k):
-                v = (a[q] * hv + b[q]) & mask
-                if v < row[q]:
-                    row[q] = v
-        for q in range(k):
-            sig[d, q] = np.uint32(row[q])
+                row[q] = min(row[q], np.uint32(a[q] * hv + b[q]))
+        sig[d, :] = row
     return sig
 
 
@@ -443,9 +456,7 @@ def _signatures_affine64(hashes, offsets, a, b):
         for p in range(offsets[d], offsets[d + 1]):
             hv = _fmix64(hashes[p])
             for q in range(k):
-                v = a[q] * hv + b[q]
-                if v < row[q]:
-                    row[q] = v
+                row[q] = min(row[q], a[q] * hv + b[q])
         sig[d, :] = row
     return sig
 
@@ -498,7 +509,7 @@ def minhash_signatures(
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError("a and b must be 1-d arrays of equal length")
     if scheme == "affine32":
-        return _signatures_affine32(hashes, offsets, a, b)
+        return _signatures_affine32(hashes, offsets, a.astype(np.uint32), b.astype(np.uint32))
     if scheme == "affine64":
         return _signatures_affine64(hashes, offsets, a, b)
     if scheme == "legacy":
@@ -569,19 +580,28 @@ def _index_bits(n: int) -> int:
 
 
 @njit(cache=True)
-def _bucket_pair_count(size, max_bucket):
+def _bucket_pair_count(size, max_bucket, neighbours=0):
     if size <= max_bucket:
         return size * (size - 1) // 2
+    if neighbours > 0:  # each member with the next `neighbours` members
+        k = min(neighbours, size - 1)
+        return k * size - k * (k + 1) // 2
     return 2 * (size - 1) - 1  # star (size-1) + chain (size-1) minus the shared (m0, m1)
 
 
 @njit(cache=True)
-def _emit_bucket(members, max_bucket, out_i, out_j, pos):
+def _emit_bucket(members, max_bucket, out_i, out_j, pos, neighbours=0):
     """Write the candidate pairs of one bucket (``members`` ascending) from ``pos``."""
     size = members.shape[0]
     if size <= max_bucket:
         for x in range(size):
             for y in range(x + 1, size):
+                out_i[pos] = members[x]
+                out_j[pos] = members[y]
+                pos += 1
+    elif neighbours > 0:
+        for x in range(size):
+            for y in range(x + 1, min(size, x + 1 + neighbours)):
                 out_i[pos] = members[x]
                 out_j[pos] = members[y]
                 pos += 1
@@ -598,7 +618,7 @@ def _emit_bucket(members, max_bucket, out_i, out_j, pos):
 
 
 @njit(cache=True, parallel=True)
-def _band_pairs(keys, order, max_bucket):
+def _band_pairs(keys, order, max_bucket, neighbours):
     n_bands, n = keys.shape
     counts = np.zeros(n_bands, dtype=np.int64)
     capped = np.zeros(n_bands, dtype=np.int64)
@@ -608,7 +628,7 @@ def _band_pairs(keys, order, max_bucket):
             e = s + 1
             while e < n and keys[k, e] == keys[k, s]:
                 e += 1
-            counts[k] += _bucket_pair_count(e - s, max_bucket)
+            counts[k] += _bucket_pair_count(e - s, max_bucket, neighbours)
             if e - s > max_bucket:
                 capped[k] += 1
             s = e
@@ -625,12 +645,14 @@ def _band_pairs(keys, order, max_bucket):
             while e < n and keys[k, e] == keys[k, s]:
                 e += 1
             if e - s > 1:
-                pos = _emit_bucket(order[k, s:e], max_bucket, out_i, out_j, pos)
+                pos = _emit_bucket(order[k, s:e], max_bucket, out_i, out_j, pos, neighbours)
             s = e
     return out_i, out_j, capped.sum()
 
 
-def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarray, np.ndarray, int]:
+def lsh_candidate_pairs(
+    bh: np.ndarray, max_bucket: int = 64, neighbours: int = 0
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Distinct candidate pairs from band hashes (see the module doc for the bucket rule).
 
     Parameters
@@ -639,6 +661,11 @@ def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarra
         From :func:`band_hashes`.
     max_bucket : int
         Largest bucket whose pairs are all emitted.
+    neighbours : int, default 0
+        Pairs of a larger bucket: ``0``, the star plus the chain (module doc);
+        ``k >= 1``, each member with the next ``k`` members (``m_i, m_j`` for
+        ``i < j <= i + k``), about ``k * size`` pairs (timing candidates, where
+        members of a big bucket are not near-copies of each other).
 
     Returns
     -------
@@ -649,10 +676,12 @@ def lsh_candidate_pairs(bh: np.ndarray, max_bucket: int = 64) -> tuple[np.ndarra
     """
     if max_bucket < 2:
         raise ValueError("max_bucket must be >= 2")
+    if neighbours < 0:
+        raise ValueError("neighbours must be >= 0")
     bh = np.ascontiguousarray(bh, dtype=np.uint64)
     n = bh.shape[1]
     order, keys = _band_orders(bh, _index_bits(bh.shape[1]))
-    i, j, capped = _band_pairs(keys, order, max_bucket)
+    i, j, capped = _band_pairs(keys, order, max_bucket, neighbours)
     key = np.unique(i * np.int64(max(n, 1)) + j)
     return key // max(n, 1), key % max(n, 1), int(capped)
 

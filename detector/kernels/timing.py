@@ -15,9 +15,6 @@ no global state, so the same functions can be shipped to Dask workers):
     parallel over pairs.
 :func:`co_active_span`
     First and last co-active bin of a pair at a given lag (edge evidence).
-:func:`minhash_signatures`, :func:`band_keys`, :func:`bucket_pairs`
-    MinHash/LSH over each account's set of active (coarse) bins, giving
-    candidate pairs in time roughly linear in the number of accounts.
 :func:`account_timing_features`
     Per-account timing features (inter-event time mean, CV and log-binned
     entropy, hour-of-day entropy, minimum share of events in any circular
@@ -48,33 +45,14 @@ from numba import prange
 __all__ = [
     "account_timing_features",
     "activity_series",
-    "band_keys",
-    "bucket_pairs",
     "co_active_span",
     "lagged_correlation",
-    "minhash_signatures",
     "IET_BINS",
 ]
 
 IET_BINS = 48
 """Number of log2 bins for inter-event times: bin 0 holds 0 s, bin ``k >= 1``
 holds ``[2**(k-1), 2**k)`` seconds; larger gaps go to the last bin."""
-
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_U64_MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-@numba.njit(cache=True)
-def _mix64(x: np.uint64) -> np.uint64:
-    """splitmix64 finaliser: a fast, well-mixing bijection on uint64."""
-    x = (x ^ (x >> _S30)) * _M1
-    x = (x ^ (x >> _S27)) * _M2
-    return x ^ (x >> _S31)
-
 
 # --------------------------------------------------------------------------
 # (a) sparse activity series
@@ -293,138 +271,6 @@ def co_active_span(
                 i += 1
                 j += 1
     return first, last
-
-
-# --------------------------------------------------------------------------
-# (c) candidate pairs: MinHash / LSH over sets of active bins
-# --------------------------------------------------------------------------
-
-
-@numba.njit(parallel=True, cache=True)
-def minhash_signatures(offsets: np.ndarray, items: np.ndarray, rows: np.ndarray, seeds: np.ndarray):
-    """MinHash signatures of the item sets of selected CSR rows.
-
-    Parameters
-    ----------
-    offsets, items : int64 arrays
-        CSR sets (e.g. each account's active coarse bins).
-    rows : int64 array, shape (m,)
-        Which rows (accounts) to sign.
-    seeds : uint64 array, shape (k,)
-        One seed per hash function; hash ``h`` of item ``x`` is
-        ``mix64(uint64(x) ^ seeds[h])`` (splitmix64 finaliser).
-
-    Returns
-    -------
-    uint64 array, shape (m, k)
-        Minimum hash per function; all-ones for an empty set.
-    """
-    m = rows.shape[0]
-    k = seeds.shape[0]
-    sig = np.empty((m, k), np.uint64)
-    for r in prange(m):
-        a = rows[r]
-        for h in range(k):
-            sig[r, h] = _U64_MAX
-        for i in range(offsets[a], offsets[a + 1]):
-            x = np.uint64(items[i])
-            for h in range(k):
-                v = _mix64(x ^ seeds[h])
-                if v < sig[r, h]:
-                    sig[r, h] = v
-    return sig
-
-
-@numba.njit(cache=True)
-def band_keys(sig: np.ndarray, bands: int, rows_per_band: int):
-    """Hash each band of ``rows_per_band`` signature values to one uint64 key.
-
-    Returns a ``(bands, m)`` uint64 array; accounts with equal keys in some
-    band become candidates. Requires ``bands * rows_per_band <= sig.shape[1]``.
-    """
-    m = sig.shape[0]
-    if bands * rows_per_band > sig.shape[1]:
-        raise ValueError("bands * rows_per_band exceeds the signature length")
-    keys = np.empty((bands, m), np.uint64)
-    for b in range(bands):
-        for r in range(m):
-            h = _mix64(np.uint64(b + 1))
-            for j in range(b * rows_per_band, (b + 1) * rows_per_band):
-                h = _mix64(h ^ sig[r, j])
-            keys[b, r] = h
-    return keys
-
-
-@numba.njit(cache=True)
-def _run_end(sorted_keys: np.ndarray, start: int) -> int:
-    """End (exclusive) of the run of keys equal to ``sorted_keys[start]``."""
-    end = start + 1
-    while end < sorted_keys.shape[0] and sorted_keys[end] == sorted_keys[start]:
-        end += 1
-    return end
-
-
-@numba.njit(cache=True)
-def _pair_width(size: int, max_bucket: int, neighbours: int) -> int:
-    """Each id of a bucket of ``size`` ids pairs with the next ``width - 1`` ids."""
-    return size if size <= max_bucket else neighbours + 1
-
-
-@numba.njit(cache=True)
-def bucket_pairs(sorted_keys: np.ndarray, sorted_ids: np.ndarray, max_bucket: int, neighbours: int):
-    """Pairs of ids sharing a key, with a linear cap on large buckets.
-
-    Parameters
-    ----------
-    sorted_keys : uint64 array, shape (m,)
-        Band keys sorted ascending.
-    sorted_ids : int64 array, shape (m,)
-        Ids in the same order (ascending within each key).
-    max_bucket : int
-        Buckets of at most this many ids emit all their pairs; larger buckets
-        pair each id only with the next ``neighbours`` ids of the bucket.
-    neighbours : int
-        See ``max_bucket``.
-
-    Returns
-    -------
-    pa, pb : int64 arrays
-        Pairs with ``pa < pb`` (not deduplicated).
-    n_capped : int
-        Number of buckets larger than ``max_bucket``.
-    """
-    m = sorted_keys.shape[0]
-    total = 0
-    n_capped = 0
-    start = 0
-    while start < m:
-        end = _run_end(sorted_keys, start)
-        if end - start > max_bucket:
-            n_capped += 1
-        width = _pair_width(end - start, max_bucket, neighbours)
-        for i in range(start, end):
-            total += min(end, i + width) - i - 1
-        start = end
-    pa = np.empty(total, np.int64)
-    pb = np.empty(total, np.int64)
-    k = 0
-    start = 0
-    while start < m:
-        end = _run_end(sorted_keys, start)
-        width = _pair_width(end - start, max_bucket, neighbours)
-        for i in range(start, end):
-            for j in range(i + 1, min(end, i + width)):
-                x = sorted_ids[i]
-                y = sorted_ids[j]
-                if x < y:
-                    pa[k] = x
-                    pb[k] = y
-                else:
-                    pa[k] = y
-                    pb[k] = x
-                k += 1
-        start = end
-    return pa, pb, n_capped
 
 
 # --------------------------------------------------------------------------

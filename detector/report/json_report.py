@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from detector.fsutil import write_text_atomic
+from detector.thresholds import REPORTED_CLUSTER_SCORE
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -155,12 +156,18 @@ def cluster_entries(
     names: Mapping[str, str],
     gaps: Mapping[str, pd.DataFrame] | None = None,
     limit: int = MAX_CLUSTERS,
-    min_score: float = 0.2,
+    min_score: float = REPORTED_CLUSTER_SCORE,
+    posts: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """``clusters`` section for clusters scoring at least ``min_score`` (top ``limit``).
 
     Parameters
     ----------
+    posts : DataFrame, optional
+        ``text_posts.csv`` rows (:func:`detector.evidence.neardup.text_posts`):
+        a cluster whose members posted near-duplicates shows those copies as
+        its ``sample_texts``, side by side; other clusters show their first
+        distinct own posts.
     shares : mapping layer -> share table (``object_id, account_id, ts``)
         Used for each cluster's top shared objects.
     gaps : mapping layer -> co-action edges with ``median_gap_s``
@@ -185,6 +192,7 @@ def cluster_entries(
     ev_rows = _rows_by_cluster(_map_cluster(events["account_id"], cluster_of).to_numpy())
     gap_by = _median_gaps(gaps or {}, cluster_of)
     top_by = _top_objects(shares, cluster_of)
+    copies_by = _copies_by_cluster(posts, cluster_of, names)
     layer_names = _layer_names(edges)
     no_rows = np.zeros(0, dtype=np.int64)
     out = []
@@ -220,7 +228,7 @@ def cluster_entries(
                 "evidence_mix": mix,
                 "median_gap_s": gap_by.get(cid),
                 "top_objects": top_by.get(cid, []),
-                "sample_texts": _sample_texts(cev, names),
+                "sample_texts": copies_by.get(cid) or _sample_texts(cev, names),
                 "edges": [
                     {"a": r.account_a, "b": r.account_b, "weight": r.weight, "layers": str(r.layers).split("|")}
                     for r in top_edges.itertuples(index=False)
@@ -375,6 +383,37 @@ def _object_event_ids(subs: Mapping[str, pd.DataFrame], wanted: set[tuple[int, s
             ids = out.setdefault((int(cid), kind, obj), [])
             if len(ids) < MAX_OBJECT_EVENTS:
                 ids.append(con)
+    return out
+
+
+def _copies_by_cluster(
+    posts: pd.DataFrame | None, cluster_of: pd.Series, names: Mapping[str, str]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per account cluster: up to :data:`MAX_SAMPLE_TEXTS` near-duplicate posts of its members.
+
+    The text cluster most posted by the members comes first (ties: smaller
+    text cluster id), its posts in ``(ts, event_id)`` order, then the next.
+    """
+    if posts is None or posts.empty or cluster_of.empty:
+        return {}
+    acc = _map_cluster(posts["account_id"], cluster_of)
+    mine = posts[acc.to_numpy() >= 0].assign(_c=acc[acc.to_numpy() >= 0].to_numpy())
+    out: dict[int, list[dict[str, Any]]] = {}
+    for cid, rows in mine.groupby("_c", sort=True):
+        n = rows.groupby("cluster_id")["event_id"].transform("size")
+        rows = rows.assign(_n=-n).sort_values(["_n", "cluster_id", "ts", "event_id"], kind="mergesort")
+        out[int(cid)] = [
+            {
+                "account_name": names.get(str(a), str(a)) if pd.isna(name) else str(name),
+                "ts": int(t),
+                "text": str(text),
+                "event_id": str(e),
+                "text_cluster_id": int(tc),
+            }
+            for e, tc, a, name, t, text in rows[
+                ["event_id", "cluster_id", "account_id", "account_name", "ts", "text"]
+            ].head(MAX_SAMPLE_TEXTS).itertuples(index=False)
+        ]
     return out
 
 

@@ -39,6 +39,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "edges.csv",
     "network.gexf",
     "network.graphml",
+    "text_posts.csv",
     "report.html",
 )
 
@@ -74,6 +75,11 @@ def write_outputs(
     write_csv(edge_objects(shown, {k: v for k, v in result.layers.items() if k in result.shares}), out / "edges.csv")
     written["edges.csv"] = str(out / "edges.csv")
     written.update(_write_graphs(result, out, names, gexf_edges(result, edges=shown)))
+    if result.text_posts is not None:  # the posts behind the near-duplicate evidence (and the HTML's examples)
+        posts = result.text_posts
+        names_filled = posts["account_name"].fillna(posts["account_id"].map(names))
+        write_csv(posts.assign(account_name=names_filled), out / "text_posts.csv")
+        written["text_posts.csv"] = str(out / "text_posts.csv")
     jr.write_report(result.report, out / "report.json")
     written["report.json"] = str(out / "report.json")
     if html:

@@ -122,7 +122,9 @@ def build_scan_report(
         verdict_=verdict,
         timeline_bin_s=bin_s,
         timeline_=jr.timeline(ev, flagged, bin_s),
-        clusters=jr.cluster_entries(clusters, scored, result.edges, ev, shares, names, gaps=result.layers),
+        clusters=jr.cluster_entries(
+            clusters, scored, result.edges, ev, shares, names, gaps=result.layers, posts=result.text_posts
+        ),
         accounts=jr.account_entries(scored, names, n_events),
         officials=result.officials.to_dict("records") if len(result.officials) else [],
         methods=methods,
