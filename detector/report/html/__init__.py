@@ -82,19 +82,7 @@ def render_html(report: Mapping[str, Any], pseudonymize_key: bytes | str | None 
     body = el(
         "body",
         None,
-        el(
-            "header",
-            {"class": "top"},
-            el("h1", None, title),
-            el(
-                "span",
-                {"class": "meta"},
-                f"{tool.get('name') or 'detector'} {tool.get('version') or ''}".strip(),
-                el("span", {"class": "pseudo"}, "handles pseudonymised")
-                if pseudonymize_key is not None
-                else None,
-            ),
-        ),
+        _top(title, tool, pseudonymised=pseudonymize_key is not None),
         el("nav", {"class": "toc", "aria-label": "Sections"}, nav),
         el(
             "main",
@@ -122,6 +110,21 @@ def render_html(report: Mapping[str, Any], pseudonymize_key: bytes | str | None 
         el("script", None, Markup(SCRIPT)),
     )
     return "<!DOCTYPE html>\n" + el("html", {"lang": "en"}, head, body) + "\n"
+
+
+def _top(title: str, tool: Mapping[str, Any], pseudonymised: bool) -> Markup:
+    """The page header: title, tool name and version, and the pseudonymisation badge when set."""
+    return el(
+        "header",
+        {"class": "top"},
+        el("h1", None, title),
+        el(
+            "span",
+            {"class": "meta"},
+            f"{tool.get('name') or 'detector'} {tool.get('version') or ''}".strip(),
+            el("span", {"class": "pseudo"}, "handles pseudonymised") if pseudonymised else None,
+        ),
+    )
 
 
 def _head(title: str) -> Markup:
@@ -153,12 +156,7 @@ def render_cluster_html(
     body = el(
         "body",
         None,
-        el(
-            "header",
-            {"class": "top"},
-            el("h1", None, title),
-            el("span", {"class": "meta"}, f"{tool.get('name') or 'detector'} {tool.get('version') or ''}".strip()),
-        ),
+        _top(title, tool, pseudonymised=False),
         el(
             "main",
             None,
