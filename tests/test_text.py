@@ -298,6 +298,17 @@ def test_kernel_agrees_with_python_reference(texts, word_n, char_n, alpha_n):
     assert lengths.tolist() == [weighted_length(t) for t in texts]
 
 
+@pytest.mark.parametrize("texts", [["a中b"], ["ab中cd国ef", "x"], ["x中y"] * 3])
+def test_kernel_room_for_more_shingles_than_code_points(texts):
+    """A CJK code point between letters is a unit of both streams: a text can have more
+    shingles than code points (found by the property test above, which wrote past its buffer)."""
+    flat, offsets = shingle_hashes(texts, word_n=0, char_n=1, alpha_n=1)
+    ref_flat, ref_offsets = _reference_hashes(texts, 0, 1, alpha_n=1)
+    assert offsets[1] > len(texts[0])
+    assert np.array_equal(offsets, ref_offsets)
+    assert np.array_equal(flat, ref_flat)
+
+
 # -- normalize_codepoints kernel ----------------------------------------------------------
 
 

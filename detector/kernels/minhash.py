@@ -358,9 +358,19 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alp
         Twitter-weighted length of each text (CJK code points 2, others 1).
     """
     n = lengths.shape[0]
-    bound = np.zeros(n + 1, dtype=np.int64)  # <= one shingle per code point
+    # Shingles of one text <= its units: the other stream has at most one unit per code
+    # point that is not CJK (a space unit stands for a space or a CJK code point before it),
+    # and the CJK stream one per CJK code point, so <= length + CJK code points.
+    n_cjk = np.zeros(n, dtype=np.int64)
+    for d in prange(n):
+        k = 0
+        for i in range(starts[d], starts[d] + lengths[d]):
+            if cps[i] != 32 and _is_cjk(cps[i], table, lo, hi):
+                k += 1
+        n_cjk[d] = k
+    bound = np.zeros(n + 1, dtype=np.int64)
     for d in range(n):
-        bound[d + 1] = bound[d] + lengths[d]
+        bound[d + 1] = bound[d] + lengths[d] + n_cjk[d]
     tmp = np.empty(bound[n], dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
     weights = np.zeros(n, dtype=np.int64)
