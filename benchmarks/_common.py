@@ -6,12 +6,13 @@ The scripts run as ``python benchmarks/bench_x.py``, so this folder is on
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["best_of", "best_of_timings", "peak_rss_mb", "timed"]
+__all__ = ["CpuClock", "best_of", "best_of_timings", "load_average", "peak_rss_mb", "timed"]
 
 T = TypeVar("T")
 
@@ -68,3 +69,38 @@ def best_of_timings(
         times, out = func(*args)
         best = {k: min(v, best.get(k, v)) for k, v in times.items()}
     return best, out  # type: ignore[return-value]
+
+
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages of the machine (``None`` where unknown).
+
+    Recorded with every figure: the machine may be shared, and a load above
+    the number of cores slows every measurement.
+    """
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+class CpuClock:
+    """CPU time (user + system, all threads of this process) against wall time.
+
+    ``cpu_percent`` is CPU seconds over wall seconds x 100: 100 is one core
+    busy all the time, 200 both cores of a two-core machine.
+    """
+
+    def __init__(self) -> None:
+        self._wall = time.perf_counter()
+        t = os.times()
+        self._cpu = t.user + t.system
+
+    def seconds(self) -> tuple[float, float]:
+        """``(wall_s, cpu_s)`` since the clock was made."""
+        t = os.times()
+        return time.perf_counter() - self._wall, t.user + t.system - self._cpu
+
+    def cpu_percent(self) -> float:
+        """CPU use since the clock was made, percent of one core."""
+        wall, cpu = self.seconds()
+        return round(100.0 * cpu / wall, 1) if wall > 0 else 0.0
