@@ -19,6 +19,7 @@ from detector.cli.common import (
     output_options,
     user_errors,
 )
+from detector.cli.engine_opts import engine_options
 
 __all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
@@ -109,7 +110,7 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return engine_options(func)
 
 
 def execute(
@@ -134,8 +135,13 @@ def execute(
     no_html: bool,
     hashtag: str | None = None,
     account: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    dask_workers: int = 2,
 ):
-    """Load inputs, run the scan, write outputs; return ``(result, written)``."""
+    """Load inputs, run the scan (on ``engine``, see :mod:`detector.engine`), write outputs;
+    return ``(result, written)``."""
+    from detector.engine import open_engine
     from detector.pipeline import ScanParams, run_scan, write_outputs
 
     params = ScanParams(
@@ -152,7 +158,10 @@ def execute(
     )
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
     skipped = dict(getattr(ingest.log, "skipped", {}) or {})
-    result = run_scan(ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped)
+    with open_engine(engine, scheduler=scheduler, workers=dask_workers):
+        result = run_scan(
+            ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped
+        )
     written = write_outputs(result, outdir, html=not no_html, pseudonymize_key=pseudonymize_key)
     return result, written
 
