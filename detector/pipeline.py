@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
+from detector.memory import slim_layers
 from detector.progress import progress
 from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
@@ -133,7 +134,7 @@ class ScanResult:
     scored: pd.DataFrame
     clusters: pd.DataFrame
     edges: pd.DataFrame
-    layers: dict[str, pd.DataFrame]
+    layers: dict[str, pd.DataFrame]  # per layer: account_a, account_b (and median_gap_s), see detector.memory
     signals: pd.DataFrame
     officials: pd.DataFrame
     report: dict[str, Any]
@@ -540,6 +541,7 @@ def run_scan(
             if len(recurring):
                 layers["url_recurring"] = recurring
         edges = combine_layers(layers)
+        layers = slim_layers(layers)  # the combined edges hold the evidence now: free the per-layer columns
         membership = _drop_small_clusters(
             _communities(repeated_edges(edges, columns=TIE_COLUMNS), params.seed, notes), params.min_cluster_size
         )

@@ -138,6 +138,7 @@ def execute(
     engine: str = "local",
     scheduler: str | None = None,
     dask_workers: int = 2,
+    memory_limit: int | None = None,
 ):
     """Load inputs, run the scan (on ``engine``, see :mod:`detector.engine`), write outputs;
     return ``(result, written)``."""
@@ -158,7 +159,7 @@ def execute(
     )
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
     skipped = dict(getattr(ingest.log, "skipped", {}) or {})
-    with open_engine(engine, scheduler=scheduler, workers=dask_workers):
+    with open_engine(engine, scheduler=scheduler, workers=dask_workers, memory_limit=memory_limit):
         result = run_scan(
             ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped
         )

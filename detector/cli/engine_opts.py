@@ -12,6 +12,17 @@ from detector.engine import ENGINES
 __all__ = ["engine_options"]
 
 
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    from detector.memory import parse_size
+
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the engine options (see :mod:`detector.engine`) to a scan-like command."""
     options = [
@@ -36,6 +47,14 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=2,
             show_default=True,
             help="With --engine dask and no --scheduler: workers of the LocalCluster.",
+        ),
+        click.option(
+            "--memory-limit",
+            metavar="SIZE",
+            default=None,
+            callback=_size,
+            help="Memory budget (e.g. 3GB): co-action share pairs are aggregated in blocks of at most a "
+            "quarter of it, merged by key (same result, more passes). Default: 32M-pair blocks (~1.8 GB).",
         ),
     ]
     for option in reversed(options):

@@ -56,15 +56,24 @@ class Engine(Protocol):
 
 
 class LocalEngine:
-    """The Numba kernels in this process."""
+    """The Numba kernels in this process.
+
+    ``memory_limit`` (bytes, optional) bounds the co-action aggregation's
+    in-flight pair blocks to a quarter of it (:func:`detector.memory.pair_block_pairs`;
+    more, smaller blocks, merged by key: the same result).
+    """
 
     name = "local"
 
-    def coaction_aggregate(self, *args: Any, **kwargs: Any) -> Any:
-        """:func:`detector.kernels.coaction.coaction_aggregate` as is."""
-        from detector.kernels.coaction import coaction_aggregate
+    def __init__(self, memory_limit: int | None = None) -> None:
+        self.memory_limit = memory_limit
 
-        return coaction_aggregate(*args, **kwargs)
+    def coaction_aggregate(self, *args: Any, chunk_pairs: int = 32_000_000, **kwargs: Any) -> Any:
+        """:func:`detector.kernels.coaction.coaction_aggregate` with blocks sized to the memory limit."""
+        from detector.kernels.coaction import coaction_aggregate
+        from detector.memory import pair_block_pairs
+
+        return coaction_aggregate(*args, chunk_pairs=pair_block_pairs(self.memory_limit, chunk_pairs), **kwargs)
 
 
 _ACTIVE: contextvars.ContextVar[Engine | None] = contextvars.ContextVar("detector_engine", default=None)
@@ -87,7 +96,12 @@ def use_engine(engine: Engine) -> Iterator[Engine]:
 
 @contextlib.contextmanager
 def open_engine(
-    name: str = "local", *, scheduler: str | None = None, workers: int = 2, processes: bool = True
+    name: str = "local",
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    processes: bool = True,
+    memory_limit: int | None = None,
 ) -> Iterator[Engine]:
     """Start (or connect to) the named engine and make it active for the block.
 
@@ -103,6 +117,9 @@ def open_engine(
     processes : bool, default True
         Local cluster workers as processes (False: threads of this process,
         quicker to start, for small inputs and tests).
+    memory_limit : int, optional
+        Bytes; bounds the co-action pair blocks (in this process, or per
+        worker) to a quarter of it.
 
     Raises
     ------
@@ -116,7 +133,7 @@ def open_engine(
     if name == "local":
         if scheduler:
             raise ValueError("--scheduler needs --engine dask")
-        with use_engine(LocalEngine()) as engine:
+        with use_engine(LocalEngine(memory_limit)) as engine:
             yield engine
         return
     from detector.engine.dask_engine import dask_client
@@ -124,5 +141,5 @@ def open_engine(
     with dask_client(scheduler, workers=workers, processes=processes) as client:
         from detector.engine.dask_engine import DaskEngine
 
-        with use_engine(DaskEngine(client)) as engine:
+        with use_engine(DaskEngine(client, memory_limit=memory_limit)) as engine:
             yield engine

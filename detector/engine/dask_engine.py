@@ -44,6 +44,7 @@ from detector.kernels.coaction import (
     pair_runs,
     pairs_packable,
 )
+from detector.memory import pair_block_pairs
 
 __all__ = ["DaskEngine", "dask_client", "object_partitions"]
 
@@ -101,12 +102,15 @@ class DaskEngine:
     client : distributed.Client
     partitions : int, optional
         Map partitions (and reducers); default twice the number of worker threads.
+    memory_limit : int, optional
+        Bytes per worker; bounds each worker's in-flight pair blocks to a quarter of it.
     """
 
     name = "dask"
 
-    def __init__(self, client: Any, partitions: int | None = None) -> None:
+    def __init__(self, client: Any, partitions: int | None = None, memory_limit: int | None = None) -> None:
         self.client = client
+        self.memory_limit = memory_limit
         if partitions is None:
             threads = sum(client.nthreads().values()) or 1
             partitions = 2 * threads
@@ -128,7 +132,9 @@ class DaskEngine:
     ) -> PairAggregate:
         """Same contract and result as :func:`detector.kernels.coaction.coaction_aggregate` (seconds)."""
         options = {
-            "remove_loops": remove_loops, "max_pairs_per_object": max_pairs_per_object, "chunk_pairs": chunk_pairs,
+            "remove_loops": remove_loops,
+            "max_pairs_per_object": max_pairs_per_object,
+            "chunk_pairs": pair_block_pairs(self.memory_limit, chunk_pairs),
         }
         n_obj = int(starts.shape[0]) - 1
         if window < 0:

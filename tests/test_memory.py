@@ -1,0 +1,64 @@
+"""Memory budget: --memory-limit sizes, block sizing, slim layers; a budget changes no result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from test_engine import FIELDS, random_shares
+
+from detector.engine import LocalEngine
+from detector.kernels.coaction import coaction_aggregate, group_starts
+from detector.memory import PAIR_BLOCK_BYTES_PER_PAIR, pair_block_pairs, parse_size, slim_layers
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3GB", 3 * 2**30), ("512m", 512 * 2**20), ("1.5 G", int(1.5 * 2**30)), ("2000000", 2_000_000), ("4K", 4096)],
+)
+def test_parse_size(text, value) -> None:
+    assert parse_size(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "0", "-1GB", "3 parsecs", "GB"])
+def test_parse_size_rejects(text) -> None:
+    with pytest.raises(ValueError, match="not a memory size"):
+        parse_size(text)
+
+
+def test_pair_block_pairs() -> None:
+    assert pair_block_pairs(None, 32_000_000) == 32_000_000
+    assert pair_block_pairs(2**40, 32_000_000) == 32_000_000  # never above the default
+    assert pair_block_pairs(1, 32_000_000) == 100_000  # never below the floor
+    limit = 400_000 * PAIR_BLOCK_BYTES_PER_PAIR * 4
+    assert pair_block_pairs(limit, 32_000_000) == 400_000
+
+
+def test_memory_limit_gives_the_same_aggregate() -> None:
+    obj, ts, acc, con = random_shares(5, 20_000, 50, 500, 600)
+    starts = group_starts(obj)
+    want = coaction_aggregate(starts, ts, acc, con, 500, 60, fast_window=10)
+    assert want.n_share_pairs > 300_000  # several 100k-pair blocks under the limit below
+    got = LocalEngine(memory_limit=100_000 * PAIR_BLOCK_BYTES_PER_PAIR * 4).coaction_aggregate(
+        starts, ts, acc, con, 500, 60, fast_window=10
+    )
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+
+
+def test_slim_layers_keeps_what_the_report_reads() -> None:
+    full = pd.DataFrame({"account_a": ["a"], "account_b": ["b"], "weight": [1.0], "median_gap_s": [3.0], "objects": ["x"]})
+    timing = pd.DataFrame({"account_a": ["a"], "account_b": ["b"], "correlation": [0.9]})
+    slim = slim_layers({"repost": full, "timing": timing})
+    assert list(slim["repost"].columns) == ["account_a", "account_b", "median_gap_s"]
+    assert list(slim["timing"].columns) == ["account_a", "account_b"]
+    assert slim["repost"]["median_gap_s"].tolist() == [3.0]
+
+
+def test_cli_rejects_a_bad_memory_limit(tmp_path) -> None:
+    from detector.cli import main
+
+    out = CliRunner().invoke(main, ["scan", "x.jsonl", "-o", str(tmp_path), "--memory-limit", "lots"])
+    assert out.exit_code == 2
+    assert "not a memory size" in out.output
