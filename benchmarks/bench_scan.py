@@ -119,8 +119,8 @@ def make_data(n_events: int, seed: int, cache: Path) -> Path:
     return path
 
 
-def child(path: str, outdir: str) -> dict:
-    """Run inside the child process: ingest, co-retweet baseline, full scan."""
+def child(path: str, outdir: str, engine: str = "local") -> dict:
+    """Run inside the child process: ingest, co-retweet baseline, full scan (on ``engine``)."""
     from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
     from detector.io import read_inputs
     from detector.pipeline import ScanParams, run_scan, write_outputs
@@ -151,9 +151,14 @@ def child(path: str, outdir: str) -> dict:
     res["coaction_repost_only_edges"] = len(co.edges)
     del co
 
+    from detector.engine import open_engine
+
     t = time.perf_counter()
     clock = CpuClock()
-    result = run_scan(events, ingest.accounts, params=ScanParams())
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(open_engine(engine, workers=2))
+        res["engine_start_s"] = time.perf_counter() - t  # LocalCluster start-up (dask); ~0 for local
+        result = run_scan(events, ingest.accounts, params=ScanParams())
     res["scan_s"] = time.perf_counter() - t
     res["scan_cpu_percent"] = clock.cpu_percent()
     res["peak_rss_after_scan_mb"] = peaks.running()
@@ -173,10 +178,11 @@ def child(path: str, outdir: str) -> dict:
     return res
 
 
-def _run_child(path: Path) -> subprocess.CompletedProcess:
+def _run_child(path: Path, engine: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as outdir:
         return subprocess.run(
-            [sys.executable, __file__, "--child", str(path), outdir], capture_output=True, text=True, check=False
+            [sys.executable, __file__, "--child", str(path), outdir, "--engine", engine],
+            capture_output=True, text=True, check=False,
         )
 
 
@@ -187,11 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "detector_bench"), help="data cache dir")
     ap.add_argument("--out", default=None, help="JSON result path (default benchmarks/results/bench_scan[_quick].json)")
+    ap.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="scan engine (dask: a 2-worker LocalCluster of processes, started inside the scan time)")
     ap.add_argument("--child", nargs=2, metavar=("PARQUET", "OUTDIR"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child:
-        print(json.dumps(child(*args.child)))
+        print(json.dumps(child(*args.child, engine=args.engine)))
         return 0
 
     n = 50_000 if args.quick else args.events
@@ -200,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     path = make_data(n, args.seed, cache)
     gen_s = time.perf_counter() - t
-    proc = _run_child(path)
+    proc = _run_child(path, args.engine)
     if proc.returncode != 0 and "InputError" in proc.stderr:
         # cache written by an older version of the canonical format: regenerate once
         for stale in (path, path.with_name(path.name.replace(".parquet", ".accounts.parquet"))):
@@ -208,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         path = make_data(n, args.seed, cache)
         gen_s = time.perf_counter() - t
-        proc = _run_child(path)
+        proc = _run_child(path, args.engine)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         return proc.returncode
@@ -217,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "benchmark": "bench_scan",
         "quick": bool(args.quick),
+        "engine": args.engine,
         "requested_events": n,
         "data_seconds_generate_or_cached": round(gen_s, 3),
         **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()},
