@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["LAYER_KEEP_COLUMNS", "PAIR_BLOCK_BYTES_PER_PAIR", "pair_block_pairs", "parse_size", "slim_layers"]
+__all__ = [
+    "LAYER_KEEP_COLUMNS",
+    "PAIR_BLOCK_BYTES_PER_PAIR",
+    "pair_block_pairs",
+    "parse_size",
+    "slim_layers",
+    "time_ordered",
+]
 
 _UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 2**10, "M": 2**20, "MB": 2**20, "G": 2**30, "GB": 2**30, "T": 2**40, "TB": 2**40}
 
@@ -46,3 +54,24 @@ def pair_block_pairs(memory_limit: int | None, default: int, share: float = 0.25
 def slim_layers(layers: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The per-layer edge tables reduced to :data:`LAYER_KEEP_COLUMNS` (frees the rest once combined)."""
     return {name: frame[[c for c in LAYER_KEEP_COLUMNS if c in frame.columns]] for name, frame in layers.items()}
+
+
+def time_ordered(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` sorted by ``(ts, event_id)`` (stable) with a fresh ``RangeIndex``; the same frame,
+    not a copy, when it already is (canonical Parquet from ``detector ingest`` usually is).
+
+    With pandas' copy-on-write a later change to either frame never shows in the other, so
+    returning the caller's frame is safe and saves a full copy of the events for the whole scan.
+    """
+    ts = events["ts"].to_numpy()
+    step = np.diff(ts)
+    in_order = not (step < 0).any()
+    if in_order:
+        ties = np.flatnonzero(step == 0)
+        if ties.size:
+            ids = events["event_id"].to_numpy(dtype=object)
+            in_order = bool((ids[ties] <= ids[ties + 1]).all())
+    if in_order and isinstance(events.index, pd.RangeIndex) and events.index.start == 0 and events.index.step == 1:
+        return events
+    out = events if in_order else events.sort_values(["ts", "event_id"], kind="mergesort")
+    return out.reset_index(drop=True)

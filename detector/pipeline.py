@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
-from detector.memory import slim_layers
+from detector.memory import slim_layers, time_ordered
 from detector.progress import progress
 from detector.report import json_report as jr
 from detector.schema import normalize_hashtag, normalize_mention
@@ -158,6 +158,8 @@ def filter_events(
     The hashtag focus keeps events whose ``hashtags`` contain it plus
     reposts, quotes and replies whose target is such an event.
     """
+    if since is None and until is None and not hashtag:
+        return events.reset_index(drop=True)  # no copy (copy-on-write)
     mask = np.ones(len(events), dtype=bool)
     if since is not None:
         mask &= events["ts"].to_numpy() >= since
@@ -519,7 +521,7 @@ def run_scan(
     notes: list[str] = []
     with _stage("filter", timings):
         ev = filter_events(events, since=params.since, until=params.until)
-        ev = ev.sort_values(["ts", "event_id"], kind="mergesort").reset_index(drop=True)
+        ev = time_ordered(ev)  # no copy when the input is in time order already
         focus_ev = filter_events(ev, hashtag=params.hashtag) if params.hashtag else ev
     with _stage("coaction", timings):
         norm_text = normalized_texts(ev)  # once, for the "text" layer and near-duplicates

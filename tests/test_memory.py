@@ -62,3 +62,24 @@ def test_cli_rejects_a_bad_memory_limit(tmp_path) -> None:
     out = CliRunner().invoke(main, ["scan", "x.jsonl", "-o", str(tmp_path), "--memory-limit", "lots"])
     assert out.exit_code == 2
     assert "not a memory size" in out.output
+
+
+def test_time_ordered_sorts_like_the_scan_did_and_copies_nothing_when_sorted() -> None:
+    from detector.memory import time_ordered
+
+    rng = np.random.default_rng(0)
+    n = 500
+    frame = pd.DataFrame(
+        {"event_id": pd.array([f"e{i:04d}" for i in rng.permutation(n)], dtype="string"),
+         "ts": rng.integers(0, 50, n)}  # many ties: event_id decides
+    )
+    want = frame.sort_values(["ts", "event_id"], kind="mergesort").reset_index(drop=True)
+    got = time_ordered(frame)
+    pd.testing.assert_frame_equal(got, want)
+    assert time_ordered(want) is want  # already in order: the same frame
+    shifted = want.set_axis(pd.RangeIndex(5, 5 + n))
+    pd.testing.assert_frame_equal(time_ordered(shifted), want)
+    reversed_ties = want.copy()
+    reversed_ties.loc[[0, 1], "event_id"] = reversed_ties.loc[[1, 0], "event_id"].to_numpy()
+    if reversed_ties["ts"][0] == reversed_ties["ts"][1]:
+        assert time_ordered(reversed_ties) is not reversed_ties
