@@ -6,13 +6,16 @@ The scripts run as ``python benchmarks/bench_x.py``, so this folder is on
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["CpuClock", "best_of", "best_of_timings", "load_average", "peak_rss_mb", "timed"]
+__all__ = ["CpuClock", "best_of", "best_of_timings", "load_average", "machine", "peak_rss_mb", "timed", "write_result"]
 
 T = TypeVar("T")
 
@@ -104,3 +107,16 @@ class CpuClock:
         """CPU use since the clock was made, percent of one core."""
         wall, cpu = self.seconds()
         return round(100.0 * cpu / wall, 1) if wall > 0 else 0.0
+
+
+def machine() -> dict[str, Any]:
+    """Cores, Python and platform, recorded with every result."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def write_result(result: dict[str, Any], out: str | None, name: str, quick: bool) -> Path:
+    """Write ``result`` as sorted, indented JSON to ``out`` or ``benchmarks/results/NAME[_quick].json``."""
+    path = Path(out) if out else Path(__file__).parent / "results" / (f"{name}_quick.json" if quick else f"{name}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path

@@ -39,8 +39,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -48,7 +46,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from _common import CpuClock, load_average, peak_rss_mb
+from _common import CpuClock, load_average, machine, peak_rss_mb, write_result
 
 EVENTS_PER_ACCOUNT = 17.5
 """Events per account over 7 days in the generator's default settings (measured)."""
@@ -239,13 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         "meets_targets": bool(scan < 60 and res["peak_rss_mb"] < 3072 and res["scan_and_write_cpu_percent"] > 150)
         if not args.quick
         else None,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
     }
-    out = Path(args.out) if args.out else Path(__file__).parent / "results" / (
-        "bench_scan_quick.json" if args.quick else "bench_scan.json"
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    out = write_result(result, args.out, "bench_scan", args.quick)
     print(
         f"scan of {res['events']:,} events: {scan:.1f} s ({result['events_per_s']:,} events/s), "
         f"peak RSS {res['peak_rss_mb']:.0f} MB; ingest {res['ingest_s']:.1f} s, co-retweet only "

@@ -27,9 +27,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -37,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import load_average
+from _common import load_average, machine, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -95,12 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     res["load_average_end"] = load_average()
     res["targets"] = {"help_s": 0.5, "hashtag_warm_s": 3.0}
     res["meets_targets"] = {"help": res["help_s"] < 0.5, "hashtag_warm": res["hashtag_warm_s"] < 3.0}
-    res["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
-    path = Path(args.out) if args.out else Path(__file__).parent / "results" / (
-        "bench_startup_quick.json" if args.quick else "bench_startup.json"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    res["machine"] = machine()
+    path = write_result(res, args.out, "bench_startup", args.quick)
     print(
         f"--help {res['help_s']:.2f} s, --version {res['version_s']:.2f} s, import floor {res['import_floor_s']:.2f} s; "
         f"hashtag cold {res['hashtag_cold_s']} s, warm {res['hashtag_warm_s']:.2f} s "
