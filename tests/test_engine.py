@@ -170,3 +170,30 @@ def test_dask_scan_writes_the_same_files(dask_engine, tmp_path) -> None:
     assert len(local.scored) and local.scored["flagged"].any()
     for name in ("accounts.csv", "clusters.csv", "edges.csv", "report.json", "network.gexf"):
         assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+def test_cli_scan_on_a_running_scheduler(tmp_path) -> None:
+    """``--engine dask --scheduler ADDRESS`` connects to a running cluster and writes the local engine's files."""
+    from click.testing import CliRunner
+    from distributed import LocalCluster
+    from test_pipeline_scenario import scenario
+
+    from detector.cli import main
+    from detector.io import write_canonical
+
+    events, accounts, _ = scenario(seed=4, n_org=80)
+    path = tmp_path / "events.parquet"
+    write_canonical(events, accounts, path)
+    runner = CliRunner()
+    local = runner.invoke(main, ["scan", str(path), "-o", str(tmp_path / "local"), "--quiet", "--no-html"])
+    assert local.exit_code == 0, local.output
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0") as cluster:
+        remote = runner.invoke(
+            main,
+            ["scan", str(path), "-o", str(tmp_path / "dask"), "--quiet", "--no-html",
+             "--engine", "dask", "--scheduler", cluster.scheduler_address],
+        )
+        assert remote.exit_code == 0, remote.output
+        assert len(cluster.scheduler.workers) == 2  # the remote cluster is left running
+    for name in ("accounts.csv", "clusters.csv", "report.json"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name

@@ -192,7 +192,7 @@ class DaskEngine:
 def dask_client(scheduler: str | None = None, *, workers: int = 2, processes: bool = True) -> Iterator[Any]:
     """A ``distributed.Client`` to ``scheduler``, or to a ``LocalCluster`` of ``workers`` started here.
 
-    The local cluster has one thread per worker, no dashboard, and is closed
+    The local cluster has one thread per worker, its dashboard on a free loopback port, and is closed
     when the block ends; a remote cluster is left running.
     """
     try:
@@ -208,7 +208,7 @@ def dask_client(scheduler: str | None = None, *, workers: int = 2, processes: bo
     with (
         LocalCluster(
             n_workers=max(int(workers), 1), threads_per_worker=1, processes=processes,
-            dashboard_address=None, silence_logs=logging.ERROR,
+            dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
     ):
