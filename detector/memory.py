@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "LAYER_KEEP_COLUMNS",
     "PAIR_BLOCK_BYTES_PER_PAIR",
     "pair_block_pairs",
     "parse_size",
-    "slim_layers",
     "time_ordered",
 ]
 
@@ -22,12 +19,6 @@ _UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 2**10, "M": 2**20, "MB": 2**20, "G": 
 PAIR_BLOCK_BYTES_PER_PAIR = 56
 """Bytes held per in-flight share pair by the co-action aggregation: the 8-byte packed block
 plus its run-length parts (three int64 arrays of up to two blocks) before a merge."""
-
-LAYER_KEEP_COLUMNS: tuple[str, ...] = ("account_a", "account_b", "median_gap_s")
-"""Columns of a per-layer edge table still read after the layers are combined (the report's
-median gap per cluster); the rest (object samples, counts, other gaps) is in the combined edges
-or not needed, and is freed."""
-
 
 def parse_size(text: str) -> int:
     """Bytes in a size such as ``"3GB"``, ``"512M"``, ``"1.5 G"`` or ``"2000000"`` (binary units).
@@ -50,10 +41,6 @@ def pair_block_pairs(memory_limit: int | None, default: int, share: float = 0.25
         return default
     return int(min(default, max(100_000, memory_limit * share // PAIR_BLOCK_BYTES_PER_PAIR)))
 
-
-def slim_layers(layers: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The per-layer edge tables reduced to :data:`LAYER_KEEP_COLUMNS` (frees the rest once combined)."""
-    return {name: frame[[c for c in LAYER_KEEP_COLUMNS if c in frame.columns]] for name, frame in layers.items()}
 
 
 def time_ordered(events: pd.DataFrame) -> pd.DataFrame:

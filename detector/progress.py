@@ -1,18 +1,26 @@
-"""Progress bars for long work, silenced by ``--quiet`` or when stderr is not a terminal."""
+"""Progress bars for long work, from one place; silenced by ``--quiet`` or when stderr is not a terminal.
+
+Bars stay on screen when done (``leave=True``) so the user sees what ran and how long
+each part took. :func:`progress` wraps an iterable (reading chunks, co-action layers);
+:func:`stage` marks one stage of a multi-stage job (the scan's filter, co-action,
+near-duplicates, timing, features, network, scoring, officials, report) on one bar.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from tqdm.auto import tqdm
 
 T = TypeVar("T")
 
-__all__ = ["progress", "set_quiet"]
+__all__ = ["progress", "set_quiet", "stage"]
 
 _QUIET = False
+_STAGE_BAR: Any = None
 
 
 def set_quiet(quiet: bool) -> None:
@@ -21,7 +29,41 @@ def set_quiet(quiet: bool) -> None:
     _QUIET = bool(quiet)
 
 
+def _disabled() -> bool:
+    return _QUIET or not sys.stderr.isatty()
+
+
 def progress(iterable: Iterable[T], *, desc: str, total: int | None = None, unit: str = "it") -> Iterator[T]:
     """Wrap ``iterable`` in a progress bar on stderr (none when quiet or not a TTY)."""
-    disable = _QUIET or not sys.stderr.isatty()
-    yield from tqdm(iterable, desc=desc, total=total, unit=unit, disable=disable, leave=False, file=sys.stderr)
+    yield from tqdm(iterable, desc=desc, total=total, unit=unit, disable=_disabled(), leave=True, file=sys.stderr)
+
+
+_STAGES_DONE: set[str] = set()
+
+
+@contextlib.contextmanager
+def stage(name: str, stages: Sequence[str], desc: str = "scan") -> Iterator[None]:
+    """Show stage ``name`` of ``stages`` on one bar (opened at the first stage, closed after the last).
+
+    A stage may run in several steps (the same name again): it counts once, when its first
+    step ends; names not in ``stages`` only show as the current step.
+    """
+    global _STAGE_BAR
+    if _STAGE_BAR is None or (name == stages[0] and name in _STAGES_DONE):
+        if _STAGE_BAR is not None:
+            _STAGE_BAR.close()
+        _STAGES_DONE.clear()
+        _STAGE_BAR = tqdm(total=len(stages), desc=desc, unit="stage", disable=_disabled(), leave=True, file=sys.stderr)
+    bar = _STAGE_BAR
+    bar.set_postfix_str(name, refresh=True)
+    try:
+        yield
+    finally:
+        if name in stages and name not in _STAGES_DONE:
+            _STAGES_DONE.add(name)
+            bar.update(1)
+        if name == stages[-1]:
+            bar.set_postfix_str("done", refresh=True)
+            bar.close()
+            _STAGE_BAR = None
+            _STAGES_DONE.clear()

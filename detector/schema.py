@@ -34,6 +34,7 @@ import pandas as pd
 
 __all__ = [
     "ACCOUNT_COLUMNS",
+    "DAY_ONLY_COLUMN",
     "EVENT_COLUMNS",
     "KINDS",
     "OFFICIAL_ROLES",
@@ -85,6 +86,10 @@ EVENT_COLUMNS: dict[str, Any] = {
     "lang": STRING,
 }
 """Column name -> dtype of the canonical events table, in order."""
+
+DAY_ONLY_COLUMN = "ts_day_only"
+"""Optional extra events column: True where the source gave the date only (``ts`` = the start of
+that day), so window-based evidence must not use the event (see :mod:`detector.evidence.timeres`)."""
 
 EVENT_REQUIRED: tuple[str, ...] = ("event_id", "account_id", "ts", "kind")
 """Columns that must be present and non-missing on every event."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _io_reference import json_lines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,16 +63,7 @@ junk_json = st.one_of(
 )
 
 
-def _json_lines(path: Path) -> list[str]:
-    import gzip
-
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    text = raw.decode("utf-8")
-    if text.lstrip().startswith("["):
-        return [json.dumps(value, ensure_ascii=False) for value in json.loads(text)]
-    return [line for line in text.splitlines() if line.strip()]
+_json_lines = json_lines
 
 
 def _check(result, clean) -> None:

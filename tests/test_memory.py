@@ -10,7 +10,7 @@ from test_engine import FIELDS, random_shares
 
 from detector.engine import LocalEngine
 from detector.kernels.coaction import coaction_aggregate, group_starts
-from detector.memory import PAIR_BLOCK_BYTES_PER_PAIR, pair_block_pairs, parse_size, slim_layers
+from detector.memory import PAIR_BLOCK_BYTES_PER_PAIR, pair_block_pairs, parse_size
 
 
 @pytest.mark.parametrize(
@@ -46,14 +46,6 @@ def test_memory_limit_gives_the_same_aggregate() -> None:
     for name in FIELDS:
         np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
 
-
-def test_slim_layers_keeps_what_the_report_reads() -> None:
-    full = pd.DataFrame({"account_a": ["a"], "account_b": ["b"], "weight": [1.0], "median_gap_s": [3.0], "objects": ["x"]})
-    timing = pd.DataFrame({"account_a": ["a"], "account_b": ["b"], "correlation": [0.9]})
-    slim = slim_layers({"repost": full, "timing": timing})
-    assert list(slim["repost"].columns) == ["account_a", "account_b", "median_gap_s"]
-    assert list(slim["timing"].columns) == ["account_a", "account_b"]
-    assert slim["repost"]["median_gap_s"].tolist() == [3.0]
 
 
 def test_cli_rejects_a_bad_memory_limit(tmp_path) -> None:

@@ -322,7 +322,7 @@ def test_cli_duplicates(tmp_path):
         {
             "event_id": [f"e{k}" for k in range(6)],
             "account_id": ["a", "b", "c", "a", "b", "c"],
-            "ts": [100, 110, 120, 1000, 1010, 1020],
+            "ts": [1_600_000_000 + t for t in (100, 110, 120, 1000, 1010, 1020)],  # readers: 1990..2100
             "kind": ["post"] * 6,
             "text": texts,
         }

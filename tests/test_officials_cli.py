@@ -145,6 +145,7 @@ def test_officials_end_to_end_with_readers(tmp_path, registry):
     frame = pd.DataFrame(
         [{k: ("|".join(v) if isinstance(v, list) else v) for k, v in r.items()} for r in RECORDS]
     )
+    frame["ts"] = frame["ts"] + 1_600_000_000  # readers skip times outside 1990..2100
     source = tmp_path / "events.csv"
     frame.to_csv(source, index=False)
     out = tmp_path / "out"

@@ -156,7 +156,7 @@ def test_burst_coactors_of_flagged_cluster_inherit_support():
     assert clusters.iloc[0]["flagged"]
     assert not before["flagged"]
     assert weak["flagged"]
-    assert any("acted within the window with 5 of its members" in r for r in weak["reasons"])
+    assert any("acted within the co-action window with 5 of its members" in r for r in weak["reasons"])
     # one burst shared with a single member is the edge of the group: a fraction only
     sig.loc["weak", "cluster_coactors"] = 1.0
     assert not score_accounts(sig, membership)[0].set_index("account_id").loc["weak", "flagged"]

@@ -60,10 +60,15 @@ def command(
 ) -> None:
     """Read INPUT files or folders into canonical Parquet tables and print an ingest summary.
 
-    Formats are recognised from the content (twitter-v1, twitter-v2, io-archive,
-    coortweet, csv, parquet, canonical, bluesky, mastodon); gzip/zstd/bz2/xz are
-    read transparently. Malformed records are skipped and reported with file and
-    line; --strict stops at the first one instead (non-zero exit status).
+    Formats are recognised from the content (see --format; e.g. twitter-v1,
+    twitter-v2, academictwitter folders, twarc-csv, cnt-csv, io-archive,
+    coortweet, bluesky, mastodon, telegram: a Telegram Desktop JSON export of
+    one chat or the whole account, weibo-json and weibo-csv: weibo-crawler
+    output); gzip/zstd/bz2/xz are read transparently, and a cut or damaged
+    stream keeps every record before the damage. To collect Bluesky or Mastodon
+    posts live, see `detector collect`. Malformed records are skipped and
+    reported with file and line; --strict stops at the first one instead
+    (non-zero exit status).
     """
     from detector.io import write_canonical
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,22 +24,27 @@ from detector.cli.engine_opts import engine_options
 
 __all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
-SCAN_HELP_DEFAULTS = """
+def _defaults_help() -> str:
+    """The defaults paragraph of ``--help``, its numbers read from :mod:`detector.thresholds`."""
+    from detector import thresholds as th
+
+    lo, hi = th.WINDOW_BOUNDS_S
+    return f"""
 
 \b
 Defaults and why (details: docs/scan.md):
-  --window  estimated: CooRnet's rule (0.1 quantile of time-to-share of
-            reposts) clamped to [10, 600] s, so it adapts to the platform;
+  --window  estimated: CooRnet's rule ({th.WINDOW_QUANTILE} quantile of time-to-share of
+            reposts) clamped to [{lo}, {hi}] s, so it adapts to the platform;
             replies, quotes and URLs get their own (typed reactions are
-            slower) when there are >= 100 later shares, hashtags take the
+            slower) when there are >= {th.OWN_WINDOW_MIN_SHARES} later shares, hashtags take the
             URL one; reported in report.json. A given --window applies to
             every layer.
-  --flag-threshold 0.5: an account needs evidence of acting together
+  --flag-threshold {th.FLAG_THRESHOLD}: an account needs evidence of acting together
             (synchrony or duplicate text) and of looking inauthentic
             (throwaway profile or automated timing), each far above the
             accounts of this scan, or one strong kind in a cluster that shows
-            both. Lower it to see more candidates.
-  --neardup-threshold 0.7 MinHash Jaccard: copy-paste with small edits
+            both.
+  --neardup-threshold {th.NEARDUP_THRESHOLD} MinHash Jaccard: copy-paste with small edits
             passes, different texts on one topic do not.
 Declared official accounts are audited, never flagged. A flag is evidence
 for review, not proof.
@@ -58,7 +64,10 @@ def _to_epoch(value: str | None, name: str) -> int | None:
 
 
 def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by scan, hashtag and account."""
+    """Options shared by scan, hashtag and account (defaults read from :class:`detector.params.ScanParams`)."""
+    from detector.params import ScanParams
+
+    defaults = ScanParams()
     options = [
         click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output directory."),
         click.option(
@@ -85,19 +94,19 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--flag-threshold",
             type=click.FloatRange(0, 1),
-            default=0.5,
+            default=defaults.flag_threshold,
             show_default=True,
             help="Account/cluster score at or above which it is flagged.",
         ),
         click.option(
             "--neardup-threshold",
             type=click.FloatRange(0, 1),
-            default=0.7,
+            default=defaults.neardup_threshold,
             show_default=True,
             help="MinHash Jaccard similarity for near-duplicate texts.",
         ),
         click.option("--no-timing", is_flag=True, help="Skip the timing-correlation layer (faster)."),
-        click.option("--seed", type=int, default=0, show_default=True, help="Seed (Leiden, sampling)."),
+        click.option("--seed", type=int, default=defaults.seed, show_default=True, help="Seed (Leiden, sampling)."),
         click.option(
             "--pseudonymize",
             "pseudonymize_key",
@@ -107,6 +116,24 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "report.json and the CSV files keep the real ids.",
         ),
         click.option("--no-html", is_flag=True, help="Do not write report.html."),
+        click.option(
+            "--evidence-pack",
+            is_flag=True,
+            help="Also write evidence_pack/cluster-N/ per flagged cluster: posts.csv, members.csv, "
+            "subgraph.gexf and cluster.html (what a fact-checker attaches to a referral).",
+        ),
+        click.option(
+            "--link-posts",
+            is_flag=True,
+            help="Link example posts to their original URL (built from platform and id). Off by default: "
+            "opening such a link tells the platform who looked.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["low", "medium", "high"]),
+            default=None,
+            help="Exit with status 1 when the verdict is at or above this level (for CI and scripts).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -133,6 +160,8 @@ def execute(
     seed: int,
     pseudonymize_key: str | None,
     no_html: bool,
+    evidence_pack: bool = False,
+    link_posts: bool = False,
     hashtag: str | None = None,
     account: str | None = None,
     engine: str = "local",
@@ -143,7 +172,11 @@ def execute(
     """Load inputs, run the scan (on ``engine``, see :mod:`detector.engine`), write outputs;
     return ``(result, written)``."""
     from detector.engine import open_engine
+    from detector.params import InvalidParameterError, validate_params
     from detector.pipeline import ScanParams, run_scan, write_outputs
+
+    if link_posts and pseudonymize_key is not None:
+        raise click.UsageError("--link-posts and --pseudonymize cannot be combined: post links name the accounts.")
 
     params = ScanParams(
         window=window,
@@ -157,13 +190,27 @@ def execute(
         model=model,
         seed=seed,
     )
+    try:
+        validate_params(params)
+    except InvalidParameterError as exc:
+        raise click.UsageError(str(exc)) from None
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
     skipped = dict(getattr(ingest.log, "skipped", {}) or {})
     with open_engine(engine, scheduler=scheduler, workers=dask_workers, memory_limit=memory_limit):
         result = run_scan(
             ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped
         )
+    if link_posts:
+        from detector.report.links import add_post_links
+
+        add_post_links(result.report)
     written = write_outputs(result, outdir, html=not no_html, pseudonymize_key=pseudonymize_key)
+    if evidence_pack:
+        from detector.report.evidence_pack import write_evidence_packs
+
+        packs = write_evidence_packs(result, outdir, link_posts=link_posts, pseudonymize_key=pseudonymize_key)
+        if packs:
+            written["evidence_pack"] = str(Path(outdir) / "evidence_pack")
     return result, written
 
 
@@ -187,8 +234,10 @@ def json_summary(
         "focus_summary": report.get("focus_summary", {}),
         "input_summary": report["input_summary"],
         "clusters": [
-            {k: c[k] for k in ("cluster_id", "score", "flagged", "size", "reasons")} for c in report["clusters"][:10]
+            {k: c.get(k) for k in ("cluster_id", "score", "flagged", "size", "reasons", "confidence")}
+            for c in report["clusters"][:10]
         ],
+        "by_the_numbers": report.get("by_the_numbers", {}),
         "outputs": written,
         "timings_s": dict(timings_s or {}),
     }
@@ -196,11 +245,12 @@ def json_summary(
 
 def with_defaults_help(command: click.Command) -> click.Command:
     """Append the shared defaults paragraph to a command's help."""
-    command.help = inspect.cleandoc(command.help or "") + SCAN_HELP_DEFAULTS
+    command.help = inspect.cleandoc(command.help or "") + _defaults_help()
     return command
 
 
-@click.command("scan", epilog="Outputs: report.json, report.html, accounts.csv, clusters.csv, edges.csv, network.gexf.")
+@click.command("scan", epilog="Outputs: report.json, report.html, accounts.csv, account_stats.csv, clusters.csv, "
+               "edges.csv, network.gexf, network.graphml (detector/report/SCHEMA.md).")
 @input_options
 @scan_options
 @output_options
@@ -218,14 +268,46 @@ def command(**kwargs: Any) -> None:
 with_defaults_help(command)
 
 
+def verdict_line(report: dict[str, Any]) -> str:
+    """The verdict in one line, the first line printed: about the account for ``detector account``."""
+    v = report["verdict"]
+    fs = report.get("focus_summary") or {}
+    if report.get("command") == "account" and (fs.get("account_verdict") or {}).get("headline"):
+        return fs["account_verdict"]["headline"]
+    if report.get("command") == "hashtag":
+        return f"#{fs.get('hashtag') or report['focus']['hashtag']}: {v['level'].upper()}: {v['headline']}"
+    return f"Verdict: {v['level'].upper()}: {v['headline']}"
+
+
+def exit_status(report: dict[str, Any], fail_on: str | None) -> int:
+    """0, or :data:`detector.focus.EXIT_INSUFFICIENT` (3) without enough data, or
+    :data:`detector.focus.EXIT_FAIL_ON` (1) when the verdict reaches ``--fail-on``."""
+    from detector.focus import EXIT_FAIL_ON, EXIT_INSUFFICIENT
+    from detector.report.verdict import fails
+
+    level = report["verdict"]["level"]
+    if level == "insufficient":
+        return EXIT_INSUFFICIENT
+    return EXIT_FAIL_ON if fails(level, fail_on) else 0
+
+
 def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] | None = None, **focus: Any) -> None:
-    """Shared body of scan/hashtag/account."""
+    """Shared body of scan/hashtag/account: print the verdict, exit with its status.
+
+    ``--json``: the JSON summary only; ``-q``: nothing on stdout (the verdict only with
+    ``--json``; the exit status still tells, see :func:`exit_status`); otherwise the
+    command's plain-language verdict.
+    """
     as_json = kwargs.pop("as_json")
+    fail_on = kwargs.pop("fail_on")
     result, written = execute(command_name=command_name, **kwargs, **focus)
     emit_summary(
         json_summary(result.report, written, result.timings),
         as_json=as_json,
-        quiet=False,  # the verdict is printed with --quiet too
+        quiet=kwargs["quiet"],  # -q: nothing on stdout (the verdict only with --json)
         human=lambda: (printer or print_verdict)(result.report, written, kwargs["outdir"]),
     )
+    status = exit_status(result.report, fail_on)
+    if status:
+        raise SystemExit(status)
 

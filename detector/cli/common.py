@@ -109,7 +109,7 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--quiet`` and ``--json`` to a command."""
     func = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary on stdout.")(func)
-    func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or informational messages.")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or informational messages (scan, hashtag, account: nothing on stdout; the verdict only with --json).")(func)
     return func
 
 

@@ -9,6 +9,10 @@ sniffed from the content when not given):
                 (deletion/withheld notices counted), search responses
 ``twitter-v2``  API v2: twarc2 pages (``data`` + ``includes``) or flattened
                 one-tweet-per-line JSON (``author`` embedded)
+``academictwitter``  academictwitteR ``data_*.json``, joined with every
+                ``users_*.json`` includes file of the ingest
+``twarc-csv``   ``twarc2 csv`` output (twarc-csv column names)
+``cnt-csv``     coordination-network-toolkit preprocess CSV
 ``io-archive``  Twitter information-operations archive CSV
 ``coortweet``   CooRTweet share table, or the one-row-per-(post, object) table
 ``csv``         generic CSV/TSV with a mapping ``{canonical: source column}``
@@ -16,14 +20,20 @@ sniffed from the content when not given):
 ``canonical``   our own Parquet, written by :func:`write_canonical`
 ``bluesky``     Jetstream events or post views (posts and reposts)
 ``mastodon``    Mastodon REST API ``Status`` entities
+``telegram``    Telegram Desktop JSON export: one chat or the whole account
+``weibo-json``  weibo-crawler JSON (``user`` + ``weibo[]``)
+``weibo-csv``   weibo-crawler CSV (Chinese column names)
 ==============  ===============================================================
 
-Compression (gzip, zstd, bz2, xz) is recognised from magic bytes. Canonical
+Compression (gzip, zstd, bz2, xz) is recognised from magic bytes; a cut or
+corrupt stream yields everything before the damage (:mod:`.decompress`). Canonical
 Parquet is two files: ``NAME.parquet`` (events) and ``NAME.accounts.parquet``
 (accounts), paired by a token in their metadata (see :mod:`.canonical`).
 
-Modules: one per format (``twitter``, ``archive``, ``coortweet``, ``generic``,
-``canonical``, ``bluesky``, ``mastodon``); ``source`` opens files,
+Modules: one per format (``twitter``, ``academic``, ``twarccsv``, ``cnt``,
+``archive``, ``coortweet``, ``generic``, ``canonical``, ``bluesky``,
+``mastodon``, ``telegram``, ``weibo``); ``source`` opens files, ``decompress`` reads damaged
+compressed streams, ``recordcheck`` names why a raw record is unreadable,
 ``jsonstream`` and ``csvread`` stream records, ``frames`` turns record tuples
 into validated chunks, ``timeparse`` parses times, ``sniff`` recognises
 formats, ``log`` counts, ``reader`` ties them together.

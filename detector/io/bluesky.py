@@ -31,7 +31,7 @@ import pandas as pd
 from detector.io.frames import ReadContext, batch_rows
 from detector.io.jsonstream import iter_json
 
-__all__ = ["read_bluesky", "did_of"]
+__all__ = ["read_bluesky", "did_of", "profile_row"]
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -128,6 +128,22 @@ def _row(
     )
 
 
+def profile_row(profile: dict) -> tuple:
+    """:data:`detector.io.frames.ACCOUNT_FIELDS` tuple of a profile view (``author`` of a post
+    view, or ``app.bsky.actor.getProfiles``' ``profileViewDetailed``)."""
+    return (
+        profile.get("did"),
+        profile.get("handle"),
+        profile.get("displayName"),
+        profile.get("createdAt"),
+        profile.get("followersCount"),
+        profile.get("followsCount"),
+        profile.get("postsCount"),
+        None,
+        profile.get("description"),
+    )
+
+
 def _view_items(value: Any) -> list:
     if isinstance(value, dict):
         for key in ("posts", "feed"):
@@ -208,19 +224,7 @@ def _post_view(ctx: ReadContext, line: int, item: dict) -> tuple | None:
     author = _dict(post.get("author"))
     did = author.get("did") or did_of(post.get("uri"))
     if did:
-        ctx.accounts.add(
-            (
-                did,
-                author.get("handle"),
-                author.get("displayName"),
-                author.get("createdAt"),
-                author.get("followersCount"),
-                author.get("followsCount"),
-                author.get("postsCount"),
-                None,
-                author.get("description"),
-            )
-        )
+        ctx.accounts.add(profile_row({**author, "did": did}))
     collection = REPOST if str(record.get("$type", "")) == REPOST else POST
     return _row(
         line,

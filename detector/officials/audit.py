@@ -68,6 +68,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.evidence.graphs import (
     INTERACTION_KINDS,
     graph_from_rows,
@@ -82,6 +83,7 @@ from detector.officials.centrality import (
     pagerank,
     rank_and_percentile,
 )
+from detector.officials.presumed import PRESUMED_PREFIX, presumed_columns, presumed_registry
 from detector.officials.registry import (
     RegistryMatch,
     match_registry,
@@ -97,6 +99,8 @@ REPORT_KEYS: tuple[str, ...] = (
     "account_name",
     "role",
     "country",
+    "presumed",
+    "presumed_by",
     "in_strength",
     "pagerank",
     "pagerank_rank",
@@ -201,8 +205,11 @@ def resolve_officials(
     ``official_role`` (rows with a role are officials), or ``None`` (officials
     taken from ``accounts.official_role``).
     """
-    if registry is None:
-        table = officials_from_accounts(accounts)
+    if registry is None:  # declared roles in the data, then presumed officials (no registry given)
+        table = pd.concat([officials_from_accounts(accounts), presumed_registry(accounts)], ignore_index=True)
+        match = match_registry(table, events, accounts)
+        quiet = match.unmatched["source"].astype(str).str.startswith(PRESUMED_PREFIX).to_numpy(dtype=bool)
+        return RegistryMatch(officials=match.officials, unmatched=match.unmatched[~quiet].reset_index(drop=True))
     elif isinstance(registry, pd.DataFrame):
         if "matched_by" in registry.columns:
             empty = pd.DataFrame(columns=[*registry.columns, "reason"])
@@ -474,7 +481,7 @@ def amplification_audit(
     *,
     accounts: pd.DataFrame | None = None,
     kind: str = "all",
-    fast_s: float = 60.0,
+    fast_s: float = float(th.FAST_REACTION_S),
     with_centrality: bool = True,
     all_accounts: bool = False,
     damping: float = 0.85,
@@ -541,6 +548,7 @@ def amplification_audit(
     table = officials.set_index(officials["account_id"].astype(str)).reindex(ids)
     table = table.drop(columns=["account_id"]).rename_axis("account_id")
     table["official_flagged"] = [a in flagged_set for a in ids]
+    table["presumed"], table["presumed_by"] = presumed_columns(table.get("source", None), len(table))
     table["n_posts"] = n_posts.to_numpy()
     table = table.join(summary).join(audience).join(ranks)
     centrality = None

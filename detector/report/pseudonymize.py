@@ -12,7 +12,8 @@ edge ends ``a``/``b``, the focused account...) and free text: ``@mentions``
 anywhere in posts, reasons and headlines, bare occurrences of the report's
 known handles (4+ characters, e.g. inside profile URLs) and of known account
 ids (6+ characters). Post ids that are shared objects (kind ``repost``,
-``quote``, ``reply``) become ``post-…`` because a post id identifies its author.
+``quote``, ``reply``) and the ids of example posts (``event_id``) become ``post-…`` because a
+post id identifies its author; links to original posts (``url``, ``--link-posts``) are dropped.
 
 Official accounts (embassies, ministries, leaders, diplomats, state media)
 are public actors whose public conduct is the subject of the report, so they
@@ -155,8 +156,10 @@ class Pseudonymizer:
             kind = value.get("kind")
             out = {}
             for k, v in value.items():
-                if k == "object" and kind in POST_OBJECT_KINDS:
-                    out[k] = self.post(v)
+                if (k == "object" and kind in POST_OBJECT_KINDS) or k == "event_id":
+                    out[k] = self.post(v)  # a post id identifies its author
+                elif k == "url" and isinstance(v, str) and v.startswith("https://"):
+                    continue  # a link to the original post (--link-posts) names the account
                 else:
                     out[k] = self.apply(v, str(k))
             return out

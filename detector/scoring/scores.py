@@ -96,6 +96,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from detector.scoring import reasons as rs
 from detector.scoring.calibrate import percentile_rank, tail_score
 from detector.scoring.signals import cluster_by_position, edge_positions, flagged_cluster_links
 
@@ -254,12 +255,6 @@ def conjunction(
     return np.clip(g + (1.0 - g) * third_weight * f3, 0.0, 1.0)
 
 
-def _fmt_pct(p: float) -> str:
-    if not np.isfinite(p):
-        return "unknown percentile"
-    return f"above {100 * p:.0f}% of accounts" if p < 0.995 else "among the top 0.5% of accounts"
-
-
 def _reasons(
     row: Mapping[str, float],
     fam: Mapping[str, float],
@@ -268,88 +263,64 @@ def _reasons(
     cluster: dict | None,
     link: dict | None = None,
 ) -> list[str]:
-    """Plain-language reasons for one account, strongest family first."""
+    """Plain-language reasons for one account, strongest family first (wording: :mod:`.reasons`)."""
     out: list[tuple[float, str, str]] = []
     if fam["synchrony"] >= 0.2:
-        out.append(
-            (
-                fam["synchrony"],
-                "synchrony",
-                f"acted in sync with {int(row['sync_partners'])} accounts; with its 3rd closest partner "
-                f"on {int(row.get('sync_repeat', 0))} distinct posts/links/hashtags within the window "
-                f"(median account: {med.get('sync_repeat', 0.0):.0f}, {_fmt_pct(pct['sync_repeat'])})"
-                + (
-                    f"; activity correlated with {int(row['timing_partners'])} of them"
-                    if row.get("timing_partners", 0) > 0
-                    else ""
-                )
-                + (
-                    f"; shared two or more of the same uncommon links (at any time) with "
-                    f"{int(row['recurring_partners'])} accounts"
-                    f" (median account: {med.get('recurring_partners', 0.0):.0f})"
-                    if row.get("recurring_partners", 0) > 0
-                    else ""
-                ),
-            )
+        text = rs.synchrony(
+            int(row["sync_partners"]),
+            int(row.get("sync_repeat", 0)),
+            med.get("sync_repeat", 0.0),
+            pct["sync_repeat"],
+            timing_partners=int(row.get("timing_partners", 0) or 0),
+            recurring_partners=int(row.get("recurring_partners", 0) or 0),
+            median_recurring=med.get("recurring_partners", 0.0),
         )
+        out.append((fam["synchrony"], "synchrony", text))
     if fam["duplicate_text"] >= 0.2:
-        share = row.get("dup_share", np.nan)
-        extra = f"; {share:.0%} of its posts are near-duplicates" if np.isfinite(share) else ""
-        out.append(
-            (
-                fam["duplicate_text"],
-                "duplicate_text",
-                f"posted identical or near-duplicate text with {int(row['text_partners'])} accounts{extra}",
-            )
-        )
+        text = rs.duplicate_text(int(row["text_partners"]), row.get("dup_share", np.nan))
+        out.append((fam["duplicate_text"], "duplicate_text", text))
     if fam["profile"] >= 0.2:
         bits = []
         age = row.get("age_days", np.nan)
         if np.isfinite(age):
-            bits.append(f"created {age:.0f} days before its first post here (median {med['age_days']:.0f})")
+            bits.append(rs.account_age(age, med["age_days"]))
         hr = row.get("handle_randomness", np.nan)
         if np.isfinite(hr) and pct["handle_randomness"] >= 0.9:
-            bits.append(f"random-looking handle ({_fmt_pct(pct['handle_randomness'])})")
-        out.append((fam["profile"], "profile", "young or throwaway-looking account: " + ("; ".join(bits) or "profile outlier")))
+            bits.append(rs.handle_randomness(pct["handle_randomness"]))
+        out.append((fam["profile"], "profile", rs.profile_reason(bits)))
     if fam["automation"] >= 0.2:
         bits = []
         cv = row.get("iet_cv", np.nan)
         if np.isfinite(cv):
-            bits.append(f"inter-event time CV {cv:.2f} (median {med['iet_cv']:.2f}; low = regular)")
+            bits.append(rs.iet_cv(cv, med["iet_cv"]))
         he = row.get("hour_entropy", np.nan)
         if np.isfinite(he):
-            bits.append(f"hour-of-day entropy {he:.2f} (median {med['hour_entropy']:.2f}; 1 = never sleeps)")
+            bits.append(rs.hour_entropy(he, med["hour_entropy"]))
         ppd = row.get("posts_per_day", np.nan)
         if np.isfinite(ppd):
-            bits.append(f"{ppd:.1f} events per active day (median {med['posts_per_day']:.1f})")
+            bits.append(rs.posts_per_day(ppd, med["posts_per_day"]))
         spread = row.get("repost_lag_spread", np.nan)
         if np.isfinite(spread) and pct.get("repost_lag_spread", np.nan) <= 0.1:
             lag, iqr = row.get("repost_lag_median_s", np.nan), row.get("repost_lag_iqr_s", np.nan)
-            bits.append(
-                f"fixed repost lag: median {lag:.0f} s after the original, middle half within {iqr:.0f} s "
-                f"(spread {spread:.2f}; median account {med.get('repost_lag_spread', 0.0):.2f})"
-            )
+            bits.append(rs.repost_lag(lag, iqr, spread, med.get("repost_lag_spread", 0.0)))
         clock = row.get("clock_repeat_share", np.nan)
         if np.isfinite(clock) and clock > 0:
-            bits.append(f"{clock:.0%} of its events at the same clock time (within seconds) on 3 or more days")
-        out.append((fam["automation"], "automation", "automated-looking timing: " + "; ".join(bits)))
+            bits.append(rs.clock_repeat(clock))
+        out.append((fam["automation"], "automation", rs.automation_reason(bits)))
     out.sort(key=lambda t: -t[0])
-    reasons = [f"{text} [{name} {value:.2f}]" for value, name, text in out]
+    reasons = [rs.tagged(text, name, value) for value, name, text in out]
     if cluster is not None:
-        tied = int(row.get("cluster_partners", 0) or 0)
-        coact = int(row.get("cluster_coactors", 0) or 0)
         reasons.append(
-            f"member of cluster {cluster['cluster_id']} ({cluster['size']} accounts, cluster score "
-            f"{cluster['score']:.2f})"
-            + (f"; tied by repeated evidence to {tied} of its members" if tied > 0 else "")
-            + (f"; acted within the window with {coact} of its members at least once" if coact > 0 else "")
+            rs.cluster_member(
+                cluster["cluster_id"],
+                cluster["size"],
+                cluster["score"],
+                int(row.get("cluster_partners", 0) or 0),
+                int(row.get("cluster_coactors", 0) or 0),
+            )
         )
     if link is not None:
-        reasons.append(
-            f"acted within the window with {link['partners']} members of flagged cluster {link['cluster_id']} "
-            f"({link['size']} accounts, cluster score {link['score']:.2f}) without belonging to it: "
-            f"{link['partners']} of the {link['in_sync']} accounts it acted in sync with"
-        )
+        reasons.append(rs.linked_cluster(link["partners"], link["cluster_id"], link["size"], link["score"], link["in_sync"]))
     return reasons
 
 
@@ -489,11 +460,15 @@ def score_accounts(
                     **cl_lookup[int(linked[i])]}
         why = _reasons(rows[k], fams[k], {key: v[i] for key, v in pct.items()}, med, cluster, link)
         if is_exempt[i]:
-            why.insert(0, "declared official account (registry): audited, never flagged")
+            why.insert(0, OFFICIAL_REASON)
         reasons[i] = why
     accounts["reasons"] = reasons
     accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
     return accounts.reset_index(drop=True), clusters
+
+
+OFFICIAL_REASON = "declared official account (registry): audited, never flagged"
+"""First reason of every declared official account (default scorer and trained model alike)."""
 
 
 def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, float]:
@@ -632,7 +607,7 @@ _FAMILY_TEXT = {
 def _cluster_reasons(row) -> list[str]:
     fam = {name: getattr(row, name) for name in FAMILIES}
     ranked = sorted(fam.items(), key=lambda kv: (-kv[1], kv[0]))
-    out = [f"{_FAMILY_TEXT[name]} (mean {name} score {value:.2f})" for name, value in ranked if value >= 0.2]
+    out = [rs.cluster_family(_FAMILY_TEXT[name], name, value) for name, value in ranked if value >= 0.2]
     strong = {name for name, value in ranked if value >= 0.4}
     if out and not strong & set(INAUTHENTIC_FAMILIES):
         out.append(

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.scoring.combine import COACTION_LAYERS, LAYER_PRIOR
 
 REPEAT_RANK = 3
@@ -118,7 +119,7 @@ def _fallback_features(events: pd.DataFrame, accounts: pd.DataFrame | None) -> p
     orig_ts = orig_ts[~orig_ts.index.duplicated()]
     rep = ev[ev["kind"].eq("repost") & ev["target_event_id"].notna()]
     delay = rep["ts"].to_numpy() - orig_ts.reindex(rep["target_event_id"].astype(str)).to_numpy()
-    rep = rep.assign(fast=(delay <= 60) & np.isfinite(delay))
+    rep = rep.assign(fast=(delay <= th.FAST_REACTION_S) & np.isfinite(delay))
     out["fast_repost_share"] = rep.groupby("account_id")["fast"].mean()
     names = grp["account_name"].first()
     out["handle_randomness"] = names.map(_handle_randomness)

@@ -20,7 +20,9 @@ from detector.fsutil import write_text_atomic
 from detector.report.html.assets import CSS, SCRIPT, content_security_policy
 from detector.report.html.markup import Markup, el, join
 from detector.report.html.sections import (
+    CAVEAT,
     accounts_section,
+    cluster_page_section,
     clusters_section,
     focus_phrase,
     focus_section,
@@ -31,7 +33,7 @@ from detector.report.html.sections import (
 )
 from detector.report.pseudonymize import pseudonymize_report
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["render_cluster_html", "render_html", "write_html"]
 
 _NAV = (
     ("verdict", "Verdict"),
@@ -76,16 +78,7 @@ def render_html(report: Mapping[str, Any], pseudonymize_key: bytes | str | None 
         for sec, label in _NAV
         if sec != "focus" or focus is not None
     ]
-    head = el(
-        "head",
-        None,
-        el("meta", {"charset": "utf-8"}),
-        el("meta", {"http-equiv": "Content-Security-Policy", "content": content_security_policy()}),
-        el("meta", {"name": "referrer", "content": "no-referrer"}),
-        el("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}),
-        el("title", None, title),
-        el("style", None, Markup(CSS)),
-    )
+    head = _head(title)
     body = el(
         "body",
         None,
@@ -129,6 +122,58 @@ def render_html(report: Mapping[str, Any], pseudonymize_key: bytes | str | None 
         el("script", None, Markup(SCRIPT)),
     )
     return "<!DOCTYPE html>\n" + el("html", {"lang": "en"}, head, body) + "\n"
+
+
+def _head(title: str) -> Markup:
+    return el(
+        "head",
+        None,
+        el("meta", {"charset": "utf-8"}),
+        el("meta", {"http-equiv": "Content-Security-Policy", "content": content_security_policy()}),
+        el("meta", {"name": "referrer", "content": "no-referrer"}),
+        el("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}),
+        el("title", None, title),
+        el("style", None, Markup(CSS)),
+    )
+
+
+def render_cluster_html(
+    report: Mapping[str, Any], cluster_id: int, pseudonymize_key: bytes | str | None = None
+) -> str:
+    """One cluster's section of the report as its own self-contained page (evidence packs).
+
+    The page repeats what a reader needs without the main report: what was
+    checked, the cluster's evidence and pictures, the confidence method and the caveat.
+    """
+    if pseudonymize_key is not None:
+        report = pseudonymize_report(report, pseudonymize_key)
+    tool = report.get("tool") or {}
+    title = f"Cluster {cluster_id}: coordination report on {focus_phrase(report)}"
+    methods = report.get("methods") or {}
+    body = el(
+        "body",
+        None,
+        el(
+            "header",
+            {"class": "top"},
+            el("h1", None, title),
+            el("span", {"class": "meta"}, f"{tool.get('name') or 'detector'} {tool.get('version') or ''}".strip()),
+        ),
+        el(
+            "main",
+            None,
+            cluster_page_section(report, cluster_id),
+            el(
+                "section",
+                {"id": "methods"},
+                el("h2", None, "Methods and limits"),
+                el("p", None, methods.get("confidence_method")) if methods.get("confidence_method") else None,
+                el("p", {"class": "caveat"}, CAVEAT),
+            ),
+        ),
+        el("script", None, Markup(SCRIPT)),
+    )
+    return "<!DOCTYPE html>\n" + el("html", {"lang": "en"}, _head(title), body) + "\n"
 
 
 def write_html(

@@ -48,6 +48,10 @@ letter-spacing:.05em;text-transform:uppercase;background:var(--none)}
 .figure .v{font-size:1.35rem;font-weight:650}
 .figure .k{font-size:.8rem;color:var(--muted)}
 .caveat{font-size:.9rem;color:var(--muted);margin:8px 0 0}
+.account-verdict{font-size:1.15rem;margin:0 0 10px}
+.numbers ul{columns:2;column-gap:28px}
+p.confidence{font-size:1.05rem;margin:6px 0 10px;padding:6px 10px;border-radius:4px;background:#f3f3f6}
+p.confidence.strong{background:#fdf1f0}p.confidence.moderate{background:#fff5eb}
 svg.chart{width:100%;height:auto;display:block;font-family:inherit}
 svg .tick{font-size:11px;fill:#5b6573}
 svg .legend{font-size:12px;fill:#1d2330}

@@ -69,11 +69,18 @@ def _attr(name: str, value: object) -> str:
     lowered = name.lower()
     if lowered.startswith("on") or lowered == "style":
         raise ValueError(f"attribute {name!r} is not allowed in the report")
-    if lowered in _LINK_ATTRS and not _FRAGMENT.match(str(value)):
+    if lowered in _LINK_ATTRS and not (_FRAGMENT.match(str(value)) or (lowered == "href" and _post_link_ok(value))):
         raise ValueError(f"{name} may only point inside the page, got {value!r}")
     if value is True:
         return f" {name}"
     return f' {name}="{esc(value)}"'
+
+
+def _post_link_ok(value: object) -> bool:
+    """A link to an original post built by :func:`detector.report.links.post_url` (``--link-posts``)."""
+    from detector.report.links import LINK_PATTERN
+
+    return isinstance(value, str) and bool(LINK_PATTERN.match(value))
 
 
 def _start(tag: str, attrs: Mapping[str, object] | None) -> str:

@@ -20,13 +20,17 @@ from detector.report.html.fmt import (
     fmt_ts,
     fmt_value,
 )
+from detector.report.html.histogram import creation_summary, creation_svg
 from detector.report.html.markup import Markup, el, join
 from detector.report.html.network import network_svg
 from detector.report.html.svg import layer_colors, mix_bar_svg, timeline_svg, timing_svg
 from detector.report.html.tables import Cell, Column, ncell, table, tcell
+from detector.scoring.explain import PLAIN_DEFINITIONS
 
 __all__ = [
+    "CAVEAT",
     "accounts_section",
+    "cluster_page_section",
     "focus_section",
     "clusters_section",
     "methods_section",
@@ -44,6 +48,10 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
         "Groups act in sync, but the data lacks what is needed to tell whether they are inauthentic.",
     ),
     "none": ("None found", "No sign of coordinated amplification was found."),
+    "insufficient": (
+        "Not enough data",
+        "Too little matched to judge. This is not a clean bill of health.",
+    ),
 }
 """Badge and one plain sentence per verdict level."""
 
@@ -55,20 +63,7 @@ CAVEAT = (
 )
 
 SCORE_DEFS: tuple[tuple[str, str], ...] = (
-    (
-        "Account score (0 to 1)",
-        "How strongly one account's behaviour matches coordinated, automated-looking amplification: "
-        "acting on the same posts, links or hashtags within seconds of other accounts, posting "
-        "near-identical text, very regular timing, and young or bot-like account features. It takes "
-        "both acting together and looking inauthentic (in the account or in its group); any one "
-        "signal alone stays low. Accounts at or above the flag threshold are 'flagged'.",
-    ),
-    (
-        "Cluster score (0 to 1)",
-        "How strongly a group of accounts found together in the coordination network looks like an "
-        "organised campaign: how many kinds of evidence link them, how tightly, how fast and how "
-        "uniformly. Large organic communities that only share a hashtag score low.",
-    ),
+    *PLAIN_DEFINITIONS,  # the scores' definitions: one text with report.json and docs/scan.md
     (
         "Evidence mix",
         "Which kinds of links hold a cluster together (same repost, same link, identical or "
@@ -139,6 +134,9 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
     if level == "none" and len(verdict.get("missing_evidence") or []) >= 2:
         # nothing found, but on an input that could not show most of the evidence: not a green light
         badge, sentence, style = "None found (partial evidence)", PARTIAL_EVIDENCE, "undetermined"
+    if level == "insufficient":
+        style = "undetermined"
+    account_badge, account_style = _account_badge(report)
     summary = report.get("input_summary") or {}
     clusters = report.get("clusters") or []
     flagged_clusters = sum(1 for c in clusters if c.get("flagged"))
@@ -158,20 +156,79 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
     return _section(
         "verdict",
         "Verdict",
+        account_badge,
         el(
             "div",
             None,
-            el("span", {"class": "badge " + style}, f"Coordination: {badge}"),
+            el("span", {"class": "badge " + style}, f"Whole conversation: {badge}" if account_badge else f"Coordination: {badge}"),
             " ",
             sentence,
         ),
         el("p", {"class": "headline"}, verdict.get("headline") or sentence),
         el("ul", None, [el("li", None, d) for d in details]) if details else None,
         figures,
+        _by_the_numbers(report.get("by_the_numbers") or {}),
         el("p", {"class": "note"}, period),
         el("p", {"class": "caveat"}, CAVEAT),
-        cls="verdict " + style,
+        cls="verdict " + (account_style or style),
     )
+
+
+ACCOUNT_BADGES: dict[str, tuple[str, str]] = {
+    "flagged": ("Account flagged", "high"),
+    "not_flagged": ("Account not flagged", "none"),
+    "official": ("Declared official account", "none"),
+    "presumed_official": ("Presumed official account", "undetermined"),
+    "insufficient": ("Not enough data on this account", "undetermined"),
+}
+"""Badge text and style of the account itself (``detector account``)."""
+
+
+def _account_badge(report: Mapping[str, Any]) -> tuple[Markup | None, str | None]:
+    """For ``detector account``: a badge about the account, not the whole input (and its style)."""
+    if report.get("command") != "account":
+        return None, None
+    fs = report.get("focus_summary") or {}
+    av = fs.get("account_verdict") or (
+        {"level": "insufficient", "headline": (report.get("verdict") or {}).get("headline")} if not fs.get("found") else None
+    )
+    if not av:
+        return None, None
+    text, style = ACCOUNT_BADGES.get(str(av.get("level")), ACCOUNT_BADGES["not_flagged"])
+    return el(
+        "p",
+        {"class": "account-verdict"},
+        el("span", {"class": "badge " + style}, text),
+        " ",
+        el("b", None, av.get("headline")),
+    ), style
+
+
+def _by_the_numbers(numbers: Mapping[str, Any]) -> Markup | None:
+    """The "by the numbers" block of published network reports."""
+    if not numbers or not numbers.get("events"):
+        return None
+    items = [
+        f"{fmt_int(numbers.get('flagged_accounts'))} flagged accounts of {fmt_int(numbers.get('accounts'))}",
+        f"{fmt_int(numbers.get('flagged_events'))} of {fmt_int(numbers.get('events'))} posts, reposts, replies "
+        "and quotes made by flagged accounts",
+    ]
+    n_off = int(numbers.get("officials_amplified_by_flagged") or 0)
+    if n_off:
+        reach = numbers.get("officials_amplified_reach")
+        known = int(numbers.get("officials_amplified_reach_known") or 0)
+        items.append(
+            f"{fmt_int(n_off)} official account(s) amplified by flagged accounts"
+            + (f", with {fmt_int(reach)} followers together" + (f" ({known} with a known count)" if known < n_off else "") if reach is not None else "")
+        )
+        items.append(
+            f"{fmt_pct(numbers.get('official_reposts_flagged_share'), 1)} of the reposts of these officials "
+            f"({fmt_int(numbers.get('official_reposts_from_flagged'))} of {fmt_int(numbers.get('official_reposts'))}) "
+            "came from flagged accounts"
+        )
+    else:
+        items.append("no official account was amplified by flagged accounts")
+    return el("div", {"class": "numbers"}, el("h3", None, "By the numbers"), el("ul", None, [el("li", None, x) for x in items]))
 
 
 def _hashtag_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
@@ -192,6 +249,7 @@ def _hashtag_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
                 "from accounts in flagged clusters",
             ),
         ),
+        _hashtag_groups(fs.get("groups") or []),
         el(
             "p",
             None,
@@ -199,6 +257,30 @@ def _hashtag_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
             ", ".join(involved) if involved else "none found in the data.",
         ),
     )
+
+
+def _hashtag_groups(groups: Sequence[Mapping[str, Any]]) -> Markup | None:
+    """Flagged groups counted inside the hashtag: members who posted there and their events there."""
+    if not groups:
+        return None
+    columns = [
+        Column("Group", numeric=True),
+        Column("Members here", numeric=True, help="members of the group with events on the hashtag"),
+        Column("Group size", numeric=True, help="all members of the group in the input"),
+        Column("Events here", numeric=True, help="the group's events on the hashtag"),
+        Column("Score", numeric=True),
+    ]
+    rows = [
+        [
+            ncell(g.get("cluster_id"), fmt_int),
+            ncell(g.get("members_here"), fmt_int),
+            ncell(g.get("size"), fmt_int),
+            ncell(g.get("events_here"), fmt_int),
+            ncell(g.get("score"), fmt_float),
+        ]
+        for g in groups
+    ]
+    return join([el("h3", None, "Flagged groups on this hashtag"), table(columns, rows, table_id="hashtag-groups")])
 
 
 def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
@@ -233,7 +315,8 @@ def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
         el(
             "p",
             {"class": "lead"},
-            f"Registered official account ({role})."
+            (f"Presumed official account ({role}), found without a registry." if official.get("presumed")
+             else f"Registered official account ({role}).") + (f" Reach: {fs['reach_in_words']}." if fs.get("reach_in_words") else "")
             if official
             else "Who amplifies this account, how fast, and how much of it comes from flagged accounts.",
         ),
@@ -244,6 +327,12 @@ def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
                 fmt_int(fs.get("amplifications")), "reposts, quotes, replies and mentions received"
             ),
             _figure(fmt_int(fs.get("amplifiers")), "accounts amplifying it"),
+            _figure(fmt_int(fs.get("flagged_amplifiers")), "of them flagged")
+            if fs.get("flagged_amplifiers") is not None
+            else None,
+            _figure(fmt_int(fs.get("unflagged_amplifiers")), "of them not flagged")
+            if fs.get("unflagged_amplifiers") is not None
+            else None,
             _figure(
                 fmt_pct(fs.get("flagged_amplification_share"), 1),
                 "of amplification from flagged accounts",
@@ -325,6 +414,10 @@ def _posts(samples: Sequence[Mapping[str, Any]]) -> Markup:
                     el("b", None, s.get("account_name")),
                     " \u00b7 ",
                     fmt_ts(s.get("ts"), with_seconds=True),
+                    [" \u00b7 post ", el("span", {"class": "obj id"}, s.get("event_id"))] if s.get("event_id") else None,
+                    [" \u00b7 ", el("a", {"href": s["url"], "rel": "noopener noreferrer"}, "original post")]
+                    if s.get("url")
+                    else None,
                 ),
                 el("div", {"class": "txt"}, s.get("text")),
             )
@@ -333,7 +426,35 @@ def _posts(samples: Sequence[Mapping[str, Any]]) -> Markup:
     )
 
 
-def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str]) -> Markup:
+def _confidence(cluster: Mapping[str, Any]) -> Markup | None:
+    conf = cluster.get("confidence") or {}
+    if not conf.get("statement"):
+        return None
+    return el(
+        "p",
+        {"class": "confidence " + str(conf.get("level") or "weak")},
+        el("b", None, "Confidence: "),
+        conf.get("statement"),
+    )
+
+
+def _creation(cluster: Mapping[str, Any], hist: Mapping[str, Any] | None) -> Markup | None:
+    cid = cluster.get("cluster_id")
+    mine = ((hist or {}).get("clusters") or {}).get(str(cid))
+    if not hist or not mine:
+        return None
+    return el(
+        "div",
+        {"class": "creation"},
+        el("h4", None, "When the accounts were created"),
+        el("p", {"class": "note"}, creation_summary(hist, mine)),
+        creation_svg(hist, mine, cid),
+    )
+
+
+def _cluster_block(
+    cluster: Mapping[str, Any], layer_palette: Mapping[str, str], creation: Mapping[str, Any] | None = None
+) -> Markup:
     cid = cluster.get("cluster_id")
     pills = [
         el("span", {"class": "pill flag"}, "flagged") if cluster.get("flagged") else None,
@@ -366,6 +487,7 @@ def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str])
         "div",
         {"class": "cluster", "id": f"cluster-{cid}"},
         el("div", {"class": "cluster-head"}, el("h3", None, f"Cluster {cid}"), pills),
+        _confidence(cluster),
         el("ul", {"class": "reasons"}, [el("li", None, r) for r in reasons]) if reasons else None,
         el(
             "div",
@@ -395,6 +517,7 @@ def _cluster_block(cluster: Mapping[str, Any], layer_palette: Mapping[str, str])
         _posts(samples) if samples else None,
         el("h4", None, "When they acted") if actions else None,
         timing_svg(actions) if actions else None,
+        _creation(cluster, creation) if cluster.get("flagged") else None,
     )
 
 
@@ -430,7 +553,23 @@ def clusters_section(report: Mapping[str, Any], max_clusters: int = 8) -> Markup
         "clusters",
         "Coordinated clusters",
         el("p", {"class": "lead"}, intro),
-        [_cluster_block(c, palette) for c in shown],
+        [_cluster_block(c, palette, report.get("creation_dates")) for c in shown],
+    )
+
+
+def cluster_page_section(report: Mapping[str, Any], cluster_id: int) -> Markup:
+    """The section of one cluster (same block as in the full report), for its own page."""
+    clusters = [c for c in report.get("clusters") or [] if c.get("cluster_id") == cluster_id]
+    if not clusters:
+        return _section("clusters", f"Cluster {cluster_id}", el("p", {"class": "lead"}, "Not in the report."))
+    c = clusters[0]
+    layers = sorted({str(k) for k in c.get("evidence_mix") or {}} | {str(x) for e in c.get("edges") or [] for x in e.get("layers") or []})
+    return _section(
+        "clusters",
+        f"Cluster {cluster_id}",
+        el("p", {"class": "lead"}, f"Checked: {focus_phrase(report)}. Period: {fmt_ts((report.get('input_summary') or {}).get('first_ts'))} "
+           f"to {fmt_ts((report.get('input_summary') or {}).get('last_ts'))}."),
+        _cluster_block(c, layer_colors(layers), report.get("creation_dates")),
     )
 
 
@@ -499,6 +638,12 @@ OFFICIAL_COLUMNS: tuple[tuple[str, str, bool, str | None], ...] = (
     ("account_name", "Account", False, None),
     ("role", "Role", False, None),
     ("country", "Country", False, None),
+    (
+        "presumed_by",
+        "Presumed from",
+        False,
+        "no registry given: presumed official from its verified profile or the built-in list",
+    ),
     (
         "in_strength",
         "In-strength",
@@ -617,12 +762,32 @@ def _kv_table(items: Mapping[str, Any], key_title: str, value_title: str) -> Mar
 
 
 COVERAGE_WORDS: dict[str, str] = {
-    "synchrony": "synchrony (events in time)",
+    "synchrony": "synchrony (events with a time of day)",
     "duplicate_text": "duplicate text (posts with text)",
     "profile": "profile (accounts with a known creation date)",
     "automation": "automation (accounts with 3+ events)",
 }
 """How ``input_summary.evidence_coverage`` keys read in the report."""
+
+
+def _minimum_activity(minimum: Mapping[str, Any]) -> Markup | None:
+    if not minimum:
+        return None
+    return join(
+        [
+            el("h3", None, "When no verdict is given"),
+            el(
+                "p",
+                None,
+                f"A verdict needs at least {fmt_int(minimum.get('events'))} events by "
+                f"{fmt_int(minimum.get('accounts'))} accounts: the smallest group that can be flagged, each "
+                "member acting at least twice (co-action ignores accounts with fewer shares). An account check "
+                f"needs {fmt_int(minimum.get('account_events'))} events of the account, or that many "
+                "amplifications by that many accounts. Below that, or when the hashtag, account or time range "
+                "matches nothing, the level is 'not enough data' (exit status 3), never 'none found'.",
+            ),
+        ]
+    )
 
 
 def methods_section(report: Mapping[str, Any]) -> Markup:
@@ -666,6 +831,9 @@ def methods_section(report: Mapping[str, Any]) -> Markup:
         ),
         el("h3", None, "Limits"),
         el("ul", None, [el("li", None, x) for x in LIMITS]),
+        el("h3", None, "Confidence in words") if methods.get("confidence_method") else None,
+        el("p", None, methods.get("confidence_method")) if methods.get("confidence_method") else None,
+        _minimum_activity(methods.get("minimum_activity") or {}),
         el("h3", None, "Notes from this run") if notes else None,
         el("ul", None, [el("li", None, n) for n in notes]) if notes else None,
         el("h3", None, "Evidence layers") if layer_rows else None,

@@ -1,0 +1,51 @@
+"""Plain references shared by the reader tests: codecs, a streaming decompressor, fixture lines.
+
+Standard library and zstandard only; never the readers under test.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import zlib
+from pathlib import Path
+
+import zstandard
+
+CODECS = {
+    "gzip": (gzip.compress, lambda: zlib.decompressobj(wbits=31)),
+    "zstd": (
+        lambda b: zstandard.ZstdCompressor().compress(b),
+        lambda: zstandard.ZstdDecompressor().decompressobj(),
+    ),
+    "bz2": (bz2.compress, bz2.BZ2Decompressor),
+    "xz": (lzma.compress, lzma.LZMADecompressor),
+}
+"""Codec name -> (compress function, decompressor-object factory)."""
+
+DECOMPRESS_ERRORS = (EOFError, OSError, ValueError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+
+
+def reference_prefix(data: bytes, codec: str, piece: int = 512) -> bytes:
+    """What a plain streaming decompressor gets out of a (cut or corrupt) stream, fed in pieces."""
+    dec = CODECS[codec][1]()
+    out = []
+    for i in range(0, len(data), piece):
+        try:
+            out.append(dec.decompress(data[i : i + piece]))
+        except DECOMPRESS_ERRORS:
+            break
+    return b"".join(out)
+
+
+def json_lines(path: Path) -> list[str]:
+    """A fixture's records as JSON Lines (a JSON array's elements become lines; gzip read)."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    text = raw.decode("utf-8")
+    if text.lstrip().startswith("["):
+        return [json.dumps(value, ensure_ascii=False) for value in json.loads(text)]
+    return [line for line in text.splitlines() if line.strip()]
