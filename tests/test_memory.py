@@ -1,4 +1,4 @@
-"""Memory budget: --memory-limit sizes, block sizing, slim layers; a budget changes no result."""
+"""Memory budget: --memory-limit sizes, block sizing; a budget changes no result."""
 
 from __future__ import annotations
 
