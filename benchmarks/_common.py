@@ -6,12 +6,16 @@ The scripts run as ``python benchmarks/bench_x.py``, so this folder is on
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["best_of", "best_of_timings", "peak_rss_mb", "timed"]
+__all__ = ["CpuClock", "best_of", "best_of_timings", "load_average", "machine", "peak_rss_mb", "timed", "write_result"]
 
 T = TypeVar("T")
 
@@ -68,3 +72,51 @@ def best_of_timings(
         times, out = func(*args)
         best = {k: min(v, best.get(k, v)) for k, v in times.items()}
     return best, out  # type: ignore[return-value]
+
+
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages of the machine (``None`` where unknown).
+
+    Recorded with every figure: the machine may be shared, and a load above
+    the number of cores slows every measurement.
+    """
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+class CpuClock:
+    """CPU time (user + system, all threads of this process) against wall time.
+
+    ``cpu_percent`` is CPU seconds over wall seconds x 100: 100 is one core
+    busy all the time, 200 both cores of a two-core machine.
+    """
+
+    def __init__(self) -> None:
+        self._wall = time.perf_counter()
+        t = os.times()
+        self._cpu = t.user + t.system
+
+    def seconds(self) -> tuple[float, float]:
+        """``(wall_s, cpu_s)`` since the clock was made."""
+        t = os.times()
+        return time.perf_counter() - self._wall, t.user + t.system - self._cpu
+
+    def cpu_percent(self) -> float:
+        """CPU use since the clock was made, percent of one core."""
+        wall, cpu = self.seconds()
+        return round(100.0 * cpu / wall, 1) if wall > 0 else 0.0
+
+
+def machine() -> dict[str, Any]:
+    """Cores, Python and platform, recorded with every result."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def write_result(result: dict[str, Any], out: str | None, name: str, quick: bool) -> Path:
+    """Write ``result`` as sorted, indented JSON to ``out`` or ``benchmarks/results/NAME[_quick].json``."""
+    path = Path(out) if out else Path(__file__).parent / "results" / (f"{name}_quick.json" if quick else f"{name}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path

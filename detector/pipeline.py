@@ -53,6 +53,7 @@ from detector.evidence.layers import (
 )
 from detector.evidence.windows import BORROWED_WINDOWS, CONTENT_OBJECTS, OWN_WINDOW_OBJECTS
 from detector.focus import apply_focus_check
+from detector.memory import time_ordered
 from detector.params import DEFAULT_OBJECTS, ScanParams, ScanResult, validate_params
 from detector.progress import stage as stage_bar
 from detector.report.focus import resolve_account
@@ -115,6 +116,8 @@ def filter_events(
     The hashtag focus keeps events whose ``hashtags`` contain it plus
     reposts, quotes and replies whose target is such an event.
     """
+    if since is None and until is None and not hashtag:
+        return events.reset_index(drop=True)  # no copy (copy-on-write)
     mask = np.ones(len(events), dtype=bool)
     if since is not None:
         mask &= events["ts"].to_numpy() >= since
@@ -282,7 +285,7 @@ def run_scan(
     timings: dict[str, float] = {}
     with _stage("filter", timings):
         ev = filter_events(events, since=params.since, until=params.until)
-        ev = ev.sort_values(["ts", "event_id"], kind="mergesort").reset_index(drop=True)
+        ev = time_ordered(ev)  # no copy when the input is in time order already
         focus_ev = filter_events(ev, hashtag=params.hashtag) if params.hashtag else ev
     with _stage("coaction", timings):
         ctx = prepare_context(ev, accounts, params)

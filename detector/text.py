@@ -189,7 +189,7 @@ KEEP, DELETE, SPACE, MARK = 0, 1, 2, 3
 
 @functools.cache
 def char_class_table() -> np.ndarray:
-    """Class of every code point for step 4-5 of the normalisation (cached, ~0.3 s once).
+    """Class of every code point for step 4-5 of the normalisation (cached, ~0.2 s once per process).
 
     Returns
     -------
@@ -199,15 +199,15 @@ def char_class_table() -> np.ndarray:
         separators and other ``C*`` characters; :data:`MARK` for combining
         marks and :data:`KEEP` for letters and digits (both kept).
     """
-    table = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
-        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
-            table[cp] = DELETE
-        elif cat[0] in "PSZ" or cat[0] == "C":
-            table[cp] = SPACE
-        elif cat[0] == "M":
-            table[cp] = MARK
+    n = sys.maxunicode + 1
+    cats = list(map(unicodedata.category, map(chr, range(n))))  # C-level loop, ~0.15 s
+    class_of = {
+        cat: DELETE if cat == "Cf" else SPACE if cat[0] in "PSZC" else MARK if cat[0] == "M" else KEEP
+        for cat in set(cats)
+    }
+    table = np.fromiter(map(class_of.__getitem__, cats), dtype=np.uint8, count=n)
+    table[0xFE00 : 0xFE0F + 1] = DELETE  # variation selectors
+    table[0xE0100 : 0xE01EF + 1] = DELETE
     for ch in APOSTROPHES:
         table[ord(ch)] = DELETE
     table.setflags(write=False)

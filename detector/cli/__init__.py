@@ -2,15 +2,20 @@
 
 Commands live one per module, ``detector/cli/cmd_<name>.py``, each exposing a
 ``click.Command`` named ``command``; they are discovered here and imported
-only when run (or when ``--help`` lists them), so ``detector --version`` stays
-fast and one broken optional dependency cannot take every command down.
+only when run, so ``detector --version`` and ``detector --help`` stay fast
+(the command list reads each command's one-line help from its source with
+:mod:`ast`, without importing pandas, Numba and the rest) and one broken
+optional dependency cannot take every command down.
 Commands are thin: parse options, call library functions, print.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import pkgutil
+from pathlib import Path
 
 import click
 
@@ -28,6 +33,32 @@ def _command_modules() -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def _static_help(module: str) -> str | None:
+    """Help text of the ``command`` function in ``module``'s source, read without importing it.
+
+    ``None`` when the source cannot be read or the command is defined in a way
+    this reader does not follow (a non-literal ``help``, ``short_help``,
+    ``hidden`` or ``deprecated``): the caller then imports the module.
+    """
+    path = Path(__file__).with_name(module.rsplit(".", 1)[-1] + ".py")
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        if not (isinstance(node, ast.FunctionDef) and node.name == "command"):
+            continue
+        for deco in node.decorator_list:
+            if isinstance(deco, ast.Call) and getattr(deco.func, "attr", getattr(deco.func, "id", "")) == "command":
+                keywords = {k.arg for k in deco.keywords}
+                if keywords & {"help", "short_help", "hidden", "deprecated", "cls"}:
+                    return None
+                doc = ast.get_docstring(node, clean=True)
+                return doc.split("\f", 1)[0] if doc else None
+        return None
+    return None
+
+
 class LazyGroup(click.Group):
     """A click group whose sub-commands are imported on first use."""
 
@@ -39,6 +70,26 @@ class LazyGroup(click.Group):
         if module is None:
             return None
         return importlib.import_module(module).command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, as click writes it, from the commands' sources."""
+        modules = _command_modules()
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            text = _static_help(modules[name])
+            if text is None:  # not readable statically: import it (slower, same text)
+                cmd = self.get_command(ctx, name)
+                if cmd is None or cmd.hidden:
+                    continue
+                rows.append((name, cmd.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=inspect.cleandoc(text)).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

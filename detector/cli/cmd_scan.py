@@ -20,6 +20,7 @@ from detector.cli.common import (
     output_options,
     user_errors,
 )
+from detector.cli.engine_opts import engine_options
 
 __all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
@@ -136,7 +137,7 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return engine_options(func)
 
 
 def execute(
@@ -163,8 +164,14 @@ def execute(
     link_posts: bool = False,
     hashtag: str | None = None,
     account: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    dask_workers: int = 2,
+    memory_limit: int | None = None,
 ):
-    """Load inputs, run the scan, write outputs; return ``(result, written)``."""
+    """Load inputs, run the scan (on ``engine``, see :mod:`detector.engine`), write outputs;
+    return ``(result, written)``."""
+    from detector.engine import open_engine
     from detector.params import InvalidParameterError, validate_params
     from detector.pipeline import ScanParams, run_scan, write_outputs
 
@@ -189,7 +196,10 @@ def execute(
         raise click.UsageError(str(exc)) from None
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
     skipped = dict(getattr(ingest.log, "skipped", {}) or {})
-    result = run_scan(ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped)
+    with open_engine(engine, scheduler=scheduler, workers=dask_workers, memory_limit=memory_limit):
+        result = run_scan(
+            ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped
+        )
     if link_posts:
         from detector.report.links import add_post_links
 

@@ -56,9 +56,9 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
+from detector.engine import active_engine
 from detector.evidence.objects import OBJECT_KINDS, SHARE_COLUMNS, share_table
 from detector.kernels.coaction import (
-    coaction_aggregate,
     edge_csr,
     edge_object_sample,
     emit_pairs,
@@ -330,7 +330,7 @@ def coaction_edges(shares: pd.DataFrame, params: CoactionParams | None = None) -
     obj, ts, acc, con, obj_u, acc_u, con_u = _encoded(shares)
     starts = group_starts(obj)
     n_acc = len(acc_u)
-    agg = coaction_aggregate(
+    agg = active_engine().coaction_aggregate(  # this process, or a Dask cluster (detector.engine)
         starts, ts, acc, con, n_acc, window,
         remove_loops=params.remove_loops,
         fast_window=params.fast_window,

@@ -44,13 +44,19 @@ from numba import njit, prange
 
 __all__ = [
     "PairAggregate",
+    "PairRuns",
     "coaction_aggregate",
     "edge_csr",
     "edge_object_sample",
     "emit_pairs",
+    "finalize_runs",
     "group_starts",
     "join_samples",
     "lookup_edges",
+    "merge_runs",
+    "pair_aggregate",
+    "pair_runs",
+    "pairs_packable",
     "window_pair_upper_bound",
 ]
 
@@ -571,6 +577,152 @@ def _sort_reduce(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
     return _rle_merge(keys[order], cnt[order], first[order])
 
 
+def _block_runs(starts, offsets, counts, ts, acc, content, window, remove_loops, n_acc, wp1, chunk_pairs):
+    """Run-length encoded ``(pair * wp1 + gap, count, n_first)`` of all pairs, block by block.
+
+    Objects are processed in blocks of at most ``chunk_pairs`` pairs (8 bytes each);
+    the per-block runs are merged whenever they hold more than twice that, so
+    memory is bounded by the distinct ``(account pair, gap)`` keys. ``None`` when
+    there is no pair.
+    """
+    n_obj = starts.shape[0] - 1
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    pending = 0
+    reduce_at = 2 * chunk_pairs
+    o = 0
+    while o < n_obj:
+        # block of objects holding at most chunk_pairs pairs (at least one object)
+        limit = offsets[o] + max(chunk_pairs, int(counts[o]))
+        o_hi = int(np.searchsorted(offsets, limit, side="right")) - 1
+        o_hi = min(max(o_hi, o + 1), n_obj)
+        size = int(offsets[o_hi] - offsets[o])
+        if size:
+            buf = np.empty(size, dtype=np.int64)
+            _fill_packed(
+                starts, o, o_hi, offsets, ts, acc, content, np.int64(window),
+                remove_loops, np.int64(n_acc), np.int64(wp1), buf,
+            )
+            buf.sort()
+            part = _rle_packed(buf)
+            del buf
+            parts.append(part)
+            pending += part[0].shape[0]
+            if pending > reduce_at and len(parts) > 1:
+                parts = [_sort_reduce(parts)]
+                pending = parts[0][0].shape[0]
+                reduce_at = max(reduce_at, 2 * pending)
+        o = o_hi
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else _sort_reduce(parts)
+
+
+def pairs_packable(n_accounts: int, window: int) -> bool:
+    """Whether ``(account pair, gap)`` keys of ``n_accounts`` accounts and a ``window`` (seconds)
+    fit the 64-bit packing of :func:`coaction_aggregate` and :func:`pair_runs`."""
+    n_acc = max(int(n_accounts), 1)
+    return (n_acc * n_acc) * (int(window) + 1) * 2 < _INT64_MAX // 2
+
+
+def _counted(starts, ts, acc, content, window, remove_loops, max_pairs_per_object):
+    """Contiguous typed inputs, per-object pair upper bound, explosion cap, per-object pair
+    counts and per-share ``in_pair`` flags (the first pass of every aggregation)."""
+    if window < 0:
+        raise ValueError("window must be >= 0 seconds")
+    ts = np.ascontiguousarray(ts, dtype=np.int64)
+    acc = np.ascontiguousarray(acc, dtype=np.int32)
+    content = np.ascontiguousarray(content, dtype=np.int32)
+    upper = window_pair_upper_bound(starts, ts, np.int64(window))
+    capped = upper > max_pairs_per_object
+    counts, in_pair = _count_pairs(starts, ts, acc, content, np.int64(window), remove_loops, capped)
+    return ts, acc, content, upper, capped, counts, in_pair
+
+
+@dataclass(frozen=True)
+class PairRuns:
+    """The mergeable half of :func:`coaction_aggregate` for one set of objects.
+
+    Runs of ``(account pair, gap)``: ``keys = (a * n_accounts + b) * (window + 1) + gap``
+    (sorted), ``counts`` share pairs per key and ``firsts`` the pairs that were
+    the first of their account pair in their object. Runs of disjoint object
+    sets merge by key (:func:`merge_runs`); :func:`finalize_runs` turns merged
+    runs into the per-pair statistics, identical to :func:`coaction_aggregate`
+    on all objects at once (the median comes from the gap counts).
+    ``in_pair`` (per share), ``capped`` and ``object_pairs`` (per object) and
+    ``n_share_pairs`` are as in :class:`PairAggregate`.
+    """
+
+    keys: np.ndarray
+    counts: np.ndarray
+    firsts: np.ndarray
+    in_pair: np.ndarray
+    capped: np.ndarray
+    object_pairs: np.ndarray
+    n_share_pairs: int
+
+
+def pair_runs(
+    starts: np.ndarray,
+    ts: np.ndarray,
+    acc: np.ndarray,
+    content: np.ndarray,
+    n_accounts: int,
+    window: int,
+    *,
+    remove_loops: bool = True,
+    max_pairs_per_object: int = 5_000_000,
+    chunk_pairs: int = 32_000_000,
+) -> PairRuns:
+    """Run-length encoded share pairs of some objects, to be merged with other objects' runs.
+
+    Arguments as for :func:`coaction_aggregate` (``window`` in seconds); the
+    account codes must be the global ones (``n_accounts`` of the whole scan)
+    and :func:`pairs_packable` must hold.
+    """
+    if not pairs_packable(n_accounts, window):
+        raise ValueError(f"pair keys of {n_accounts} accounts and a {window} s window do not fit 64 bits")
+    ts, acc, content, upper, capped, counts, in_pair = _counted(
+        starts, ts, acc, content, window, remove_loops, max_pairs_per_object
+    )
+    offsets = np.zeros(starts.shape[0], dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    runs = _block_runs(
+        starts, offsets, counts, ts, acc, content, window, remove_loops,
+        max(int(n_accounts), 1), int(window) + 1, chunk_pairs,
+    )
+    if runs is None:
+        runs = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64))
+    return PairRuns(*runs, in_pair, capped, upper, int(offsets[-1]))
+
+
+def merge_runs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge ``(keys, counts, firsts)`` runs (each sorted by key) into one, summing equal keys."""
+    parts = [p for p in parts if p[0].shape[0]]
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    return parts[0] if len(parts) == 1 else _sort_reduce(parts)
+
+
+def finalize_runs(
+    keys: np.ndarray, counts: np.ndarray, firsts: np.ndarray, n_accounts: int, window: int, fast_window: int | None
+) -> tuple[np.ndarray, ...]:
+    """Per account pair ``(a, b, weight, n_objects, gap_sum, median_gap, weight_fast)`` of merged runs.
+
+    Rows sorted by ``(a, b)``; ``window`` and ``fast_window`` in seconds.
+    """
+    wp1 = int(window) + 1
+    fast = wp1 if fast_window is None else int(fast_window)
+    return _finalize(keys, counts, firsts, np.int64(wp1), np.int64(max(int(n_accounts), 1)), np.int64(fast))
+
+
+def pair_aggregate(stats: tuple[np.ndarray, ...], runs_meta: PairRuns) -> PairAggregate:
+    """:class:`PairAggregate` from :func:`finalize_runs` output and the per-share/per-object fields
+    of ``runs_meta`` (whose ``keys`` are not read)."""
+    return _result(
+        *stats, None, runs_meta.in_pair, runs_meta.capped, runs_meta.object_pairs, runs_meta.n_share_pairs
+    )
+
+
 def coaction_aggregate(
     starts: np.ndarray,
     ts: np.ndarray,
@@ -614,26 +766,21 @@ def coaction_aggregate(
     -------
     PairAggregate
     """
-    if window < 0:
-        raise ValueError("window must be >= 0 seconds")
-    ts = np.ascontiguousarray(ts, dtype=np.int64)
-    acc = np.ascontiguousarray(acc, dtype=np.int32)
-    content = np.ascontiguousarray(content, dtype=np.int32)
+    ts, acc, content, upper, capped, counts, in_pair = _counted(
+        starts, ts, acc, content, window, remove_loops, max_pairs_per_object
+    )
     n_obj = starts.shape[0] - 1
     n_acc = max(int(n_accounts), 1)
     wp1 = int(window) + 1
     fast = wp1 if fast_window is None else int(fast_window)
-    upper = window_pair_upper_bound(starts, ts, np.int64(window))
-    capped = upper > max_pairs_per_object
-    counts, in_pair = _count_pairs(starts, ts, acc, content, np.int64(window), remove_loops, capped)
     used = None
-    if (n_acc * n_acc) * wp1 * 2 >= _INT64_MAX // 2:
+    if not pairs_packable(n_acc, window):
         # pack only the accounts that are in some pair (order kept, so a <= b survives)
         used = np.unique(acc[in_pair.astype(np.bool_)])
         # rows outside pairs get arbitrary codes: they are never packed
         acc = np.minimum(np.searchsorted(used, acc), max(used.size - 1, 0)).astype(np.int32)
         n_acc = max(int(used.size), 1)
-        if (n_acc * n_acc) * wp1 * 2 >= _INT64_MAX // 2:
+        if not pairs_packable(n_acc, window):
             raise ValueError(
                 "window x accounts too large to pack pair keys in 64 bits; "
                 f"reduce the window ({window} s) or the number of accounts ({n_acc})"
@@ -661,39 +808,14 @@ def coaction_aggregate(
         del buf
         return _result(a, b, weight, n_objects, gap_sum, median, wfast, used, in_pair, capped, upper, total)
 
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    pending = 0
-    reduce_at = 2 * chunk_pairs
-    o = 0
-    while o < n_obj:
-        # block of objects holding at most chunk_pairs pairs (at least one object)
-        limit = offsets[o] + max(chunk_pairs, int(counts[o]))
-        o_hi = int(np.searchsorted(offsets, limit, side="right")) - 1
-        o_hi = min(max(o_hi, o + 1), n_obj)
-        size = int(offsets[o_hi] - offsets[o])
-        if size:
-            buf = np.empty(size, dtype=np.int64)
-            _fill_packed(
-                starts, o, o_hi, offsets, ts, acc, content, np.int64(window),
-                remove_loops, np.int64(n_acc), np.int64(wp1), buf,
-            )
-            buf.sort()
-            part = _rle_packed(buf)
-            del buf
-            parts.append(part)
-            pending += part[0].shape[0]
-            if pending > reduce_at and len(parts) > 1:
-                parts = [_sort_reduce(parts)]
-                pending = parts[0][0].shape[0]
-                reduce_at = max(reduce_at, 2 * pending)
-        o = o_hi
-    if not parts:
+    runs = _block_runs(starts, offsets, counts, ts, acc, content, window, remove_loops, n_acc, wp1, chunk_pairs)
+    if runs is None:
         empty_i = np.empty(0, dtype=np.int64)
         empty_f = np.empty(0, dtype=np.float64)
         return PairAggregate(
             empty_i, empty_i, empty_i, empty_i, empty_f, empty_f, empty_i, in_pair, capped, upper, total
         )
-    keys, cnt, first = parts[0] if len(parts) == 1 else _sort_reduce(parts)
+    keys, cnt, first = runs
     a, b, weight, n_objects, gap_sum, median, wfast = _finalize(
         keys, cnt, first, np.int64(wp1), np.int64(n_acc), np.int64(fast)
     )

@@ -1,0 +1,54 @@
+"""Start-up: ``detector --help`` lists every command without importing them (or pandas/Numba)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from detector import cli
+
+
+def test_static_help_matches_imported_command() -> None:
+    """The one-line help read from source is the one click derives from the imported command."""
+    limit = 45
+    for name, module in cli._command_modules().items():
+        text = cli._static_help(module)
+        assert text is not None, f"{name}: help not readable from source"
+        imported = cli.main.get_command(click.Context(cli.main), name)
+        static = click.Command(name, help=text).get_short_help_str(limit)
+        assert static == imported.get_short_help_str(limit), name
+
+
+def test_help_lists_every_command() -> None:
+    out = CliRunner().invoke(cli.main, ["--help"])
+    assert out.exit_code == 0
+    for name in cli._command_modules():
+        assert f"  {name} " in out.output
+
+
+def test_help_and_version_import_no_heavy_module() -> None:
+    code = (
+        "import sys\n"
+        "from detector.cli import main\n"
+        "for args in (['--help'], ['--version']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = sorted(m for m in ('pandas', 'numba', 'numpy', 'pyarrow', 'igraph') if m in sys.modules)\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY=\n" in proc.stdout or proc.stdout.rstrip().endswith("HEAVY="), proc.stdout
+
+
+@pytest.mark.parametrize("source", ["def command():\n    '''Doc.'''\n", "x = 1\n"])
+def test_static_help_needs_a_click_decorator(tmp_path, monkeypatch, source) -> None:
+    """A module whose ``command`` is not a decorated function falls back to importing."""
+    (tmp_path / "cmd_fake.py").write_text(source, encoding="utf-8")
+    monkeypatch.setattr(cli, "__file__", str(tmp_path / "__init__.py"))
+    assert cli._static_help("detector.cli.cmd_fake") is None
