@@ -647,28 +647,28 @@ def _build_report(
             "flag_threshold": params.flag_threshold,
             "min_cluster_size": params.min_cluster_size,
             "neardup_threshold": params.neardup_threshold,
-            "z_low": _z()[0],
-            "z_high": _z()[1],
+            **_calibration(),
         },
         "notes": [
+            "Every signal is one named evidence test, calibrated against the accounts of this scan "
+            "by one rule (detector/scoring/calibrate.py): a value counts only when it is both rare "
+            "(empirical upper tail with mid-ranks: nothing outside the top 10%, full from the top 1%) "
+            "and far (1 to 3 robust scales above the median, with a floor per kind of signal).",
             "Account score = soft AND of its strongest coordination family (synchrony or duplicate "
-            "text) and its strongest inauthenticity family (young/throwaway profile or automated "
-            f"timing) ({', '.join(FAMILIES)}), each calibrated against the accounts of this scan "
-            "(robust z-score); a strong single family counts only inside a cluster that shows "
-            "both sides. Organic coordination (fans, newsrooms, activists) acts together but looks "
-            "authentic and scores low; a young or automated-looking account that acts with nobody "
-            "is not coordinated and scores 0 on its own.",
-            "Cluster score = the same soft AND over the mean family scores of its members (group "
-            "synchrony: also the share of members acting in sync with 3 or more accounts), damped "
-            "for clusters smaller than min_cluster_size. An account's final score combines its own "
-            "score with its cluster's support: 1 - (1 - own) * (1 - cluster score * max(strongest family, "
-            "embeddedness)); embeddedness (ties by repeated evidence to members of its own cluster, "
-            "relative to the cluster's typical member; single co-actions weighted by the share of the "
-            "account's own actions done in sync with the cluster; all of it scaled by how much of its "
-            "ties inside the cluster go to inauthentic-looking members) counts only in a flagged cluster. "
-            "An account outside a flagged cluster that acted in the window with 3 or more of its "
-            "members, who are at least half of everyone it acted in sync with, is supported by it "
-            "through its own strongest family only (linked_cluster_id).",
+            f"text) and its strongest inauthenticity family (young/dormant profile or automated "
+            f"timing) ({', '.join(FAMILIES)}). Organic coordination (fans, newsrooms, activists) acts "
+            "together but looks authentic and scores low; an account that acts with nobody is not "
+            "coordinated and scores 0 on its own.",
+            "Cluster score = the same soft AND over group tests: binomial enrichment of members in "
+            "sync or copying texts, and of young, young-or-dormant, automated, follower-anomalous or "
+            "default-profile members and of creation-date batches, against the scan's population "
+            "(Bonferroni over every test of the scan: family-wise false-alarm rate 1%; plus an "
+            "effect floor of 10 to 30 points of excess share). A cluster scoring 0.5 or more supports "
+            "its members: 1 - (1 - own) * (1 - cluster score * max(strongest family, embeddedness)); "
+            "in a cluster of 10 or more, an account's own coordination counts only as far as its "
+            "group looks inauthentic. An account outside such a cluster that acted in the window "
+            "with 3 or more of its members, who are at least half of everyone it acted in sync with, "
+            "is supported by it through its own strongest family only (linked_cluster_id).",
             "Declared official accounts (registry) are scored and explained but never flagged; "
             "their amplification is audited in the officials section.",
             "A flag is evidence for human review, not proof of inauthenticity.",
@@ -697,10 +697,17 @@ def _build_report(
     )
 
 
-def _z() -> tuple[float, float]:
-    from detector.scoring.calibrate import Z_HIGH, Z_LOW
+def _calibration() -> dict[str, float]:
+    """The calibration constants of the scorer, for ``methods.thresholds``."""
+    from detector.scoring import calibrate as c
 
-    return Z_LOW, Z_HIGH
+    return {
+        "tail_ordinary": c.TAIL_ORDINARY,
+        "tail_extreme": c.TAIL_EXTREME,
+        "effect_ordinary": c.EFFECT_ORDINARY,
+        "effect_extreme": c.EFFECT_EXTREME,
+        "group_alpha": c.GROUP_ALPHA,
+    }
 
 
 def _focus_summary(ev, params, scored, clusters, off_table, flagged, names, accounts) -> dict[str, Any]:
