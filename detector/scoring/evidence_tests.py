@@ -107,7 +107,7 @@ ACCOUNT_TESTS: dict[str, AccountTest] = {
                                  "posted identical or near-duplicate text with {:.0f} accounts"),
     "dup_share": AccountTest("dup_share", "share", True, "copied posts", "{:.0%} of its posts are near-duplicates of other accounts' posts"),
     "young": AccountTest("age_days", "count", False, "young account", "created {:.0f} days before its first post here"),
-    "dormant": AccountTest("lifetime_posts_per_day", "log", False, "dormant account", "{:.2f} statuses per day over its life"),
+    "dormant": AccountTest("lifetime_posts_per_day", "log", False, "dormant account", "{:.3g} statuses per day over its life"),
     "reactivated": AccountTest("scan_share_of_posts", "share", True, "reactivated account",
                                "{:.0%} of its lifetime statuses fall in this input"),
     "handle": AccountTest("handle_randomness", "share", True, "random-looking handle",

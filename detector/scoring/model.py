@@ -21,7 +21,8 @@ text_partners, partners, multi_layer_partners, recurring_partners``
     ties to the account's own cluster (see :func:`detector.scoring.signals.cluster_signals`);
 ``n_events, posts_per_day, iet_cv, hour_entropy, night_share, never_sleeps,
 fast_repost_share, repost_lag_median_s, repost_lag_iqr_s, repost_lag_spread,
-clock_repeat_share, dup_share, age_days, handle_randomness, followers``
+clock_repeat_share, dup_share, age_days, handle_randomness,
+followers_following_ratio, lifetime_posts_per_day, scan_share_of_posts, default_profile``
     behaviour (see :data:`detector.scoring.signals.BEHAVIOUR_SIGNALS`);
 ``synchrony, duplicate_text, profile, automation``
     the calibrated family scores;
@@ -62,7 +63,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "recurring_partners",
     "cluster_partners",
     "cluster_coactors",
-    *BEHAVIOUR_SIGNALS,
+    *(s for s in BEHAVIOUR_SIGNALS if s != "created_at"),  # an absolute date does not carry to other data
     "synchrony",
     "duplicate_text",
     "profile",
@@ -85,7 +86,7 @@ class TrainedModel:
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
         """Probability of ``campaign`` for each row of a :func:`model_features` table."""
-        x = table.reindex(columns=list(self.features)).to_numpy(dtype=float)
+        x = _known(table.reindex(columns=list(self.features))).to_numpy(dtype=float)
         return self.estimator.predict_proba(x)[:, 1]
 
 
@@ -109,6 +110,17 @@ def model_features(signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.Dat
     return out.reindex(columns=list(MODEL_FEATURES)).astype(float)
 
 
+UNKNOWN_COLUMN = -1.0
+"""Value of a feature column that is unknown for *every* account (an input without profiles):
+the gradient-boosting binner cannot bin an all-NaN column, and a constant carries no information."""
+
+
+def _known(features: pd.DataFrame) -> pd.DataFrame:
+    """``features`` with entirely unknown columns set to :data:`UNKNOWN_COLUMN`."""
+    empty = [c for c in features.columns if not features[c].notna().any()]
+    return features.assign(**{c: UNKNOWN_COLUMN for c in empty}) if empty else features
+
+
 def train_model(features: pd.DataFrame, labels: pd.Series, *, seed: int = 0) -> TrainedModel:
     """Fit a gradient-boosting classifier on ``features`` (rows) and 0/1 ``labels`` (aligned index)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -117,7 +129,7 @@ def train_model(features: pd.DataFrame, labels: pd.Series, *, seed: int = 0) -> 
     if len(np.unique(y)) < 2:
         raise ValueError("training needs both campaign and non-campaign accounts in the truth file")
     est = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, random_state=seed)
-    est.fit(features.reindex(columns=list(MODEL_FEATURES)).to_numpy(dtype=float), y)
+    est.fit(_known(features.reindex(columns=list(MODEL_FEATURES))).to_numpy(dtype=float), y)
     info = {"n_accounts": int(len(y)), "n_positive": int(y.sum())}
     return TrainedModel(est, MODEL_FEATURES, __version__, info=info)
 

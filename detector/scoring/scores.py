@@ -211,7 +211,8 @@ def _reasons(
         )
     if link is not None:
         reasons.append(
-            f"acted within the window with {link['partners']} members of cluster {link['cluster_id']} "
+            f"acted within the window with {link['partners']} members of "
+            f"{'flagged ' if link.get('flagged') else ''}cluster {link['cluster_id']} "
             f"({link['size']} accounts, cluster score {link['score']:.2f}) without belonging to it: "
             f"{link['partners']} of the {link['in_sync']} accounts it acted in sync with"
         )
@@ -321,7 +322,7 @@ def score_accounts(
     pct = suspicious_percentiles(signals)
     med = {t.signal: float(np.nanmedian(signals[t.signal].to_numpy(dtype=float)))
            for t in ACCOUNT_TESTS.values() if t.signal in signals.columns and signals[t.signal].notna().any()}
-    cl_lookup = clusters.set_index("cluster_id")[["size", "score"]].to_dict("index") if len(clusters) else {}
+    cl_lookup = clusters.set_index("cluster_id")[["size", "score", "flagged"]].to_dict("index") if len(clusters) else {}
     reasons: list[list[str]] = [[] for _ in range(len(idx))]
     need = np.flatnonzero(score >= REASON_LEVEL)
     rows = signals.iloc[need].to_dict("records")
@@ -360,7 +361,9 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
     ``synchrony``: 1 (any events can be compared in time); ``duplicate_text``: share of
     the original posts, quotes and replies that carry text; ``profile``: share of accounts
     with a known creation time; ``automation``: share of accounts with 3 or more events
-    (timing regularity means nothing on fewer). A family measured on almost nothing cannot
+    (timing regularity means nothing on fewer). Per profile signal, the share of accounts
+    where it is known: ``creation_date``, ``posts_count`` (dormancy, reactivation),
+    ``follower_counts``, ``default_profile``; unknown is never counted as ordinary. A family measured on almost nothing cannot
     confirm *or* clear a synchronised group: the verdict says so instead of "none".
     """
     n = len(signals)
@@ -377,6 +380,10 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
         "duplicate_text": float(texts.mean()) if len(texts) else 0.0,
         "profile": known("age_days", np.isfinite),
         "automation": known("n_events", lambda x: np.nan_to_num(x) >= 3),
+        "creation_date": known("created_at", np.isfinite),
+        "posts_count": known("lifetime_posts_per_day", np.isfinite),
+        "follower_counts": known("followers_following_ratio", np.isfinite),
+        "default_profile": known("default_profile", np.isfinite),
     }
 
 
