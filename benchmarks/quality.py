@@ -25,6 +25,13 @@ Usage
 ``python benchmarks/quality.py --quick``            CI: 3 difficulties x 5 seeds, 1,500 accounts, 7 days
 ``python benchmarks/quality.py``                    full: 3 difficulties x 3 seeds, 5,000 accounts, 14 days
 ``python benchmarks/quality.py --quick --speed``    also every ``benchmarks/bench_*.py --quick`` (events/s, ratios)
+``python benchmarks/quality.py --no-synth``         only the adversarial scenario suite (full sizes, every format)
+
+Both modes also run the adversarial scenario suite (``benchmarks/scenarios/``, written apart
+from :mod:`detector.synth`): every scenario x format x seed through the real readers and
+the scan, with a per-group table (recall per campaign group, FPR per hard-negative group,
+ordinary users, campaign F1 per type, ROC-AUC) against issue 14's targets. Quick: each
+scenario's quick sizes, its quick format(s) and seeds 0, 1. ``--no-scenarios`` skips it.
 
 The scoreboard is written to ``benchmarks/results/quality.json`` (``--out``).
 """
@@ -379,6 +386,28 @@ def print_speed(results: list[dict[str, Any]]) -> None:
         print(f"  {r['benchmark']:<20} {r['seconds']:>6.1f} s  {shown}")
 
 
+def run_scenarios(args: argparse.Namespace) -> dict[str, Any]:
+    """The adversarial scenario suite (``benchmarks/scenarios/``), printed per group."""
+    sys.path.insert(0, str(HERE))
+    from scenarios import print_suite, run_suite, scenario_files, summarise_suite
+
+    files = scenario_files()
+    if args.scenarios:
+        wanted = set(args.scenarios.split(","))
+        files = [f for f in files if f.stem in wanted]
+        if wanted - {f.stem for f in files}:
+            raise SystemExit(f"unknown scenarios {sorted(wanted - {f.stem for f in files})}; "
+                             f"known: {', '.join(f.stem for f in scenario_files())}")
+    seeds = [int(x) for x in args.scenario_seeds.split(",")] if args.scenario_seeds else None
+    formats = args.scenario_formats.split(",") if args.scenario_formats else None
+    t0 = time.perf_counter()
+    runs = run_suite(files, quick=bool(args.quick), seeds=seeds, formats=formats, level=args.scenario_level)
+    summary = summarise_suite(runs)
+    print_suite(summary, runs)
+    return {"quick": bool(args.quick), "level": args.scenario_level or "default", "runs": runs,
+            "summary": summary, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI size: 5 seeds, 1,500 accounts, 7 days (< 3 min)")
@@ -390,6 +419,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=None, help="default 7 quick, 14 full")
     parser.add_argument("--detectors", default=",".join(DETECTORS), help="comma-separated subset")
     parser.add_argument("--speed-timeout", type=int, default=240, help="seconds per speed benchmark")
+    parser.add_argument("--no-synth", action="store_true", help="skip the detector.synth scoreboard")
+    parser.add_argument("--no-scenarios", action="store_true", help="skip the adversarial scenario suite")
+    parser.add_argument("--scenarios", default=None,
+                        help="comma-separated scenario names (default: every benchmarks/scenarios/*.yaml)")
+    parser.add_argument("--scenario-seeds", default=None, help="comma-separated seeds (default: quick 0,1; "
+                        "full: each file's seeds)")
+    parser.add_argument("--scenario-formats", default=None, help="comma-separated formats (default: quick: "
+                        "each file's quick formats; full: all of its formats)")
+    parser.add_argument("--scenario-level", default=None, help="difficulty level of every scenario (its levels:)")
     parser.add_argument("--out", default=str(HERE / "results" / "quality.json"))
     args = parser.parse_args(argv)
 
@@ -405,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     board: dict[str, Any] = {"benchmark": "quality", "quick": bool(args.quick), "accounts": accounts, "days": days,
                              "difficulties": difficulties, "seeds": seeds, "detectors": names, "runs": []}
-    if not args.no_quality:
+    if not args.no_quality and not args.no_synth:
         for d in difficulties:
             for s in seeds:
                 board["runs"].append(run_one(d, s, accounts, days, names))
@@ -413,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nquality scoreboard ({accounts:,} accounts, {days} days, seeds {seeds}; mean over seeds)")
         print_table(board["summary"], difficulties)
         print_targets(board["summary"], difficulties)
+    if not args.no_quality and not args.no_scenarios:
+        board["scenarios"] = run_scenarios(args)
     if args.speed:
         board["speed"] = run_speed(args.speed_timeout)
         print_speed(board["speed"])

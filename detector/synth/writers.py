@@ -194,11 +194,23 @@ class _Tables:
 # ----------------------------------------------------------------------
 
 
+def _client(t: _Tables, account_id: str) -> str:
+    """Posting client: the account's ``client`` column when the table has one, else one by id hash."""
+    client = t.user(account_id).get("client")
+    return str(client) if client else _CLIENTS[_hash(account_id) % len(_CLIENTS)]
+
+
+_DEFAULT_IMAGE = "https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png"
+
+
 def _v2_user(t: _Tables, account_id: str) -> dict[str, Any]:
     u = t.user(account_id)
     out: dict[str, Any] = {"id": account_id, "username": t.handle(account_id), "name": u.get("display_name") or ""}
     if u.get("created_at") is not None:
         out["created_at"] = _iso(int(u["created_at"]) * 1000)
+    if u.get("default_profile_image") is not None:
+        out["profile_image_url"] = (_DEFAULT_IMAGE if u["default_profile_image"] else
+                                    f"https://pbs.twimg.com/profile_images/{_hash(account_id)}/photo_normal.jpg")
     out["description"] = u.get("description") or ""
     out["verified"] = bool(u.get("verified")) if u.get("verified") is not None else False
     out["public_metrics"] = {
@@ -326,7 +338,8 @@ def _v1_user(t: _Tables, account_id: str) -> dict[str, Any]:
         "statuses_count": int(u.get("posts_count") or 0),
         "created_at": _v1_time(int(created)) if created is not None else None,
         "verified": bool(u.get("verified")) if u.get("verified") is not None else False,
-        "default_profile_image": False,
+        "default_profile_image": bool(u.get("default_profile_image") or False),
+        **({"default_profile": bool(u["default_profile"])} if u.get("default_profile") is not None else {}),
     }
 
 
@@ -367,7 +380,7 @@ def _v1_status(t: _Tables, i: int, embed: bool = True) -> dict[str, Any]:
     status["truncated"] = False
     status["display_text_range"] = [0, len(text)]
     status["entities"] = ents
-    status["source"] = f'<a href="https://mobile.twitter.com" rel="nofollow">{_CLIENTS[_hash(author) % len(_CLIENTS)]}</a>'
+    status["source"] = f'<a href="https://mobile.twitter.com" rel="nofollow">{_client(t, author)}</a>'
     reply = kind == "reply"
     status["in_reply_to_status_id_str"] = t.target[i] if reply else None
     status["in_reply_to_user_id_str"] = t.target_account[i] if reply else None
@@ -433,7 +446,7 @@ def _write_io(t: _Tables, fh: IO[str]) -> None:
             int(u.get("followers") or 0), int(u.get("following") or 0),
             pd.Timestamp(int(created), unit="s").strftime("%Y-%m-%d") if created is not None else "",
             "", t.lang[i] or "", text, pd.Timestamp(t.ts_ms[i] // 1000, unit="s").strftime("%Y-%m-%d %H:%M"),
-            _CLIENTS[_hash(a) % len(_CLIENTS)],
+            _client(t, a),
             t.target_account[i] if kind == "reply" else "", t.target[i] if kind == "reply" else "",
             t.target[i] if kind == "quote" else "", "True" if kind == "repost" else "False",
             t.target_account[i] if kind == "repost" else "", t.target[i] if kind == "repost" else "",
