@@ -94,8 +94,13 @@ def _partly_young_cluster(n_young: int) -> tuple[pd.DataFrame, pd.Series]:
     return pop, pd.Series(0, index=ids)
 
 
-def test_flag_threshold_changes_the_cut_only():
-    sig, membership = _partly_young_cluster(8)
+@pytest.mark.parametrize("n_young", [3, 5, 8])
+def test_flag_threshold_changes_the_cut_only(n_young):
+    # members tied to many others in their cluster: embeddedness used to count only in a
+    # cluster scoring at least the flag threshold, so the threshold moved the scores
+    sig, membership = _partly_young_cluster(n_young)
+    sig["cluster_partners"] = 0.0
+    sig.loc[membership.index, "cluster_partners"] = 10.0
     low, _ = score_accounts(sig, membership, ScoreParams(flag_threshold=0.3))
     high, _ = score_accounts(sig, membership, ScoreParams(flag_threshold=0.9))
     cols = ["account_id", "score", "individual_score", "cluster_score"]

@@ -26,8 +26,9 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
 ``automation``
     ``regular`` (low variation of inter-event times, 3+ events), ``rate``,
     ``fixed_lag`` (repost delays in a narrow band), ``schedule`` (same clock time on
-    3+ days); ``never_sleeps`` only strengthens them (global communities span time
-    zones).
+    3+ days); ``never_sleeps`` and ``rare_client`` (a posting application few accounts
+    here use) only strengthen them: global communities span time zones, and newsrooms post
+    through scheduling tools.
 """
 
 from __future__ import annotations
@@ -67,9 +68,11 @@ Fans reposting their idol within seconds co-act again and again, but the rest of
 activity is their own; accounts run together also have correlated activity series
 (timing layer). Co-action alone therefore counts half, co-action with timing fully."""
 
-INDICATOR_LEVEL = 0.5
-"""A test score at which an account *has* the attribute (young, dormant, automated...) in
-the group tests: half-way between ordinary and extreme on the calibrated scale."""
+INDICATOR_LEVEL = 0.0
+"""A test score *above* which an account has the attribute (young, dormant, automated...) in the
+group tests: any value the calibration rule does not call ordinary (top 10 % and 2 scales from
+the median). The group test then asks whether the cluster holds more such accounts than the
+population does; the strength of each member's value is the account scores' business."""
 
 LOG_EPS = 1e-3
 """Smallest rate / ratio before ``log`` (0 statuses a day, 0 followers: the log stays finite)."""
@@ -123,6 +126,8 @@ ACCOUNT_TESTS: dict[str, AccountTest] = {
                              "repost delays spread {:.2f} (interquartile range over median; people about 1)"),
     "schedule": AccountTest("clock_repeat_share", "share", True, "posting on a schedule",
                             "{:.0%} of its events at the same clock time (within 5 s) on 3 or more days"),
+    "rare_client": AccountTest("client_share", "log", False, "uncommon posting client",
+                               "its posting client is used by {:.2%} of the accounts here"),
     "never_sleeps": AccountTest("never_sleeps", "flag", True, "round the clock",
                                 "active in every 6-hour window of the day (1 = yes): {:.0f}"),
 }
@@ -194,7 +199,7 @@ def family_scores(tests: pd.DataFrame) -> pd.DataFrame:
     base = noisy_or(t["young"], t["dormant"], t["reactivated"])
     profile = noisy_or(base, base * noisy_or(t["handle"], t["default_profile"], t["follower_anomaly"]))
     machine = noisy_or(t["regular"], t["rate"], t["fixed_lag"], t["schedule"])
-    auto = noisy_or(machine, machine * t["never_sleeps"])
+    auto = noisy_or(machine, machine * noisy_or(t["never_sleeps"], t["rare_client"]))
     return pd.DataFrame({"synchrony": sync, "duplicate_text": text, "profile": profile, "automation": auto}, index=tests.index)
 
 
@@ -202,7 +207,7 @@ FAMILY_TESTS: dict[str, tuple[str, ...]] = {
     "synchrony": ("sync_repeat", "timing", "recurring"),
     "duplicate_text": ("text_partners", "dup_share"),
     "profile": ("young", "dormant", "reactivated", "handle", "default_profile", "follower_anomaly"),
-    "automation": ("regular", "rate", "fixed_lag", "schedule", "never_sleeps"),
+    "automation": ("regular", "rate", "fixed_lag", "schedule", "never_sleeps", "rare_client"),
 }
 """Which tests feed which family (for reasons)."""
 

@@ -5,20 +5,25 @@ draw of the same size from the scan's population would (a one-sided binomial tes
 Bonferroni over every cluster and test of the scan, and an effect-size floor:
 :func:`detector.scoring.calibrate.enrichment_test`). Attributes are read from the
 account tests (:mod:`detector.scoring.evidence_tests`): an account *has* one when its
-test score is at least :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`.
+test score is above :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL` (the value is
+not ordinary by the calibration rule).
 Members for whom the attribute is unknown (no creation date, no profile) are left out
 of both ``k`` and ``n``: unknown is never counted as ordinary.
 
 Coordination side (:data:`COORDINATION_TESTS`)
     ``in_sync``: acts within the window with :data:`GROUP_PARTNERS` or more accounts;
     ``copies``: duplicate-text family at the indicator level.
+Modifier (:data:`MODIFIER_TESTS`): ``rare_client`` (members posting through a client few
+    accounts of the scan use) strengthens the inauthenticity side, never carries it.
 Inauthenticity side (:data:`INAUTHENTIC_TESTS`)
     ``young``; ``young_or_dormant`` (a network of aged-dormant and fresh accounts is
     enriched in both halves at once); ``automated`` (automation family);
     ``follower_anomaly``; ``default_profile``; ``creation_batch``: the most members
     created within :data:`BATCH_WINDOW_S` of each other, against the population's share
     of accounts created in that same window (the window is chosen from the data, so its
-    p-value is multiplied by the number of windows tried).
+    p-value is multiplied by the number of windows tried). (Tried and dropped: the share
+    of members with another member created within the window, against its analytic null:
+    weaker on batch-registered networks of the generator.)
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ __all__ = [
     "GROUP_PARTNERS",
     "GROUP_TEST_WORDS",
     "INAUTHENTIC_TESTS",
+    "MODIFIER_TESTS",
     "group_tests",
     "member_attributes",
 ]
@@ -45,8 +51,16 @@ GROUP_PARTNERS = 3
 BATCH_WINDOW_S = 7 * 86400
 """Width (seconds: one week) of a creation batch: operators register accounts in batches over days."""
 
+MIN_TESTED_SIZE = 3
+"""Clusters of at least this many members count in the Bonferroni factor (a pair cannot be
+significant anyway; counting the many pairs of a large scan would only blunt every test)."""
+
 COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
 INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "follower_anomaly", "default_profile", "creation_batch")
+
+MODIFIER_TESTS: tuple[str, ...] = ("rare_client",)
+"""Group tests that only strengthen the inauthenticity side, never carry it: a newsroom posts
+through one scheduling tool too."""
 
 GROUP_TEST_WORDS: dict[str, str] = {
     "in_sync": f"act within the window with {GROUP_PARTNERS} or more accounts",
@@ -57,6 +71,7 @@ GROUP_TEST_WORDS: dict[str, str] = {
     "follower_anomaly": "follow far more accounts than follow them",
     "default_profile": "have a default profile",
     "creation_batch": f"were created within {BATCH_WINDOW_S // 86400} days of each other",
+    "rare_client": "post through a client few accounts here use",
 }
 
 
@@ -64,7 +79,7 @@ def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFr
     """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``."""
 
     def has(score: np.ndarray, known: np.ndarray) -> np.ndarray:
-        return np.where(known, (np.asarray(score) >= INDICATOR_LEVEL).astype(float), np.nan)
+        return np.where(known, (np.asarray(score) > INDICATOR_LEVEL).astype(float), np.nan)
 
     def known(column: str) -> np.ndarray:
         if column not in signals.columns:
@@ -81,11 +96,12 @@ def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFr
     return pd.DataFrame(
         {
             "in_sync": (np.nan_to_num(partners) >= GROUP_PARTNERS).astype(float),
-            "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
+            "copies": (fam["duplicate_text"].to_numpy() > INDICATOR_LEVEL).astype(float),
             "young": young,
             "young_or_dormant": either,
             "automated": has(fam["automation"].to_numpy(), n_events >= 3),
             "follower_anomaly": has(tests["follower_anomaly"].to_numpy(), known("followers_following_ratio")),
+            "rare_client": has(tests["rare_client"].to_numpy(), known("client_share")),
             "default_profile": np.where(known("default_profile"), np.nan_to_num(signals.get("default_profile", pd.Series(np.nan, index=signals.index)).to_numpy(dtype=float)), np.nan),
         },
         index=signals.index,
@@ -145,8 +161,9 @@ def group_tests(
     ids = np.unique(cid[np.isfinite(cid)]).astype(np.int64)
     groups = np.full(len(cid), -1, dtype=np.int64)
     groups[np.isfinite(cid)] = np.searchsorted(ids, cid[np.isfinite(cid)].astype(np.int64))
-    names = (*COORDINATION_TESTS, *INAUTHENTIC_TESTS)
-    n_tests = max(1, len(ids) * len(names))
+    names = (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS)
+    sizes = np.bincount(groups[groups >= 0], minlength=len(ids))
+    n_tests = max(1, int((sizes >= MIN_TESTED_SIZE).sum()) * len(names))
     scores, details = {}, {}
     member = groups >= 0
     for name in names:

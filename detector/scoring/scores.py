@@ -56,6 +56,7 @@ import pandas as pd
 from detector.scoring.evidence_tests import (
     ACCOUNT_TESTS,
     FAMILIES,
+    INDICATOR_LEVEL,
     REASON_LEVEL,
     account_test_scores,
     family_reasons,
@@ -67,6 +68,7 @@ from detector.scoring.group_tests import (
     GROUP_PARTNERS,
     GROUP_TEST_WORDS,
     INAUTHENTIC_TESTS,
+    MODIFIER_TESTS,
     group_tests,
     member_attributes,
 )
@@ -397,8 +399,8 @@ def _inauthentic_tie_ratio(
     """Per account: how much of its ties inside its own cluster go to inauthentic-looking members,
     relative to the cluster's typical member, in [0, 1].
 
-    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores 0.5 or
-    more. ``share`` = the account's ties (any combined edge) to such members of its own
+    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores above
+    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL` (the group tests' definition). ``share`` = the account's ties (any combined edge) to such members of its own
     cluster over all its ties inside the cluster; the result is ``min(1, share / (0.5 *
     median share of the cluster's members))``. A newsroom that Leiden put in one
     community with an automated campaign is tied mostly to the other newsrooms (share
@@ -408,7 +410,7 @@ def _inauthentic_tie_ratio(
     """
     idx = pd.Index(cluster_id.index.astype(str))
     cluster = cluster_by_position(cluster_id)
-    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= 0.5, False)
+    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() > INDICATOR_LEVEL, False)
     pa, pb = positions  # both ends of every combined edge in ``idx`` (:func:`edge_positions`)
     same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])
     n = len(idx)
@@ -461,7 +463,7 @@ def _score_clusters(
     tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Cluster scores from the group tests; also the inauthenticity side per cluster id."""
-    test_cols = [f"test_{t}" for t in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS)]
+    test_cols = [f"test_{t}" for t in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS)]
     cols = ["cluster_id", "size", "score", "flagged", *FAMILIES, "member_synchrony", *test_cols, "reasons"]
     members = fam.assign(cluster_id=cluster_id.to_numpy())
     members = members[members["cluster_id"].notna()]
@@ -475,7 +477,10 @@ def _score_clusters(
     gt = gt.reindex(means.index.astype(np.int64)).fillna(0.0)
     coord = np.column_stack([gt[list(COORDINATION_TESTS)].to_numpy(), means[list(COORDINATION_FAMILIES)].to_numpy()])
     inauth = gt[list(INAUTHENTIC_TESTS)].to_numpy()
-    sides = np.column_stack([coord.max(axis=1), inauth.max(axis=1), np.sort(inauth, axis=1)[:, -2] if inauth.shape[1] > 1 else 0.0])
+    modifier = gt[list(MODIFIER_TESTS)].to_numpy().max(axis=1)
+    side = inauth.max(axis=1)
+    side = side + (1.0 - side) * side * modifier  # noisy-OR of the side with (side x modifier)
+    sides = np.column_stack([coord.max(axis=1), side, np.sort(inauth, axis=1)[:, -2] if inauth.shape[1] > 1 else 0.0])
     conj = conjunction(sides, params.third_family_weight, (0,), (1,))
     damp = np.clip((size.to_numpy() - 1) / max(params.min_cluster_size - 1, 1), 0.0, 1.0)
     score = conj * damp
@@ -484,11 +489,11 @@ def _score_clusters(
     for name in FAMILIES:
         out[name] = np.round(means[name].to_numpy(), 6)
     out["member_synchrony"] = np.round(means["synchrony"].to_numpy(), 6)
-    for name in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS):
+    for name in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS):
         out[f"test_{name}"] = np.round(gt[name].to_numpy(), 6)
     out["reasons"] = [_cluster_reasons(int(c), gt.loc[c], details) for c in ids]
     out = out.sort_values(["score", "cluster_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-    return out[cols], pd.Series(inauth.max(axis=1), index=ids)
+    return out[cols], pd.Series(side, index=ids)
 
 
 def _cluster_verdicts(clusters: pd.DataFrame, cluster_id: pd.Series, flagged: np.ndarray, params: ScoreParams) -> pd.DataFrame:
@@ -518,7 +523,7 @@ def _cluster_verdicts(clusters: pd.DataFrame, cluster_id: pd.Series, flagged: np
 def _cluster_reasons(cid: int, scores: pd.Series, details: Mapping[str, pd.DataFrame]) -> list[str]:
     """One reason per group test that fired: share of members vs the population, enrichment, p-value."""
     out = []
-    for name in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS):
+    for name in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS):
         value = float(scores[name])
         if value < REASON_LEVEL:
             continue

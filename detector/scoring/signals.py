@@ -59,11 +59,13 @@ BEHAVIOUR_SIGNALS: tuple[str, ...] = (
     "lifetime_posts_per_day",
     "scan_share_of_posts",
     "default_profile",
+    "client_share",
 )
 """Behaviour signals used by the scorer (NaN = unknown for that account).
 
 ``created_at`` is UTC seconds (``first_ts - age_days * 86400``); ``default_profile``
-is 1.0 / 0.0 / NaN (unknown)."""
+is 1.0 / 0.0 / NaN (unknown); ``client_share`` is the share of the scanned accounts with a
+known posting client that use the account's own client (v1.1 ``source``; NaN unknown)."""
 
 FEATURE_COLUMN_OF: dict[str, str] = {
     "n_events": "n_events",
@@ -130,7 +132,21 @@ def behaviour_signals(
     ent = (column("handle_entropy") / HANDLE_ENTROPY_BITS).clip(upper=1.0)
     run = (column("handle_digit_run") / HANDLE_DIGIT_RUN).clip(upper=1.0)
     out["handle_randomness"] = 0.5 * ent + 0.5 * run
+    out["client_share"] = _client_share(accounts, out.index)
     return out[list(BEHAVIOUR_SIGNALS)].astype(float)
+
+
+def _client_share(accounts: pd.DataFrame | None, index: pd.Index) -> np.ndarray:
+    """Per account of ``index``: share of the accounts of ``index`` with a known client that use its client."""
+    if accounts is None or "client" not in accounts.columns or not len(accounts):
+        return np.full(len(index), np.nan)
+    table = accounts.drop_duplicates("account_id", keep="last")
+    client = pd.Series(table["client"].astype("string").to_numpy(), index=table["account_id"].astype(str)).reindex(index)
+    known = client.notna()
+    if not known.any():
+        return np.full(len(index), np.nan)
+    share = client[known].map(client[known].value_counts(normalize=True))
+    return share.reindex(index).to_numpy(dtype=float)
 
 
 def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
