@@ -33,7 +33,7 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 """Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed)."""
 
 MAX_CLUSTERS = 50
