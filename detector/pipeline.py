@@ -652,7 +652,7 @@ def _build_report(
         "notes": [
             "Every signal is one named evidence test, calibrated against the accounts of this scan "
             "by one rule (detector/scoring/calibrate.py): a value counts only when it is both rare "
-            "(empirical upper tail with mid-ranks: nothing outside the top 10%, full from the top 1%) "
+            "(empirical upper tail with mid-ranks: nothing outside the top quarter, full from the top 5%) "
             "and far (1 to 3 robust scales above the median, with a floor per kind of signal).",
             "Account score = soft AND of its strongest coordination family (synchrony or duplicate "
             f"text) and its strongest inauthenticity family (young/dormant profile or automated "
@@ -663,7 +663,7 @@ def _build_report(
             "sync or copying texts, and of young, young-or-dormant, automated, follower-anomalous or "
             "default-profile members and of creation-date batches, against the scan's population "
             "(Bonferroni over every test of the scan: family-wise false-alarm rate 1%; plus an "
-            "effect floor of 10 to 30 points of excess share). A cluster scoring 0.5 or more supports "
+            "effect floor of 20 to 50 points of excess share). A cluster scoring 0.5 or more supports "
             "its members: 1 - (1 - own) * (1 - cluster score * max(strongest family, embeddedness)); "
             "in a cluster of 10 or more, an account's own coordination counts only as far as its "
             "group looks inauthentic. An account outside such a cluster that acted in the window "

@@ -109,9 +109,9 @@ def test_normal_population_rarely_scores():
 
 
 def test_small_population_caps_rank_part():
-    # with 20 accounts the most extreme has q = 0.025: rank part log(4)/log(10) ~ 0.6
-    x = np.r_[np.zeros(19), 100.0]
-    assert tail_score(x, log=True)[-1] == pytest.approx(np.log(4) / np.log(10))
+    # with 8 accounts the most extreme has q = 0.5 / 8: rank part log(0.25 / 0.0625) / log(5)
+    x = np.r_[np.zeros(7), 100.0]
+    assert tail_score(x, log=True)[-1] == pytest.approx(np.log(4) / np.log(5))
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,8 +9,8 @@ A value counts as evidence only when it is **both rare and far**:
 
 * *rare* (rank part): its empirical upper-tail share in the scan's own
   population, with mid-ranks for ties, ``q = (#greater + 0.5 * #equal) / n``.
-  ``q >= TAIL_ORDINARY`` (the top 10 %) gives 0; ``q <= TAIL_EXTREME`` (the top
-  1 %) gives 1; log-linear in between. Ties share one rank, so on a mostly-zero
+  ``q >= TAIL_ORDINARY`` (outside the top quarter) gives 0; ``q <= TAIL_EXTREME``
+  (the top 5 %) gives 1; log-linear in between. Ties share one rank, so on a mostly-zero
   signal every zero sits at ``q ~ 0.5+`` and the few non-zero values are rare;
   on an all-equal signal nobody is.
 * *far* (effect-size part): its distance above the population median in units
@@ -38,9 +38,9 @@ scan (Bonferroni), so the family-wise false-alarm rate of a group test is at
 most :data:`GROUP_ALPHA` per scan. The test scores 0 at ``p_adj >=
 GROUP_ALPHA`` and 1 at ``p_adj <= GROUP_ALPHA * 1e-4``, and, like account
 signals, it also needs an effect size: the excess share ``k / n - p0`` must
-pass :data:`GROUP_EXCESS_ORDINARY` (0) up to :data:`GROUP_EXCESS_EXTREME` (1).
-A fandom with 10 % young accounts in a population with 5 % is significant at
-large n, but its excess (5 points) is not an effect.
+pass :data:`GROUP_EXCESS_ORDINARY` (20 points: 0) up to :data:`GROUP_EXCESS_EXTREME`
+(50 points: 1). A fandom with 10 % young accounts in a population with 5 % is
+significant at large n, but its excess (5 points) is not an effect.
 """
 
 from __future__ import annotations
@@ -68,12 +68,16 @@ __all__ = [
     "upper_tail_share",
 ]
 
-TAIL_ORDINARY = 0.10
-"""Upper-tail share at and above which a value is ordinary (rank part 0): the top 10 % of any
-population is not unusual on its own."""
+TAIL_ORDINARY = 0.25
+"""Upper-tail share at and above which a value is ordinary (rank part 0): the top quarter of any
+population is not unusual on its own. With mid-ranks, the tied bulk of a mostly-zero signal
+sits at 0.5 or more and never counts."""
 
-TAIL_EXTREME = 0.01
-"""Upper-tail share at and below which the rank part is full (the top 1 %)."""
+TAIL_EXTREME = 0.05
+"""Upper-tail share at and below which the rank part is full (the top 5 %). Not smaller: a
+signal measured on few accounts (repost lags need 4+ timed reposts) can be dominated by one
+campaign, whose members then share the top ranks; beyond the top 5 % the effect-size part
+decides how unusual a value is."""
 
 EFFECT_ORDINARY = 2.0
 """Distance above the median, in scale units, at and below which a value is ordinary (about the
@@ -99,11 +103,14 @@ GROUP_ALPHA = 0.01
 GROUP_EXTREME_FACTOR = 1e-4
 """A group test counts fully at ``p_adj <= GROUP_ALPHA * GROUP_EXTREME_FACTOR``."""
 
-GROUP_EXCESS_ORDINARY = 0.10
-"""Excess share ``k / n - p0`` at and below which a group is ordinary (10 points)."""
+GROUP_EXCESS_ORDINARY = 0.20
+"""Excess share ``k / n - p0`` at and below which a group is ordinary (20 points): organic
+communities differ from the population by that much on their own (a new fandom recruits
+young stan accounts, a movement brings newcomers, a newsroom is older than average)."""
 
-GROUP_EXCESS_EXTREME = 0.30
-"""Excess share from which a group test's effect part is full (30 points)."""
+GROUP_EXCESS_EXTREME = 0.50
+"""Excess share from which a group test's effect part is full (50 points: half the members
+more than the population would have)."""
 
 
 def upper_tail_share(values: np.ndarray) -> np.ndarray:

@@ -70,7 +70,7 @@ activity is their own; accounts run together also have correlated activity serie
 
 INDICATOR_LEVEL = 0.0
 """A test score *above* which an account has the attribute (young, dormant, automated...) in the
-group tests: any value the calibration rule does not call ordinary (top 10 % and 2 scales from
+group tests: any value the calibration rule does not call ordinary (top quarter and 2 scales from
 the median). The group test then asks whether the cluster holds more such accounts than the
 population does; the strength of each member's value is the account scores' business."""
 

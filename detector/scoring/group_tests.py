@@ -1,7 +1,7 @@
 """Group-level tests: how a cluster's members differ, as a distribution, from the scan's population.
 
 Each test asks whether a cluster holds more accounts with one attribute than a random
-draw of the same size from the scan's population would (a one-sided binomial test with
+draw of the same size from the rest of the scan's population (everyone but the cluster) would (a one-sided binomial test with
 Bonferroni over every cluster and test of the scan, and an effect-size floor:
 :func:`detector.scoring.calibrate.enrichment_test`). Attributes are read from the
 account tests (:mod:`detector.scoring.evidence_tests`): an account *has* one when its
@@ -175,9 +175,11 @@ def group_tests(
         else:
             values = attributes[name].to_numpy(dtype=float)
             known = np.isfinite(values)
-            p0 = np.full(len(ids), float(values[known].mean()) if known.any() else 0.0)
             k = np.bincount(groups[member & known], weights=values[member & known], minlength=len(ids))
             n = np.bincount(groups[member & known], minlength=len(ids)).astype(float)
+            # the rest of the population: everyone with the attribute known, but the cluster itself
+            rest = np.maximum(known.sum() - n, 1.0)
+            p0 = np.clip((values[known].sum() - k) / rest, 0.0, 1.0)
             score, p_adj = enrichment_test(k, n, p0, n_tests)
         scores[name] = score
         details[name] = pd.DataFrame({"k": k, "n": n, "p0": p0, "p_adj": p_adj}, index=ids)
