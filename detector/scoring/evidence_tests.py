@@ -68,11 +68,12 @@ Fans reposting their idol within seconds co-act again and again, but the rest of
 activity is their own; accounts run together also have correlated activity series
 (timing layer). Co-action alone therefore counts half, co-action with timing fully."""
 
-INDICATOR_LEVEL = 0.0
-"""A test score *above* which an account has the attribute (young, dormant, automated...) in the
-group tests: any value the calibration rule does not call ordinary (top quarter and 2 scales from
-the median). The group test then asks whether the cluster holds more such accounts than the
-population does; the strength of each member's value is the account scores' business."""
+INDICATOR_LEVEL = 0.25
+"""A test (or family) score at and above which an account has the attribute (young, dormant,
+automated...) in the group tests: a quarter of the way from ordinary to extreme by the
+calibration rule (a value merely in the top quarter, like a journalist's posting rate, is not
+enough). The group test then asks whether the cluster holds more such accounts than the
+population does."""
 
 LOG_EPS = 1e-3
 """Smallest rate / ratio before ``log`` (0 statuses a day, 0 followers: the log stays finite)."""

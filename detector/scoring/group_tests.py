@@ -5,8 +5,7 @@ draw of the same size from the rest of the scan's population (everyone but the c
 Bonferroni over every cluster and test of the scan, and an effect-size floor:
 :func:`detector.scoring.calibrate.enrichment_test`). Attributes are read from the
 account tests (:mod:`detector.scoring.evidence_tests`): an account *has* one when its
-test score is above :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL` (the value is
-not ordinary by the calibration rule).
+test score is at least :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`.
 Members for whom the attribute is unknown (no creation date, no profile) are left out
 of both ``k`` and ``n``: unknown is never counted as ordinary.
 
@@ -79,7 +78,7 @@ def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFr
     """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``."""
 
     def has(score: np.ndarray, known: np.ndarray) -> np.ndarray:
-        return np.where(known, (np.asarray(score) > INDICATOR_LEVEL).astype(float), np.nan)
+        return np.where(known, (np.asarray(score) >= INDICATOR_LEVEL).astype(float), np.nan)
 
     def known(column: str) -> np.ndarray:
         if column not in signals.columns:
@@ -96,7 +95,7 @@ def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFr
     return pd.DataFrame(
         {
             "in_sync": (np.nan_to_num(partners) >= GROUP_PARTNERS).astype(float),
-            "copies": (fam["duplicate_text"].to_numpy() > INDICATOR_LEVEL).astype(float),
+            "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
             "young": young,
             "young_or_dormant": either,
             "automated": has(fam["automation"].to_numpy(), n_events >= 3),

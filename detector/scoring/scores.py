@@ -35,10 +35,10 @@ The scorer in one sitting:
    outside such a cluster that acts mostly with its members is supported through
    its own strongest family only (``linked_cluster_id``). Membership in a group
    that the group tests find ordinary lends nothing, and in a cluster of at
-   least :data:`GROUP_TEST_MIN_SIZE` members an account's own coordination
-   evidence counts only as far as its group looks inauthentic: a young fan in a
-   streaming party acts with a crowd of ordinary fans, and that crowd is what its
-   synchrony says something about.
+   least :data:`GROUP_TEST_MIN_SIZE` members an account's own *profile* evidence
+   counts only as far as its group's inauthenticity side: young accounts join every
+   community (a young fan in a streaming party), so for a member of a large group
+   youth is judged at the group level. Machine-like timing counts in full.
 
 ``flagged = score >= flag_threshold`` (default 0.5): the threshold is the cut
 only, never an input of any score. A cluster is flagged when its score passes the
@@ -278,11 +278,13 @@ def score_accounts(
 
     fam_arr = fam[list(FAMILIES)].to_numpy()
     own = fam_arr.copy()
-    # in a cluster large enough for its group tests to speak, acting together is evidence
-    # about the group: it counts as far as the group looks inauthentic
+    # Young or dormant accounts join every community. For a member of a cluster large enough
+    # for its group tests to speak, its profile evidence counts as far as the group itself is
+    # enriched in inauthentic accounts (a young fan in a streaming party). Machine-like timing
+    # is the account's own evidence and counts in full.
     grouped = cl_size >= GROUP_TEST_MIN_SIZE
-    for col in _FAMILY_PAIR[0]:
-        own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
+    col = FAMILIES.index("profile")
+    own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
     individual = conjunction(own, params.third_family_weight, *_FAMILY_PAIR)
     strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
 
@@ -399,7 +401,7 @@ def _inauthentic_tie_ratio(
     """Per account: how much of its ties inside its own cluster go to inauthentic-looking members,
     relative to the cluster's typical member, in [0, 1].
 
-    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores above
+    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores at least
     :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL` (the group tests' definition). ``share`` = the account's ties (any combined edge) to such members of its own
     cluster over all its ties inside the cluster; the result is ``min(1, share / (0.5 *
     median share of the cluster's members))``. A newsroom that Leiden put in one
@@ -410,7 +412,7 @@ def _inauthentic_tie_ratio(
     """
     idx = pd.Index(cluster_id.index.astype(str))
     cluster = cluster_by_position(cluster_id)
-    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() > INDICATOR_LEVEL, False)
+    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= INDICATOR_LEVEL, False)
     pa, pb = positions  # both ends of every combined edge in ``idx`` (:func:`edge_positions`)
     same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])
     n = len(idx)
