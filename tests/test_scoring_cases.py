@@ -109,14 +109,17 @@ def test_flag_threshold_changes_the_cut_only(n_young):
 
 
 def test_cluster_not_flagged_without_a_flagged_member():
-    # 8 of 20 members 40 days old (population: years): the group test is certain (score 1),
-    # each member's own profile evidence is moderate (0.68), so no member reaches 0.999
+    # 8 of 20 members 40 days old (population: years): the group test is strong, each
+    # member's own profile evidence moderate, so the cluster scores above every member.
+    # With the cut between the two, the cluster used to be flagged with no flagged member.
     sig, membership = _partly_young_cluster(8)
     sig.loc[membership.index[:8], ["age_days", "handle_randomness"]] = [40.0, 0.35]
-    scored, clusters = score_accounts(sig, membership, ScoreParams(flag_threshold=0.999))
-    members = scored[scored["account_id"].isin(membership.index)]
-    assert clusters.iloc[0]["score"] >= 0.999
-    assert not members["flagged"].any()
+    scored, clusters = score_accounts(sig, membership)
+    top_member = scored.loc[scored["account_id"].isin(membership.index), "score"].max()
+    cut = (top_member + clusters.iloc[0]["score"]) / 2
+    assert top_member < cut < clusters.iloc[0]["score"]
+    scored, clusters = score_accounts(sig, membership, ScoreParams(flag_threshold=cut))
+    assert not scored.loc[scored["account_id"].isin(membership.index), "flagged"].any()
     assert not clusters["flagged"].any()
     assert any("no member's own score" in r for r in clusters.iloc[0]["reasons"])
 
