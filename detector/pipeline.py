@@ -662,7 +662,7 @@ def _build_report(
             "Cluster score = the same soft AND over group tests: binomial enrichment of members in "
             "sync or copying texts, and of young, young-or-dormant, automated, follower-anomalous or "
             "default-profile members and of creation-date batches, against the scan's population "
-            "(Bonferroni over every test of the scan: family-wise false-alarm rate 1%; plus an "
+            "(Bonferroni over every test of the scan; a cluster lends support only on family-wise p < 1%; plus an "
             "effect floor of 20 to 50 points of excess share). A cluster scoring 0.5 or more supports "
             "its members: 1 - (1 - own) * (1 - cluster score * max(strongest family, embeddedness)); "
             "in a cluster of 10 or more, an account's own coordination counts only as far as its "

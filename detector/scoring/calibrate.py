@@ -34,9 +34,9 @@ attribute known) have a binary attribute (young, dormant, copies text...) that
 a share ``p0`` of the scan's population has. Under the null hypothesis that
 the members are a random draw from the population, ``k`` is binomial; the
 one-sided tail ``P(K >= k)`` is multiplied by the number of tests made in the
-scan (Bonferroni), so the family-wise false-alarm rate of a group test is at
-most :data:`GROUP_ALPHA` per scan. The test scores 0 at ``p_adj >=
-GROUP_ALPHA`` and 1 at ``p_adj <= GROUP_ALPHA * 1e-4``, and, like account
+scan (Bonferroni). The test scores 0 at ``p_adj >= GROUP_ALPHA`` (0.05) and 1 at
+``p_adj <= 1e-5``, log-linear between; a score of 0.25 or more (what a cluster needs
+to lend support) means a family-wise false-alarm rate below 1 % per scan, and, like account
 signals, it also needs an effect size: the excess share ``k / n - p0`` must
 pass :data:`GROUP_EXCESS_ORDINARY` (20 points: 0) up to :data:`GROUP_EXCESS_EXTREME`
 (50 points: 1). A fandom with 10 % young accounts in a population with 5 % is
@@ -97,11 +97,14 @@ and ages must be several-fold away from the typical account to count fully."""
 FLOOR_PLAIN = 0.1
 """Smallest scale of an unbounded ratio compared as is (e.g. a coefficient of variation)."""
 
-GROUP_ALPHA = 0.01
-"""Family-wise false-alarm rate of the group tests of one scan (after Bonferroni)."""
+GROUP_ALPHA = 0.05
+"""Bonferroni-adjusted p-value at and above which a group test scores 0 (family-wise 5 % per scan)."""
 
-GROUP_EXTREME_FACTOR = 1e-4
-"""A group test counts fully at ``p_adj <= GROUP_ALPHA * GROUP_EXTREME_FACTOR``."""
+GROUP_EXTREME_FACTOR = 2e-4
+"""A group test counts fully at ``p_adj <= GROUP_ALPHA * GROUP_EXTREME_FACTOR`` (1e-5), log-linear
+in between: it reaches 0.25, the least inauthenticity side with which a cluster can reach the
+0.5 support level, at ``p_adj ~ 0.006``. So a cluster lends support on group evidence only when
+the chance that any cluster of the scan shows it by luck is below 1 %."""
 
 GROUP_EXCESS_ORDINARY = 0.20
 """Excess share ``k / n - p0`` at and below which a group is ordinary (20 points): organic
