@@ -66,7 +66,7 @@ def _check_outputs(out: Path) -> dict:
 
 def test_scan(files, tmp_path):
     out = tmp_path / "out"
-    proc = run("scan", str(files / "events.parquet"), "-o", str(out), "--officials", str(files / "officials.csv"), "-q")
+    proc = run("scan", str(files / "events.parquet"), "-o", str(out), "--officials", str(files / "officials.csv"))
     rep = _check_outputs(out)
     assert (out / "report.html").is_file()
     assert proc.stdout.startswith("Verdict: ")
@@ -76,6 +76,16 @@ def test_scan(files, tmp_path):
     acc = pd.read_csv(out / "accounts.csv", dtype={"account_id": str})
     flagged = set(acc.loc[acc["flagged"], "account_id"])
     assert flagged == {f"c{i:03d}" for i in range(12)}
+
+
+def test_quiet_means_quiet(files, tmp_path):
+    """Regression: ``-q`` printed the whole verdict; now nothing, and the verdict only with ``--json``."""
+    for command in (["scan"], ["hashtag", "#diplomacy"], ["account", "@embassy_x"]):
+        proc = run(*command, str(files / "events.parquet"), "-o", str(tmp_path / command[0]), "-q")
+        assert proc.stdout == "", command
+        assert (tmp_path / command[0] / "report.json").is_file()
+    proc = run("scan", str(files / "events.parquet"), "-o", str(tmp_path / "j"), "-q", "--json")
+    assert json.loads(proc.stdout)["verdict"]["level"] in {"high", "medium"}
 
 
 def test_scan_json_and_filters(files, tmp_path):
@@ -92,7 +102,7 @@ def test_scan_json_and_filters(files, tmp_path):
 
 def test_hashtag_verdict(files, tmp_path):
     out = tmp_path / "h"
-    proc = run("hashtag", "#diplomacy", str(files / "events.parquet"), "-o", str(out), "-q")
+    proc = run("hashtag", "#diplomacy", str(files / "events.parquet"), "-o", str(out))
     _check_outputs(out)
     text = proc.stdout
     assert text.startswith("#diplomacy: ")
@@ -105,7 +115,7 @@ def test_hashtag_verdict(files, tmp_path):
 
 def test_account_verdict(files, tmp_path):
     out = tmp_path / "a"
-    proc = run("account", "@embassy_x", str(files / "events.parquet"), "-o", str(out), "-q")
+    proc = run("account", "@embassy_x", str(files / "events.parquet"), "-o", str(out))
     rep = _check_outputs(out)
     assert rep["focus_summary"]["account_id"] == "emb"
     assert "Amplified" in proc.stdout
@@ -114,7 +124,7 @@ def test_account_verdict(files, tmp_path):
 
 def test_train_then_scan_with_model(files, tmp_path):
     model = tmp_path / "model.pkl"
-    proc = run("train", "--truth", str(files / "truth.csv"), str(files / "events.parquet"), "-o", str(model), "-q")
+    proc = run("train", "--truth", str(files / "truth.csv"), str(files / "events.parquet"), "-o", str(model))
     assert model.is_file() and "Trained on" in proc.stdout
     out = tmp_path / "s"
     run("scan", str(files / "events.parquet"), "-o", str(out), "--model", str(model), "-q")
@@ -157,7 +167,7 @@ def test_hashtag_on_bundled_sample(tmp_path):
         table = pd.read_csv(campaigns)
         flood = table.loc[table["strategy"] == "hashtag_flood", "tag"]
         tag = str(flood.iloc[0]) if len(flood) else str(table["tag"].iloc[0])
-    args = ["hashtag", tag, str(events), "-o", str(tmp_path / "h"), "-q"]
+    args = ["hashtag", tag, str(events), "-o", str(tmp_path / "h")]
     if (SAMPLE / "officials.csv").exists():
         args += ["--officials", str(SAMPLE / "officials.csv")]
     proc = run(*args)

@@ -34,8 +34,9 @@ def _check_counts(result):
 
 
 def test_formats_registry():
-    assert set(FORMATS) == {
-        "twitter-v1", "twitter-v2", "io-archive", "coortweet", "csv", "parquet", "canonical", "bluesky", "mastodon",
+    assert set(FORMATS) >= {
+        "twitter-v1", "twitter-v2", "academictwitter", "io-archive", "twarc-csv", "cnt-csv", "coortweet", "csv",
+        "parquet", "canonical", "bluesky", "mastodon",
     }  # fmt: skip
     for fmt in FORMATS.values():
         assert fmt.family in ("json", "csv", "parquet")

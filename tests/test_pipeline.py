@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from test_pipeline_scenario import scenario
 
 from detector.pipeline import ScanParams, filter_events, resolve_account, run_scan, write_outputs
 from detector.report.json_report import SCHEMA_VERSION
@@ -60,14 +59,15 @@ OFFICIAL_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def data():
-    return scenario(seed=0)
+def data(scenario_data):
+    """The scenario (tests/conftest.py), seed 0."""
+    return scenario_data
 
 
 @pytest.fixture(scope="module")
-def result(data):
-    events, accounts, _ = data
-    return run_scan(events, accounts)
+def result(scenario_scan):
+    """One default scan of it (tests/conftest.py)."""
+    return scenario_scan
 
 
 def test_campaign_flagged_fans_and_organic_not(result, data):
@@ -145,9 +145,14 @@ def test_write_outputs(tmp_path, result):
     edges = pd.read_csv(tmp_path / "edges.csv")
     assert {"account_a", "account_b", "weight", "layers"} <= set(edges.columns)
     from detector.pipeline import repeated_edges
+    from detector.report.outputs import network_edges
 
-    assert len(edges) == len(repeated_edges(result.edges)) > 0
-    assert ((edges["n_sync_objects"] >= 2) | edges["layers"].str.contains("neardup|text|timing")).all()
+    assert len(edges) == len(network_edges(result)) >= len(repeated_edges(result.edges)) > 0
+    reported = set(result.clusters.loc[result.clusters["score"] >= 0.2, "cluster_id"])
+    sc = result.scored
+    shown = set(sc.loc[sc["flagged"] | sc["cluster_id"].isin(reported), "account_id"])
+    touching = edges["account_a"].astype(str).isin(shown) | edges["account_b"].astype(str).isin(shown)
+    assert ((edges["n_sync_objects"] >= 2) | edges["layers"].str.contains("neardup|text|timing") | touching).all()
     import networkx as nx
 
     from detector.pipeline import gexf_edges
@@ -278,11 +283,20 @@ def _reaction_events(n_replies_per_post: int) -> pd.DataFrame:
     return events_from_records(rows)
 
 
+def _plan(events, **kw):
+    """The window plan and co-action info of a scan of ``events`` (layers run as in the scan)."""
+    from detector.evidence.layers import prepare_context, registered_layers
+
+    ctx = prepare_context(events, None, ScanParams(**kw))
+    next(layer for layer in registered_layers() if layer.name == "coaction").run(ctx)
+    return ctx.info
+
+
 def test_replies_get_their_own_window_when_there_are_enough():
-    from detector.pipeline import OWN_WINDOW_MIN_SHARES, WINDOW_BOUNDS_S, _coaction_layers
+    from detector.thresholds import OWN_WINDOW_MIN_SHARES, WINDOW_BOUNDS_S
 
     ev = _reaction_events(n_replies_per_post=5)  # 40 x 4 = 160 later replies
-    _, _, info = _coaction_layers(ev, ScanParams(objects=("repost", "reply")), [])
+    info = _plan(ev, objects=("repost", "reply"))
     shared = info["_window"]["window_s"]
     assert shared == WINDOW_BOUNDS_S[0]  # reposts within 5 s -> clamped to the lower bound
     assert info["repost"]["window_s"] == shared
@@ -290,29 +304,28 @@ def test_replies_get_their_own_window_when_there_are_enough():
     assert info["reply"]["window_method"].startswith("reply shares, auto")
     few = _reaction_events(n_replies_per_post=2)  # 40 later replies: too few for an estimate
     assert OWN_WINDOW_MIN_SHARES > 40
-    _, _, info = _coaction_layers(few, ScanParams(objects=("repost", "reply")), [])
+    info = _plan(few, objects=("repost", "reply"))
     assert info["reply"]["window_s"] == info["_window"]["window_s"]
     assert "too few reply shares for an own estimate: 40" in info["reply"]["window_method"]
-    given = _coaction_layers(ev, ScanParams(objects=("repost", "reply"), window=45), [])[2]
+    given = _plan(ev, objects=("repost", "reply"), window=45)
     assert given["reply"]["window_s"] == given["repost"]["window_s"] == 45
 
 
 def test_hashtags_borrow_the_link_window_whatever_the_layer_order():
-    from detector.pipeline import _object_windows
+    from detector.evidence.windows import WindowDecision, window_plan
 
-    shares = {
-        "hashtag": pd.DataFrame({"object_id": ["t"] * 3, "account_id": list("abc"), "content_id": "", "ts": [0, 5, 9]}),
-        "url": pd.DataFrame(
-            {"object_id": np.repeat([f"u{i}" for i in range(60)], 3), "account_id": list("abc") * 60,
-             "content_id": "", "ts": np.tile([0, 120, 240], 60)}
-        ),
-    }
-    windows = _object_windows(shares, (12, "repost shares"), ScanParams())
-    assert windows["url"][0] == 120  # 0.1 quantile of 120 later shares at 120 s and 240 s
-    assert windows["hashtag"] == (120, f"the url window ({windows['url'][1]})")
-    few = {"hashtag": shares["hashtag"], "url": shares["url"].iloc[:30]}  # 20 later shares: no own url estimate
-    assert _object_windows(few, (12, "repost shares"), ScanParams())["hashtag"] == (12, "repost shares")
-    assert _object_windows(shares, (30, "given"), ScanParams(window=30))["hashtag"] == (30, "given")
+    hashtag = pd.DataFrame({"object_id": ["t"] * 3, "account_id": list("abc"), "content_id": "", "ts": [0, 5, 9]})
+    url = pd.DataFrame(
+        {"object_id": np.repeat([f"u{i}" for i in range(60)], 3), "account_id": list("abc") * 60,
+         "content_id": "", "ts": np.tile([0, 120, 240], 60)}
+    )
+    repost = pd.DataFrame({"object_id": ["p"] * 2, "account_id": list("ab"), "content_id": "", "ts": [0, 12]})
+    plan = window_plan({"hashtag": hashtag, "url": url, "repost": repost})
+    assert plan.for_object("url").window_s == 120  # 0.1 quantile of 120 later shares at 120 s and 240 s
+    assert plan.for_object("hashtag") == WindowDecision(120, f"the url window ({plan.for_object('url').method})")
+    few = window_plan({"hashtag": hashtag, "url": url.iloc[:30], "repost": repost})  # 20 later url shares
+    assert few.for_object("hashtag") == few.shared and few.shared.window_s == 12
+    assert window_plan({"hashtag": hashtag, "url": url}, window=30).for_object("hashtag") == WindowDecision(30, "given")
 
 
 def test_linked_cluster_id_in_report_accounts(result):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from pathlib import Path
@@ -27,6 +28,13 @@ from detector.io import read_inputs  # noqa: E402
 from detector.officials.registry import read_registry  # noqa: E402
 
 FILES = scenario_files()
+
+
+@functools.lru_cache(maxsize=16)
+def _built(stem: str, seed: int):
+    """One quick build per (scenario, seed), shared by the tests that only read it."""
+    return build_file(FILES[[f.stem for f in FILES].index(stem)], seed, quick=True)
+
 SMALL = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios" / "newsroom.yaml"
 
 
@@ -60,6 +68,7 @@ def test_spec_errors_name_the_key(tmp_path):
                                                      "role: friendly\n    type: newsroom")
     text = text.replace("participation: $staff_participation", "participation: 1.5")
     text = text.replace("target: {group: outlet}", "target: {group: nowhere}")
+    text = text.replace("episodes: {full: 40, quick: 24}", "episodes: {full: 0, quick: 24}\n        at: noon")
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError) as err:
         load_spec(bad)
@@ -67,6 +76,7 @@ def test_spec_errors_name_the_key(tmp_path):
     assert "groups[1].role" in msg and "friendly" in msg
     assert "activities[0].participation" in msg
     assert "target.group" in msg and "nowhere" in msg
+    assert "groups[0].activities[0].episodes" in msg and "groups[0].activities[0].at" in msg
     with pytest.raises(SpecError, match="unknown knob"):
         load_spec(SMALL, overrides={"no_such_knob": 1})
     with pytest.raises(SpecError, match="no level"):
@@ -74,7 +84,7 @@ def test_spec_errors_name_the_key(tmp_path):
 
 
 def test_knob_overrides_change_the_data():
-    base = build_file(SMALL, 0, quick=True)
+    base = _built("newsroom", 0)
     fast = build_file(SMALL, 0, quick=True, overrides={"share_lag_median_s": 20})
     staff = set(base.truth.loc[base.truth["group"] == "newsroom_staff", "account_id"])
 
@@ -93,7 +103,7 @@ def test_knob_overrides_change_the_data():
 def test_builder_is_deterministic_bytes(tmp_path):
     a = build_file(SMALL, 3, quick=True)
     b = build_file(SMALL, 3, quick=True)
-    c = build_file(SMALL, 4, quick=True)
+    c = _built("newsroom", 1)
     for fmt in FORMATS:
         pa, pb = write(a, tmp_path / "a" / fmt, fmt), write(b, tmp_path / "b" / fmt, fmt)
         for key in ("events", "truth", "officials", "meta"):
@@ -102,35 +112,37 @@ def test_builder_is_deterministic_bytes(tmp_path):
     assert _digest(pc["events"]) != _digest(tmp_path / "a" / "twitter-v1" / "events.jsonl")
 
 
-@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
-def test_exports_read_back_with_expected_counts(path, tmp_path):
-    ds = build_file(path, 1, quick=True)
-    spec = load_spec(path)
+# every scenario in one format (rotating, so each format meets several scenarios), the newsroom in all
+READ_BACK = [(f, FORMATS[i % len(FORMATS)]) for i, f in enumerate(FILES)] + [(SMALL, fmt) for fmt in FORMATS]
+
+
+@pytest.mark.parametrize(("path", "fmt"), READ_BACK, ids=[f"{f.stem}-{fmt}" for f, fmt in READ_BACK])
+def test_exports_read_back_with_expected_counts(path, fmt, tmp_path):
+    ds = _built(path.stem, 1)
     active = set(ds.events["account_id"])
-    for fmt in spec["formats"]:
-        paths = write(ds, tmp_path / fmt, fmt)
-        got = read_inputs(paths["events"], strict=True)
-        assert len(got.events) == len(ds.events), fmt
-        assert set(got.events["account_id"]) == active, fmt
-        assert got.events["kind"].value_counts().to_dict() == ds.events["kind"].value_counts().to_dict(), fmt
-        truth = pd.read_csv(paths["truth"], dtype=str)
-        # truth covers every account the reader sees, once, with a known role
-        assert set(truth["account_id"]) == set(got.accounts["account_id"]) == active, fmt
-        assert truth["account_id"].is_unique
-        assert set(truth["role"]) <= {"campaign", "hard_negative", "organic"}
-        assert (truth["role"] == truth["label"]).all()
-        assert truth["group"].notna().all() and truth["strategy"].notna().all()
-        acc = got.accounts.set_index("account_id")
-        mine = ds.accounts.set_index("account_id").loc[acc.index]
-        assert (acc["followers"].astype("int64") == mine["followers"].astype("int64")).all(), fmt
-        day = 86_400
-        assert (np.abs(acc["created_at"].astype("int64") - mine["created_at"].astype("int64")) < day).all(), fmt
+    paths = write(ds, tmp_path / fmt, fmt)
+    got = read_inputs(paths["events"], strict=True)
+    assert len(got.events) == len(ds.events)
+    assert set(got.events["account_id"]) == active
+    assert got.events["kind"].value_counts().to_dict() == ds.events["kind"].value_counts().to_dict()
+    truth = pd.read_csv(paths["truth"], dtype=str)
+    # truth covers every account the reader sees, once, with a known role
+    assert set(truth["account_id"]) == set(got.accounts["account_id"]) == active
+    assert truth["account_id"].is_unique
+    assert set(truth["role"]) <= {"campaign", "hard_negative", "organic"}
+    assert (truth["role"] == truth["label"]).all()
+    assert truth["group"].notna().all() and truth["strategy"].notna().all()
+    acc = got.accounts.set_index("account_id")
+    mine = ds.accounts.set_index("account_id").loc[acc.index]
+    assert (acc["followers"].astype("int64") == mine["followers"].astype("int64")).all()
+    day = 86_400
+    assert (np.abs(acc["created_at"].astype("int64") - mine["created_at"].astype("int64")) < day).all()
 
 
 def test_exports_carry_account_fields_realistically(tmp_path):
     import json
 
-    ds = build_file(FILES[[f.stem for f in FILES].index("spamouflage_fandom")], 0, quick=True)
+    ds = _built("spamouflage_fandom", 0)
     v1 = write(ds, tmp_path / "v1", "twitter-v1")["events"]
     users = {}
     for line in v1.read_text(encoding="utf-8").splitlines():
@@ -162,7 +174,7 @@ def test_exports_carry_account_fields_realistically(tmp_path):
 
 def test_officials_registry_is_written_and_readable(tmp_path):
     path = FILES[[f.stem for f in FILES].index("embassy_amplifiers")]
-    ds = build_file(path, 0, quick=True)
+    ds = _built(path.stem, 0)
     paths = write(ds, tmp_path, "twitter-v2")
     reg = read_registry(paths["officials"])
     truth = ds.truth.set_index("account_id")
@@ -204,3 +216,68 @@ def test_build_from_spec_dict_equals_build_file():
     a, b = build(spec, 2, quick=True), build_file(SMALL, 2, quick=True)
     pd.testing.assert_frame_equal(a.events, b.events)
     pd.testing.assert_frame_equal(a.truth, b.truth)
+
+
+def test_background_is_heavy_tailed_circadian_and_varied():
+    ds = _built("spamouflage_fandom", 0)
+    org = set(ds.truth.loc[ds.truth["group"] == "organic", "account_id"])
+    ev = ds.events[ds.events["account_id"].isin(org)]
+    per = ev["account_id"].value_counts().to_numpy()
+    top = np.sort(per)[::-1][: max(1, len(per) // 10)].sum() / per.sum()
+    assert top > 0.3  # the most active tenth writes far more than a tenth
+    acc = ds.accounts.set_index("account_id").loc[sorted(org & set(ev["account_id"]))]
+    age = (int(ds.events["ts"].min()) - acc["created_at"].astype("int64")) / 86_400
+    assert 0.01 < (age < 90).mean() < 0.15 and age.quantile(0.9) > 3 * age.quantile(0.1)
+    assert acc["followers"].astype("int64").quantile(0.99) > 20 * max(acc["followers"].astype("int64").median(), 1)
+    kinds = ev["kind"].value_counts(normalize=True)
+    assert 0.4 < kinds["post"] < 0.75 and kinds["repost"] > 0.15
+
+
+def test_circadian_times_sleep_at_local_night():
+    from scenarios.builder import _circadian
+
+    rng = np.random.default_rng(0)
+    for tz in (0.0, -5.0, 8.0):
+        t = _circadian(20_000, 0, 7 * 86_400, np.full(20_000, tz), rng)
+        assert t.min() >= 0 and t.max() < 7 * 86_400
+        local = ((t // 3600 + tz) % 24).astype(int)
+        night = np.isin(local, [2, 3, 4, 5]).mean() / 4
+        evening = np.isin(local, [18, 19, 20, 21]).mean() / 4
+        assert night < 0.2 * evening
+
+
+def test_suite_summary_marks_every_miss():
+    from scenarios import summarise_suite
+
+    def run(seed, fandom_flagged, net_flagged, organic_flagged, f1, auc):
+        return {"status": "ok", "scenario": "s", "seed": seed, "format": "twitter-v1", "roc_auc": auc,
+                "campaign_f1": {"copy": f1},
+                "groups": {"fandom": {"role": "hard_negative", "type": "fan", "n": 200, "flagged": fandom_flagged,
+                                      "share": fandom_flagged / 200},
+                           "net": {"role": "campaign", "type": "copy", "n": 50, "flagged": net_flagged,
+                                   "share": net_flagged / 50},
+                           "organic": {"role": "organic", "type": "organic", "n": 1000, "flagged": organic_flagged,
+                                       "share": organic_flagged / 1000}}}
+
+    good = summarise_suite([run(0, 1, 50, 2, 0.99, 0.999), run(1, 2, 49, 5, 0.97, 0.99)])
+    assert good["misses"] == {"campaign_types": [], "hard_negative_groups": [], "organic": [], "roc_auc": False}
+    bad = summarise_suite([run(0, 1, 50, 2, 0.99, 0.999), run(1, 3, 30, 6, 0.90, 0.95),
+                           {"status": "error", "scenario": "s", "seed": 2, "format": "io-archive"}])
+    assert bad["misses"] == {"campaign_types": ["copy"], "hard_negative_groups": ["s/fandom"], "organic": ["s"],
+                             "roc_auc": True}
+    rows = {r["group"]: r for r in bad["groups"]}
+    assert rows["net"]["worst"] == 0.6 and rows["fandom"]["worst"] == 0.015 and rows["organic"]["worst"] == 0.006
+    assert bad["runs_failed"] == 1 and bad["organic"]["flagged"] == 8
+
+
+def test_make_scenario_script_writes_and_rejects_bad_knobs(tmp_path, capsys):
+    sys.path.insert(0, str(SMALL.parent.parent))
+    import make_scenario
+
+    assert make_scenario.main(["newsroom", "--quick", "--format", "io-archive", "--knob", "share_lag_median_s=60",
+                               "-o", str(tmp_path)]) == 0
+    meta = __import__("json").loads((tmp_path / "io-archive" / "scenario.json").read_text(encoding="utf-8"))
+    assert meta["knobs"]["share_lag_median_s"] == 60 and meta["format"] == "io-archive"
+    assert len(read_inputs(tmp_path / "io-archive" / "events.csv").events) == meta["n_events"]
+    assert make_scenario.main(["newsroom", "--knob", "nope=1", "-o", str(tmp_path / "x")]) == 2
+    assert "unknown knob" in capsys.readouterr().err

@@ -48,6 +48,7 @@ _HOURLY = np.array([0.30, 0.20, 0.14, 0.10, 0.10, 0.15, 0.30, 0.60, 0.90, 1.00, 
 """Relative activity per local hour of day (people sleep 1-6 h)."""
 _TWEPOCH_MS = 1_288_834_974_657
 _EXTRA = ("client", "default_profile", "default_profile_image")
+_TCO = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 _DEFAULT_PROFILE: dict[str, Any] = {
     "age_days": {"median": 1500, "sigma": 0.8, "min": 91, "max": 6000},
@@ -222,8 +223,7 @@ class _Events:
 def _compose(text: str, hashtags: list[str], urls: list[str], rng: np.random.Generator) -> str:
     """Append ``#tags`` and t.co links to ``text`` as they appear in real posts."""
     parts = [text] + [f"#{h}" for h in hashtags if f"#{h}".casefold() not in text.casefold()]
-    parts += ["https://t.co/" + "".join(rng.choice(list("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"),
-                                                   size=10)) for _ in urls]
+    parts += ["https://t.co/" + "".join(_TCO[j] for j in rng.integers(0, len(_TCO), size=10)) for _ in urls]
     return " ".join(p for p in parts if p)
 
 
@@ -244,8 +244,14 @@ class _World:
     groups: dict[str, np.ndarray]  # group name -> account indices
     ev: _Events
     group_posts: dict[str, list[int]] = field(default_factory=dict)
+    tz: np.ndarray = field(init=False)  # per account: UTC offset (hours)
+    handles: list[str] = field(init=False)
     cascade: list[tuple[int, float]] = field(default_factory=list)  # (ordinary post row, virality)
     audience: list[tuple[int, float]] = field(default_factory=list)  # (group post row, expected reposts)
+
+    def __post_init__(self) -> None:
+        self.tz = self.acc["tz"].to_numpy(dtype=float)
+        self.handles = self.acc["account_name"].astype(str).tolist()
 
 
 def _organic_actions(w: _World, members: np.ndarray, rate: np.ndarray, window: tuple[float, float],
@@ -263,7 +269,7 @@ def _organic_actions(w: _World, members: np.ndarray, rate: np.ndarray, window: t
         k = int(round(k * own))
         if k == 0:
             continue
-        times = _circadian(k, lo, hi, np.full(k, w.acc.at[m, "tz"]), rng)
+        times = _circadian(k, lo, hi, np.full(k, w.tz[m]), rng)
         lang_of = _choice(langs, k, rng)
         for t, lang in zip(times, lang_of, strict=True):
             h = [tags["tags"][int(rng.integers(0, len(tags["tags"])))]] if rng.random() < tags["share"] else []
@@ -306,10 +312,12 @@ def _reactions(w: _World, rows: np.ndarray, authors: np.ndarray, counts: np.ndar
                pool: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> None:
     """``counts[i]`` reactions of ``kind`` on event row ``rows[i]`` by distinct accounts of ``pool``."""
     lag_spec = w.spec["background"]["virality"]["lag_s"]
-    for r, a, k in zip(rows, authors, counts, strict=True):
-        if k == 0:
-            continue
-        who = np.unique(pool[rng.choice(len(pool), size=int(k), p=p)])
+    cdf = np.cumsum(p)
+    cdf /= cdf[-1]
+    for i in np.flatnonzero(counts):
+        r, a, k = rows[i], authors[i], counts[i]
+        pick = np.minimum(np.searchsorted(cdf, rng.random(int(k)), side="right"), len(pool) - 1)
+        who = np.unique(pool[pick])
         who = who[who != a]
         t0 = w.ev.cols["ts"][r]
         for m, lag in zip(who, _draw(lag_spec, len(who), rng), strict=True):
@@ -332,7 +340,7 @@ def _react(w: _World, m: int, t: float, kind: str, target: int, text: str | None
     h, u = list(hashtags or []), list(urls or [])
     mentions: list[str] = []
     if kind == "reply":
-        handle = str(w.acc.at[c["account"][target], "account_name"])
+        handle = w.handles[c["account"][target]]
         body = f"@{handle} {body}"
         mentions = [handle.casefold()]
     return w.ev.add(m, t, kind, _compose(body, h, u, rng), lang, target=target, hashtags=h, urls=u,

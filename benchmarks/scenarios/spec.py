@@ -142,6 +142,15 @@ def _check_activity(node: Any, path: str, groups_before: set[str], problems: lis
     for key in ("participation", "episode_share"):
         if key in act:
             _share(act[key], f"{path}.{key}", problems)
+    episodes = sized(act.get("episodes", 1), False)
+    if not isinstance(episodes, int) or episodes < 1:
+        problems.append(f"{path}.episodes: expected a positive integer (or {{full:, quick:}}), got {episodes!r}")
+    for key in ("every_s", "jitter_s"):
+        if key in act and (not isinstance(act[key], (int, float)) or act[key] < (key == "every_s")):
+            problems.append(f"{path}.{key}: expected seconds (every_s >= 1, jitter_s >= 0), got {act[key]!r}")
+    at = act.get("at", "circadian")
+    if at not in ("circadian", "uniform") and not (isinstance(at, Mapping) and set(at) == {"burst_s"}):
+        problems.append(f"{path}.at: expected 'circadian', 'uniform' or {{burst_s: N}}, got {at!r}")
     for key in ("members", "window"):
         if key in act:
             _window(act[key], f"{path}.{key}", problems)
@@ -209,6 +218,8 @@ def validate(spec: Mapping[str, Any], source: str = "<spec>") -> None:
             _check_profile(seg.get("profile", {}), f"{path}.segments[{j}].profile", problems)
         if "organic" in grp:
             org = _keys(grp["organic"], {"rate", "window", "lang"}, f"{path}.organic", problems)
+            if not isinstance(org.get("rate", 1.0), (int, float)) or org.get("rate", 1.0) < 0:
+                problems.append(f"{path}.organic.rate: expected a non-negative multiple of the background rate")
             if "window" in org:
                 _window(org["window"], f"{path}.organic.window", problems)
         if "official" in grp:

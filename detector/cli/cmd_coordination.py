@@ -25,6 +25,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     emit_summary,
@@ -60,7 +61,9 @@ def _coortweet_layer(shares: pd.DataFrame, options: Mapping[str, Any]) -> Layer:
         estimate_window,
     )
 
-    window, method = (options["window"], "given") if options["window"] is not None else estimate_window(shares)
+    window, method = _planned_window(shares, options)
+    if window is None:  # nothing to estimate from
+        window, method = estimate_window(shares)
     pairs = coortweet_detect_groups(
         shares, time_window=window, min_participation=options["min_participation"],
         remove_loops=not options["keep_loops"],
@@ -80,16 +83,26 @@ def _coortweet_layer(shares: pd.DataFrame, options: Mapping[str, Any]) -> Layer:
     return Layer(edges=edges, info=info, pairs=pairs, shares=shares, edges_out=net)
 
 
+def _planned_window(shares: pd.DataFrame, options: Mapping[str, Any]) -> tuple[int | None, str]:
+    """The window of ``--object`` from the scan's window policy (:func:`detector.evidence.windows.window_plan`)."""
+    from detector.evidence.windows import window_plan
+
+    decision = window_plan({options["object"]: shares}, options["window"]).for_object(options["object"])
+    return decision.window_s, decision.method
+
+
 def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapping[str, Layer]) -> Layer:
-    """Co-action layer on the object chosen with ``--object``."""
+    """Co-action layer on the object chosen with ``--object`` (resolved by
+    :func:`detector.evidence.objects.resolve_object`), in the scan's window policy."""
     from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
 
     if options["semantics"] == "coortweet":
         # input order kept: CooRTweet's edge orientation follows row order
         return _coortweet_layer(share_table(events, options["object"], sort=False), options)
     shares = share_table(events, options["object"])
+    window, method = _planned_window(shares, options)
     params = CoactionParams(
-        window=options["window"],
+        window=window,
         min_participation=options["min_participation"],
         remove_loops=not options["keep_loops"],
         edge_percentile=options["edge_percentile"],
@@ -98,6 +111,8 @@ def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapp
     )
     result = coaction_edges(shares, params)
     info = {"semantics": "default", **result.summary()}
+    if window is not None:
+        info["window_method"] = method
     info["capped_object_ids"] = result.capped_objects["object_id"].astype(str).head(10).tolist()
     return Layer(edges=result.edges, info=info, pairs=result.pairs, shares=shares)
 
@@ -175,19 +190,20 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
 @source_options
 @click.option("--object", "obj", default="repost", show_default=True, metavar="KIND|COLUMN",
               help="What counts as the same object: repost, quote, reply, url, domain, hashtag, text, "
+                   "a known table's documented name (hashtag_id, url_id, phash_id...) "
                    "or the name of any events column (list columns are exploded).")
 @click.option("--evidence", type=click.Choice(sorted(LAYER_BUILDERS)), multiple=True, default=("coaction",),
               show_default=True, help="Evidence layer(s) to build (repeatable).")
 @click.option("--window", type=click.IntRange(min=0), default=None, metavar="S",
               help="Co-action window in seconds (inclusive); default: estimated from the data.")
-@click.option("--min-participation", type=click.IntRange(min=1), default=2, show_default=True,
+@click.option("--min-participation", type=click.IntRange(min=1), default=th.MIN_PARTICIPATION, show_default=True,
               help="Shares in pairs an account needs to keep its edges.")
 @click.option("--edge-percentile", type=click.FloatRange(0, 1), default=None, metavar="P",
               help="Keep edges with weight >= this quantile (coortweet semantics: weight_threshold quantile, "
                    "default 0.5).")
 @click.option("--fast-window", type=click.IntRange(min=0), default=None, metavar="S",
               help="Also count pairs within this faster window (weight_fast).")
-@click.option("--max-pairs-per-object", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+@click.option("--max-pairs-per-object", type=click.IntRange(min=1), default=th.MAX_PAIRS_PER_OBJECT, show_default=True,
               help="Skip (and report) objects with more in-window pairs than this.")
 @click.option("--keep-loops", is_flag=True, help="Keep pairs of an account (or content) with itself.")
 @click.option("--semantics", type=click.Choice(["default", "coortweet"]), default="default", show_default=True,
@@ -200,13 +216,15 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
 def command(source: InputSource, obj: str, evidence: tuple[str, ...], outdir: Path, seed: int, quiet: bool,
             as_json: bool, **options: Any) -> None:
     """Find accounts that act on the same objects within seconds of each other, repeatedly."""
-    options["object"] = obj
+    from detector.evidence.objects import resolve_object
+
     options["seed"] = seed
     data = load_inputs(*source, quiet)
+    options["object"] = resolve_object(data.events, obj)
     layers = build_layers(data.events, evidence, options)
     edges = network_edges(layers)
     written = _write_outputs(outdir, layers, edges, seed)
-    summary = {"object": obj, "output": str(outdir), "edges": len(edges),
+    summary = {"object": obj, "object_column": options["object"], "output": str(outdir), "edges": len(edges),
                "layers": {name: lay.info for name, lay in layers.items()}, **written}
     emit_summary(summary, as_json=as_json, quiet=quiet, human=lambda: _human(layers, edges, written, outdir))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     emit_summary,
@@ -28,7 +29,7 @@ from detector.cli.common import (
 )
 @click.option(
     "--threshold",
-    default=0.7,
+    default=th.NEARDUP_THRESHOLD,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True),
     help="Jaccard similarity of shingle sets at or above which two texts are near-duplicates.",

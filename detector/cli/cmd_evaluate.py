@@ -6,6 +6,7 @@ import json
 
 import click
 
+from detector import thresholds as th
 from detector.cli.common import emit_summary, output_options, parse_mapping
 
 __all__ = ["command"]
@@ -17,7 +18,7 @@ __all__ = ["command"]
 @click.option("--accounts", "accounts_path", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="Scored accounts CSV (account_id, score, flagged, cluster_id), e.g. a scan's accounts.csv.")
-@click.option("--threshold", default=0.5, show_default=True, type=float,
+@click.option("--threshold", default=th.FLAG_THRESHOLD, show_default=True, type=float,
               help="Flag rule score >= threshold when the file has no flagged column.")
 @click.option("--columns", "columns", multiple=True, metavar="CANON=SOURCE,...",
               help="Column names in the accounts file, e.g. score=account_score,cluster_id=community.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     echo_json,
@@ -44,7 +45,7 @@ from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEE
 @click.option(
     "--fast-s",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=float(th.FAST_REACTION_S),
     show_default=True,
     help="Amplification within this many seconds counts as fast.",
 )

@@ -22,22 +22,27 @@ from detector.cli.common import (
 
 __all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
-SCAN_HELP_DEFAULTS = """
+def _defaults_help() -> str:
+    """The defaults paragraph of ``--help``, its numbers read from :mod:`detector.thresholds`."""
+    from detector import thresholds as th
+
+    lo, hi = th.WINDOW_BOUNDS_S
+    return f"""
 
 \b
 Defaults and why (details: docs/scan.md):
-  --window  estimated: CooRnet's rule (0.1 quantile of time-to-share of
-            reposts) clamped to [10, 600] s, so it adapts to the platform;
+  --window  estimated: CooRnet's rule ({th.WINDOW_QUANTILE} quantile of time-to-share of
+            reposts) clamped to [{lo}, {hi}] s, so it adapts to the platform;
             replies, quotes and URLs get their own (typed reactions are
-            slower) when there are >= 100 later shares, hashtags take the
+            slower) when there are >= {th.OWN_WINDOW_MIN_SHARES} later shares, hashtags take the
             URL one; reported in report.json. A given --window applies to
             every layer.
-  --flag-threshold 0.5: an account needs evidence of acting together
+  --flag-threshold {th.FLAG_THRESHOLD}: an account needs evidence of acting together
             (synchrony or duplicate text) and of looking inauthentic
             (throwaway profile or automated timing), each far above the
             accounts of this scan, or one strong kind in a cluster that shows
-            both. Lower it to see more candidates.
-  --neardup-threshold 0.7 MinHash Jaccard: copy-paste with small edits
+            both.
+  --neardup-threshold {th.NEARDUP_THRESHOLD} MinHash Jaccard: copy-paste with small edits
             passes, different texts on one topic do not.
 Declared official accounts are audited, never flagged. A flag is evidence
 for review, not proof.
@@ -57,7 +62,10 @@ def _to_epoch(value: str | None, name: str) -> int | None:
 
 
 def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by scan, hashtag and account."""
+    """Options shared by scan, hashtag and account (defaults read from :class:`detector.params.ScanParams`)."""
+    from detector.params import ScanParams
+
+    defaults = ScanParams()
     options = [
         click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output directory."),
         click.option(
@@ -84,19 +92,19 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--flag-threshold",
             type=click.FloatRange(0, 1),
-            default=0.5,
+            default=defaults.flag_threshold,
             show_default=True,
             help="Account/cluster score at or above which it is flagged.",
         ),
         click.option(
             "--neardup-threshold",
             type=click.FloatRange(0, 1),
-            default=0.7,
+            default=defaults.neardup_threshold,
             show_default=True,
             help="MinHash Jaccard similarity for near-duplicate texts.",
         ),
         click.option("--no-timing", is_flag=True, help="Skip the timing-correlation layer (faster)."),
-        click.option("--seed", type=int, default=0, show_default=True, help="Seed (Leiden, sampling)."),
+        click.option("--seed", type=int, default=defaults.seed, show_default=True, help="Seed (Leiden, sampling)."),
         click.option(
             "--pseudonymize",
             "pseudonymize_key",
@@ -136,6 +144,7 @@ def execute(
     account: str | None = None,
 ):
     """Load inputs, run the scan, write outputs; return ``(result, written)``."""
+    from detector.params import InvalidParameterError, validate_params
     from detector.pipeline import ScanParams, run_scan, write_outputs
 
     params = ScanParams(
@@ -150,6 +159,10 @@ def execute(
         model=model,
         seed=seed,
     )
+    try:
+        validate_params(params)
+    except InvalidParameterError as exc:
+        raise click.UsageError(str(exc)) from None
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
     skipped = dict(getattr(ingest.log, "skipped", {}) or {})
     result = run_scan(ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped)
@@ -186,11 +199,12 @@ def json_summary(
 
 def with_defaults_help(command: click.Command) -> click.Command:
     """Append the shared defaults paragraph to a command's help."""
-    command.help = inspect.cleandoc(command.help or "") + SCAN_HELP_DEFAULTS
+    command.help = inspect.cleandoc(command.help or "") + _defaults_help()
     return command
 
 
-@click.command("scan", epilog="Outputs: report.json, report.html, accounts.csv, clusters.csv, edges.csv, network.gexf.")
+@click.command("scan", epilog="Outputs: report.json, report.html, accounts.csv, account_stats.csv, clusters.csv, "
+               "edges.csv, network.gexf, network.graphml (detector/report/SCHEMA.md).")
 @input_options
 @scan_options
 @output_options
@@ -215,7 +229,7 @@ def run(command_name: str, kwargs: dict[str, Any], printer: Callable[..., None] 
     emit_summary(
         json_summary(result.report, written, result.timings),
         as_json=as_json,
-        quiet=False,  # the verdict is printed with --quiet too
+        quiet=kwargs["quiet"],  # -q: nothing on stdout (the verdict only with --json)
         human=lambda: (printer or print_verdict)(result.report, written, kwargs["outdir"]),
     )
 

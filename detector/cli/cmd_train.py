@@ -14,6 +14,7 @@ from detector.cli.common import (
     source_options,
     user_errors,
 )
+from detector.params import ScanParams
 
 __all__ = ["command"]
 
@@ -28,7 +29,7 @@ __all__ = ["command"]
 )
 @click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False), help="Model file to write.")
 @click.option("--window", type=click.IntRange(min=0), default=None, help="Co-action window (s); default estimated.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=ScanParams().seed, show_default=True, help="Seed (Leiden, model).")
 @output_options
 @user_errors
 def command(
@@ -51,7 +52,7 @@ def command(
     """
     import pandas as pd
 
-    from detector.pipeline import ScanParams, run_scan
+    from detector.pipeline import run_scan
     from detector.scoring.model import model_features, save_model, train_model
 
     labels_table = pd.read_csv(truth, dtype={"account_id": str})
@@ -71,6 +72,13 @@ def command(
     emit_summary(
         summary,
         as_json=as_json,
-        quiet=False,  # the one result line is printed with --quiet too
-        human=f"Trained on {model.info['n_accounts']:,} accounts ({model.info['n_positive']:,} campaign); wrote {out}",
+        quiet=quiet,
+        human=[
+            f"Trained on {model.info['n_accounts']:,} accounts ({model.info['n_positive']:,} campaign); wrote {out}",
+            *(
+                [f"Left out (no value for any account): {', '.join(model.info['unused_features'])}"]
+                if model.info.get("unused_features")
+                else []
+            ),
+        ],
     )

@@ -55,6 +55,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.evidence.objects import OBJECT_KINDS, SHARE_COLUMNS, share_table
 from detector.kernels.coaction import (
     coaction_aggregate,
@@ -135,12 +136,12 @@ class CoactionParams:
     """
 
     window: int | None = None
-    min_participation: int = 2
+    min_participation: int = th.MIN_PARTICIPATION
     remove_loops: bool = True
     edge_percentile: float | None = None
     fast_window: int | None = None
-    max_pairs_per_object: int = 5_000_000
-    window_quantile: float = 0.1
+    max_pairs_per_object: int = th.MAX_PAIRS_PER_OBJECT
+    window_quantile: float = th.WINDOW_QUANTILE
     keep_pairs: bool = True
     objects_sample: int = OBJECTS_SAMPLE
     max_pair_rows: int = 2_000_000
@@ -228,7 +229,7 @@ def _check_shares(shares: pd.DataFrame) -> pd.DataFrame:
 
 
 def estimate_window(
-    shares: pd.DataFrame, quantile: float = 0.1, *, with_count: bool = False
+    shares: pd.DataFrame, quantile: float = th.WINDOW_QUANTILE, *, with_count: bool = False
 ) -> tuple[int, str] | tuple[int, str, int]:
     """Estimate the co-action window from the data (CooRnet's quantile rule).
 

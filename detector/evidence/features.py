@@ -117,6 +117,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.kernels.schedule import DAY_S, clock_repeat_counts
 from detector.kernels.timing import account_timing_features
 from detector.schema import encode
@@ -421,7 +422,7 @@ def account_features(
     n_reposts = np.bincount(codes, weights=is_repost, minlength=n)
     n_timed = np.bincount(codes, weights=timed, minlength=n)
     within10 = np.bincount(codes, weights=timed & (delay <= 10), minlength=n)
-    within60 = np.bincount(codes, weights=timed & (delay <= 60), minlength=n)
+    within60 = np.bincount(codes, weights=timed & (delay <= th.FAST_REACTION_S), minlength=n)
     if near_duplicate_event is None:
         near_dup = np.full(n, np.nan)
     else:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.kernels.minhash import (
     band_hashes,
     datasketch_permutations,
@@ -148,7 +149,7 @@ class NearDupParams:
         MinHash permutation scheme (datasketch 2.0 names).
     """
 
-    threshold: float = 0.7
+    threshold: float = th.NEARDUP_THRESHOLD
     num_perm: int = 128
     seed: int = 1
     word_n: int = WORD_N
@@ -302,7 +303,7 @@ def near_duplicate_groups(
 
 def find_near_duplicates(
     events: pd.DataFrame,
-    threshold: float = 0.7,
+    threshold: float = th.NEARDUP_THRESHOLD,
     num_perm: int = 128,
     seed: int = 1,
     *,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from detector.schema import SchemaError, url_domain
 
-__all__ = ["OBJECT_KINDS", "SHARE_COLUMNS", "share_table"]
+__all__ = ["OBJECT_ALIASES", "OBJECT_KINDS", "SHARE_COLUMNS", "object_columns", "resolve_object", "share_table"]
 
 OBJECT_KINDS: dict[str, str] = {
     "repost": "the reposted post (target_event_id of reposts)",
@@ -29,6 +29,20 @@ OBJECT_KINDS: dict[str, str] = {
 """Built-in object kinds; any other name is taken as an events column."""
 
 SHARE_COLUMNS: tuple[str, ...] = ("object_id", "account_id", "content_id", "ts")
+
+OBJECT_ALIASES: dict[str, tuple[str, ...]] = {
+    "hashtag": ("hashtags", "hashtag_ids", "hashtag_id"),
+    "url": ("urls", "url_ids", "url_id"),
+    "domain": ("domain_ids", "domain_id"),
+    "image": ("phash_ids", "phash_id", "image_ids", "image_id"),
+    "phash": ("phash_ids", "phash_id"),
+}
+"""Names a user may give for an object (the documented names of the known tables) -> the events
+columns that may hold it, tried in order when the built-in kind finds nothing. The German
+CooRTweet table's ``hashtag_id`` column, for example, is read into ``hashtag_ids``
+(:mod:`detector.io.coortweet`), so ``--object hashtag`` and ``--object hashtag_id`` find it."""
+
+_NOT_OBJECTS = {"event_id", "account_id", "account_name", "ts", "ts_ms", "platform", "kind", "lang", "text"}
 
 
 def _frame(object_id: pd.Series, events: pd.DataFrame, sort: bool = True) -> pd.DataFrame:
@@ -77,6 +91,64 @@ def _as_str(value: object) -> str | None:
 def _explode(events: pd.DataFrame, column: str) -> tuple[pd.Series, pd.DataFrame]:
     exploded = events[["account_id", "event_id", "ts", column]].explode(column)
     return exploded[column].map(_as_str).astype(object), exploded
+
+
+def _has_values(column: pd.Series) -> bool:
+    """Whether any cell of ``column`` holds a value (a non-empty list or a non-missing scalar)."""
+    for v in column:
+        if isinstance(v, (list, tuple)):
+            if len(v):
+                return True
+        elif _as_str(v) not in (None, ""):
+            return True
+    return False
+
+
+def object_columns(events: pd.DataFrame) -> list[str]:
+    """Events columns holding values that could be objects (what ``--object`` can name), sorted."""
+    return sorted(c for c in events.columns if c not in _NOT_OBJECTS and not c.startswith("_") and _has_values(events[c]))
+
+
+def resolve_object(events: pd.DataFrame, name: str) -> str:
+    """The object kind or events column to build the share table of ``name`` from.
+
+    ``name`` is a built-in kind (:data:`OBJECT_KINDS`), a documented alias
+    (:data:`OBJECT_ALIASES`: ``hashtag`` on a table whose column is
+    ``hashtag_ids``), a source column name (``hashtag_id``) or an events column.
+    A built-in kind that finds nothing falls back to its aliases.
+
+    Raises
+    ------
+    SchemaError
+        Nothing in ``events`` holds ``name``; the message lists the columns that do hold values.
+    """
+    def found(column: str) -> bool:
+        return column in events.columns and _has_values(events[column])
+
+    candidates: list[str] = []
+    if name in OBJECT_KINDS:
+        if len(share_table(events, name)):
+            return name
+    elif found(name):
+        return name
+    candidates += list(OBJECT_ALIASES.get(name, ()))
+    for kind, aliases in OBJECT_ALIASES.items():  # a source column name: hashtag_id -> hashtag_ids
+        if name in aliases:
+            candidates += [kind, *aliases]
+    if name.endswith("_id"):
+        candidates.append(name + "s")
+    for column in dict.fromkeys(candidates):
+        if column in OBJECT_KINDS and column != name:
+            if len(share_table(events, column)):
+                return column
+        elif found(column):
+            return column
+    available = object_columns(events)
+    raise SchemaError(
+        f"unknown object {name!r}: no events carry it"
+        + (f" (also tried {', '.join(c for c in dict.fromkeys(candidates) if c != name)})" if candidates else "")
+        + f"; columns with values: {', '.join(available) or 'none'}; built-in kinds: {', '.join(OBJECT_KINDS)}"
+    )
 
 
 def share_table(
@@ -141,7 +213,8 @@ def share_table(
         return _frame(texts, sel, sort)
     if obj not in events.columns:
         raise SchemaError(
-            f"unknown object {obj!r}: use one of {', '.join(OBJECT_KINDS)} or an events column"
+            f"unknown object {obj!r}: use one of {', '.join(OBJECT_KINDS)} or an events column "
+            f"(columns with values: {', '.join(object_columns(events)) or 'none'})"
         )
     column = events[obj]
     is_list = column.map(lambda v: isinstance(v, (list, tuple))).any() if len(column) else False

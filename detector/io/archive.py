@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from detector.io.csvread import csv_chunks, parse_list_cells
+from detector.io.csvread import csv_chunks, parse_list_cells, record_numbers
 from detector.io.frames import ReadContext, events_from_columns
 
 __all__ = ["read_io_archive", "ARCHIVE_REQUIRED", "column_values"]
@@ -71,7 +71,7 @@ def read_io_archive(ctx: ReadContext) -> Iterator[pd.DataFrame]:
     """Read one archive CSV in chunks."""
     for chunk, first in csv_chunks(ctx, required=ARCHIVE_REQUIRED, fmt="io-archive"):
         n = len(chunk)
-        lines = np.arange(first, first + n)
+        lines = record_numbers(chunk, first)
         if "is_retweet" in chunk.columns:
             is_rt = chunk["is_retweet"].str.strip().str.lower().isin(_TRUE).to_numpy(dtype=bool)
         else:

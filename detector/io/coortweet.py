@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from detector.io.archive import column_values
-from detector.io.csvread import csv_chunks, csv_header
+from detector.io.csvread import csv_chunks, csv_header, record_numbers
 from detector.io.frames import ROW_FIELDS, ReadContext, events_from_columns
-from detector.io.timeparse import parse_times
+from detector.io.timeparse import OUT_OF_RANGE, out_of_range, parse_times
 from detector.schema import LIST_COLUMNS
 
 __all__ = ["read_coortweet", "SHARE_COLUMNS", "MULTI_REQUIRED", "is_multi_object"]
@@ -58,7 +58,7 @@ def read_coortweet(ctx: ReadContext) -> Iterator[pd.DataFrame]:
     for chunk, first in csv_chunks(ctx, required=SHARE_COLUMNS, fmt="coortweet"):
         n = len(chunk)
         cols = _empty_columns(n) | {
-            "_line": range(first, first + n),
+            "_line": record_numbers(chunk, first),
             "event_id": column_values(chunk, "content_id"),
             "account_id": column_values(chunk, "account_id"),
             "_time": column_values(chunk, "timestamp_share"),
@@ -101,8 +101,9 @@ def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
     objects = object_columns(names)
     parts: list[pd.DataFrame] = []
     for chunk, first in csv_chunks(ctx, required=MULTI_REQUIRED, fmt="coortweet multi-object"):
+        lines = record_numbers(chunk, first)
         chunk = chunk[["post_id", "account_id", "timestamp", *objects]].copy()
-        chunk["_line"] = np.arange(first, first + len(chunk))
+        chunk["_line"] = lines
         keep = np.ones(len(chunk), dtype=bool)
         for column, reason in (
             ("post_id", "missing id"),
@@ -114,12 +115,11 @@ def _read_multi(ctx: ReadContext, names: list[str]) -> Iterator[pd.DataFrame]:
                 ctx.skip(reason, int(line))
             keep &= ~bad
         ms, _, ok = parse_times(chunk["timestamp"])
-        bad = keep & ~ok
-        for i in np.flatnonzero(bad):
-            ctx.skip(
-                "unparseable time", int(chunk["_line"].iat[i]), repr(chunk["timestamp"].iat[i])[:60]
-            )
-        keep &= ok
+        far = out_of_range(chunk["timestamp"], ms, ok)
+        for reason, bad in ((OUT_OF_RANGE, keep & far), ("unparseable time", keep & ~far & ~ok)):
+            for i in np.flatnonzero(bad):
+                ctx.skip(reason, int(chunk["_line"].iat[i]), repr(chunk["timestamp"].iat[i])[:60])
+        keep &= ok & ~far
         parts.append(chunk[keep])
     if not parts:
         return

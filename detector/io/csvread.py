@@ -2,13 +2,16 @@
 
 Every cell is read as a string (``""`` is missing; the text ``NA`` or
 ``null`` stays text). Lines with the wrong number of fields are skipped and
-counted (``bad CSV line``) with their line number. A damaged tail (an
-unterminated quote that reaches the end of the file) ends the file after the
-rows already read, which are kept.
+counted (``bad CSV line``) with their line number, and so are records with a
+raw NUL byte or bytes that are not UTF-8 (``NUL byte``, ``invalid UTF-8``).
+A damaged tail (an unterminated quote that reaches the end of the file) ends
+the file after the rows already read, which are kept; the cut last row of a
+damaged compressed stream is skipped as ``truncated record``.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import warnings
@@ -19,9 +22,10 @@ import pandas as pd
 
 from detector.io.frames import ReadContext
 from detector.io.log import InputError
+from detector.io.recordcheck import INVALID_UTF8, NUL_BYTE, TRUNCATED
 from detector.io.source import Source
 
-__all__ = ["csv_chunks", "csv_header", "parse_list_cells"]
+__all__ = ["csv_chunks", "csv_header", "parse_list_cells", "record_numbers"]
 
 _SPARE = "\x00spare"
 
@@ -57,6 +61,47 @@ def csv_header(source: Source) -> tuple[list[str], str]:
     return [n.strip() for n in names], delimiter
 
 
+class _ByteScan:
+    """A binary stream that notes whether the bytes passing through hold NUL or non-UTF-8 bytes."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.nul = False
+        self.bad_utf8 = False
+        self.parse_error = False  # the CSV parser gave up before the end (counted as "bad CSV")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        block = self._stream.read(n)
+        if not self.nul and b"\x00" in block:
+            self.nul = True
+        if not self.bad_utf8 and not block.isascii():
+            try:
+                self._decoder.decode(block)
+            except UnicodeDecodeError:
+                self.bad_utf8 = True
+        return block
+
+    def __iter__(self):
+        return iter(lambda: self.read(1 << 16), b"")
+
+
+def _bad_byte_rows(chunk: pd.DataFrame, scan: _ByteScan) -> list[tuple[str, np.ndarray]]:
+    """Rows of ``chunk`` holding a NUL byte or an undecodable byte (shown as U+FFFD), by reason."""
+    out = []
+    for flag, char, reason in ((scan.nul, "\x00", NUL_BYTE), (scan.bad_utf8, "\ufffd", INVALID_UTF8)):
+        if not flag:
+            continue
+        bad = np.zeros(len(chunk), dtype=bool)
+        for name in chunk.columns:
+            bad |= chunk[name].str.contains(char, regex=False).to_numpy(dtype=bool, na_value=False)
+        out.append((reason, bad))
+    return out
+
+
 def csv_chunks(
     ctx: ReadContext, required: Sequence[str] = (), fmt: str = "csv"
 ) -> Iterator[tuple[pd.DataFrame, int]]:
@@ -64,8 +109,60 @@ def csv_chunks(
 
     ``first_record_number`` is the 1-based record number of the chunk's first
     row (the header is record 1), adjusted for bad lines skipped before it.
-    Repeated header names get pandas-style suffixes (``name.1``).
+    Repeated header names get pandas-style suffixes (``name.1``). Records
+    with NUL or non-UTF-8 bytes, and the cut last record of a damaged
+    compressed stream, are counted as skipped and left out of the chunks
+    (the record numbers of the rows kept stay right: the caller numbers rows
+    with :func:`record_numbers`).
     """
+    scan: list[_ByteScan] = []
+    held: tuple[pd.DataFrame, int] | None = None
+    for chunk, first in _raw_chunks(ctx, required, fmt, scan):
+        if held is not None:
+            yield _checked(ctx, *held, scan[0])
+        held = (chunk, first)
+    if held is None:
+        return
+    chunk, first = held
+    source = ctx.source
+    cut = source.damage is not None and not source.ends_with_newline and not scan[0].parse_error
+    if cut and len(chunk):
+        ctx.skip(TRUNCATED, first + len(chunk) - 1, "the stream stops inside this record")
+        chunk = chunk.iloc[:-1]
+    yield _checked(ctx, chunk, first, scan[0])
+
+
+def record_numbers(chunk: pd.DataFrame, first: int) -> np.ndarray:
+    """1-based record number of each row of a :func:`csv_chunks` chunk."""
+    if _RECORD in chunk.columns:
+        return chunk[_RECORD].to_numpy(dtype=np.int64)
+    return np.arange(first, first + len(chunk), dtype=np.int64)
+
+
+_RECORD = "_record"
+
+
+def _checked(ctx: ReadContext, chunk: pd.DataFrame, first: int, scan: _ByteScan) -> tuple[pd.DataFrame, int]:
+    """Drop (and count) rows with NUL or non-UTF-8 bytes; remember the record numbers kept."""
+    checks = _bad_byte_rows(chunk, scan)
+    if not checks:
+        return chunk, first
+    keep = np.ones(len(chunk), dtype=bool)
+    for reason, bad in checks:
+        for i in np.flatnonzero(bad & keep):
+            ctx.skip(reason, first + int(i))
+        keep &= ~bad
+    if keep.all():
+        return chunk, first
+    numbers = np.arange(first, first + len(chunk), dtype=np.int64)[keep]
+    chunk = chunk[keep].reset_index(drop=True)
+    chunk[_RECORD] = numbers
+    return chunk, first
+
+
+def _raw_chunks(
+    ctx: ReadContext, required: Sequence[str], fmt: str, scan: list[_ByteScan]
+) -> Iterator[tuple[pd.DataFrame, int]]:
     names, delimiter = csv_header(ctx.source)
     missing = [c for c in required if c not in names]
     if missing:
@@ -76,8 +173,10 @@ def csv_chunks(
     bad_lines = 0
     rows_done = 0
     unique = _unique_names(names)
-    with ctx.source.open() as stream:
-        reader = _pandas_chunks(stream, unique, delimiter, ctx.chunk_rows)
+    with ctx.source.open() as raw:
+        stream = _ByteScan(raw)
+        scan.append(stream)
+        reader = _lazy_chunks(stream, unique, delimiter, ctx.chunk_rows)
         while True:
             error: Exception | None = None
             with warnings.catch_warnings(record=True) as caught:
@@ -94,6 +193,7 @@ def csv_chunks(
                     ctx.read_one()
                     ctx.skip("bad CSV line", int(match.group(1)), match.group(2))
             if error is not None:
+                stream.parse_error = True
                 # the rows of the failing chunk before the damage are not lost
                 chunk = _rows_before_damage(ctx, unique, delimiter, error, rows_done, bad_lines)
                 record = rows_done + bad_lines + (len(chunk) if chunk is not None else 0) + 2
@@ -118,6 +218,12 @@ def csv_chunks(
             yield chunk.drop(columns=_SPARE), first
             if error is not None:
                 break
+
+
+def _lazy_chunks(stream, names: list[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """:func:`_pandas_chunks`, created on the first ``next()`` so that an error pandas raises
+    while opening (a quote that never closes right after the header) surfaces there too."""
+    yield from _pandas_chunks(stream, names, delimiter, chunk_rows)
 
 
 def _pandas_chunks(

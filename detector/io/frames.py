@@ -20,7 +20,7 @@ import pandas as pd
 
 from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
 from detector.io.source import Source
-from detector.io.timeparse import parse_times
+from detector.io.timeparse import EARLIEST_MS, LATEST_MS, OUT_OF_RANGE, out_of_range, parse_times
 from detector.schema import merge_accounts, validate_accounts, validate_events
 
 __all__ = [
@@ -87,8 +87,11 @@ class AccountCollector:
     def add(self, row: tuple) -> None:
         """Add one :data:`ACCOUNT_FIELDS` tuple (``None`` = unknown)."""
         key = row[0]
-        if key is None:
-            return
+        if not isinstance(key, str):
+            if not isinstance(key, int) or isinstance(key, bool):
+                return  # no id, or an id of another type (a damaged record): not an account
+            key = str(key)
+            row = (key, *row[1:])
         if len(row) < len(ACCOUNT_FIELDS):
             row = (*row, *([None] * (len(ACCOUNT_FIELDS) - len(row))))
         old = self._rows.get(key)
@@ -113,6 +116,7 @@ class AccountCollector:
                 for name, col in zip(ACCOUNT_FIELDS, cols, strict=True)
             }
             ms, _, ok = parse_times(data["created_at"])
+            ok &= (ms >= EARLIEST_MS) & (ms < LATEST_MS)  # an impossible creation date is unknown
             data["created_at"] = pd.array(np.where(ok, ms // 1000, 0), dtype="Int64")
             data["created_at"][~ok] = pd.NA
             for name in ("followers", "following", "posts_count"):
@@ -175,6 +179,8 @@ class ReadContext:
     format_name: str = ""
     read_start: int = 0
     structural: int = 0
+    includes: Any = None
+    """A :class:`~detector.io.academic.V2Includes` shared by the files of one ingest (or None)."""
 
     def read_one(self, n: int = 1) -> None:
         """Count ``n`` records read."""
@@ -199,6 +205,17 @@ class ReadContext:
                 )
 
 
+WRONG_ID_TYPE = "id of the wrong type"
+"""Skip reason: an event or author id that is a list, object or boolean (a damaged record)."""
+
+
+def _not_scalar_ids(ids: pd.Series) -> np.ndarray:
+    """True where an id is not a string or an integer (fast path: an all-string column)."""
+    if pd.api.types.infer_dtype(ids, skipna=True) in ("string", "empty", "integer"):
+        return np.zeros(len(ids), dtype=bool)
+    return ids.map(lambda v: v is not None and (isinstance(v, bool) or not isinstance(v, (str, int)))).to_numpy(dtype=bool)
+
+
 def _object_series(values: Sequence[Any]) -> pd.Series:
     return pd.Series(values, dtype=object)
 
@@ -215,7 +232,8 @@ def events_chunk(
 
     Rows without ``event_id``, ``account_id`` or a parseable time are skipped
     and counted (reasons ``missing id``, ``missing author``, ``missing time``,
-    ``unparseable time``). ``extra`` adds columns (aligned with ``rows``).
+    ``unparseable time``, and :data:`~detector.io.timeparse.OUT_OF_RANGE` for a
+    time outside 1990..2100). ``extra`` adds columns (aligned with ``rows``).
     """
     if not rows:
         return None
@@ -243,16 +261,19 @@ def events_from_columns(
     checks = [
         ("missing id", ev_id.isna().to_numpy() | (ev_id == "").to_numpy()),
         ("missing author", acc_id.isna().to_numpy() | (acc_id == "").to_numpy()),
+        (WRONG_ID_TYPE, _not_scalar_ids(ev_id) | _not_scalar_ids(acc_id)),
     ]
     time_raw = _object_series(cols["_time"])
     no_time = time_raw.isna().to_numpy() | (time_raw.astype(str).str.strip() == "").to_numpy()
+    far = out_of_range(time_raw, ms, ok)
     checks.append(("missing time", ~ok & no_time))
+    checks.append((OUT_OF_RANGE, far))
     checks.append(("unparseable time", ~ok & ~no_time))
     keep = np.ones(n, dtype=bool)
     for reason, bad in checks:
         bad = bad & keep
         for i in np.flatnonzero(bad):
-            detail = "" if reason != "unparseable time" else repr(time_raw.iat[i])[:60]
+            detail = repr(time_raw.iat[i])[:60] if reason in ("unparseable time", OUT_OF_RANGE) else ""
             ctx.skip(reason, int(lines[i]), detail)
         keep &= ~bad
     if not keep.any():

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from detector.io.csvread import csv_chunks, csv_header, parse_list_cells
+from detector.io.csvread import csv_chunks, csv_header, parse_list_cells, record_numbers
 from detector.io.frames import ACCOUNT_FIELDS, ReadContext, events_from_columns
 from detector.io.log import InputError
 from detector.schema import EVENT_COLUMNS
@@ -123,8 +123,7 @@ def _lists(frame: pd.DataFrame, column: str | None, separators: str) -> list[lis
 def _mapped_chunk(
     ctx: ReadContext, frame: pd.DataFrame, first: int, cols: dict[str, str], default_platform: str
 ) -> pd.DataFrame | None:
-    n = len(frame)
-    lines = list(range(first, first + n))
+    lines = record_numbers(frame, first).tolist()
     get = cols.get
     event_ids = _values(frame, get("event_id"))
     if "event_id" not in cols:
@@ -203,7 +202,12 @@ def read_csv_mapped(ctx: ReadContext) -> Iterator[pd.DataFrame]:
 
 
 def read_parquet_mapped(ctx: ReadContext) -> Iterator[pd.DataFrame]:
-    """Generic Parquet with a column mapping (read in record batches)."""
+    """Generic Parquet with a column mapping (read in record batches, row group by row group).
+
+    A row group that cannot be decoded (damaged pages) is counted as skipped,
+    all its unread rows at once (``damaged Parquet row group``, line = first
+    row number), and the next row groups are still read.
+    """
     try:
         parquet = pq.ParquetFile(ctx.source.path)
     except Exception as exc:  # pyarrow raises several types for damaged files
@@ -211,10 +215,23 @@ def read_parquet_mapped(ctx: ReadContext) -> Iterator[pd.DataFrame]:
     names = parquet.schema_arrow.names
     cols = resolve_mapping(names, ctx.mapping, ctx.source.name)
     first = 1
-    for batch in parquet.iter_batches(batch_size=ctx.chunk_rows):
-        frame = batch.to_pandas()
-        ctx.read_one(len(frame))
-        out = _mapped_chunk(ctx, frame, first, cols, "parquet")
-        first += len(frame)
-        if out is not None:
-            yield out
+    for group in range(parquet.num_row_groups):
+        rows = parquet.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=ctx.chunk_rows, row_groups=[group]):
+                frame = batch.to_pandas()
+                ctx.read_one(len(frame))
+                out = _mapped_chunk(ctx, frame, first + done, cols, "parquet")
+                done += len(frame)
+                if out is not None:
+                    yield out
+        except InputError:
+            raise
+        except Exception as exc:  # pyarrow raises several types for damaged pages
+            if done >= rows:
+                raise
+            # the rest of a damaged row group is lost; its size is in the footer
+            ctx.read_one(rows - done)
+            ctx.skip("damaged Parquet row group", first + done, f"{type(exc).__name__}: {exc}", count=rows - done)
+        first += rows

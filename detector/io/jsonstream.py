@@ -17,16 +17,23 @@ from collections.abc import Iterator
 from typing import Any
 
 from detector.io.log import IngestLog
+from detector.io.recordcheck import (
+    INVALID_UTF8,
+    TOO_DEEP,
+    has_escaped_bytes,
+    too_deep,
+    why_unreadable,
+)
 from detector.io.source import HEAD_BYTES, Source
 
 try:  # orjson is optional: same results, about 2-3x faster parsing
     import orjson
 
     _loads = orjson.loads
-    _DecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError)
+    _DecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError, RecursionError)
 except ImportError:  # pragma: no cover - exercised only without orjson
     _loads = json.loads
-    _DecodeError = (ValueError,)
+    _DecodeError = (ValueError, RecursionError)
 
 __all__ = ["iter_json", "loads", "first_values", "looks_like_json"]
 
@@ -62,9 +69,11 @@ def iter_json(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
     A file starting with ``[`` is read as a JSON array (one record per
     element); otherwise as JSON Lines, falling back to concatenated values
     when the first line is not a complete JSON value (pretty-printed files).
-    Malformed records are counted in ``log`` (read and skipped, reason
-    ``malformed JSON``) and not yielded; good ones are yielded uncounted (the
-    format reader decides how many records a value holds).
+    Unreadable records are counted in ``log`` (read and skipped, by reason:
+    ``malformed JSON``, ``NUL byte``, ``invalid UTF-8``, nesting too deep, or
+    the cut last record of a damaged compressed stream; see
+    :mod:`detector.io.recordcheck`) and not yielded; good ones are yielded
+    uncounted (the format reader decides how many records a value holds).
     """
     head = source.head()
     if _first_char(head) == "[":
@@ -95,7 +104,12 @@ def _iter_lines(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
                 value = _loads(line)
             except _DecodeError as exc:
                 log.records_read += 1
-                log.skip("malformed JSON", source.name, lineno, str(exc))
+                cut = source.truncated is not None and not raw.endswith(b"\n")
+                log.skip(why_unreadable(line, cut), source.name, lineno, str(exc) or type(exc).__name__)
+                continue
+            if too_deep(line):
+                log.records_read += 1
+                log.skip(TOO_DEEP, source.name, lineno)
                 continue
             yield lineno, value
 
@@ -138,7 +152,7 @@ def _element_end(buf: str, pos: int) -> int | None:
 
 
 def _iter_values(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
     with source.open() as stream:
         buf = ""
         pos = 0
@@ -182,8 +196,13 @@ def _iter_values(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
                 continue
             try:
                 value, end = _DECODER.raw_decode(buf, pos)
+                error, near = None, 0
             except json.JSONDecodeError as exc:
-                if not eof and len(buf) - exc.pos < _NEAR_END:
+                error, near = exc.msg, exc.pos
+            except RecursionError:
+                error, near = TOO_DEEP, 0
+            if error is not None:
+                if not eof and near and len(buf) - near < _NEAR_END:
                     more()  # most likely the value continues in the next block
                     continue
                 end = _element_end(buf, pos)
@@ -192,20 +211,27 @@ def _iter_values(source: Source, log: IngestLog) -> Iterator[tuple[int, Any]]:
                     continue
                 log.records_read += 1
                 if end is None:
-                    log.skip("malformed JSON", source.name, line, f"truncated: {exc.msg}")
+                    cut = source.truncated is not None
+                    reason = why_unreadable(buf[pos:], cut)
+                    log.skip(reason, source.name, line, f"truncated: {error}")
                     break
                 end = max(end, pos + 1)
-                log.skip("malformed JSON", source.name, line, exc.msg)
+                log.skip(why_unreadable(buf[pos:end]), source.name, line, error)
                 line += buf.count("\n", pos, end)
                 pos = end
                 continue
             if end >= len(buf) and not eof and isinstance(value, (int, float)):
                 more()  # a number may continue in the next block
                 continue
-            yield line, value
+            text = buf[pos:end]
+            bad = INVALID_UTF8 if has_escaped_bytes(text) else TOO_DEEP if too_deep(text) else None
+            if bad is not None:
+                log.records_read += 1
+                log.skip(bad, source.name, line)
+            else:
+                yield line, value
             line += buf.count("\n", pos, end)
             pos = end
-
 
 _TOP_KEYS = re.compile(r'^\s*\{\s*"([^"\\]{1,40})"\s*:\s*([\[{"])')
 
@@ -247,11 +273,14 @@ def _values_in(text: str, limit: int) -> list[Any]:
         pos = text.index("[") + 1
     while len(out) < limit:
         pos = _SKIP_WS.match(text, pos).end()
-        if pos >= len(text) or text[pos] == "]":
+        if pos >= len(text):
             break
+        if text[pos] == "]":  # end of an array; values may follow (JSON Lines after an array line)
+            pos += 1
+            continue
         try:
             value, pos = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             end = _element_end(text, pos)
             if end is None:
                 break

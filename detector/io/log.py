@@ -30,6 +30,10 @@ do not count as evidence that a file is of the wrong format."""
 class InputError(ValueError):
     """An input cannot be read: one line naming the file and what was expected or found."""
 
+    def __init__(self, message: object = "", *args: object) -> None:
+        text = message if isinstance(message, str) else str(message)
+        super().__init__(" ".join(text.split()) if "\n" in text or "\r" in text else text, *args)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -67,6 +71,8 @@ class IngestLog:
     examples: dict[str, list[Problem]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
+    damaged: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def skip(
         self, reason: str, file: str, line: int | None, detail: str = "", count: int = 1
@@ -84,6 +90,29 @@ class IngestLog:
         """Record a file-level message (truncated file, empty file in a directory...)."""
         self.notices.append(message)
 
+    def warn(self, message: str) -> None:
+        """Record something the user must know to trust the result (e.g. skipped companion files).
+
+        Warnings go to stderr and into :meth:`summary` (``warnings``), so that a
+        verdict can show them.
+        """
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def damaged_stream(self, file: str, damage: Any, records_kept: int) -> None:
+        """Record where a compressed stream stopped (a :class:`~detector.io.decompress.Damage`)."""
+        self.damaged.append(
+            {
+                "file": str(file),
+                "compression": damage.compression,
+                "byte_offset": int(damage.byte_offset),
+                "decompressed_bytes": int(damage.decompressed_bytes),
+                "line": int(damage.line),
+                "records_kept": int(records_kept),
+                "reason": damage.reason,
+            }
+        )
+
     @property
     def n_skipped(self) -> int:
         """Total number of skipped records."""
@@ -91,7 +120,7 @@ class IngestLog:
 
     def problem_lines(self) -> list[str]:
         """Human-readable lines for stderr: file-level notices, then examples per reason."""
-        lines = [f"warning: {m}" for m in self.notices]
+        lines = [f"warning: {m}" for m in self.warnings + self.notices]
         for reason in sorted(self.skipped, key=lambda r: (-self.skipped[r], r)):
             if reason == "duplicate event_id":
                 lines.append(f"note: skipped {self.skipped[reason]} duplicate event_id record(s)")
@@ -117,6 +146,8 @@ class IngestLog:
                 for k, v in sorted(self.examples.items())
             },
             "notices": list(self.notices),
+            "warnings": list(self.warnings),
+            "damaged_streams": [dict(d) for d in self.damaged],
             "files": list(self.files),
         }
 

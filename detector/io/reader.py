@@ -12,9 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector.io.academic import (
+    V2Includes,
+    companion_of,
+    is_academic_data_name,
+    join_originals,
+    read_v2_includes,
+)
 from detector.io.archive import read_io_archive
 from detector.io.bluesky import read_bluesky
 from detector.io.canonical import canonical_meta, read_canonical
+from detector.io.cnt import read_cnt_csv
 from detector.io.coortweet import read_coortweet
 from detector.io.frames import INTERNAL_COLUMNS, AccountCollector, ReadContext
 from detector.io.generic import read_csv_mapped, read_parquet_mapped
@@ -23,6 +31,7 @@ from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
 from detector.io.mastodon import read_mastodon
 from detector.io.sniff import sniff, sniff_json_value
 from detector.io.source import Source, expand_inputs
+from detector.io.twarccsv import read_twarc_csv
 from detector.io.twitter import read_twitter_v1, read_twitter_v2
 from detector.progress import progress
 from detector.schema import empty_events, merge_accounts, validate_accounts
@@ -57,8 +66,14 @@ FORMATS: dict[str, Format] = {
                "Twitter API v1.1 statuses: JSON array or JSON Lines"),
         Format("twitter-v2", "json", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twitter_v2,
                "Twitter API v2: twarc2 pages or flattened tweets"),
+        Format("academictwitter", "json", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twitter_v2,
+               "academictwitteR data_*.json tweets, joined with the users_*.json includes"),
         Format("io-archive", "csv", "twitter", _TWEET_COLUMNS, read_io_archive,
                "Twitter information-operations archive CSV"),
+        Format("twarc-csv", "csv", "twitter", _TWEET_COLUMNS + ("ts_ms",), read_twarc_csv,
+               "`twarc2 csv` output (twarc-csv plugin)"),
+        Format("cnt-csv", "csv", "cnt", _TWEET_COLUMNS, read_cnt_csv,
+               "coordination-network-toolkit preprocess CSV (message_id, user_id, ...)"),
         Format("coortweet", "csv", "coortweet",
                ("event_id", "platform", "account_id", "ts", "kind", "target_event_id"), read_coortweet,
                "CooRTweet share table or multi-object table"),
@@ -75,6 +90,18 @@ FORMATS: dict[str, Format] = {
     )
 }  # fmt: skip
 """Format name -> :class:`Format`; the names accepted by ``--format``."""
+
+COMPANIONS: dict[str, Format] = {
+    "academictwitter-users": Format(
+        "academictwitter-users", "json", "twitter", (), read_v2_includes,
+        "academictwitteR users_*.json (API v2 includes: users, referenced tweets)",
+    ),
+}  # fmt: skip
+"""Sniffed formats that hold no events, only context for other files (read before them)."""
+
+
+def _format(name: str) -> Format:
+    return FORMATS[name] if name in FORMATS else COMPANIONS[name]
 
 
 @dataclass
@@ -130,7 +157,7 @@ def _check_forced(source: Source, fmt: str) -> None:
     if found == "json":
         for value in first_values(source, limit=20):
             guess = sniff_json_value(value)
-            if guess and guess != fmt:
+            if guess and guess != fmt and {guess, fmt} != {"twitter-v2", "academictwitter"}:
                 raise InputError(
                     f"{source.name}: looks like {guess}, not {fmt} ({FORMATS[fmt].description})"
                 )
@@ -214,6 +241,7 @@ def _read_all(
     collector = AccountCollector()
     chunks: list[pd.DataFrame] = []
     skipped_files: list[str] = []
+    chosen: list[tuple[int, Source, str]] = []
     for index, (path, in_directory) in enumerate(files):
         source = Source(path)
         if in_directory and _is_accounts_sidecar(source):
@@ -227,6 +255,13 @@ def _read_all(
             log.notice(f"skipped {str(exc).split('; expected')[0]}")
             skipped_files.append(str(exc))
             continue
+        if fmt is None and name == "twitter-v2" and is_academic_data_name(source.path):
+            name = "academictwitter"
+        chosen.append((index, source, name))
+    includes = V2Includes()
+    # includes files first: every data file is joined with all of them
+    ordered = sorted(chosen, key=lambda item: item[2] != "academictwitter-users")
+    for index, source, name in ordered:
         ctx = ReadContext(
             source,
             log,
@@ -236,7 +271,10 @@ def _read_all(
             collector,
             name,
             log.records_read,
+            includes=includes if name.startswith("academictwitter") else None,
         )
+        if name == "academictwitter":
+            _warn_missing_companion(source, includes, log)
         chunks.extend(_read_file(ctx, strict))
     if not log.files:
         raise InputError(
@@ -245,11 +283,25 @@ def _read_all(
         )
     events = pd.concat(chunks, ignore_index=True) if chunks else empty_events()
     events = _drop_duplicates(events, files, log)
+    events = join_originals(events, {i for i, _, name in chosen if name == "academictwitter"})
     accounts = _complete_accounts(collector.table(), events)
     events = _fill_names(events, accounts)
     events = events.drop(columns=[c for c in INTERNAL_COLUMNS if c in events.columns])
     log.kept = len(events)
     return IngestResult(events.reset_index(drop=True), accounts, log)
+
+
+def _warn_missing_companion(source: Source, includes: V2Includes, log: IngestLog) -> None:
+    """Warn when an academictwitteR data file is read without its users_*.json includes file."""
+    companion = companion_of(source.path)
+    if companion.resolve() in includes.files:
+        return
+    where = "was not given" if companion.exists() else "does not exist"
+    log.warn(
+        f"{source.name}: its academictwitteR includes file {companion.name} {where}; handles, "
+        "account profiles and retweet originals of these tweets are unknown unless another "
+        "users_*.json holds them (pass the whole folder to join them)"
+    )
 
 
 def _is_accounts_sidecar(source: Source) -> bool:
@@ -267,7 +319,7 @@ def _read_file(ctx: ReadContext, strict: bool) -> list[pd.DataFrame]:
     """All chunks of one file; wrong-format and truncation checks; the file's log entry."""
     source, log, name = ctx.source, ctx.log, ctx.format_name
     chunks = []
-    for chunk in progress(FORMATS[name](ctx), desc=f"reading {source.path.name}", unit="chunk"):
+    for chunk in progress(_format(name)(ctx), desc=f"reading {source.path.name}", unit="chunk"):
         chunks.append(chunk)
     kept = sum(len(c) for c in chunks)
     read = log.records_read - ctx.read_start
@@ -283,16 +335,17 @@ def _read_file(ctx: ReadContext, strict: bool) -> list[pd.DataFrame]:
             None,
         )
         raise InputError(
-            f"{source.name}: no record could be read as {name} ({FORMATS[name].description})"
+            f"{source.name}: no record could be read as {name} ({_format(name).description})"
             + (f"; first problem: {first}" if first else "")
         )
-    if source.truncated:
+    if source.damage is not None:
         message = (
             f"{source.name}: {source.truncated}; kept the {kept} events read before the damage"
         )
         if strict:
             raise InputError(message)
         log.notice(message)
+        log.damaged_stream(source.name, source.damage, kept)
     log.files.append({"file": source.name, "format": name, "records": read, "events": kept})
     return chunks
 

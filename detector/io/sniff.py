@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from detector.io.academic import is_includes_value
 from detector.io.canonical import canonical_meta
+from detector.io.cnt import is_cnt_csv
 from detector.io.coortweet import SHARE_COLUMNS, is_multi_object
 from detector.io.csvread import csv_header
 from detector.io.jsonstream import first_values, looks_like_json
 from detector.io.log import InputError
 from detector.io.source import Source
+from detector.io.twarccsv import is_twarc_csv
 
 __all__ = ["sniff", "sniff_json_value", "JSON_FORMATS", "CSV_FORMATS", "family_of"]
 
-JSON_FORMATS = ("twitter-v1", "twitter-v2", "bluesky", "mastodon")
-CSV_FORMATS = ("io-archive", "coortweet", "csv")
+JSON_FORMATS = (
+    "twitter-v1",
+    "twitter-v2",
+    "academictwitter",
+    "academictwitter-users",
+    "bluesky",
+    "mastodon",
+)
+CSV_FORMATS = ("io-archive", "twarc-csv", "cnt-csv", "coortweet", "csv")
 PARQUET_FORMATS = ("parquet", "canonical")
 
-_ALL = "twitter-v1, twitter-v2, io-archive, coortweet, csv (with --map), parquet, canonical, bluesky, mastodon"
+_ALL = (
+    "twitter-v1, twitter-v2, academictwitter, twarc-csv, io-archive, coortweet, cnt-csv, "
+    "csv (with --map), parquet, canonical, bluesky, mastodon"
+)
 
 
 def family_of(fmt: str) -> str:
@@ -29,20 +42,24 @@ def family_of(fmt: str) -> str:
     return "parquet"
 
 
-def sniff_json_value(value: Any) -> str | None:
+def sniff_json_value(value: Any, _depth: int = 0) -> str | None:
     """The format one JSON value belongs to, None when it cannot tell."""
+    if _depth > 3:
+        return None  # records are objects, at most in a page in an array
     if isinstance(value, list):
         for item in value[:5]:
-            found = sniff_json_value(item)
+            found = sniff_json_value(item, _depth + 1)
             if found:
                 return found
         return None
     if not isinstance(value, dict):
         return None
     keys = value.keys()
+    if is_includes_value(value):
+        return "academictwitter-users"
     for key in ("posts", "feed"):
         if isinstance(value.get(key), list) and value[key]:
-            return sniff_json_value(value[key][:5])
+            return sniff_json_value(value[key][:5], _depth + 1)
     if value.get("event") in ("update", "status.update", "delete") and "payload" in keys:
         return "mastodon"
     if "did" in keys and (
@@ -120,6 +137,10 @@ def sniff(source: Source, mapping: dict[str, str] | None = None) -> str:
     columns = set(names)
     if {"tweetid", "userid", "tweet_time"} <= columns:
         return "io-archive"
+    if is_twarc_csv(names):
+        return "twarc-csv"
+    if is_cnt_csv(names):
+        return "cnt-csv"
     if set(SHARE_COLUMNS) <= columns or is_multi_object(names):
         return "coortweet"
     if {"account_id", "ts"} <= columns:

@@ -10,18 +10,13 @@ read before the damage is kept.
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
-import lzma
 import os
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-import zstandard
-
+from detector.io.decompress import MAGIC, Damage, DamageTolerantReader
 from detector.io.log import IngestLog, InputError
 
 __all__ = ["Source", "expand_inputs", "HEAD_BYTES"]
@@ -29,89 +24,7 @@ __all__ = ["Source", "expand_inputs", "HEAD_BYTES"]
 HEAD_BYTES = 1 << 16
 """How many decompressed bytes are looked at to sniff a format (64 KiB)."""
 
-_MAGIC = {
-    b"\x1f\x8b": "gzip",
-    b"\x28\xb5\x2f\xfd": "zstd",
-    b"BZh": "bz2",
-    b"\xfd7zXZ\x00": "xz",
-}
 _BUFFER = 1 << 20
-
-
-class _ZstdRaw(io.RawIOBase):
-    """Streaming zstd decompression that notices a truncated last frame."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self._fh = fh
-        self._dctx = zstandard.ZstdDecompressor()
-        self._dobj = self._dctx.decompressobj()
-        self._pending = b""
-        self._in_frame = False
-        self._eof = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        while not self._pending and not self._eof:
-            raw = self._fh.read(_BUFFER)
-            if not raw:
-                self._eof = True
-                if self._in_frame:
-                    raise EOFError("zstd stream ended before the end of its frame")
-                break
-            while raw:
-                self._in_frame = True
-                self._pending += self._dobj.decompress(raw)
-                if self._dobj.eof:
-                    raw = self._dobj.unused_data
-                    self._dobj = self._dctx.decompressobj()
-                    self._in_frame = False
-                else:
-                    raw = b""
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-    def close(self) -> None:
-        self._fh.close()
-        super().close()
-
-
-class _Guarded(io.RawIOBase):
-    """Turn a decompression failure into end-of-stream and remember the message."""
-
-    def __init__(self, inner: BinaryIO, source: Source, raw: BinaryIO) -> None:
-        self._inner = inner
-        self._source = source
-        self._raw = raw
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        if self._source.truncated:
-            return 0
-        try:
-            return self._inner.readinto(buffer)
-        except (
-            EOFError,
-            zlib.error,
-            gzip.BadGzipFile,
-            OSError,
-            lzma.LZMAError,
-            zstandard.ZstdError,
-        ) as exc:
-            self._source.truncated = (
-                f"{self._source.compression} stream is damaged or truncated ({exc})"
-            )
-            return 0
-
-    def close(self) -> None:
-        self._inner.close()
-        self._raw.close()
-        super().close()
 
 
 class Source:
@@ -126,35 +39,47 @@ class Source:
         ``gzip``, ``zstd``, ``bz2``, ``xz`` or None.
     truncated : str or None
         Set once reading hit a damaged or truncated compressed stream.
+    damage : Damage or None
+        Where that stream stopped (compressed byte offset, line...).
+    ends_with_newline : bool
+        False when the last stream opened ended in the middle of a line.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.name = str(path)
         self.truncated: str | None = None
+        self.damage: Damage | None = None
+        self._reader: DamageTolerantReader | None = None
         try:
             with open(self.path, "rb") as fh:
                 magic = fh.read(6)
         except OSError as exc:
             raise InputError(f"{self.name}: cannot open ({exc.strerror or exc})") from None
-        self.compression = next((c for m, c in _MAGIC.items() if magic.startswith(m)), None)
+        self.compression = next((c for m, c in MAGIC.items() if magic.startswith(m)), None)
         self.size = self.path.stat().st_size
         self._head: bytes | None = None
 
     def open(self) -> BinaryIO:
-        """A buffered binary stream of the decompressed content."""
+        """A buffered binary stream of the decompressed content.
+
+        A compressed stream ends quietly at the first damage; :attr:`truncated`
+        and :attr:`damage` are then set (when the stream is read to that point).
+        """
         if self.compression is None:
             return open(self.path, "rb", buffering=_BUFFER)
-        fh = open(self.path, "rb")  # noqa: SIM115 - closed by _Guarded.close
-        if self.compression == "gzip":
-            inner: BinaryIO = gzip.GzipFile(fileobj=fh)
-        elif self.compression == "zstd":
-            inner = _ZstdRaw(fh)  # type: ignore[assignment]
-        elif self.compression == "bz2":
-            inner = bz2.BZ2File(fh)  # type: ignore[assignment]
-        else:
-            inner = lzma.LZMAFile(fh)  # type: ignore[assignment]  # noqa: SIM115
-        return io.BufferedReader(_Guarded(inner, self, fh), _BUFFER)  # type: ignore[arg-type]
+        reader = DamageTolerantReader(open(self.path, "rb"), self.compression, self._damaged)  # noqa: SIM115
+        self._reader = reader
+        return io.BufferedReader(reader, _BUFFER)  # type: ignore[arg-type]
+
+    def _damaged(self, damage: Damage) -> None:
+        self.damage = damage
+        self.truncated = damage.message()
+
+    @property
+    def ends_with_newline(self) -> bool:
+        """False when the last compressed stream opened stopped in the middle of a line."""
+        return self._reader is None or self._reader.ends_with_newline
 
     def head(self, n: int = HEAD_BYTES) -> bytes:
         """The first ``n`` decompressed bytes (cached); raises :class:`InputError` on damage."""
@@ -162,7 +87,7 @@ class Source:
             probe = Source(self.path)
             with probe.open() as stream:
                 self._head = stream.read(n)
-            if probe.truncated and not self._head:
+            if probe.truncated and not self._head.strip():
                 raise InputError(f"{self.name}: {probe.truncated}; nothing could be read")
         return self._head[:n]
 
@@ -178,7 +103,7 @@ class Source:
             if self.compression and not head:
                 what = f"is empty after {self.compression} decompression"
             raise InputError(f"{self.name}: file {what}; expected social-media posts (JSON or CSV)")
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
             raise InputError(
                 f"{self.name}: UTF-16 text is not supported; convert the file to UTF-8"
             )
@@ -186,18 +111,49 @@ class Source:
             raise InputError(
                 f"{self.name}: is a zip archive; unzip it and pass the files or the folder"
             )
-        text = head[: len(head) - 3 if len(head) == HEAD_BYTES else len(head)].decode(
-            "utf-8", errors="replace"
-        )
-        odd = text.count("\ufffd") + sum(
-            text.count(chr(b)) for b in range(32) if b not in (9, 10, 12, 13)
-        )
-        if b"\x00" in head or odd > max(len(text) // 10, 4):
+        kind = next((k for magic, k in _BINARY_MAGIC.items() if head.startswith(magic)), None)
+        if kind is not None or _odd_share(head) > BINARY_SHARE:
             raise InputError(
-                f"{self.name}: binary file, not text; expected JSON, JSON Lines, CSV or Parquet "
-                "(optionally gzip/zstd/bz2/xz compressed)"
+                f"{self.name}: binary file{f' ({kind})' if kind else ''}, not text; expected JSON, "
+                "JSON Lines, CSV or Parquet (optionally gzip/zstd/bz2/xz compressed)"
             )
 
+
+BINARY_SHARE = 0.1
+"""Share of the sniffed head (characters) that may be control bytes, NUL or invalid UTF-8
+before a file is called binary. A few bad records in a text file stay far below it; they
+are skipped one by one (reasons ``NUL byte``, ``invalid UTF-8``)."""
+
+_BINARY_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"%PDF": "PDF document",
+    b"\x7fELF": "executable",
+    b"SQLite format 3\x00": "SQLite database",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
+    b"Rar!": "RAR archive",
+    b"\xd0\xcf\x11\xe0": "Office document",
+}
+_ODD = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
+def _odd_share(head: bytes) -> float:
+    """Share of characters in ``head`` that are control bytes or not UTF-8."""
+    if not head:
+        return 0.0
+    body = head[: len(head) - 3] if len(head) == HEAD_BYTES else head  # a cut last character
+    text = body.decode("utf-8", errors="replace")
+    odd = text.count("\ufffd") + sum(body.count(bytes([b])) for b in _ODD)
+    return odd / max(len(text), 1)
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: NUL in (nearly) every other byte of ASCII-ish text."""
+    if len(head) < 16:
+        return False
+    half = len(head) // 2
+    return max(head[0::2].count(0), head[1::2].count(0)) > 0.9 * half and head.count(0) < 1.1 * half
 
 def expand_inputs(
     paths: Iterable[str | os.PathLike[str]], log: IngestLog

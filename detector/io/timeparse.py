@@ -18,7 +18,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_times", "TWITTER_V1_FORMAT"]
+__all__ = [
+    "parse_times",
+    "TWITTER_V1_FORMAT",
+    "EARLIEST_MS",
+    "LATEST_MS",
+    "OUT_OF_RANGE",
+    "out_of_range",
+]
+
+EARLIEST_MS = 631_152_000_000
+"""1990-01-01T00:00:00Z in milliseconds: no social-media post is older."""
+LATEST_MS = 4_133_980_800_000
+"""2101-01-01T00:00:00Z in milliseconds (exclusive): times up to the end of 2100 are accepted."""
+OUT_OF_RANGE = "time out of range (1990..2100)"
+"""Skip reason for a timestamp that parses but lies outside the accepted years."""
+
+_ISO_YEAR = r"^\s*([+-]?\d{4,})-\d\d"
 
 TWITTER_V1_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 
@@ -96,3 +112,18 @@ def parse_times(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarr
             )
             sub[idx[good]] = frac
     return ms, sub, ok
+
+
+def out_of_range(values: Sequence[Any] | pd.Series, ms: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """True where a time parsed outside 1990..2100, or is an ISO date whose year pandas cannot hold.
+
+    ``ms`` and ``ok`` are :func:`parse_times`' outputs for ``values``.
+    """
+    bad = ok & ((ms < EARLIEST_MS) | (ms >= LATEST_MS))
+    if (~ok).any():
+        idx = np.flatnonzero(~ok)
+        text = pd.Series(values, dtype=object).iloc[idx].astype("string")
+        year = pd.to_numeric(text.str.extract(_ISO_YEAR, expand=False), errors="coerce")
+        far = (year.notna() & ((year < 1990) | (year > 2100))).to_numpy(dtype=bool)
+        bad[idx[far]] = True
+    return bad

@@ -23,7 +23,7 @@ import pandas as pd
 from detector.io.frames import ReadContext, batch_rows
 from detector.io.jsonstream import iter_json
 
-__all__ = ["read_twitter_v1", "read_twitter_v2"]
+__all__ = ["read_twitter_v1", "read_twitter_v2", "v2_user"]
 
 _RT_PREFIX = re.compile(r"^RT @[^:\s]+: ?")
 
@@ -213,7 +213,10 @@ def _v2_entities(entities: dict) -> tuple[list, list, list]:
     )
 
 
-def _v2_user(ctx: ReadContext, user: dict, client: Any = None) -> str | None:
+def v2_user(ctx: ReadContext, user: dict, client: Any = None) -> str | None:
+    """Add an API v2 user object to the accounts table; its id (None when it has none).
+
+    ``client``: the posting application of the tweet it came with (``source``), if any."""
     uid = _sid(user.get("id"))
     if uid is None:
         return None
@@ -255,7 +258,7 @@ def _rt_author_from_text(text: Any, entities: dict) -> str | None:
 def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict) -> tuple:
     author = _dict(tweet.get("author"))
     if author:
-        _v2_user(ctx, author, tweet.get("source"))
+        v2_user(ctx, author, tweet.get("source"))
     author_id = _sid(tweet.get("author_id")) or _sid(author.get("id"))
     user = users.get(author_id) or author
     refs = {}
@@ -274,7 +277,7 @@ def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict)
                 _dict(original.get("author")).get("id")
             )
             if original.get("author"):
-                _v2_user(ctx, _dict(original.get("author")))
+                v2_user(ctx, _dict(original.get("author")))
             text, entities = _v2_text(original)
         else:  # original not in the payload (deleted, or not expanded): strip "RT @x: "
             target_account = _rt_author_from_text(text, entities)
@@ -289,7 +292,7 @@ def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict)
             _dict(original.get("author")).get("id")
         )
         if original.get("author"):
-            _v2_user(ctx, _dict(original.get("author")))
+            v2_user(ctx, _dict(original.get("author")))
     elif "replied_to" in refs:
         kind = "reply"
         target = _sid(refs["replied_to"].get("id"))
@@ -326,7 +329,7 @@ def _v2_items(value: Any, ctx: ReadContext) -> tuple[list, dict, dict]:
         includes = _dict(value.get("includes"))
         users = {}
         for user in _list(includes.get("users")):
-            if isinstance(user, dict) and _v2_user(ctx, user) is not None:
+            if isinstance(user, dict) and v2_user(ctx, user) is not None:
                 users[_sid(user.get("id"))] = user
         tweets = {
             _sid(t.get("id")): t for t in _list(includes.get("tweets")) if isinstance(t, dict)
@@ -335,6 +338,8 @@ def _v2_items(value: Any, ctx: ReadContext) -> tuple[list, dict, dict]:
             if isinstance(t, dict) and t.get("id") is not None:
                 tweets.setdefault(_sid(t.get("id")), t)
         return items, users, tweets
+    if ctx.includes is not None:  # academictwitteR: users and originals come from users_*.json
+        return _list(value) if isinstance(value, list) else [value], ctx.includes.users, ctx.includes.tweets
     return [value], {}, {}
 
 

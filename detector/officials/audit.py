@@ -68,6 +68,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.evidence.graphs import (
     INTERACTION_KINDS,
     graph_from_rows,
@@ -474,7 +475,7 @@ def amplification_audit(
     *,
     accounts: pd.DataFrame | None = None,
     kind: str = "all",
-    fast_s: float = 60.0,
+    fast_s: float = float(th.FAST_REACTION_S),
     with_centrality: bool = True,
     all_accounts: bool = False,
     damping: float = 0.85,

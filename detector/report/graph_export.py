@@ -2,8 +2,7 @@
 
 GraphML is written by igraph itself. GEXF is streamed directly
 (:func:`write_gexf`): the same bytes ``networkx.write_gexf`` gives for the
-graph's networkx copy (GEXF 1.2draft, pretty-printed, ``lastmodifieddate`` of
-today), without building that copy and an XML tree in memory (several times
+graph's networkx copy (GEXF 1.2draft, pretty-printed), without building that copy and an XML tree in memory (several times
 faster on a large network). Graphs the direct writer does not cover (parallel
 edges, duplicate node names, attribute names GEXF reserves such as ``id`` or
 ``start``) still go through networkx. Both formats only hold scalar attributes, so
@@ -13,6 +12,10 @@ attributes (and stay NaN in numeric ones), numpy scalars become Python
 scalars, and an attribute mixing types is written as text. Vertex attribute
 ``name`` becomes the node id (GEXF) and the ``name`` key (GraphML). The file
 appears only when complete (:func:`detector.fsutil.atomic_path`).
+
+The GEXF header's ``lastmodifieddate`` is the ``date`` given (a scan passes
+the UTC date of its latest event, :func:`data_date`), never the clock: the
+same graph gives the same bytes on any day.
 """
 
 from __future__ import annotations
@@ -30,7 +33,19 @@ import pandas as pd
 
 from detector.fsutil import atomic_path
 
-__all__ = ["GRAPH_FORMATS", "portable_graph", "write_gexf", "write_graph"]
+__all__ = ["EPOCH_DATE", "GRAPH_FORMATS", "data_date", "portable_graph", "write_gexf", "write_graph"]
+
+EPOCH_DATE = "1970-01-01"
+"""GEXF ``lastmodifieddate`` when no date is given (a fixed value: files must not change with the clock)."""
+
+
+def data_date(ts: Any) -> str:
+    """UTC date (``YYYY-MM-DD``) of the latest of ``ts`` (UTC seconds); :data:`EPOCH_DATE` when empty."""
+    arr = np.asarray(ts, dtype="float64")
+    arr = arr[np.isfinite(arr)]
+    if not arr.size:
+        return EPOCH_DATE
+    return time.strftime("%Y-%m-%d", time.gmtime(int(arr.max())))
 
 GRAPH_FORMATS: tuple[str, ...] = ("graphml", "gexf")
 
@@ -160,7 +175,7 @@ def _direct_gexf_ok(graph: ig.Graph) -> bool:
     return not (_NODE_RESERVED & set(graph.vs.attributes()) or _EDGE_RESERVED & set(graph.es.attributes()))
 
 
-def _gexf_chunks(graph: ig.Graph) -> Iterator[str]:
+def _gexf_chunks(graph: ig.Graph, date: str) -> Iterator[str]:
     """The GEXF document of a portable graph, in pieces (see :func:`write_gexf`)."""
     n, m = graph.vcount(), graph.ecount()
     names = [str(v) for v in graph.vs["name"]] if "name" in graph.vs.attributes() else [str(i) for i in range(n)]
@@ -180,7 +195,7 @@ def _gexf_chunks(graph: ig.Graph) -> Iterator[str]:
         '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
     )
-    yield f'  <meta lastmodifieddate="{time.strftime("%Y-%m-%d")}">\n'
+    yield f'  <meta lastmodifieddate="{_xml_attr(date)}">\n'
     yield f"    <creator>NetworkX {_networkx_version()}</creator>\n  </meta>\n"
     yield f'  <graph defaultedgetype="{"directed" if directed else "undirected"}" mode="static" name="">\n'
     for cls, decl in (("edge", edge_decl), ("node", node_decl)):
@@ -221,7 +236,7 @@ def _gexf_chunks(graph: ig.Graph) -> Iterator[str]:
     yield "  </graph>\n</gexf>\n"
 
 
-def write_gexf(graph: ig.Graph, path: str | os.PathLike[str]) -> Path:
+def write_gexf(graph: ig.Graph, path: str | os.PathLike[str], *, date: str = EPOCH_DATE) -> Path:
     """Write ``graph`` as GEXF 1.2 (Gephi), atomically, streamed without an XML tree.
 
     The bytes are those of ``networkx.write_gexf`` on the graph's networkx copy
@@ -236,6 +251,8 @@ def write_gexf(graph: ig.Graph, path: str | os.PathLike[str]) -> Path:
         Directed or undirected.
     path : path-like
         Target file; its directory is created when missing.
+    date : str
+        ``lastmodifieddate`` of the header (``YYYY-MM-DD``), e.g. :func:`data_date` of the events.
 
     Returns
     -------
@@ -248,7 +265,7 @@ def write_gexf(graph: ig.Graph, path: str | os.PathLike[str]) -> Path:
         if _direct_gexf_ok(safe):
             with open(tmp, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n") as fh:
                 buf: list[str] = []
-                for chunk in _gexf_chunks(safe):
+                for chunk in _gexf_chunks(safe, date):
                     buf.append(chunk)
                     if len(buf) >= 4096:
                         fh.write("".join(buf))
@@ -258,10 +275,16 @@ def write_gexf(graph: ig.Graph, path: str | os.PathLike[str]) -> Path:
             import networkx as nx
 
             nx.write_gexf(_to_networkx(safe), str(tmp))
+            raw = Path(tmp).read_bytes()  # networkx dates the header by the clock: put ``date`` there
+            head, sep, rest = raw.partition(b'lastmodifieddate="')
+            if sep:
+                Path(tmp).write_bytes(head + sep + _xml_attr(date).encode() + rest[rest.index(b'"'):])
     return path
 
 
-def write_graph(graph: ig.Graph, path: str | os.PathLike[str], fmt: str = "graphml") -> Path:
+def write_graph(
+    graph: ig.Graph, path: str | os.PathLike[str], fmt: str = "graphml", *, date: str = EPOCH_DATE
+) -> Path:
     """Write ``graph`` to ``path`` as GraphML or GEXF, atomically, with its attributes.
 
     Parameters
@@ -272,6 +295,8 @@ def write_graph(graph: ig.Graph, path: str | os.PathLike[str], fmt: str = "graph
     path : path-like
         Target file; its directory is created when missing.
     fmt : {"graphml", "gexf"}
+    date : str
+        GEXF header date (``YYYY-MM-DD``); GraphML has no date.
 
     Returns
     -------
@@ -281,7 +306,7 @@ def write_graph(graph: ig.Graph, path: str | os.PathLike[str], fmt: str = "graph
     if fmt not in GRAPH_FORMATS:
         raise ValueError(f"unknown graph format {fmt!r}: use one of {', '.join(GRAPH_FORMATS)}")
     if fmt == "gexf":
-        return write_gexf(graph, path)
+        return write_gexf(graph, path, date=date)
     path = Path(path)
     safe = portable_graph(graph)
     with atomic_path(path) as tmp:

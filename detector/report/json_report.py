@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from detector.fsutil import write_text_atomic
+from detector.thresholds import REPORTED_CLUSTER_SCORE
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -33,7 +34,7 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 """Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed)."""
 
 MAX_CLUSTERS = 50
@@ -155,7 +156,7 @@ def cluster_entries(
     names: Mapping[str, str],
     gaps: Mapping[str, pd.DataFrame] | None = None,
     limit: int = MAX_CLUSTERS,
-    min_score: float = 0.2,
+    min_score: float = REPORTED_CLUSTER_SCORE,
 ) -> list[dict[str, Any]]:
     """``clusters`` section for clusters scoring at least ``min_score`` (top ``limit``).
 
@@ -226,8 +227,10 @@ def cluster_entries(
                     for r in top_edges.itertuples(index=False)
                 ],
                 "actions": [
-                    {"account_name": names.get(str(a), str(a)), "ts": int(t), "kind": str(k)}
-                    for a, t, k in zip(actions["account_id"], actions["ts"], actions["kind"], strict=True)
+                    {"account_name": names.get(str(a), str(a)), "ts": int(t), "kind": str(k), "event_id": str(e)}
+                    for a, t, k, e in zip(
+                        actions["account_id"], actions["ts"], actions["kind"], actions["event_id"], strict=True
+                    )
                 ],
             }
         )
@@ -328,8 +331,14 @@ def _median_gaps(gaps: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> dic
     return {int(c): float(v) for c, v in allv.groupby("_c")["median_gap_s"].median().items()}
 
 
+MAX_OBJECT_EVENTS = 3
+"""Post ids given per top object of a cluster (its members' earliest shares of it)."""
+
+
 def _top_objects(shares: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> dict[int, list[dict[str, Any]]]:
+    """Per cluster, the objects most of its members shared, with the post ids of the earliest shares."""
     rows: dict[int, list[tuple[str, str, int]]] = {}
+    subs: dict[str, pd.DataFrame] = {}
     for kind, table in sorted(shares.items()):
         if table is None or table.empty:
             continue
@@ -337,14 +346,36 @@ def _top_objects(shares: Mapping[str, pd.DataFrame], cluster_of: pd.Series) -> d
         sub = table[c.notna().to_numpy()].assign(_c=c[c.notna()].astype(int).to_numpy())
         if sub.empty:
             continue
+        subs[kind] = sub
         n = sub.groupby(["_c", "object_id"], sort=False)["account_id"].nunique()
         n = n[n >= 2]
         for (cid, obj), k in n.items():
             rows.setdefault(int(cid), []).append((str(obj), kind, int(k)))
-    out = {}
+    top = {}
     for cid, items in rows.items():
         items.sort(key=lambda r: (-r[2], r[1], r[0]))
-        out[cid] = [{"object": o, "kind": k, "n": n} for o, k, n in items[:MAX_TOP_OBJECTS]]
+        top[cid] = items[:MAX_TOP_OBJECTS]
+    ids = _object_event_ids(subs, {(cid, kind, o) for cid, items in top.items() for o, kind, _ in items})
+    return {
+        cid: [{"object": o, "kind": k, "n": n, "event_ids": ids.get((cid, k, o), [])} for o, k, n in items]
+        for cid, items in top.items()
+    }
+
+
+def _object_event_ids(subs: Mapping[str, pd.DataFrame], wanted: set[tuple[int, str, str]]) -> dict[tuple, list[str]]:
+    """``(cluster, kind, object) -> ids`` of the cluster's earliest shares of it (<= MAX_OBJECT_EVENTS)."""
+    out: dict[tuple, list[str]] = {}
+    for kind, sub in subs.items():
+        want = {(cid, o) for cid, k, o in wanted if k == kind}
+        if not want:
+            continue
+        key = list(zip(sub["_c"].tolist(), sub["object_id"].astype(str).tolist(), strict=True))
+        hit = sub[np.fromiter((k in want for k in key), bool, len(key))]
+        hit = hit.sort_values(["ts", "content_id"], kind="mergesort")
+        for cid, obj, con in zip(hit["_c"], hit["object_id"].astype(str), hit["content_id"].astype(str), strict=True):
+            ids = out.setdefault((int(cid), kind, obj), [])
+            if len(ids) < MAX_OBJECT_EVENTS:
+                ids.append(con)
     return out
 
 
@@ -355,12 +386,12 @@ def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, 
     own = own.sort_values(["ts", "event_id"], kind="mergesort")
     seen: set[str] = set()
     out = []
-    for a, t, text in zip(own["account_id"], own["ts"], own["text"], strict=True):
+    for a, t, text, e in zip(own["account_id"], own["ts"], own["text"], own["event_id"], strict=True):
         key = " ".join(str(text).split()).casefold()
         if key in seen:
             continue
         seen.add(key)
-        out.append({"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text)})
+        out.append({"account_name": names.get(str(a), str(a)), "ts": int(t), "text": str(text), "event_id": str(e)})
         if len(out) >= MAX_SAMPLE_TEXTS:
             break
     return out

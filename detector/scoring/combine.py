@@ -24,7 +24,22 @@ import pandas as pd
 
 from detector.schema import encode_many
 
-__all__ = ["COACTION_LAYERS", "SYNC_OBJECT_LAYERS", "LAYER_DESCRIPTIONS", "LAYER_PRIOR", "combine_layers", "empty_edges", "repeated_pairs"]
+__all__ = [
+    "COACTION_LAYERS",
+    "LAYER_DESCRIPTIONS",
+    "LAYER_PRIOR",
+    "REPEATED_LAYERS",
+    "SYNC_OBJECT_LAYERS",
+    "combine_layers",
+    "empty_edges",
+    "repeated_edges",
+    "repeated_mask",
+    "repeated_pairs",
+]
+
+REPEATED_LAYERS: tuple[str, ...] = ("text", "neardup", "timing")
+"""Layers whose every pair is repeated evidence (shared text, correlated timing): with two or
+more objects in sync (``n_sync_objects >= 2``), the pairs that shape clusters."""
 
 LAYER_PRIOR: dict[str, float] = {
     "repost": 1.0,
@@ -150,13 +165,13 @@ def _pair_index(a: np.ndarray, b: np.ndarray, n_ids: int) -> tuple[np.ndarray, n
 def repeated_pairs(
     layers: Mapping[str, pd.DataFrame],
     min_sync_objects: float = 2.0,
-    also: tuple[str, ...] = ("text", "neardup", "timing"),
+    also: tuple[str, ...] = REPEATED_LAYERS,
 ) -> pd.DataFrame:
     """Pairs with repeated evidence, without building the combined table.
 
     The pairs of :func:`combine_layers` whose ``n_sync_objects`` is at least
     ``min_sync_objects`` or that appear in one of the ``also`` layers (the rows
-    kept by ``detector.pipeline.repeated_edges``), as a DataFrame
+    kept by :func:`repeated_edges`), as a DataFrame
     ``account_a < account_b`` (sorted). Much lighter than the full combine: used
     to pick timing candidates.
     """
@@ -240,3 +255,38 @@ def combine_layers(
     # pair keys ascend in (code of a, code of b) and codes number the ids in sorted order:
     # the rows are already sorted by (account_a, account_b)
     return out
+
+
+def repeated_mask(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> np.ndarray:
+    """The rows of combined ``edges`` with repeated evidence, as a bool array (no copy of the table).
+
+    In sync on two or more objects (``n_sync_objects >= 2``), or present in a
+    :data:`REPEATED_LAYERS` layer or one of ``also``.
+    """
+    keep = edges["n_sync_objects"].to_numpy() >= 2
+    for name in (*REPEATED_LAYERS, *also):
+        if f"w_{name}" in edges.columns:
+            keep |= edges[f"w_{name}"].to_numpy() > 0
+    return keep
+
+
+def repeated_edges(
+    edges: pd.DataFrame, also: tuple[str, ...] = (), columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Pairs with repeated evidence: in sync on two or more objects, shared text, or timing.
+
+    ``also`` names further layers whose pairs count (``("url_recurring",)`` for
+    the ties that shaped the slow-group clusters). :func:`repeated_pairs` keeps
+    the same pairs from the layers, without the combined table.
+
+    A single object shared within the window is what chance produces in any
+    large crowd (two people retweeting the same viral post in the same ten
+    seconds); such pairs count in each account's number of partners but do
+    not shape communities or timing candidates (on a 1M-event scan they are
+    most edges and would make Leiden several times slower for no evidence).
+    ``columns``: only these columns (a lighter copy on a large scan).
+    """
+    if edges.empty:
+        return edges if columns is None else edges[columns]
+    keep = repeated_mask(edges, also)
+    return edges[keep] if columns is None else edges.loc[keep, columns]

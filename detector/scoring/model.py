@@ -22,7 +22,8 @@ text_partners, partners, multi_layer_partners, recurring_partners``
 ``n_events, posts_per_day, iet_cv, hour_entropy, night_share, never_sleeps,
 fast_repost_share, repost_lag_median_s, repost_lag_iqr_s, repost_lag_spread,
 clock_repeat_share, dup_share, age_days, handle_randomness,
-followers_following_ratio, lifetime_posts_per_day, scan_share_of_posts, default_profile``
+followers_following_ratio, lifetime_posts_per_day, scan_share_of_posts, default_profile,
+client_share``
     behaviour (see :data:`detector.scoring.signals.BEHAVIOUR_SIGNALS`);
 ``synchrony, duplicate_text, profile, automation``
     the calibrated family scores;
@@ -86,7 +87,7 @@ class TrainedModel:
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
         """Probability of ``campaign`` for each row of a :func:`model_features` table."""
-        x = _known(table.reindex(columns=list(self.features))).to_numpy(dtype=float)
+        x = table.reindex(columns=list(self.features)).to_numpy(dtype=float)
         return self.estimator.predict_proba(x)[:, 1]
 
 
@@ -110,28 +111,27 @@ def model_features(signals: pd.DataFrame, scored: pd.DataFrame, clusters: pd.Dat
     return out.reindex(columns=list(MODEL_FEATURES)).astype(float)
 
 
-UNKNOWN_COLUMN = -1.0
-"""Value of a feature column that is unknown for *every* account (an input without profiles):
-the gradient-boosting binner cannot bin an all-NaN column, and a constant carries no information."""
-
-
-def _known(features: pd.DataFrame) -> pd.DataFrame:
-    """``features`` with entirely unknown columns set to :data:`UNKNOWN_COLUMN`."""
-    empty = [c for c in features.columns if not features[c].notna().any()]
-    return features.assign(**{c: UNKNOWN_COLUMN for c in empty}) if empty else features
-
-
 def train_model(features: pd.DataFrame, labels: pd.Series, *, seed: int = 0) -> TrainedModel:
-    """Fit a gradient-boosting classifier on ``features`` (rows) and 0/1 ``labels`` (aligned index)."""
+    """Fit a gradient-boosting classifier on ``features`` (rows) and 0/1 ``labels`` (aligned index).
+
+    A feature missing for every account (e.g. one that needs 3 active days, on a
+    2-day export) carries no information and cannot be binned: it is left out
+    of the model and listed in ``info["unused_features"]``.
+    """
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     y = labels.reindex(features.index).fillna(0).astype(int).to_numpy()
     if len(np.unique(y)) < 2:
         raise ValueError("training needs both campaign and non-campaign accounts in the truth file")
+    table = features.reindex(columns=list(MODEL_FEATURES)).astype(float)
+    unused = tuple(c for c in MODEL_FEATURES if not table[c].notna().any())
+    used = tuple(c for c in MODEL_FEATURES if c not in unused)
+    if not used:
+        raise ValueError("no feature has a value for any account: nothing to train on")
     est = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, random_state=seed)
-    est.fit(_known(features.reindex(columns=list(MODEL_FEATURES))).to_numpy(dtype=float), y)
-    info = {"n_accounts": int(len(y)), "n_positive": int(y.sum())}
-    return TrainedModel(est, MODEL_FEATURES, __version__, info=info)
+    est.fit(table[list(used)].to_numpy(dtype=float), y)
+    info = {"n_accounts": int(len(y)), "n_positive": int(y.sum()), "unused_features": list(unused)}
+    return TrainedModel(est, used, __version__, info=info)
 
 
 def save_model(model: TrainedModel, path: str | os.PathLike[str]) -> None:
@@ -147,3 +147,36 @@ def load_model(path: str | os.PathLike[str]) -> TrainedModel:
     if not isinstance(model, TrainedModel) or model.format != MODEL_FORMAT:
         raise ValueError(f"{path} is not a detector model ({MODEL_FORMAT})")
     return model
+
+
+def apply_model(
+    path: str | os.PathLike[str],
+    signals: pd.DataFrame,
+    scored: pd.DataFrame,
+    clusters: pd.DataFrame,
+    *,
+    flag_threshold: float,
+    exempt: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """``scored`` with the trained model's probability as ``score`` (the default score kept as
+    ``unsupervised_score``), flagged at ``flag_threshold`` like the default scorer, and the
+    accounts in ``exempt`` (declared officials) never flagged, whatever the model says."""
+    from detector.scoring.scores import OFFICIAL_REASON
+    from detector.thresholds import MODEL_REASON_MIN
+
+    model = load_model(path)
+    feats = model_features(signals, scored, clusters)
+    proba = pd.Series(model.predict(feats), index=feats.index)
+    out = scored.copy()
+    out["unsupervised_score"] = out["score"]
+    out["score"] = np.round(out["account_id"].map(proba).to_numpy(dtype=float), 6)
+    out["flagged"] = (out["score"] >= flag_threshold) & ~out["account_id"].astype(str).isin(list(exempt))
+    out["reasons"] = [
+        [f"trained model probability {s:.2f}", *r] if s >= MODEL_REASON_MIN else list(r)
+        for s, r in zip(out["score"], out["reasons"], strict=True)
+    ]
+    for i in np.flatnonzero(out["account_id"].astype(str).isin(list(exempt)).to_numpy()):
+        why = out.at[i, "reasons"]
+        if OFFICIAL_REASON not in why:
+            out.at[i, "reasons"] = [OFFICIAL_REASON, *why]
+    return out.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

@@ -345,11 +345,15 @@ def score_accounts(
                     **cl_lookup[int(linked[i])]}
         why = _reasons(rows[k], fams[k], test_rows[k], pct_rows[k], med, cluster, link)
         if is_exempt[i]:
-            why.insert(0, "declared official account (registry): audited, never flagged")
+            why.insert(0, OFFICIAL_REASON)
         reasons[i] = why
     accounts["reasons"] = reasons
     accounts = accounts.sort_values(["score", "account_id"], ascending=[False, True], kind="mergesort")
     return accounts.reset_index(drop=True), clusters
+
+
+OFFICIAL_REASON = "declared official account (registry): audited, never flagged"
+"""First reason of every declared official account (default scorer and trained model alike)."""
 
 
 def _per_member(cluster_id: pd.Series, by_cluster: pd.Series | None) -> np.ndarray:

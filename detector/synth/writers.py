@@ -17,6 +17,11 @@ Formats (:data:`FORMATS`):
     flat CSV with the canonical column names (lists joined by ``|``, ``ts`` in UTC
     seconds) plus the author's profile fields on every row.
 
+Optional ``accounts`` columns (written when present, as the benchmarks' scenario suite
+fills them): ``client`` (posting client: v1.1 ``source``, IO-archive ``tweet_client_name``;
+else a client picked by id hash), ``default_profile`` and ``default_profile_image`` (v1.1
+``user`` flags; v2 ``profile_image_url`` is the default egg image when set).
+
 A path ending in ``.gz`` is gzip-compressed with ``mtime=0`` and no file name in the
 header, so output bytes depend only on the data. Every file is written atomically.
 Expanded URLs are decorated deterministically (``https://``, ``www.``, tracking

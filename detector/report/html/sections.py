@@ -24,6 +24,7 @@ from detector.report.html.markup import Markup, el, join
 from detector.report.html.network import network_svg
 from detector.report.html.svg import layer_colors, mix_bar_svg, timeline_svg, timing_svg
 from detector.report.html.tables import Cell, Column, ncell, table, tcell
+from detector.scoring.explain import PLAIN_DEFINITIONS
 
 __all__ = [
     "accounts_section",
@@ -55,20 +56,7 @@ CAVEAT = (
 )
 
 SCORE_DEFS: tuple[tuple[str, str], ...] = (
-    (
-        "Account score (0 to 1)",
-        "How strongly one account's behaviour matches coordinated, automated-looking amplification: "
-        "acting on the same posts, links or hashtags within seconds of other accounts, posting "
-        "near-identical text, very regular timing, and young or bot-like account features. It takes "
-        "both acting together and looking inauthentic (in the account or in its group); any one "
-        "signal alone stays low. Accounts at or above the flag threshold are 'flagged'.",
-    ),
-    (
-        "Cluster score (0 to 1)",
-        "How strongly a group of accounts found together in the coordination network looks like an "
-        "organised campaign: how many kinds of evidence link them, how tightly, how fast and how "
-        "uniformly. Large organic communities that only share a hashtag score low.",
-    ),
+    *PLAIN_DEFINITIONS,  # the scores' definitions: one text with report.json and docs/scan.md
     (
         "Evidence mix",
         "Which kinds of links hold a cluster together (same repost, same link, identical or "

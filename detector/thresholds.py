@@ -1,0 +1,97 @@
+"""Every threshold of a scan, named once, with its reason.
+
+The library's parameter types (:class:`detector.params.ScanParams`,
+:class:`detector.scoring.scores.ScoreParams`...) take their defaults from
+here, and the CLI reads its defaults from those types (never restating a
+number), so changing a value here changes it everywhere: scan, focused
+commands, ``--help`` texts, docs and ``report.json``.
+
+Units: times in seconds, shares in [0, 1].
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FAST_REACTION_S",
+    "FLAG_THRESHOLD",
+    "GEXF_MAX_EDGES",
+    "MIN_CLUSTER_SIZE",
+    "MAX_PAIRS_PER_OBJECT",
+    "MIN_PARTICIPATION",
+    "MODEL_REASON_MIN",
+    "NEARDUP_THRESHOLD",
+    "OWN_WINDOW_MIN_SHARES",
+    "REPORTED_CLUSTER_SCORE",
+    "TIMING_BIN_S",
+    "WINDOW_BOUNDS_S",
+    "WINDOW_QUANTILE",
+]
+
+# --------------------------------------------------------------------------
+# co-action window
+# --------------------------------------------------------------------------
+
+WINDOW_QUANTILE: float = 0.1
+"""CooRnet's rule: the estimated window is this quantile of the time-to-share of later shares
+(the speed of the fastest tenth of re-shares, fast compared with how the data usually spreads)."""
+
+WINDOW_BOUNDS_S: tuple[int, int] = (10, 600)
+"""Clamp of an estimated window, seconds: >= 10 s (timestamps are often whole seconds and
+automated accounts jitter), <= 10 min (beyond that, using one popular hashtag or link is
+not synchrony)."""
+
+OWN_WINDOW_MIN_SHARES: int = 100
+"""Later shares needed to estimate an object kind's own window (the 0.1 quantile of fewer than
+100 values rests on fewer than 10 of them); below this the shared window is used."""
+
+MIN_PARTICIPATION: int = 2
+"""Shares an account needs to enter co-action (CooRTweet's ``min_participation``): one share
+cannot be repeated behaviour."""
+
+MAX_PAIRS_PER_OBJECT: int = 5_000_000
+"""Explosion cap: an object with more in-window share pairs than this (a viral post everyone
+reposted within seconds) is skipped and reported; its pairs say nothing about who coordinates
+and would need gigabytes."""
+
+FAST_REACTION_S: int = 60
+"""A repost, reply or mention this many seconds or less after the original is *fast*: faster
+than people who read before they click usually are (share of fast reposts per account, officials'
+"amplified within 60 s"). One definition for features, scoring and the officials audit."""
+
+# --------------------------------------------------------------------------
+# evidence layers
+# --------------------------------------------------------------------------
+
+NEARDUP_THRESHOLD: float = 0.7
+"""MinHash Jaccard similarity at or above which two texts are near-duplicates: copy-paste with
+small edits passes, different texts on one topic do not."""
+
+TIMING_BIN_S: int = 60
+"""Width of the activity bins of the timing-correlation layer, seconds (DeBot's choice; the
+null correlation at 60 s bins is measured in :mod:`detector.evidence.timing`)."""
+
+# --------------------------------------------------------------------------
+# flags and reports
+# --------------------------------------------------------------------------
+
+FLAG_THRESHOLD: float = 0.5
+"""Account or cluster score at or above which it is flagged: the soft AND of both evidence
+sides is at least half-way (see :mod:`detector.scoring.explain`)."""
+
+MIN_CLUSTER_SIZE: int = 3
+"""Clusters smaller than this get a damped score: a pair is weak group evidence."""
+
+REPORTED_CLUSTER_SCORE: float = 0.2
+"""Clusters scoring at least this are listed in reports and drawn in network.gexf, so that
+near-misses can be reviewed next to the flagged ones."""
+
+MODEL_REASON_MIN: float = 0.2
+"""A trained model's probability at or above this is given as a reason of the account."""
+
+GEXF_MAX_EDGES: int = 50_000
+"""At most this many edges in network.gexf / network.graphml (strongest first; edges.csv has
+them all): Gephi cannot lay out millions of edges."""
+
+# --------------------------------------------------------------------------
+# scoring (calibration constants live in detector.scoring.calibrate)
+# --------------------------------------------------------------------------
