@@ -484,7 +484,9 @@ def _score_clusters(
     coord = np.column_stack([gt[list(COORDINATION_TESTS)].to_numpy(), means[list(COORDINATION_FAMILIES)].to_numpy()])
     inauth = gt[list(INAUTHENTIC_TESTS)].to_numpy()
     modifier = gt[list(MODIFIER_TESTS)].to_numpy().max(axis=1)
-    side = inauth.max(axis=1)
+    # as on the coordination side, the members' mean family scores count too (a group whose
+    # every member is somewhat automated, in an input without profiles)
+    side = np.maximum(inauth.max(axis=1), means[list(INAUTHENTIC_FAMILIES)].to_numpy().max(axis=1))
     side = side + (1.0 - side) * side * modifier  # noisy-OR of the side with (side x modifier)
     sides = np.column_stack([coord.max(axis=1), side, np.sort(inauth, axis=1)[:, -2] if inauth.shape[1] > 1 else 0.0])
     conj = conjunction(sides, params.third_family_weight, (0,), (1,))
