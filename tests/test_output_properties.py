@@ -4,9 +4,7 @@ Every generated scan must satisfy: edges.csv, network.gexf and network.graphml h
 set; every flagged account with a tie is in the network files. The scoring-side properties (a
 flagged cluster has flagged members or says why not; reasons do not contradict the numbers:
 a flagged cluster is not "consistent with organic coordination", "within seconds" is not said
-of a cluster whose median gap is an hour or more) are checked too; they fail today on the
-scoring's cluster reasons (issue 19's scoring part, being rebuilt separately) and are marked
-xfail until then: remove the mark when they pass.
+of a cluster whose median gap is an hour or more) are checked too.
 """
 
 from __future__ import annotations
@@ -51,8 +49,6 @@ def test_network_files_hold_one_edge_set(scan):
     assert flagged & tied <= set(gexf.nodes)  # a flagged account's ties can be looked at
 
 
-@pytest.mark.xfail(reason="scoring part of issue 19 (cluster reasons/flags), rebuilt by the scoring engineer",
-                   strict=False)
 def test_cluster_flags_and_reasons_agree_with_the_numbers(scan):
     result, _ = scan
     sc = result.scored

@@ -174,6 +174,10 @@ def test_without_the_signal_scores_are_unchanged():
     sig, membership = _rotation_case(("synchrony", "profile"), weak_partners=0.0)
     a, _ = score_accounts(sig, membership)
     b, _ = score_accounts(sig.drop(columns=["cluster_partners"]), membership)
+    # accounts without cluster partners (``weak`` among them) score the same without the column
+    without = set(sig.index[sig["cluster_partners"].fillna(0) == 0])
+    assert "weak" in without
+    a, b = (t[t["account_id"].isin(without)].reset_index(drop=True) for t in (a, b))
     pd.testing.assert_frame_equal(a.drop(columns=["reasons"]), b.drop(columns=["reasons"]))
 
 

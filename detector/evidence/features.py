@@ -92,6 +92,15 @@ handle_digit_run : int64
 handle_entropy : float64
     Shannon entropy (bits per character) of the case-folded handle; NaN
     when no handle is known.
+lifetime_posts_per_day : float64
+    ``accounts.posts_count / max(1, (last_ts - created_at) / 86400)``: statuses per day of
+    the account's life up to its last event here. Low for an old account with few statuses
+    for its age (dormant). NaN when either is unknown.
+scan_share_of_posts : float64
+    ``n_events / max(posts_count, n_events)`` in [0, 1]: the share of the account's
+    lifetime statuses that fall in this input. High for an account that was silent for
+    most of its life before this burst (reactivated), and for young accounts. NaN when
+    ``posts_count`` is unknown.
 default_profile : boolean (nullable)
     From an ``accounts.default_profile`` column when present; otherwise,
     when the accounts table carries descriptions at all, true for an empty
@@ -140,6 +149,8 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "near_dup_share",
     "account_age_days_at_first_post",
     "followers_following_ratio",
+    "lifetime_posts_per_day",
+    "scan_share_of_posts",
     "handle_digit_run",
     "handle_entropy",
     "default_profile",
@@ -282,9 +293,11 @@ def _profile_columns(
     n = len(ids)
     age = np.full(n, np.nan)
     ratio = np.full(n, np.nan)
+    created = np.full(n, np.nan)
+    posts = np.full(n, np.nan)
     default = pd.array([pd.NA] * n, dtype="boolean")
     if accounts is None or len(accounts) == 0:
-        return {"age": age, "ratio": ratio, "default": default, "handles": handles}
+        return {"age": age, "ratio": ratio, "default": default, "handles": handles, "created": created, "posts": posts}
     table = accounts.drop_duplicates("account_id", keep="last")
     pos = pd.Index(table["account_id"].astype(object)).get_indexer(ids)
     known = pos >= 0
@@ -295,10 +308,11 @@ def _profile_columns(
             return rows[name].reset_index(drop=True)
         return pd.Series([pd.NA] * len(rows), dtype=object)
 
-    created = pd.to_numeric(col("created_at"), errors="coerce").to_numpy(
+    created[known] = pd.to_numeric(col("created_at"), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan
     )
-    age[known] = (first_ts[known] - created) / 86400.0
+    age[known] = (first_ts[known] - created[known]) / 86400.0
+    posts[known] = pd.to_numeric(col("posts_count"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     followers = pd.to_numeric(col("followers"), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan
     )
@@ -325,7 +339,7 @@ def _profile_columns(
         given = pd.array(col("default_profile"), dtype="boolean")
         default_values = pd.array(np.where(pd.isna(given), default_values, given), dtype="boolean")
     default[idx_known] = default_values
-    return {"age": age, "ratio": ratio, "default": default, "handles": handles}
+    return {"age": age, "ratio": ratio, "default": default, "handles": handles, "created": created, "posts": posts}
 
 
 def account_features(
@@ -449,6 +463,8 @@ def account_features(
             "near_dup_share": near_dup,
             "account_age_days_at_first_post": profile["age"],
             "followers_following_ratio": profile["ratio"],
+            "lifetime_posts_per_day": profile["posts"] / np.maximum(1.0, (last_ts - profile["created"]) / 86400.0),
+            "scan_share_of_posts": n_events / np.maximum(profile["posts"], n_events),
             "handle_digit_run": np.fromiter((handle_digit_run(h) for h in handles), np.int64, n),
             "handle_entropy": np.fromiter((handle_entropy(h) for h in handles), np.float64, n),
             "default_profile": profile["default"],

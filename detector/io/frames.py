@@ -9,6 +9,7 @@ through :func:`detector.schema.validate_events`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -60,8 +61,14 @@ ACCOUNT_FIELDS: tuple[str, ...] = (
     "posts_count",
     "verified",
     "description",
+    "default_profile",
+    "client",
 )
-"""Order of the tuple a reader passes to :meth:`AccountCollector.add` (``created_at`` raw)."""
+"""Order of the tuple a reader passes to :meth:`AccountCollector.add` (``created_at`` raw).
+
+The last two are optional (readers may pass the first nine): ``default_profile`` (the
+platform's own marker of an unedited profile) and ``client`` (the posting application,
+v1.1 ``source``, tags stripped)."""
 
 WRONG_FORMAT_AFTER = 1000
 """Malformed records in a row, from the start of a file, that make it a wrong-format error."""
@@ -85,6 +92,8 @@ class AccountCollector:
                 return  # no id, or an id of another type (a damaged record): not an account
             key = str(key)
             row = (key, *row[1:])
+        if len(row) < len(ACCOUNT_FIELDS):
+            row = (*row, *([None] * (len(ACCOUNT_FIELDS) - len(row))))
         old = self._rows.get(key)
         if old is not None:
             if old == row:
@@ -113,6 +122,11 @@ class AccountCollector:
             for name in ("followers", "following", "posts_count"):
                 data[name] = _counts(data[name])
             data["verified"] = data["verified"].map(_as_bool, na_action="ignore").astype("boolean")
+            data["default_profile"] = data["default_profile"].map(_as_bool, na_action="ignore").astype("boolean")
+            data["client"] = data["client"].map(_client_name, na_action="ignore").astype("string")
+            for optional in ("default_profile", "client"):
+                if data[optional].isna().all():  # the input does not carry it: no column, not "False"
+                    del data[optional]
             frames.append(validate_accounts(pd.DataFrame(data)))
         if not frames:
             return merge_accounts()
@@ -128,6 +142,17 @@ def _counts(values: pd.Series) -> pd.Series:
     out = pd.array(np.where(good, num, 0).astype(np.int64), dtype="Int64")
     out[~good] = pd.NA
     return pd.Series(out)
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _client_name(value: Any) -> Any:
+    """Posting client as plain text (v1.1 ``source`` is an HTML link: its text)."""
+    if not isinstance(value, str):
+        return None
+    name = _TAGS.sub("", value).strip()
+    return name[:100] or None
 
 
 def _as_bool(value: Any) -> Any:

@@ -92,7 +92,7 @@ def _v1_entities(entities: dict) -> tuple[list, list, list]:
     )
 
 
-def _v1_user(ctx: ReadContext, user: dict) -> str | None:
+def _v1_user(ctx: ReadContext, user: dict, client: Any = None) -> str | None:
     uid = _sid(user.get("id_str") or user.get("id"))
     if uid is None:
         return None
@@ -107,6 +107,8 @@ def _v1_user(ctx: ReadContext, user: dict) -> str | None:
             user.get("statuses_count"),
             user.get("verified"),
             user.get("description"),
+            user.get("default_profile"),
+            client,
         )
     )
     return uid
@@ -114,7 +116,7 @@ def _v1_user(ctx: ReadContext, user: dict) -> str | None:
 
 def _v1_row(ctx: ReadContext, line: int, tweet: dict) -> tuple | None:
     user = _dict(tweet.get("user"))
-    uid = _v1_user(ctx, user) if user else None
+    uid = _v1_user(ctx, user, tweet.get("source")) if user else None
     rs = tweet.get("retweeted_status")
     qs = _dict(tweet.get("quoted_status"))
     if qs:
@@ -211,8 +213,10 @@ def _v2_entities(entities: dict) -> tuple[list, list, list]:
     )
 
 
-def v2_user(ctx: ReadContext, user: dict) -> str | None:
-    """Add an API v2 user object to the accounts table; its id (None when it has none)."""
+def v2_user(ctx: ReadContext, user: dict, client: Any = None) -> str | None:
+    """Add an API v2 user object to the accounts table; its id (None when it has none).
+
+    ``client``: the posting application of the tweet it came with (``source``), if any."""
     uid = _sid(user.get("id"))
     if uid is None:
         return None
@@ -228,9 +232,17 @@ def v2_user(ctx: ReadContext, user: dict) -> str | None:
             metrics.get("tweet_count"),
             user.get("verified"),
             user.get("description"),
+            _v2_default_profile(user),
+            client,
         )
     )
     return uid
+
+
+def _v2_default_profile(user: dict) -> bool | None:
+    """v2 has no ``default_profile``: the default avatar URL is the marker (None when no URL)."""
+    url = user.get("profile_image_url")
+    return ("default_profile_images" in url) if isinstance(url, str) and url else None
 
 
 def _rt_author_from_text(text: Any, entities: dict) -> str | None:
@@ -246,7 +258,7 @@ def _rt_author_from_text(text: Any, entities: dict) -> str | None:
 def _v2_row(ctx: ReadContext, line: int, tweet: dict, users: dict, tweets: dict) -> tuple:
     author = _dict(tweet.get("author"))
     if author:
-        v2_user(ctx, author)
+        v2_user(ctx, author, tweet.get("source"))
     author_id = _sid(tweet.get("author_id")) or _sid(author.get("id"))
     user = users.get(author_id) or author
     refs = {}

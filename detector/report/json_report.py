@@ -34,8 +34,8 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "2.2"
-"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed; 2.2: additions)."""
+SCHEMA_VERSION = "2.3"
+"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed; 2.2, 2.3: additions)."""
 
 MAX_CLUSTERS = 50
 MAX_CLUSTER_ACCOUNTS = 50

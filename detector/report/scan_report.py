@@ -57,10 +57,17 @@ def _graph_file_notes(result: ScanResult) -> list[str]:
     return [f"network.gexf and network.graphml hold the {GEXF_MAX_EDGES} strongest of the {n} edges of edges.csv"]
 
 
-def _z() -> tuple[float, float]:
-    from detector.scoring.calibrate import Z_HIGH, Z_LOW
+def _calibration() -> dict[str, float]:
+    """The calibration constants of the scorer, for ``methods.thresholds``."""
+    from detector.scoring import calibrate as c
 
-    return Z_LOW, Z_HIGH
+    return {
+        "tail_ordinary": c.TAIL_ORDINARY,
+        "tail_extreme": c.TAIL_EXTREME,
+        "effect_ordinary": c.EFFECT_ORDINARY,
+        "effect_extreme": c.EFFECT_EXTREME,
+        "group_alpha": c.GROUP_ALPHA,
+    }
 
 
 def build_scan_report(
@@ -104,8 +111,7 @@ def build_scan_report(
             "flag_threshold": params.flag_threshold,
             "min_cluster_size": params.min_cluster_size,
             "neardup_threshold": params.neardup_threshold,
-            "z_low": _z()[0],
-            "z_high": _z()[1],
+            **_calibration(),
         },
         "notes": [*SCORING_NOTES, *notes],
         "layers": {

@@ -1,103 +1,249 @@
-"""Turn raw per-account signals into calibrated [0, 1] sub-scores.
+"""The one calibration rule: raw per-account signals -> [0, 1] evidence, and group tests.
 
-Nothing here is tuned to a fixture: every scale comes from the data being
-scanned. A signal is compared with the *population of accounts in the same
-scan* using robust statistics (median and median absolute deviation, MAD),
-so "strong" means "far above what most accounts in this data set do".
+Nothing here is tuned to a fixture: every scale comes from the population of
+accounts in the scan being scored.
 
-``robust_z``
-    ``(x - median) / (1.4826 * MAD)``; when more than half of the accounts
-    have the same value (typically 0, a sparse signal) the MAD is 0 and the
-    scale falls back to the median of the values that differ from the median
-    (the typical non-zero account), so one account with a single near-duplicate
-    is not "infinitely" unusual.
-``tail_score``
-    maps z to [0, 1] linearly between :data:`Z_LOW` (0: ordinary) and
-    :data:`Z_HIGH` (1: extreme).
+Account signals (:func:`tail_score`)
+------------------------------------
+A value counts as evidence only when it is **both rare and far**:
+
+* *rare* (rank part): its empirical upper-tail share in the scan's own
+  population, with mid-ranks for ties, ``q = (#greater + 0.5 * #equal) / n``.
+  ``q >= TAIL_ORDINARY`` (outside the top quarter) gives 0; ``q <= TAIL_EXTREME``
+  (the top 5 %) gives 1; log-linear in between. Ties share one rank, so on a mostly-zero
+  signal every zero sits at ``q ~ 0.5+`` and the few non-zero values are rare;
+  on an all-equal signal nobody is.
+* *far* (effect-size part): its distance above the population median in units
+  of ``max(1.4826 * MAD, floor)``; at most :data:`EFFECT_ORDINARY` (2) units gives
+  0, :data:`EFFECT_EXTREME` (5) units or more gives 1, linear in between. The
+  ``floor`` is the smallest difference that can matter for the signal's kind
+  (:data:`FLOOR_SHARE` for shares in [0, 1], :data:`FLOOR_LOG` for counts, rates
+  and ages compared on ``log1p``), so a mostly-zero, discrete or bounded signal
+  never turns a tiny deviation into "extreme": one near-duplicate among
+  thousands of accounts with none is rare, but not far.
+
+The score is ``min(rank part, effect part)``. NaN (unknown) scores 0 and stays
+unknown in the percentiles: it is counted in the evidence coverage, never as an
+ordinary value.
+
+Group tests (:func:`enrichment_test`)
+-------------------------------------
+A cluster is judged by how its members' distribution differs from the
+population's, not by member means: ``k`` of its ``n`` members (with the
+attribute known) have a binary attribute (young, dormant, copies text...) that
+a share ``p0`` of the scan's population has. Under the null hypothesis that
+the members are a random draw from the population, ``k`` is binomial; the
+one-sided tail ``P(K >= k)`` is multiplied by the number of tests made in the
+scan (Bonferroni). The test scores 0 at ``p_adj >= GROUP_ALPHA`` (0.05) and 1 at
+``p_adj <= 1e-5``, log-linear between; a score of 0.25 or more (what a cluster needs
+to lend support) means a family-wise false-alarm rate below 1 % per scan, and, like account
+signals, it also needs an effect size: the excess share ``k / n - p0`` must
+pass :data:`GROUP_EXCESS_ORDINARY` (20 points: 0) up to :data:`GROUP_EXCESS_EXTREME`
+(50 points: 1). A fandom with 10 % young accounts in a population with 5 % is
+significant at large n, but its excess (5 points) is not an effect.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from scipy.special import betainc
 
-__all__ = ["Z_HIGH", "Z_LOW", "percentile_rank", "robust_z", "tail_score"]
+__all__ = [
+    "EFFECT_EXTREME",
+    "EFFECT_ORDINARY",
+    "FLOOR_LOG",
+    "FLOOR_SHARE",
+    "GROUP_ALPHA",
+    "GROUP_EXCESS_EXTREME",
+    "GROUP_EXCESS_ORDINARY",
+    "TAIL_EXTREME",
+    "TAIL_ORDINARY",
+    "binomial_tail",
+    "enrichment_test",
+    "group_score",
+    "percentile_rank",
+    "tail_score",
+    "upper_tail_share",
+]
 
-Z_LOW = 2.0
-"""Robust z at and below which a signal contributes nothing (about the 98th percentile of a normal)."""
+TAIL_ORDINARY = 0.25
+"""Upper-tail share at and above which a value is ordinary (rank part 0): the top quarter of any
+population is not unusual on its own. With mid-ranks, the tied bulk of a mostly-zero signal
+sits at 0.5 or more and never counts."""
 
-Z_HIGH = 6.0
+TAIL_EXTREME = 0.05
+"""Upper-tail share at and below which the rank part is full (the top 5 %). Not smaller: a
+signal measured on few accounts (repost lags need 4+ timed reposts) can be dominated by one
+campaign, whose members then share the top ranks; beyond the top 5 % the effect-size part
+decides how unusual a value is."""
 
-MIN_LOG_SCALE = 0.5
-"""Smallest robust scale trusted for log-transformed signals (half a log unit, a factor ~1.65).
+EFFECT_ORDINARY = 2.0
+"""Distance above the median, in scale units, at and below which a value is ordinary (about the
+98th percentile of a normal population)."""
 
-Counts of a few objects are noisy: when nearly every account has 0 and a few have 2-3, the
-data's own spread is tiny and any non-zero count would look extreme. With this floor a
-signal must be several-fold above the typical account to count fully."""
-"""Robust z at and above which a signal counts fully."""
+EFFECT_EXTREME = 5.0
+"""Distance above the median, in scale units, from which the effect part is full."""
+
+FLOOR_SHARE = 0.05
+"""Smallest scale of a share in [0, 1] (five percentage points): a share must be 10 points above
+the median to start counting and 25 points above to count fully."""
+
+FLOOR_LOG = 0.5
+"""Smallest scale of a ``log1p`` signal (half a log unit, a factor ~1.65): counts of a few objects
+and ages must be several-fold away from the typical account to count fully."""
+
+FLOOR_PLAIN = 0.1
+"""Smallest scale of an unbounded ratio compared as is (e.g. a coefficient of variation)."""
+
+GROUP_ALPHA = 0.05
+"""Bonferroni-adjusted p-value at and above which a group test scores 0 (family-wise 5 % per scan)."""
+
+GROUP_EXTREME_FACTOR = 2e-4
+"""A group test counts fully at ``p_adj <= GROUP_ALPHA * GROUP_EXTREME_FACTOR`` (1e-5), log-linear
+in between: it reaches 0.25, the least inauthenticity side with which a cluster can reach the
+0.5 support level, at ``p_adj ~ 0.006``. So a cluster lends support on group evidence only when
+the chance that any cluster of the scan shows it by luck is below 1 %."""
+
+GROUP_EXCESS_ORDINARY = 0.20
+"""Excess share ``k / n - p0`` at and below which a group is ordinary (20 points): organic
+communities differ from the population by that much on their own (a new fandom recruits
+young stan accounts, a movement brings newcomers, a newsroom is older than average)."""
+
+GROUP_EXCESS_EXTREME = 0.50
+"""Excess share from which a group test's effect part is full (50 points: half the members
+more than the population would have)."""
 
 
-def robust_z(values: np.ndarray, *, log: bool = False, min_scale: float = 0.0) -> np.ndarray:
-    """Robust z-scores of ``values`` against their own population.
+def upper_tail_share(values: np.ndarray) -> np.ndarray:
+    """Mid-rank upper-tail share of each value in its own population, in (0, 1]; NaN stays NaN.
 
-    Parameters
-    ----------
-    values : ndarray of float
-        One value per account; NaN means unknown (z is NaN there).
-    log : bool
-        Use ``log1p(values)`` (for heavy-tailed counts and strengths).
-    min_scale : float
-        Lower bound of the scale (in the units of the, possibly logged, values).
-
-    Returns
-    -------
-    ndarray of float
-        Same shape; NaN where the input is NaN.
+    ``q = (#values greater + 0.5 * #values equal) / #valid values``: an all-equal
+    population gives 0.5 for everyone, one value above a crowd of zeros
+    ``0.5 / n``.
     """
-    x = np.asarray(values, dtype=float)
-    if log:
-        x = np.log1p(np.clip(x, 0, None))
-    valid = np.isfinite(x)
-    z = np.full(x.shape, np.nan)
-    if not valid.any():
-        return z
-    v = x[valid]
-    med = float(np.median(v))
-    dev = np.abs(v - med)
-    scale = 1.4826 * float(np.median(dev))
-    if scale <= 0:
-        scale = 1.4826 * float(np.mean(dev))
-    scale = max(scale, min_scale)
-    if scale <= 0:
-        z[valid] = 0.0
-        return z
-    z[valid] = (v - med) / scale
-    return z
-
-
-def tail_score(values: np.ndarray, *, log: bool = False, higher_is_suspicious: bool = True) -> np.ndarray:
-    """Calibrated [0, 1] sub-score: 0 up to robust z = :data:`Z_LOW`, 1 from :data:`Z_HIGH`.
-
-    ``log`` compares ``log1p(values)`` (counts, strengths, ages: heavy-tailed,
-    and "3 days old" vs "3 years old" is a ratio, not a difference);
-    ``higher_is_suspicious=False`` scores the lower tail. NaN inputs (unknown)
-    score 0.
-    """
-    x = np.asarray(values, dtype=float)
-    if log:
-        x = np.log1p(np.clip(x, 0, None))
-    if not higher_is_suspicious:
-        x = -x
-    z = robust_z(x, min_scale=MIN_LOG_SCALE if log else 0.0)
-    s = (z - Z_LOW) / (Z_HIGH - Z_LOW)
-    return np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
-
-
-def percentile_rank(values: np.ndarray) -> np.ndarray:
-    """Share of valid values <= each value (0..1); NaN stays NaN. For reasons text."""
     x = np.asarray(values, dtype=float)
     out = np.full(x.shape, np.nan)
     valid = np.isfinite(x)
     if valid.any():
         v = np.sort(x[valid])
-        out[valid] = np.searchsorted(v, x[valid], side="right") / v.size
+        below_or_equal = np.searchsorted(v, x[valid], side="right")
+        below = np.searchsorted(v, x[valid], side="left")
+        out[valid] = (v.size - below_or_equal + 0.5 * (below_or_equal - below)) / v.size
     return out
+
+
+def _transform(values: np.ndarray, log: bool, higher_is_suspicious: bool) -> np.ndarray:
+    x = np.asarray(values, dtype=float)
+    if log:
+        with np.errstate(invalid="ignore"):
+            x = np.log1p(np.clip(x, 0, None))
+    return x if higher_is_suspicious else -x
+
+
+def tail_score(
+    values: np.ndarray,
+    *,
+    log: bool = False,
+    higher_is_suspicious: bool = True,
+    floor: float | None = None,
+) -> np.ndarray:
+    """Calibrated [0, 1] evidence of each value against its own population (module docstring).
+
+    Parameters
+    ----------
+    values : ndarray of float
+        One value per account; NaN = unknown (scores 0).
+    log : bool
+        Compare ``log1p(values)`` (counts, rates, ages in days: "3 days" vs "3 years" is a ratio).
+    higher_is_suspicious : bool
+        ``False`` scores the lower tail (young age, low variation).
+    floor : float, optional
+        Smallest scale of the effect-size part, in the units of the (logged) values;
+        default :data:`FLOOR_LOG` with ``log``, else :data:`FLOOR_SHARE`.
+
+    Returns
+    -------
+    ndarray of float in [0, 1]
+    """
+    x = _transform(values, log, higher_is_suspicious)
+    out = np.zeros(x.shape)
+    valid = np.isfinite(x)
+    if not valid.any():
+        return out
+    q = upper_tail_share(x)[valid]
+    rank = np.clip(np.log(TAIL_ORDINARY / q) / math.log(TAIL_ORDINARY / TAIL_EXTREME), 0.0, 1.0)
+    v = x[valid]
+    med = float(np.median(v))
+    scale = 1.4826 * float(np.median(np.abs(v - med)))
+    scale = max(scale, FLOOR_LOG if (floor is None and log) else (FLOOR_SHARE if floor is None else floor))
+    effect = np.clip(((v - med) / scale - EFFECT_ORDINARY) / (EFFECT_EXTREME - EFFECT_ORDINARY), 0.0, 1.0)
+    out[valid] = np.minimum(rank, effect)
+    return out
+
+
+def percentile_rank(values: np.ndarray) -> np.ndarray:
+    """Mid-rank percentile (0..1) of each value in its own population; NaN stays NaN.
+
+    ``1 - upper_tail_share``: the share of accounts below the value plus half of those
+    equal to it (for reasons text: "above 97% of accounts").
+    """
+    return 1.0 - upper_tail_share(values)
+
+
+def binomial_tail(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """One-sided binomial tail ``P(K >= k)`` for ``K ~ Binomial(n, p)``, elementwise.
+
+    Exact through the regularised incomplete beta function:
+    ``P(K >= k) = I_p(k, n - k + 1)`` for ``1 <= k <= n``; 1 for ``k <= 0``.
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
+    k, n, p = np.broadcast_arrays(k, n, p)
+    out = np.ones(k.shape)
+    some = (k >= 1) & (k <= n)
+    if some.any():
+        out[some] = betainc(k[some], n[some] - k[some] + 1.0, p[some])
+    out[k > n] = 0.0
+    return out
+
+
+def enrichment_test(
+    k: np.ndarray, n: np.ndarray, p0: np.ndarray | float, n_tests: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group test of ``k`` of ``n`` members against a population share ``p0`` (module docstring).
+
+    Parameters
+    ----------
+    k, n : ndarray
+        Members with the attribute, and members with it known (per cluster).
+    p0 : ndarray or float
+        Population share of the attribute (among accounts with it known).
+    n_tests : int
+        Tests made in the scan (Bonferroni factor, at least 1).
+
+    Returns
+    -------
+    score : ndarray in [0, 1]
+        ``min(significance part, effect part)``; 0 where ``n == 0``.
+    p_adj : ndarray
+        Bonferroni-adjusted one-sided binomial p-value, capped at 1.
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    p0 = np.broadcast_to(np.asarray(p0, dtype=float), k.shape)
+    p_adj = np.minimum(1.0, binomial_tail(k, n, p0) * max(int(n_tests), 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        excess = np.where(n > 0, k / np.maximum(n, 1.0), 0.0) - np.nan_to_num(p0)
+    return np.where(n > 0, group_score(p_adj, excess), 0.0), p_adj
+
+
+def group_score(p_adj: np.ndarray, excess: np.ndarray) -> np.ndarray:
+    """[0, 1] score of a group test from its adjusted p-value and its excess share (module docstring)."""
+    p_adj = np.asarray(p_adj, dtype=float)
+    sig = np.log(GROUP_ALPHA / np.maximum(p_adj, 1e-300)) / -math.log(GROUP_EXTREME_FACTOR)
+    sig = np.clip(sig, 0.0, 1.0)
+    effect = (np.asarray(excess, dtype=float) - GROUP_EXCESS_ORDINARY) / (GROUP_EXCESS_EXTREME - GROUP_EXCESS_ORDINARY)
+    return np.minimum(sig, np.clip(effect, 0.0, 1.0))

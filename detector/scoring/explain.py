@@ -21,24 +21,25 @@ from detector.scoring.scores import FAMILIES
 __all__ = ["DOC_BEGIN", "DOC_END", "PLAIN_DEFINITIONS", "SCORING_NOTES", "markdown", "update_doc"]
 
 SCORING_NOTES: tuple[str, ...] = (
+    "Every signal is one named evidence test, calibrated against the accounts of this scan "
+    "by one rule (detector/scoring/calibrate.py): a value counts only when it is both rare "
+    "(empirical upper tail with mid-ranks: nothing outside the top quarter, full from the top 5%) "
+    "and far (2 to 5 robust scales above the median, with a floor per kind of signal).",
     "Account score = soft AND of its strongest coordination family (synchrony or duplicate "
-    "text) and its strongest inauthenticity family (young/throwaway profile or automated "
-    f"timing) ({', '.join(FAMILIES)}), each calibrated against the accounts of this scan "
-    "(robust z-score); a strong single family counts only inside a cluster that shows "
-    "both sides. Organic coordination (fans, newsrooms, activists) acts together but looks "
-    "authentic and scores low; a young or automated-looking account that acts with nobody "
-    "is not coordinated and scores 0 on its own.",
-    "Cluster score = the same soft AND over the mean family scores of its members (group "
-    "synchrony: also the share of members acting in sync with 3 or more accounts), damped "
-    "for clusters smaller than min_cluster_size. An account's final score combines its own "
-    "score with its cluster's support: 1 - (1 - own) * (1 - cluster score * max(strongest family, "
-    "embeddedness)); embeddedness (ties by repeated evidence to members of its own cluster, "
-    "relative to the cluster's typical member; single co-actions weighted by the share of the "
-    "account's own actions done in sync with the cluster; all of it scaled by how much of its "
-    "ties inside the cluster go to inauthentic-looking members) counts only in a flagged cluster. "
-    "An account outside a flagged cluster that acted in the window with 3 or more of its "
-    "members, who are at least half of everyone it acted in sync with, is supported by it "
-    "through its own strongest family only (linked_cluster_id).",
+    f"text) and its strongest inauthenticity family (young/dormant profile or automated "
+    f"timing) ({', '.join(FAMILIES)}). Organic coordination (fans, newsrooms, activists) acts "
+    "together but looks authentic and scores low; an account that acts with nobody is not "
+    "coordinated and scores 0 on its own.",
+    "Cluster score = the same soft AND over group tests: binomial enrichment of members in "
+    "sync or copying texts, and of young, young-or-dormant, automated, follower-anomalous or "
+    "default-profile members and of creation-date batches, against the scan's population "
+    "(Bonferroni over every test of the scan; a cluster lends support only on family-wise p < 1%; plus an "
+    "effect floor of 20 to 50 points of excess share). A cluster scoring 0.5 or more supports "
+    "its members: 1 - (1 - own) * (1 - cluster score * max(strongest family, embeddedness)); "
+    "in a cluster of 10 or more, an account's own coordination counts only as far as its "
+    "group looks inauthentic. An account outside such a cluster that acted in the window "
+    "with 3 or more of its members, who are at least half of everyone it acted in sync with, "
+    "is supported by it through its own strongest family only (linked_cluster_id).",
     "Declared official accounts (registry) are scored and explained but never flagged; "
     "their amplification is audited in the officials section.",
     "A flag is evidence for human review, not proof of inauthenticity.",

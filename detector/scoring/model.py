@@ -21,7 +21,9 @@ text_partners, partners, multi_layer_partners, recurring_partners``
     ties to the account's own cluster (see :func:`detector.scoring.signals.cluster_signals`);
 ``n_events, posts_per_day, iet_cv, hour_entropy, night_share, never_sleeps,
 fast_repost_share, repost_lag_median_s, repost_lag_iqr_s, repost_lag_spread,
-clock_repeat_share, dup_share, age_days, handle_randomness, followers``
+clock_repeat_share, dup_share, age_days, handle_randomness,
+followers_following_ratio, lifetime_posts_per_day, scan_share_of_posts, default_profile,
+client_share``
     behaviour (see :data:`detector.scoring.signals.BEHAVIOUR_SIGNALS`);
 ``synchrony, duplicate_text, profile, automation``
     the calibrated family scores;
@@ -62,7 +64,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "recurring_partners",
     "cluster_partners",
     "cluster_coactors",
-    *BEHAVIOUR_SIGNALS,
+    *(s for s in BEHAVIOUR_SIGNALS if s != "created_at"),  # an absolute date does not carry to other data
     "synchrony",
     "duplicate_text",
     "profile",

@@ -1,10 +1,10 @@
-"""Reason strings, one formatter per signal: the one place where evidence becomes words.
+"""Reason strings: the one place where evidence becomes words.
 
-Every number carries its unit (``days``, ``s``, ``bits``, ``events per active day``,
-``%``) or is named a score in [0, 1]; every comparison names the population value
-as "median account here" and, where known, the percentile. Tests check the wording
-(``tests/test_reasons.py``). New signals get their formatter here, so that all
-reasons read alike.
+Every number carries its unit (``days``, ``s``, ``%``, ``statuses per day``...) or is
+named a score in [0, 1]; every comparison names the population's median and the
+percentile (accounts) or the enrichment and p-value (clusters). The units of each
+account test live beside the test (:data:`detector.scoring.evidence_tests.ACCOUNT_TESTS`);
+this module puts them into sentences. Tests check the wording (``tests/test_reasons.py``).
 """
 
 from __future__ import annotations
@@ -12,27 +12,16 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "HOUR_ENTROPY_MAX_BITS",
-    "account_age",
-    "automation_reason",
-    "clock_repeat",
-    "cluster_family",
+    "account_test",
+    "cluster_above_without_member",
     "cluster_member",
-    "duplicate_text",
-    "handle_randomness",
-    "hour_entropy",
-    "iet_cv",
+    "family",
+    "group_test",
     "linked_cluster",
+    "organic_coordination",
+    "p_value",
     "percentile",
-    "posts_per_day",
-    "profile_reason",
-    "repost_lag",
-    "synchrony",
-    "tagged",
 ]
-
-HOUR_ENTROPY_MAX_BITS = math.log2(24)
-"""Largest hour-of-day entropy: activity spread evenly over the 24 hours (4.58 bits)."""
 
 
 def _finite(x: object) -> bool:
@@ -40,95 +29,34 @@ def _finite(x: object) -> bool:
 
 
 def percentile(p: float) -> str:
-    """Share of accounts below a value, in words (``p`` in [0, 1])."""
+    """How extreme a value is among the accounts (``p``: share of accounts less extreme, in [0, 1])."""
     if not _finite(p):
-        return "percentile unknown"
-    return f"above {100 * p:.0f}% of accounts" if p < 0.995 else "among the top 0.5% of accounts"
+        return "unknown percentile"
+    return f"more extreme than {100 * p:.1f}% of accounts" if p < 0.9995 else "the most extreme account"
 
 
-def tagged(text: str, family: str, score: float) -> str:
-    """A reason with its family's score in [0, 1]: ``text [family score 0.87]``."""
-    return f"{text} [{family} score {score:.2f}]"
+def account_test(label: str, value: str, median: str, pct: float, score: float) -> str:
+    """One account test: ``label: value (population median: m; percentile) [test 0.87]``."""
+    return f"{label}: {value} (population median: {median}; {percentile(pct)}) [test {score:.2f}]"
 
 
-def synchrony(
-    partners: int, repeat: int, median_repeat: float, pct: float, timing_partners: int = 0,
-    recurring_partners: int = 0, median_recurring: float = 0.0,
-) -> str:
-    """Repeated co-action, timing correlation and recurring links."""
-    out = (
-        f"acted in sync with {partners:,} accounts; with its 3rd closest partner on {repeat:,} distinct "
-        f"posts/links/hashtags within the co-action window (median account here: {median_repeat:.0f}; "
-        f"{percentile(pct)})"
-    )
-    if timing_partners > 0:
-        out += f"; activity over time correlated with {timing_partners:,} of them"
-    if recurring_partners > 0:
-        out += (
-            f"; shared two or more of the same uncommon links (at any time) with {recurring_partners:,} "
-            f"accounts (median account here: {median_recurring:.0f})"
-        )
-    return out
+def family(name: str, score: float, parts: list[str]) -> str:
+    """An evidence family's reason: its score in [0, 1], then the tests that fired."""
+    return f"{name} {score:.2f}: " + ("; ".join(parts) if parts else "several weak signals together")
 
 
-def duplicate_text(partners: int, share: float | None) -> str:
-    """Identical or near-duplicate texts shared with other accounts."""
-    extra = f"; {share:.0%} of its own posts are near-duplicates of other accounts' posts" if _finite(share) else ""
-    return f"posted identical or near-duplicate text with {partners:,} accounts{extra}"
+def p_value(p: float) -> str:
+    """A p-value in words (``p = 3e-05``; below 1e-12 as a bound)."""
+    return f"p = {p:.2g}" if p >= 1e-12 else "p < 1e-12"
 
 
-def account_age(age_days: float, median_days: float) -> str:
-    """Account age at its first post here, in days."""
-    return f"created {age_days:,.0f} days before its first post here (median account here: {median_days:,.0f} days)"
-
-
-def handle_randomness(pct: float) -> str:
-    """Random-looking handle (digit runs, character entropy)."""
-    return f"random-looking handle ({percentile(pct)})"
-
-
-def profile_reason(parts: list[str]) -> str:
-    """The profile family's reason from its parts."""
-    return "young or throwaway-looking account: " + ("; ".join(parts) or "profile unlike the other accounts here")
-
-
-def iet_cv(cv: float, median_cv: float) -> str:
-    """Regularity of the time between its events (coefficient of variation, no unit)."""
+def group_test(name: str, words: str, k: int, n: int, p0: float, p_adj: float, score: float) -> str:
+    """One group test of a cluster: ``k`` of ``n`` members have the attribute against ``p0`` of the population."""
+    enrich = f"{(k / n) / p0:.1f}x" if p0 > 0 and n else "not seen elsewhere"
     return (
-        f"time between its events varies little: coefficient of variation {cv:.2f} "
-        f"(median account here: {median_cv:.2f}; 0 = clockwork, about 1 = random)"
+        f"{k:,} of {n:,} members {words} vs {p0:.1%} of the population "
+        f"(enrichment {enrich}, binomial {p_value(p_adj)} after Bonferroni) [group test {name} {score:.2f}]"
     )
-
-
-def hour_entropy(bits: float, median_bits: float) -> str:
-    """Spread of activity over the hours of the day (Shannon entropy, bits)."""
-    return (
-        f"active around the clock: hour-of-day entropy {bits:.2f} bits of at most "
-        f"{HOUR_ENTROPY_MAX_BITS:.2f} (median account here: {median_bits:.2f} bits)"
-    )
-
-
-def posts_per_day(rate: float, median_rate: float) -> str:
-    """Posting rate."""
-    return f"{rate:,.1f} events per active day (median account here: {median_rate:,.1f})"
-
-
-def repost_lag(median_s: float, iqr_s: float, spread: float, median_spread: float) -> str:
-    """Fixed delay between the original post and its repost."""
-    return (
-        f"fixed repost lag: median {median_s:,.0f} s after the original, middle half within {iqr_s:,.0f} s "
-        f"(spread {spread:.2f} = middle half / median; median account here: {median_spread:.2f})"
-    )
-
-
-def clock_repeat(share: float) -> str:
-    """Events at the same clock time on several days."""
-    return f"{share:.0%} of its events at the same clock time (within seconds) on 3 or more days"
-
-
-def automation_reason(parts: list[str]) -> str:
-    """The automation family's reason from its parts."""
-    return "automated-looking timing: " + ("; ".join(parts) or "timing unlike the other accounts here")
 
 
 def cluster_member(cluster_id: int, size: int, score: float, tied: int, coactors: int) -> str:
@@ -141,16 +69,23 @@ def cluster_member(cluster_id: int, size: int, score: float, tied: int, coactors
     return out
 
 
-def linked_cluster(partners: int, cluster_id: int, size: int, score: float, in_sync: int) -> str:
-    """An account outside a flagged cluster that acts with its members."""
+def linked_cluster(partners: int, cluster_id: int, size: int, score: float, in_sync: int, flagged: bool = True) -> str:
+    """An account outside a (flagged) cluster that acts with its members."""
     return (
-        f"acted within the co-action window with {partners:,} members of flagged cluster {cluster_id} "
-        f"({size:,} accounts, cluster score {score:.2f}) without belonging to it: {partners:,} of the "
+        f"acted within the co-action window with {partners:,} members of {'flagged ' if flagged else ''}cluster "
+        f"{cluster_id} ({size:,} accounts, cluster score {score:.2f}) without belonging to it: {partners:,} of the "
         f"{in_sync:,} accounts it acted in sync with"
     )
 
 
-def cluster_family(description: str, family: str, mean_score: float) -> str:
-    """A cluster's family reason: what its members do, with their mean family score in [0, 1]."""
-    return f"{description} (mean {family} score of its members {mean_score:.2f})"
+def cluster_above_without_member() -> str:
+    """A cluster whose score passes the cut while none of its members' does."""
+    return "cluster score above the threshold, but no member's own score reaches it: not flagged"
 
+
+def organic_coordination() -> str:
+    """A cluster that acts together without being, as a group, inauthentic-looking."""
+    return (
+        "members act together but, as a group, are not younger, more dormant or more automated "
+        "than the population: consistent with organic coordination (fans, newsrooms, activists)"
+    )

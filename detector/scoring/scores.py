@@ -1,91 +1,48 @@
 """Unsupervised account and cluster scores in [0, 1], with reasons.
 
-Evidence families
------------------
-Raw signals (:mod:`detector.scoring.signals`) are grouped into four
-*independent families*; inside a family sub-signals are combined with a
-noisy-OR (any one strong sub-signal is enough for the family):
+The scorer in one sitting:
 
-``synchrony``
-    repeated co-action with the same partners (same post / URL / hashtag /
-    replied-to post within the window, again and again: ``sync_repeat``),
-    counted fully when the partners' activity series are also correlated
-    (timing layer) and half otherwise (:data:`COACTION_ALONE`); also, at half
-    weight, the number of partners sharing the same uncommon links at *any*
-    time (``recurring_partners``, layer ``url_recurring``: a slow-drip
-    campaign posts the same few links for days, never inside one window).
-``duplicate_text``
-    identical or near-duplicate texts shared with other accounts, and the
-    share of the account's own posts that are near-duplicates of other
-    accounts' posts.
-``profile``
-    young account at its first post, random-looking handle.
-``automation``
-    regular inter-event times (low coefficient of variation), a high posting
-    rate, a fixed repost lag (``repost_lag_spread``: interquartile range of the
-    repost delays over their median, low tail on a log scale) or posting on a
-    schedule (``clock_repeat_share``: events at the same clock time on three or
-    more days), strengthened by activity at all hours of the day (``never_sleeps``
-    from the features module: at least 10 % of activity in every 6-hour
-    window; calibrated hour-of-day entropy when unavailable), which never
-    counts on its own (global fan bases and newsrooms span time zones).
+1. **Evidence tests** (:mod:`detector.scoring.evidence_tests`): named per-account
+   tests (repeated synchrony, copied text, young / dormant / reactivated account,
+   regular timing, fixed repost lag...), each calibrated by the one rule of
+   :mod:`detector.scoring.calibrate` (empirical tail with mid-ranks *and* an
+   effect-size floor against the scan's own population), grouped into four
+   families: ``synchrony``, ``duplicate_text`` (acting *together*) and
+   ``profile``, ``automation`` (not being what one seems).
+2. **Account score**: a soft AND of the strongest family on each side
+   (:func:`conjunction`)::
 
-Each sub-signal is calibrated against the accounts of the same scan with
-:func:`detector.scoring.calibrate.tail_score` (robust z-score; 0 for
-ordinary values, 1 for values far in the tail).
+       individual = sqrt(f1 * f2) + (1 - sqrt(f1 * f2)) * 0.5 * min(f3, f1, f2)
 
-Conjunction
------------
-Coordinated *inauthentic* behaviour is two things at once: accounts acting
-together (:data:`COORDINATION_FAMILIES`: synchrony, duplicate text) and
-accounts that are not what they seem (:data:`INAUTHENTIC_FAMILIES`: a young or
-throwaway profile, automated timing). Organic coordination (fans reposting an
-idol within seconds, newsrooms running the same wire copy, activists on one
-hashtag, a live event) is strong on the first side only; a lone bot on the
-second only. So an account's own score is a soft AND of its strongest family on
-each side, plus half of the third-strongest family's support on what remains::
+   Organic coordination (fans, newsrooms, activists) is strong on the first
+   side only, a lone bot on the second only: either side missing gives 0.
+3. **Group tests** (:mod:`detector.scoring.group_tests`): a cluster is judged by
+   how its members' distribution differs from the population's (binomial
+   enrichment with a Bonferroni-bounded false-alarm rate and an effect floor):
+   share of members in sync with several accounts or copying texts (coordination
+   side); share young, young-or-dormant, automated, with follower anomalies or
+   default profiles, and creation-date concentration (inauthenticity side). The
+   cluster score is the same soft AND over the two sides (the coordination side
+   also takes its members' mean synchrony and copied-text scores: the pair
+   evidence the cluster was built from), damped below ``min_cluster_size``.
+4. **Support**: an account in a cluster scoring at least
+   :data:`CLUSTER_SUPPORT_LEVEL` is supported by it::
 
-    individual = sqrt(f1 * f2) + (1 - sqrt(f1 * f2)) * 0.5 * min(f3, f1, f2)
+       score = 1 - (1 - individual) * (1 - cluster_score * max(f1, embed))
 
-with ``f1`` the coordination side, ``f2`` the inauthenticity side and ``f3``
-the strongest family left. Either side missing (``f1 = 0`` or ``f2 = 0``) gives
-0. A cluster gets the same soft AND of the *mean* family scores of its members,
-damped for clusters smaller than ``min_cluster_size``. An account
-that is strong in one family and belongs to a cluster that shows the
-conjunction is supported by it (noisy-OR of the two routes)::
+   ``embed`` measures how firmly the account acts with its own cluster
+   (:func:`_embeddedness`, scaled by :func:`_inauthentic_tie_ratio`); an account
+   outside such a cluster that acts mostly with its members is supported through
+   its own strongest family only (``linked_cluster_id``). Membership in a group
+   that the group tests find ordinary lends nothing, and in a cluster of at
+   least :data:`GROUP_TEST_MIN_SIZE` members an account's own *profile* evidence
+   counts only as far as its group's inauthenticity side: young accounts join every
+   community (a young fan in a streaming party), so for a member of a large group
+   youth is judged at the group level. Machine-like timing counts in full.
 
-    score = 1 - (1 - individual) * (1 - cluster_score * max(f1, embed))
-
-``embed`` (*embeddedness*) counts only inside a cluster that is itself flagged:
-the account's ties to members of its own cluster relative to the cluster's
-typical member (:func:`_embeddedness`), by repeated evidence
-(``cluster_partners``) or by acting in the same burst at least once
-(``cluster_coactors``, both from
-:func:`detector.scoring.signals.cluster_signals`). A campaign that rotates its
-accounts, or whose members join only one or two of its bursts, keeps every
-member's own evidence weak, but each member still acts with many others of a
-cluster that shows the conjunction, so it inherits the cluster's support;
-members of fan, newsroom, activist or live-event clusters do not (the
-cluster's conjunction fails, so it is not flagged). Single co-actions count
-by how much of the account's own activity they are (``cluster_sync_share``
-from :func:`detector.scoring.signals.cluster_sync_share`): an ordinary user
-swept into a campaign cluster by reposting the sponsor quickly did a few of
-its actions with the group, a pool member most of them. And embeddedness is
-scaled by how much of the account's ties inside the cluster go to members
-that look inauthentic, relative to the cluster's typical member
-(:func:`_inauthentic_tie_ratio`): when Leiden puts a group of newsrooms in
-one community with an automated campaign, the newsrooms are tied to each
-other, not to the campaign's accounts.
-
-An account *outside* a flagged cluster that acted in the window with
-``group_partners`` or more of its members, who make up at least
-``link_share`` of everyone it acted in sync with, is supported by it through
-its own strongest family only (``linked_cluster_id``;
-:func:`detector.scoring.signals.flagged_cluster_links`)::
-
-    support = cluster_score * f1 * min(1, members / group_partners) * min(1, share / link_share)
-
-``flagged = score >= flag_threshold`` (default 0.5).
+``flagged = score >= flag_threshold`` (default 0.5): the threshold is the cut
+only, never an input of any score. A cluster is flagged when its score passes the
+threshold *and* at least one member is flagged (else its reasons say why not).
 """
 
 from __future__ import annotations
@@ -97,115 +54,46 @@ import numpy as np
 import pandas as pd
 
 from detector.scoring import reasons as rs
-from detector.scoring.calibrate import percentile_rank, tail_score
+from detector.scoring.evidence_tests import (
+    ACCOUNT_TESTS,
+    FAMILIES,
+    INDICATOR_LEVEL,
+    REASON_LEVEL,
+    account_test_scores,
+    family_reasons,
+    suspicious_percentiles,
+)
+from detector.scoring.evidence_tests import family_scores as _family_from_tests
+from detector.scoring.group_tests import (
+    COORDINATION_TESTS,
+    GROUP_PARTNERS,
+    GROUP_TEST_WORDS,
+    INAUTHENTIC_TESTS,
+    MODIFIER_TESTS,
+    group_tests,
+    member_attributes,
+)
 from detector.scoring.signals import cluster_by_position, edge_positions, flagged_cluster_links
 
-__all__ = ["FAMILIES", "ScoreParams", "conjunction", "evidence_coverage", "family_scores", "score_accounts"]
+__all__ = [
+    "CLUSTER_SUPPORT_LEVEL",
+    "FAMILIES",
+    "GROUP_TEST_MIN_SIZE",
+    "ScoreParams",
+    "conjunction",
+    "evidence_coverage",
+    "family_scores",
+    "score_accounts",
+]
 
-FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text", "profile", "automation")
+CLUSTER_SUPPORT_LEVEL = 0.5
+"""Cluster score from which a cluster lends its members (and linked accounts) support.
 
-COACTION_ALONE = 0.5
-"""Weight of repeated co-action without correlated activity series in the synchrony family.
+Fixed, not the flag threshold: ``--flag-threshold`` moves the cut, never the scores."""
 
-Fans reposting their idol within seconds co-act again and again, but the rest of their
-activity is their own; accounts run together also have correlated activity series
-(timing layer). Co-action alone therefore counts half, co-action with timing fully."""
-
-
-@dataclass(frozen=True)
-class ScoreParams:
-    """Parameters of the unsupervised scorer.
-
-    Attributes
-    ----------
-    flag_threshold : float
-        Account (and cluster) score at or above which it is flagged.
-    min_cluster_size : int
-        Clusters smaller than this have their score damped linearly
-        (a pair is weak cluster evidence).
-    third_family_weight : float
-        Share of the remaining gap that the third-strongest family can fill.
-    group_partners : int
-        Group-level synchrony of a cluster is the larger of its members' mean
-        synchrony score and the share of its members that act in sync (within
-        the window, on any object, or with correlated timing) with at least
-        this many accounts. A campaign that rotates accounts keeps every
-        pair's tie weak, but nearly all its members still act with several
-        others; the cluster still needs a second family (members young,
-        automated or copying text) to score high.
-    link_share : float
-        An account outside a flagged cluster is supported by it when it
-        acted in the window with ``group_partners`` or more of its members
-        *and* they make up at least this share of all the accounts it acted
-        in sync with (support falls linearly below either): most of its
-        synchronous partners belong to that one group. A prolific account
-        meets members of every busy group by chance, but they are a small
-        share of the crowd it meets. The same share of the account's own
-        actions done in sync with its cluster (``cluster_sync_share``) gives
-        single co-actions (``cluster_coactors``) their full weight in
-        embeddedness.
-    """
-
-    flag_threshold: float = 0.5
-    min_cluster_size: int = 3
-    third_family_weight: float = 0.5
-    group_partners: int = 3
-    link_share: float = 0.5
-
-
-def _noisy_or(*parts: np.ndarray) -> np.ndarray:
-    out = np.ones_like(parts[0], dtype=float)
-    for p in parts:
-        out *= 1.0 - np.clip(np.nan_to_num(p, nan=0.0), 0, 1)
-    return 1.0 - out
-
-
-def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
-    """Calibrated [0, 1] score per evidence family (columns :data:`FAMILIES`).
-
-    ``signals`` is the union of :func:`~detector.scoring.signals.network_signals`
-    and :func:`~detector.scoring.signals.behaviour_signals` (one row per
-    account). Missing signals count as ordinary (0).
-    """
-
-    def col(name: str) -> np.ndarray:
-        if name in signals.columns:
-            return signals[name].to_numpy(dtype=float)
-        return np.full(len(signals), np.nan)
-
-    n_events = np.nan_to_num(col("n_events"), nan=0.0)
-    enough = n_events >= 3  # timing regularity means nothing on two events
-    repeat = tail_score(col("sync_repeat"), log=True)
-    timing = tail_score(col("timing_partners"), log=True)
-    recurring = tail_score(col("recurring_partners"), log=True)
-    sync = _noisy_or(np.sqrt(repeat * timing), COACTION_ALONE * repeat, COACTION_ALONE * recurring)
-    text = _noisy_or(tail_score(col("text_strength"), log=True), tail_score(col("dup_share")))
-    profile = _noisy_or(
-        tail_score(col("age_days"), log=True, higher_is_suspicious=False),
-        tail_score(col("handle_randomness")),
-    )
-    regular = np.where(enough, tail_score(col("iet_cv"), higher_is_suspicious=False), 0.0)
-    rate = tail_score(col("posts_per_day"), log=True)
-    # relative spread of repost delays, on a log scale (a ratio: 0.03 vs 0.3 vs 3)
-    fixed_lag = tail_score(np.log(np.maximum(col("repost_lag_spread"), 1e-3)), higher_is_suspicious=False)
-    schedule = tail_score(col("clock_repeat_share"))
-    machine = _noisy_or(regular, rate, fixed_lag, schedule)
-    # Round-the-clock activity is common among people in global communities (fans,
-    # newsrooms): it only strengthens regular or high-rate posting, never stands alone.
-    auto = _noisy_or(machine, machine * _never_sleeps(col("never_sleeps"), col("hour_entropy"), enough))
-    return pd.DataFrame(
-        {"synchrony": sync, "duplicate_text": text, "profile": profile, "automation": auto},
-        index=signals.index,
-    )
-
-
-def _never_sleeps(flag: np.ndarray, hour_entropy: np.ndarray, enough: np.ndarray) -> np.ndarray:
-    """1 for accounts the features module marks ``never_sleeps`` (a documented rule on >= 24
-    events over >= 3 days); without that column, the calibrated hour-of-day entropy."""
-    if np.isfinite(flag).any():
-        return np.nan_to_num(flag, nan=0.0)
-    return np.where(enough, tail_score(hour_entropy), 0.0)
-
+GROUP_TEST_MIN_SIZE = 10
+"""Members from which a cluster's group tests have the power to speak for its members
+(with 10 members, 5 young among a population with 3 % young is p ~ 1e-5)."""
 
 COORDINATION_FAMILIES: tuple[str, ...] = ("synchrony", "duplicate_text")
 """Families that show accounts acting *together*."""
@@ -218,6 +106,48 @@ _FAMILY_PAIR = (
     tuple(FAMILIES.index(f) for f in INAUTHENTIC_FAMILIES),
 )
 """Column positions of the two sides of every conjunction: coordination x inauthenticity."""
+
+
+@dataclass(frozen=True)
+class ScoreParams:
+    """Parameters of the unsupervised scorer.
+
+    Attributes
+    ----------
+    flag_threshold : float
+        Account (and cluster) score at or above which it is flagged. Only the cut:
+        no score depends on it.
+    min_cluster_size : int
+        Clusters smaller than this have their score damped linearly
+        (a pair is weak cluster evidence).
+    third_family_weight : float
+        Share of the remaining gap that the third-strongest family can fill.
+    group_partners : int
+        An account outside a supporting cluster is supported by it when it acted
+        in the window with this many of its members (see ``link_share``); also the
+        ``need`` floor of embeddedness.
+    link_share : float
+        ... and when they make up at least this share of everyone it acted in sync
+        with (support falls linearly below either). The same share of the
+        account's own actions done with its cluster (``cluster_sync_share``)
+        gives single co-actions their full weight in embeddedness.
+    """
+
+    flag_threshold: float = 0.5
+    min_cluster_size: int = 3
+    third_family_weight: float = 0.5
+    group_partners: int = GROUP_PARTNERS
+    link_share: float = 0.5
+
+
+def family_scores(signals: pd.DataFrame) -> pd.DataFrame:
+    """Calibrated [0, 1] score per evidence family (columns :data:`FAMILIES`) from raw signals.
+
+    ``signals`` is the union of :func:`~detector.scoring.signals.network_signals`
+    and :func:`~detector.scoring.signals.behaviour_signals`; unknown signals score 0
+    (they are listed in the evidence coverage).
+    """
+    return _family_from_tests(account_test_scores(signals))
 
 
 def conjunction(
@@ -255,60 +185,20 @@ def conjunction(
     return np.clip(g + (1.0 - g) * third_weight * f3, 0.0, 1.0)
 
 
+
+
 def _reasons(
     row: Mapping[str, float],
     fam: Mapping[str, float],
-    pct: dict[str, float],
-    med: dict[str, float],
+    tests: Mapping[str, float],
+    pct: Mapping[str, float],
+    med: Mapping[str, float],
     cluster: dict | None,
     link: dict | None = None,
 ) -> list[str]:
-    """Plain-language reasons for one account, strongest family first (wording: :mod:`.reasons`)."""
-    out: list[tuple[float, str, str]] = []
-    if fam["synchrony"] >= 0.2:
-        text = rs.synchrony(
-            int(row["sync_partners"]),
-            int(row.get("sync_repeat", 0)),
-            med.get("sync_repeat", 0.0),
-            pct["sync_repeat"],
-            timing_partners=int(row.get("timing_partners", 0) or 0),
-            recurring_partners=int(row.get("recurring_partners", 0) or 0),
-            median_recurring=med.get("recurring_partners", 0.0),
-        )
-        out.append((fam["synchrony"], "synchrony", text))
-    if fam["duplicate_text"] >= 0.2:
-        text = rs.duplicate_text(int(row["text_partners"]), row.get("dup_share", np.nan))
-        out.append((fam["duplicate_text"], "duplicate_text", text))
-    if fam["profile"] >= 0.2:
-        bits = []
-        age = row.get("age_days", np.nan)
-        if np.isfinite(age):
-            bits.append(rs.account_age(age, med["age_days"]))
-        hr = row.get("handle_randomness", np.nan)
-        if np.isfinite(hr) and pct["handle_randomness"] >= 0.9:
-            bits.append(rs.handle_randomness(pct["handle_randomness"]))
-        out.append((fam["profile"], "profile", rs.profile_reason(bits)))
-    if fam["automation"] >= 0.2:
-        bits = []
-        cv = row.get("iet_cv", np.nan)
-        if np.isfinite(cv):
-            bits.append(rs.iet_cv(cv, med["iet_cv"]))
-        he = row.get("hour_entropy", np.nan)
-        if np.isfinite(he):
-            bits.append(rs.hour_entropy(he, med["hour_entropy"]))
-        ppd = row.get("posts_per_day", np.nan)
-        if np.isfinite(ppd):
-            bits.append(rs.posts_per_day(ppd, med["posts_per_day"]))
-        spread = row.get("repost_lag_spread", np.nan)
-        if np.isfinite(spread) and pct.get("repost_lag_spread", np.nan) <= 0.1:
-            lag, iqr = row.get("repost_lag_median_s", np.nan), row.get("repost_lag_iqr_s", np.nan)
-            bits.append(rs.repost_lag(lag, iqr, spread, med.get("repost_lag_spread", 0.0)))
-        clock = row.get("clock_repeat_share", np.nan)
-        if np.isfinite(clock) and clock > 0:
-            bits.append(rs.clock_repeat(clock))
-        out.append((fam["automation"], "automation", rs.automation_reason(bits)))
-    out.sort(key=lambda t: -t[0])
-    reasons = [rs.tagged(text, name, value) for value, name, text in out]
+    """Plain-language reasons for one account, strongest family first."""
+    ranked = sorted(((fam[f], f) for f in FAMILIES if fam[f] >= REASON_LEVEL), key=lambda t: (-t[0], t[1]))
+    reasons = [family_reasons(name, value, row, tests, med, pct) for value, name in ranked]
     if cluster is not None:
         reasons.append(
             rs.cluster_member(
@@ -320,7 +210,12 @@ def _reasons(
             )
         )
     if link is not None:
-        reasons.append(rs.linked_cluster(link["partners"], link["cluster_id"], link["size"], link["score"], link["in_sync"]))
+        reasons.append(
+            rs.linked_cluster(
+                link["partners"], link["cluster_id"], link["size"], link["score"], link["in_sync"],
+                flagged=bool(link.get("flagged")),
+            )
+        )
     return reasons
 
 
@@ -331,7 +226,7 @@ def score_accounts(
     exempt: set[str] | frozenset[str] = frozenset(),
     coaction: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score accounts and clusters.
+    """Score accounts and clusters (module docstring).
 
     Parameters
     ----------
@@ -339,80 +234,67 @@ def score_accounts(
         One row per account (index ``account_id``), network and behaviour
         signals (see :mod:`detector.scoring.signals`).
     membership : Series, optional
-        ``account_id -> cluster id`` (from
-        :func:`detector.scoring.network.communities`); accounts absent from it
-        have no cluster.
+        ``account_id -> cluster id``; accounts absent from it have no cluster.
     params : ScoreParams
     exempt : set of account ids
         Declared official accounts (registry): scored and explained but never
-        flagged and left out of cluster scores. They are attributed accounts;
-        their amplification is audited in the officials section instead.
+        flagged and left out of the group tests' population and of cluster scores.
     coaction : DataFrame, optional
         Combined edges with ``n_sync_objects`` (every pair that acted in the
-        window at least once): an account outside a flagged cluster that acted
-        with ``group_partners`` or more of its members is supported by it
-        through its own strongest family (``linked_cluster_id``; see
-        :func:`detector.scoring.signals.flagged_cluster_links`).
+        window at least once), for embeddedness and ``linked_cluster_id``.
 
     Returns
     -------
     accounts : DataFrame
         ``account_id, score, flagged, cluster_id (Int64), individual_score,
-        cluster_score`` + one column per family + ``linked_cluster_id`` (Int64:
-        the flagged cluster that supports an account from outside, NA
-        otherwise) + ``reasons`` (list of str);
-        sorted by score descending then account_id.
+        cluster_score`` + one column per family + ``linked_cluster_id`` (Int64) +
+        ``reasons`` (list of str); sorted by score descending then account_id.
     clusters : DataFrame
-        ``cluster_id, size, score, flagged`` + mean family scores (the
-        ``synchrony`` column is the group synchrony: the larger of the
-        members' mean and the share of members in sync with
-        ``group_partners`` others) + ``member_synchrony`` (the members' mean
-        own synchrony) + ``reasons``; sorted by score descending then cluster_id.
+        ``cluster_id, size, score, flagged`` + mean family scores +
+        ``member_synchrony`` + one ``test_<name>`` column per group test + ``reasons``;
+        sorted by score descending then cluster_id.
     """
     params = params or ScoreParams()
     idx = signals.index.astype(str)
     signals = signals.copy()
     signals.index = idx
-    fam = family_scores(signals)
-    fam_arr = fam[list(FAMILIES)].to_numpy()
-    individual = conjunction(fam_arr, params.third_family_weight, *_FAMILY_PAIR)
-    strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
+    tests = account_test_scores(signals)
+    fam = _family_from_tests(tests)
 
     cluster_id = pd.Series(pd.NA, index=idx, dtype="Int64")
     if membership is not None and len(membership):
         m = membership.copy()
         m.index = m.index.astype(str)
         cluster_id = m.reindex(idx).astype("Int64")
-
     is_exempt = idx.isin(list(exempt))
-    partners = signals["sync_partners"] if "sync_partners" in signals.columns else pd.Series(0.0, index=idx)
-    recurring = signals["recurring_partners"] if "recurring_partners" in signals.columns else pd.Series(0.0, index=idx)
-    in_group = (
-        (partners.fillna(0).to_numpy() >= params.group_partners)
-        | (recurring.fillna(0).to_numpy() >= params.group_partners)
-    ).astype(float)
-    fam_c = fam.assign(_in_group=in_group)
-    clusters = _score_clusters(fam_c[~is_exempt], cluster_id[~is_exempt], params)
-    cl_score = cluster_id.map(clusters.set_index("cluster_id")["score"]) if len(clusters) else cluster_id * 0.0
-    cl_score = cl_score.astype(float).fillna(0.0).to_numpy()
-    # Membership alone lends support only inside a cluster that is itself flagged (shows the
-    # conjunction); in any other cluster the account's own strongest family must carry it.
-    embed = np.where(
-        cl_score >= params.flag_threshold,
-        _embeddedness(signals, cluster_id, params.group_partners, params.link_share),
-        0.0,
-    )
+
+    clusters, inauth_side = _score_clusters(tests[~is_exempt], fam[~is_exempt], signals[~is_exempt], cluster_id[~is_exempt], params)
+    by_cluster = clusters.set_index("cluster_id") if len(clusters) else None
+    cl_score = _per_member(cluster_id, by_cluster["score"] if by_cluster is not None else None)
+    cl_size = _per_member(cluster_id, by_cluster["size"] if by_cluster is not None else None)
+    cl_inauth = _per_member(cluster_id, inauth_side)
+
+    fam_arr = fam[list(FAMILIES)].to_numpy()
+    own = fam_arr.copy()
+    # Young or dormant accounts join every community. For a member of a cluster large enough
+    # for its group tests to speak, its profile evidence counts as far as the group itself is
+    # enriched in inauthentic accounts (a young fan in a streaming party). Machine-like timing
+    # is the account's own evidence and counts in full.
+    grouped = cl_size >= GROUP_TEST_MIN_SIZE
+    col = FAMILIES.index("profile")
+    own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
+    individual = conjunction(own, params.third_family_weight, *_FAMILY_PAIR)
+    strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
+
+    supporting = cl_score >= CLUSTER_SUPPORT_LEVEL
+    embed = np.where(supporting, _embeddedness(signals, cluster_id, params.group_partners, params.link_share), 0.0)
     positions = edge_positions(coaction, cluster_id.index) if coaction is not None and len(coaction) else None
     if positions is not None:
         embed = embed * _inauthentic_tie_ratio(positions, cluster_id, fam)
-    support = cl_score * np.maximum(strongest, embed)
-    # An account outside a flagged cluster that acts in the window with several of its
-    # members (a rotating pool: each member joins a few bursts with different partners, so
-    # no tie repeats and Leiden leaves it out) is supported like a member, through its own
-    # strongest family only: the link alone never flags anyone.
-    flagged_ids = set(clusters.loc[clusters["flagged"].astype(bool), "cluster_id"].astype(int)) if len(clusters) else set()
+    support = np.where(supporting, cl_score * np.maximum(strongest, embed), 0.0)
+    support_ids = set(clusters.loc[clusters["score"] >= CLUSTER_SUPPORT_LEVEL, "cluster_id"].astype(int)) if len(clusters) else set()
     scores_by_id = dict(zip(clusters["cluster_id"].astype(int), clusters["score"].astype(float), strict=True)) if len(clusters) else {}
-    linked, linked_n, in_sync = flagged_cluster_links(coaction, cluster_id, scores_by_id, flagged_ids, positions)
+    linked, linked_n, in_sync = flagged_cluster_links(coaction, cluster_id, scores_by_id, support_ids, positions)
     linked_score = np.array([scores_by_id.get(int(c), 0.0) if np.isfinite(c) else 0.0 for c in linked])
     breadth = np.clip(linked_n / max(params.group_partners, 1), 0.0, 1.0)
     focus = np.clip(linked_n / np.maximum(in_sync, 1.0) / params.link_share, 0.0, 1.0)
@@ -421,12 +303,13 @@ def score_accounts(
     uses_link = link_support > support
     support = np.maximum(support, link_support)
     score = 1.0 - (1.0 - individual) * (1.0 - support)
+    flagged = (score >= params.flag_threshold) & ~is_exempt
 
     accounts = pd.DataFrame(
         {
             "account_id": idx,
             "score": np.round(score, 6),
-            "flagged": (score >= params.flag_threshold) & ~is_exempt,
+            "flagged": flagged,
             "cluster_id": cluster_id.to_numpy(),
             "individual_score": np.round(individual, 6),
             "cluster_score": np.round(cl_score, 6),
@@ -436,18 +319,18 @@ def score_accounts(
         accounts[name] = np.round(fam[name].to_numpy(), 6)
     accounts["cluster_id"] = accounts["cluster_id"].astype("Int64")
     accounts["linked_cluster_id"] = pd.array(np.where(uses_link, linked, np.nan), dtype="Float64").astype("Int64")
+    clusters = _cluster_verdicts(clusters, cluster_id, flagged, params)
 
-    pct = {c: percentile_rank(signals[c].to_numpy(dtype=float)) for c in signals.columns}
-    med = {c: float(np.nanmedian(signals[c].to_numpy(dtype=float))) if signals[c].notna().any() else np.nan for c in signals.columns}
-    med = {k: (v if np.isfinite(v) else 0.0) for k, v in med.items()}
-    for key in ("sync_strength", "sync_repeat", "age_days", "handle_randomness", "iet_cv", "hour_entropy", "posts_per_day"):
-        med.setdefault(key, 0.0)
-        pct.setdefault(key, np.full(len(idx), np.nan))
-    cl_lookup = clusters.set_index("cluster_id")[["size", "score"]].to_dict("index") if len(clusters) else {}
+    pct = suspicious_percentiles(signals)
+    med = {t.signal: float(np.nanmedian(signals[t.signal].to_numpy(dtype=float)))
+           for t in ACCOUNT_TESTS.values() if t.signal in signals.columns and signals[t.signal].notna().any()}
+    cl_lookup = clusters.set_index("cluster_id")[["size", "score", "flagged"]].to_dict("index") if len(clusters) else {}
     reasons: list[list[str]] = [[] for _ in range(len(idx))]
-    need = np.flatnonzero(score >= 0.2)
+    need = np.flatnonzero(score >= REASON_LEVEL)
     rows = signals.iloc[need].to_dict("records")
     fams = fam.iloc[need].to_dict("records")
+    test_rows = tests.iloc[need].to_dict("records")
+    pct_rows = pct.iloc[need].to_dict("records")
     cids = cluster_id.to_numpy()
     for k, i in enumerate(need):
         cid = cids[i]
@@ -458,7 +341,7 @@ def score_accounts(
         if uses_link[i]:
             link = {"cluster_id": int(linked[i]), "partners": int(linked_n[i]), "in_sync": int(in_sync[i]),
                     **cl_lookup[int(linked[i])]}
-        why = _reasons(rows[k], fams[k], {key: v[i] for key, v in pct.items()}, med, cluster, link)
+        why = _reasons(rows[k], fams[k], test_rows[k], pct_rows[k], med, cluster, link)
         if is_exempt[i]:
             why.insert(0, OFFICIAL_REASON)
         reasons[i] = why
@@ -471,13 +354,22 @@ OFFICIAL_REASON = "declared official account (registry): audited, never flagged"
 """First reason of every declared official account (default scorer and trained model alike)."""
 
 
+def _per_member(cluster_id: pd.Series, by_cluster: pd.Series | None) -> np.ndarray:
+    """A per-cluster value for every account (0 outside clusters)."""
+    if by_cluster is None or not len(by_cluster):
+        return np.zeros(len(cluster_id))
+    return cluster_id.map(by_cluster).astype(float).fillna(0.0).to_numpy()
+
+
 def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, float]:
     """Share of the input on which each evidence family can be measured at all, in [0, 1].
 
     ``synchrony``: 1 (any events can be compared in time); ``duplicate_text``: share of
     the original posts, quotes and replies that carry text; ``profile``: share of accounts
     with a known creation time; ``automation``: share of accounts with 3 or more events
-    (timing regularity means nothing on fewer). A family measured on almost nothing cannot
+    (timing regularity means nothing on fewer). Per profile signal, the share of accounts
+    where it is known: ``creation_date``, ``posts_count`` (dormancy, reactivation),
+    ``follower_counts``, ``default_profile``; unknown is never counted as ordinary. A family measured on almost nothing cannot
     confirm *or* clear a synchronised group: the verdict says so instead of "none".
     """
     n = len(signals)
@@ -494,6 +386,10 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
         "duplicate_text": float(texts.mean()) if len(texts) else 0.0,
         "profile": known("age_days", np.isfinite),
         "automation": known("n_events", lambda x: np.nan_to_num(x) >= 3),
+        "creation_date": known("created_at", np.isfinite),
+        "posts_count": known("lifetime_posts_per_day", np.isfinite),
+        "follower_counts": known("followers_following_ratio", np.isfinite),
+        "default_profile": known("default_profile", np.isfinite),
     }
 
 
@@ -507,8 +403,8 @@ def _inauthentic_tie_ratio(
     """Per account: how much of its ties inside its own cluster go to inauthentic-looking members,
     relative to the cluster's typical member, in [0, 1].
 
-    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores 0.5 or
-    more. ``share`` = the account's ties (any combined edge) to such members of its own
+    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores at least
+    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL` (the group tests' definition). ``share`` = the account's ties (any combined edge) to such members of its own
     cluster over all its ties inside the cluster; the result is ``min(1, share / (0.5 *
     median share of the cluster's members))``. A newsroom that Leiden put in one
     community with an automated campaign is tied mostly to the other newsrooms (share
@@ -518,7 +414,7 @@ def _inauthentic_tie_ratio(
     """
     idx = pd.Index(cluster_id.index.astype(str))
     cluster = cluster_by_position(cluster_id)
-    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= 0.5, False)
+    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= INDICATOR_LEVEL, False)
     pa, pb = positions  # both ends of every combined edge in ``idx`` (:func:`edge_positions`)
     same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])
     n = len(idx)
@@ -565,55 +461,77 @@ def _embeddedness(
     return out
 
 
-def _score_clusters(fam: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams) -> pd.DataFrame:
-    cols = ["cluster_id", "size", "score", "flagged", *FAMILIES, "member_synchrony", "reasons"]
+
+
+def _score_clusters(
+    tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Cluster scores from the group tests; also the inauthenticity side per cluster id."""
+    test_cols = [f"test_{t}" for t in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS)]
+    cols = ["cluster_id", "size", "score", "flagged", *FAMILIES, "member_synchrony", *test_cols, "reasons"]
     members = fam.assign(cluster_id=cluster_id.to_numpy())
     members = members[members["cluster_id"].notna()]
     if members.empty:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}), pd.Series([], dtype=float)
+    created = signals["created_at"] if "created_at" in signals.columns else pd.Series(np.nan, index=signals.index)
+    gt, details = group_tests(member_attributes(tests, fam, signals), created, cluster_id)
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
-    own_sync = means["synchrony"].to_numpy().copy()  # members' own synchrony, before the group share
     size = grp.size()
-    if "_in_group" in members.columns:
-        means["synchrony"] = np.maximum(means["synchrony"], grp["_in_group"].mean())
-    fam_means = means.to_numpy()
-    conj = conjunction(fam_means, params.third_family_weight, *_FAMILY_PAIR)
+    gt = gt.reindex(means.index.astype(np.int64)).fillna(0.0)
+    coord = np.column_stack([gt[list(COORDINATION_TESTS)].to_numpy(), means[list(COORDINATION_FAMILIES)].to_numpy()])
+    inauth = gt[list(INAUTHENTIC_TESTS)].to_numpy()
+    modifier = gt[list(MODIFIER_TESTS)].to_numpy().max(axis=1)
+    # as on the coordination side, the members' mean family scores count too (a group whose
+    # every member is somewhat automated, in an input without profiles)
+    side = np.maximum(inauth.max(axis=1), means[list(INAUTHENTIC_FAMILIES)].to_numpy().max(axis=1))
+    side = side + (1.0 - side) * side * modifier  # noisy-OR of the side with (side x modifier)
+    sides = np.column_stack([coord.max(axis=1), side, np.sort(inauth, axis=1)[:, -2] if inauth.shape[1] > 1 else 0.0])
+    conj = conjunction(sides, params.third_family_weight, (0,), (1,))
     damp = np.clip((size.to_numpy() - 1) / max(params.min_cluster_size - 1, 1), 0.0, 1.0)
     score = conj * damp
-    out = pd.DataFrame(
-        {
-            "cluster_id": means.index.astype(np.int64),
-            "size": size.to_numpy().astype(np.int64),
-            "score": np.round(score, 6),
-            "flagged": score >= params.flag_threshold,
-        }
-    )
+    ids = means.index.astype(np.int64)
+    out = pd.DataFrame({"cluster_id": ids, "size": size.to_numpy().astype(np.int64), "score": np.round(score, 6), "flagged": False})
     for name in FAMILIES:
         out[name] = np.round(means[name].to_numpy(), 6)
-    out["member_synchrony"] = np.round(own_sync, 6)
-    out["reasons"] = [_cluster_reasons(r) for r in out.itertuples(index=False)]
-    return out.sort_values(["score", "cluster_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    out["member_synchrony"] = np.round(means["synchrony"].to_numpy(), 6)
+    for name in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS):
+        out[f"test_{name}"] = np.round(gt[name].to_numpy(), 6)
+    out["reasons"] = [_cluster_reasons(int(c), gt.loc[c], details) for c in ids]
+    out = out.sort_values(["score", "cluster_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    return out[cols], pd.Series(side, index=ids)
 
 
-_FAMILY_TEXT = {
-    "synchrony": "members act on the same posts/links/hashtags within seconds to minutes of each other",
-    "duplicate_text": "members post identical or near-duplicate texts",
-    "profile": "members are young or throwaway-looking accounts",
-    "automation": "members post with machine-like regularity or around the clock",
-}
-
-
-def _cluster_reasons(row) -> list[str]:
-    fam = {name: getattr(row, name) for name in FAMILIES}
-    ranked = sorted(fam.items(), key=lambda kv: (-kv[1], kv[0]))
-    out = [rs.cluster_family(_FAMILY_TEXT[name], name, value) for name, value in ranked if value >= 0.2]
-    strong = {name for name, value in ranked if value >= 0.4}
-    if out and not strong & set(INAUTHENTIC_FAMILIES):
-        out.append(
-            "members act together but do not look inauthentic (not young, throwaway or automated): "
-            "consistent with organic coordination (fans, newsrooms, activists)"
-        )
-    elif out and not strong & set(COORDINATION_FAMILIES):
-        out.append("members look inauthentic but do not act together: not a coordinated group")
+def _cluster_verdicts(clusters: pd.DataFrame, cluster_id: pd.Series, flagged: np.ndarray, params: ScoreParams) -> pd.DataFrame:
+    """``flagged``: score at the threshold *and* a flagged member; reasons say which side failed."""
+    if clusters.empty:
+        return clusters
+    n_flagged = pd.Series(flagged, index=cluster_id.index).groupby(cluster_id.to_numpy()).sum()
+    has = clusters["cluster_id"].map(n_flagged).fillna(0).to_numpy() > 0
+    passes = clusters["score"].to_numpy(dtype=float) >= params.flag_threshold
+    out = clusters.copy()
+    out["flagged"] = passes & has
+    notes = []
+    for reasons, ok, member, inauth in zip(out["reasons"], passes, has, out[[f"test_{t}" for t in INAUTHENTIC_TESTS]].max(axis=1), strict=True):
+        extra = list(reasons)
+        if ok and not member:
+            extra.append(rs.cluster_above_without_member())
+        elif not ok and inauth < REASON_LEVEL and extra:
+            extra.append(rs.organic_coordination())
+        notes.append(extra)
+    out["reasons"] = notes
     return out
+
+
+def _cluster_reasons(cid: int, scores: pd.Series, details: Mapping[str, pd.DataFrame]) -> list[str]:
+    """One reason per group test that fired: share of members vs the population, enrichment, p-value."""
+    out = []
+    for name in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS):
+        value = float(scores[name])
+        if value < REASON_LEVEL:
+            continue
+        d = details[name].loc[cid]
+        out.append(rs.group_test(name, GROUP_TEST_WORDS[name], int(d["k"]), int(d["n"]), float(d["p0"]), float(d["p_adj"]), value))
+    return out
+
+

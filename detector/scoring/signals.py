@@ -4,9 +4,9 @@ Two sources:
 
 * the coordination network (:func:`network_signals`): how strongly each
   account is tied to others in each evidence layer;
-* behaviour features (:func:`behaviour_signals`): the timing helper's
-  :func:`detector.evidence.features.account_features` when it is available,
-  read through :data:`FEATURE_ALIASES`; a small built-in fallback otherwise.
+* behaviour features (:func:`behaviour_signals`):
+  :func:`detector.evidence.features.account_features`, the one definition of every
+  behaviour feature, read through :data:`FEATURE_COLUMN_OF`.
 
 All times are seconds; ``age_days`` is days between account creation and its
 first event in the data.
@@ -14,13 +14,11 @@ first event in the data.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from detector import thresholds as th
 from detector.scoring.combine import COACTION_LAYERS, LAYER_PRIOR
 
 REPEAT_RANK = 3
@@ -29,7 +27,7 @@ REPEAT_RANK = 3
 __all__ = [
     "REPEAT_RANK",
     "BEHAVIOUR_SIGNALS",
-    "FEATURE_ALIASES",
+    "FEATURE_COLUMN_OF",
     "behaviour_signals",
     "burst_clusters",
     "cluster_by_position",
@@ -55,81 +53,47 @@ BEHAVIOUR_SIGNALS: tuple[str, ...] = (
     "clock_repeat_share",
     "dup_share",
     "age_days",
+    "created_at",
     "handle_randomness",
-    "followers",
+    "followers_following_ratio",
+    "lifetime_posts_per_day",
+    "scan_share_of_posts",
+    "default_profile",
+    "client_share",
 )
-"""Behaviour signals used by the scorer (NaN = unknown for that account)."""
+"""Behaviour signals used by the scorer (NaN = unknown for that account).
 
-FEATURE_ALIASES: dict[str, tuple[str, ...]] = {
-    "n_events": ("n_events", "events", "n_posts"),
-    "posts_per_day": ("posts_per_active_day", "posts_per_day"),
-    "iet_cv": ("iet_cv", "inter_event_cv", "cv_iet"),
-    "hour_entropy": ("hour_entropy", "circadian_entropy", "hour_of_day_entropy"),
-    "fast_repost_share": ("fast_repost_share_60s", "repost_within_60s_share", "share_reposts_60s", "fast_repost_share"),
-    "dup_share": ("near_dup_share", "near_duplicate_share", "dup_share"),
-    "age_days": ("account_age_days_at_first_post", "age_days"),
-    "handle_randomness": ("handle_randomness",),
-    "night_share": ("night_share",),
-    "never_sleeps": ("never_sleeps",),
-    "repost_lag_median_s": ("repost_lag_median_s",),
-    "repost_lag_iqr_s": ("repost_lag_iqr_s",),
-    "repost_lag_spread": ("repost_lag_spread",),
-    "clock_repeat_share": ("clock_repeat_share",),
-    "followers": ("followers",),
+``created_at`` is UTC seconds (``first_ts - age_days * 86400``); ``default_profile``
+is 1.0 / 0.0 / NaN (unknown); ``client_share`` is the share of the scanned accounts with a
+known posting client that use the account's own client (v1.1 ``source``; NaN unknown)."""
+
+FEATURE_COLUMN_OF: dict[str, str] = {
+    "n_events": "n_events",
+    "posts_per_day": "posts_per_active_day",
+    "iet_cv": "iet_cv",
+    "hour_entropy": "hour_entropy",
+    "night_share": "night_share",
+    "never_sleeps": "never_sleeps",
+    "fast_repost_share": "repost_within_60s_share",
+    "repost_lag_median_s": "repost_lag_median_s",
+    "repost_lag_iqr_s": "repost_lag_iqr_s",
+    "repost_lag_spread": "repost_lag_spread",
+    "clock_repeat_share": "clock_repeat_share",
+    "dup_share": "near_dup_share",
+    "age_days": "account_age_days_at_first_post",
+    "followers_following_ratio": "followers_following_ratio",
+    "lifetime_posts_per_day": "lifetime_posts_per_day",
+    "scan_share_of_posts": "scan_share_of_posts",
+    "default_profile": "default_profile",
 }
-"""Our signal name -> accepted column names in the features table (first found wins)."""
+"""Our signal name -> column of :func:`detector.evidence.features.account_features` (the one
+definition of every behaviour feature)."""
 
+HANDLE_ENTROPY_BITS = 4.5
+"""Handle entropy (bits per character) that counts as fully random (a 20+ character random string)."""
 
-def _entropy_norm(counts: np.ndarray) -> float:
-    total = counts.sum()
-    if total <= 0:
-        return math.nan
-    p = counts[counts > 0] / total
-    return float(-(p * np.log(p)).sum() / math.log(len(counts)))
-
-
-def _handle_randomness(name: object) -> float:
-    """Share of digits plus character entropy (bits/char over 4.5) of a handle, in [0, 1]-ish."""
-    if not isinstance(name, str) or not name:
-        return math.nan
-    digits = sum(ch.isdigit() for ch in name) / len(name)
-    counts = np.array([name.count(c) for c in set(name)], dtype=float)
-    p = counts / counts.sum()
-    ent = float(-(p * np.log2(p)).sum()) / 4.5
-    return 0.5 * digits + 0.5 * min(ent, 1.0) * min(len(name) / 12.0, 1.0)
-
-
-def _fallback_features(events: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.DataFrame:
-    """Minimal behaviour features, used only when the features module is missing."""
-    ev = events[["event_id", "account_id", "account_name", "ts", "kind", "target_event_id"]].copy()
-    ev["account_id"] = ev["account_id"].astype(str)
-    ev = ev.sort_values(["account_id", "ts"], kind="mergesort")
-    grp = ev.groupby("account_id", sort=True)
-    out = pd.DataFrame({"n_events": grp.size()})
-    active_days = grp["ts"].apply(lambda s: len(np.unique(s.to_numpy() // 86400)))
-    out["posts_per_day"] = out["n_events"] / active_days.clip(lower=1)
-    gaps = ev["ts"].diff().where(ev["account_id"].eq(ev["account_id"].shift()))
-    g = gaps.groupby(ev["account_id"])
-    out["iet_cv"] = (g.std() / g.mean()).where(g.count() >= 3)
-    hours = (ev["ts"] // 3600 % 24).to_numpy()
-    hour_counts = pd.crosstab(ev["account_id"], hours).reindex(columns=range(24), fill_value=0)
-    ent = np.array([_entropy_norm(row) for row in hour_counts.to_numpy(dtype=float)])
-    out["hour_entropy"] = pd.Series(ent, index=hour_counts.index).where(out["n_events"] >= 5)
-    orig_ts = pd.Series(events["ts"].to_numpy(), index=events["event_id"].astype(str).to_numpy())
-    orig_ts = orig_ts[~orig_ts.index.duplicated()]
-    rep = ev[ev["kind"].eq("repost") & ev["target_event_id"].notna()]
-    delay = rep["ts"].to_numpy() - orig_ts.reindex(rep["target_event_id"].astype(str)).to_numpy()
-    rep = rep.assign(fast=(delay <= th.FAST_REACTION_S) & np.isfinite(delay))
-    out["fast_repost_share"] = rep.groupby("account_id")["fast"].mean()
-    names = grp["account_name"].first()
-    out["handle_randomness"] = names.map(_handle_randomness)
-    first_ts = grp["ts"].min()
-    if accounts is not None and len(accounts):
-        acc = accounts.assign(account_id=accounts["account_id"].astype(str)).set_index("account_id")
-        created = pd.to_numeric(acc["created_at"], errors="coerce").reindex(out.index)
-        out["age_days"] = (first_ts - created) / 86400.0
-        out["followers"] = pd.to_numeric(acc["followers"], errors="coerce").reindex(out.index)
-    return out
+HANDLE_DIGIT_RUN = 6
+"""Digit run length that counts as fully random (``user84736251``)."""
 
 
 def behaviour_signals(
@@ -141,39 +105,48 @@ def behaviour_signals(
     ----------
     events, accounts : canonical tables
     features : DataFrame, optional
-        The features helper's per-account table (``account_id`` column or
-        index). Columns are found through :data:`FEATURE_ALIASES`; signals it
-        lacks come from the built-in fallback.
+        :func:`detector.evidence.features.account_features` of ``events`` (computed
+        here when absent, without near-duplicate shares).
     """
-    fallback = None
+    if features is None:
+        from detector.evidence.features import account_features
+
+        features = account_features(events, accounts)
     out = pd.DataFrame(index=pd.Index(sorted(events["account_id"].astype(str).unique()), name="account_id"))
-    if features is not None and len(features):
-        feat = features.copy()
-        if "account_id" in feat.columns:
-            feat = feat.set_index(feat["account_id"].astype(str))
-        feat.index = feat.index.astype(str)
-        for signal, aliases in FEATURE_ALIASES.items():
-            col = next((a for a in aliases if a in feat.columns), None)
-            if col is not None:
-                values = feat[col].astype("Float64") if feat[col].dtype == bool else feat[col]
-                out[signal] = pd.to_numeric(values, errors="coerce").reindex(out.index)
-        if "handle_randomness" not in out and {"handle_entropy", "handle_digit_run"} <= set(feat.columns):
-            ent = pd.to_numeric(feat["handle_entropy"], errors="coerce") / 4.5
-            run = pd.to_numeric(feat["handle_digit_run"], errors="coerce") / 6.0
-            out["handle_randomness"] = (0.5 * ent.clip(upper=1) + 0.5 * run.clip(upper=1)).reindex(out.index)
-    if "followers" not in out.columns and accounts is not None and len(accounts):
-        acc = accounts.drop_duplicates("account_id", keep="last")
-        followers = pd.Series(pd.to_numeric(acc["followers"], errors="coerce").to_numpy(dtype=float), index=acc["account_id"].astype(str))
-        out["followers"] = followers.reindex(out.index)
-    missing = [s for s in BEHAVIOUR_SIGNALS if s not in out.columns]
-    if missing and features is not None and len(features):
-        for signal in missing:  # the features module does not provide it: unknown
-            out[signal] = np.nan
-    elif missing:
-        fallback = _fallback_features(events, accounts)
-        for signal in missing:
-            out[signal] = fallback[signal].reindex(out.index) if signal in fallback else np.nan
+    feat = features.copy()
+    if "account_id" in feat.columns:
+        feat = feat.set_index(feat["account_id"].astype(str))
+    feat.index = feat.index.astype(str)
+
+    def column(name: str) -> pd.Series:
+        if name not in feat.columns:
+            return pd.Series(np.nan, index=out.index)
+        values = feat[name]
+        if values.dtype == bool or str(values.dtype) == "boolean":
+            values = values.astype("Float64")
+        return pd.to_numeric(values, errors="coerce").astype(float).reindex(out.index)
+
+    for signal, name in FEATURE_COLUMN_OF.items():
+        out[signal] = column(name)
+    out["created_at"] = column("first_ts") - out["age_days"] * 86400.0
+    ent = (column("handle_entropy") / HANDLE_ENTROPY_BITS).clip(upper=1.0)
+    run = (column("handle_digit_run") / HANDLE_DIGIT_RUN).clip(upper=1.0)
+    out["handle_randomness"] = 0.5 * ent + 0.5 * run
+    out["client_share"] = _client_share(accounts, out.index)
     return out[list(BEHAVIOUR_SIGNALS)].astype(float)
+
+
+def _client_share(accounts: pd.DataFrame | None, index: pd.Index) -> np.ndarray:
+    """Per account of ``index``: share of the accounts of ``index`` with a known client that use its client."""
+    if accounts is None or "client" not in accounts.columns or not len(accounts):
+        return np.full(len(index), np.nan)
+    table = accounts.drop_duplicates("account_id", keep="last")
+    client = pd.Series(table["client"].astype("string").to_numpy(), index=table["account_id"].astype(str)).reindex(index)
+    known = client.notna()
+    if not known.any():
+        return np.full(len(index), np.nan)
+    share = client[known].map(client[known].value_counts(normalize=True))
+    return share.reindex(index).to_numpy(dtype=float)
 
 
 def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:

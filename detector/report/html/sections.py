@@ -766,6 +766,10 @@ COVERAGE_WORDS: dict[str, str] = {
     "duplicate_text": "duplicate text (posts with text)",
     "profile": "profile (accounts with a known creation date)",
     "automation": "automation (accounts with 3+ events)",
+    "creation_date": "creation-date batches (accounts with a known creation date)",
+    "posts_count": "dormancy and reactivation (accounts with a known lifetime status count)",
+    "follower_counts": "follower anomalies (accounts with known follower and following counts)",
+    "default_profile": "default-profile marker (accounts where it is known)",
 }
 """How ``input_summary.evidence_coverage`` keys read in the report."""
 
