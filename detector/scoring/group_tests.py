@@ -3,21 +3,26 @@
 Each test asks whether a cluster holds more accounts with one attribute than a random
 draw of the same size from the rest of the scan's population (everyone but the cluster) would (a one-sided binomial test with
 Bonferroni over every cluster and test of the scan, and an effect-size floor:
-:func:`detector.scoring.calibrate.enrichment_test`). Attributes are read from the
-account tests (:mod:`detector.scoring.evidence_tests`): an account *has* one when its
-test score is at least :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`.
-Members for whom the attribute is unknown (no creation date, no profile) are left out
+:func:`detector.scoring.calibrate.enrichment_test`). Inauthenticity attributes are read from
+the account tests (:mod:`detector.scoring.evidence_tests`) by rank: an account *has* one when
+it sits in the population's suspicious quarter of that test (:func:`in_suspicious_quarter`).
+A group is judged by its distribution, not by members that are extreme one by one: a network
+of accounts created about four months ago is not "young" account by account (120 days is
+ordinary on its own), but when all its members are among the youngest quarter of the scan,
+the group is shifted as a whole (p-value and excess share in the reasons). A fandom with some
+young stans has perhaps 40 % of its members there against the population's 25 %: below the
+effect floor. Members for whom the attribute is unknown (no creation date, no profile) are left out
 of both ``k`` and ``n``: unknown is never counted as ordinary.
 
 Coordination side (:data:`COORDINATION_TESTS`)
     ``in_sync``: acts within the window with :data:`GROUP_PARTNERS` or more accounts;
     ``copies``: duplicate-text family at the indicator level.
-Modifier (:data:`MODIFIER_TESTS`): ``rare_client`` (members posting through a client few
-    accounts of the scan use) strengthens the inauthenticity side, never carries it.
+Modifiers (:data:`MODIFIER_TESTS`): ``follower_anomaly``, ``default_profile`` and
+    ``rare_client`` (members posting through a client few accounts of the scan use)
+    strengthen the inauthenticity side, never carry it.
 Inauthenticity side (:data:`INAUTHENTIC_TESTS`)
     ``young``; ``young_or_dormant`` (a network of aged-dormant and fresh accounts is
-    enriched in both halves at once); ``automated`` (automation family);
-    ``follower_anomaly``; ``default_profile``; ``creation_batch``: the most members
+    enriched in both halves at once); ``automated`` (automation family); ``creation_batch``: the most members
     created within :data:`BATCH_WINDOW_S` of each other, against the population's share
     of accounts created in that same window (the window is chosen from the data, so its
     p-value is multiplied by the number of windows tried). (Tried and dropped: the share
@@ -30,8 +35,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detector.scoring.calibrate import binomial_tail, enrichment_test, group_score
-from detector.scoring.evidence_tests import INDICATOR_LEVEL
+from detector.scoring.calibrate import TAIL_ORDINARY, binomial_tail, enrichment_test, group_score
+from detector.scoring.evidence_tests import (
+    INDICATOR_LEVEL,
+    MIN_TIMING_EVENTS,
+    suspicious_percentiles,
+)
 
 __all__ = [
     "BATCH_WINDOW_S",
@@ -41,6 +50,7 @@ __all__ = [
     "INAUTHENTIC_TESTS",
     "MODIFIER_TESTS",
     "group_tests",
+    "in_suspicious_quarter",
     "member_attributes",
 ]
 
@@ -55,56 +65,83 @@ MIN_TESTED_SIZE = 3
 significant anyway; counting the many pairs of a large scan would only blunt every test)."""
 
 COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
-INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "follower_anomaly", "default_profile", "creation_batch")
+INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "creation_batch")
 
-MODIFIER_TESTS: tuple[str, ...] = ("rare_client",)
-"""Group tests that only strengthen the inauthenticity side, never carry it: a newsroom posts
-through one scheduling tool too."""
+MODIFIER_TESTS: tuple[str, ...] = ("follower_anomaly", "default_profile", "rare_client")
+"""Group tests that only strengthen the inauthenticity side, never carry it, as their account
+tests only strengthen the profile and automation families: fans follow far more accounts than
+follow them, many real users never fill in a profile, and a newsroom posts through one
+scheduling tool."""
 
 GROUP_TEST_WORDS: dict[str, str] = {
     "in_sync": f"act within the window with {GROUP_PARTNERS} or more accounts",
     "copies": "post identical or near-duplicate texts of other accounts",
-    "young": "are young accounts",
-    "young_or_dormant": "are young or dormant/reactivated old accounts",
+    "young": "are among the youngest quarter of accounts here",
+    "young_or_dormant": "are among the youngest or the most dormant quarter of accounts here",
     "automated": "post with machine-like timing",
-    "follower_anomaly": "follow far more accounts than follow them",
+    "follower_anomaly": "are among the quarter with the fewest followers per account followed",
     "default_profile": "have a default profile",
     "creation_batch": f"were created within {BATCH_WINDOW_S // 86400} days of each other",
-    "rare_client": "post through a client few accounts here use",
+    "rare_client": "are among the quarter posting through the least common clients here",
 }
 
 
-def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
-    """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``."""
+def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
+    """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``.
 
-    def has(score: np.ndarray, known: np.ndarray) -> np.ndarray:
-        return np.where(known, (np.asarray(score) >= INDICATOR_LEVEL).astype(float), np.nan)
+    Coordination attributes are the account's own (``in_sync``: :data:`GROUP_PARTNERS` or more
+    partners in the window; ``copies``: duplicate-text family at
+    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`). An account *has* an
+    inauthenticity attribute when it sits in the population's suspicious quarter of that
+    account test (:func:`in_suspicious_quarter`): not rare on its own (a quarter of any
+    population is there), but a group whose members sit there far more often than a random
+    draw would is shifted as a whole. ``young_or_dormant``: the youngest or the most dormant
+    quarter. ``automated`` is the exception: the automation family at the indicator level (3+
+    events). Timing signals are measured only on accounts with enough events, where one large
+    group (a fandom reposting every post of its idol) can be most of the measured population,
+    so a rank there is no evidence; the family needs a value both rare and far.
+    """
+    quarter = in_suspicious_quarter(signals)
 
-    def known(column: str) -> np.ndarray:
-        if column not in signals.columns:
-            return np.zeros(len(signals), dtype=bool)
-        return np.isfinite(signals[column].to_numpy(dtype=float))
+    def column(name: str) -> np.ndarray:
+        if name not in signals.columns:
+            return np.full(len(signals), np.nan)
+        return signals[name].to_numpy(dtype=float)
 
-    partners = signals["sync_partners"].to_numpy(dtype=float) if "sync_partners" in signals.columns else np.zeros(len(signals))
-    age_known = known("age_days")
-    life_known = known("lifetime_posts_per_day") | known("scan_share_of_posts")
-    young = has(tests["young"].to_numpy(), age_known)
-    dormant = has(np.maximum(tests["dormant"].to_numpy(), tests["reactivated"].to_numpy()), life_known)
-    either = np.where(age_known | life_known, np.fmax(np.nan_to_num(young), np.nan_to_num(dormant)), np.nan)
-    n_events = np.nan_to_num(signals["n_events"].to_numpy(dtype=float)) if "n_events" in signals.columns else np.zeros(len(signals))
+    def any_of(*names: str) -> np.ndarray:
+        values = quarter[list(names)].to_numpy()
+        known = np.isfinite(values).any(axis=1)
+        return np.where(known, np.nan_to_num(values, nan=0.0).max(axis=1), np.nan)
+
+    enough_events = np.nan_to_num(column("n_events"), nan=0.0) >= MIN_TIMING_EVENTS
+    default = column("default_profile")
     return pd.DataFrame(
         {
-            "in_sync": (np.nan_to_num(partners) >= GROUP_PARTNERS).astype(float),
+            "in_sync": (np.nan_to_num(column("sync_partners"), nan=0.0) >= GROUP_PARTNERS).astype(float),
             "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
-            "young": young,
-            "young_or_dormant": either,
-            "automated": has(fam["automation"].to_numpy(), n_events >= 3),
-            "follower_anomaly": has(tests["follower_anomaly"].to_numpy(), known("followers_following_ratio")),
-            "rare_client": has(tests["rare_client"].to_numpy(), known("client_share")),
-            "default_profile": np.where(known("default_profile"), np.nan_to_num(signals.get("default_profile", pd.Series(np.nan, index=signals.index)).to_numpy(dtype=float)), np.nan),
+            "young": quarter["young"].to_numpy(),
+            "young_or_dormant": any_of("young", "dormant"),
+            "automated": np.where(enough_events, (fam["automation"].to_numpy() >= INDICATOR_LEVEL).astype(float), np.nan),
+            "follower_anomaly": quarter["follower_anomaly"].to_numpy(),
+            "rare_client": quarter["rare_client"].to_numpy(),
+            "default_profile": np.where(np.isfinite(default), default, np.nan),
         },
         index=signals.index,
     )
+
+
+def in_suspicious_quarter(signals: pd.DataFrame) -> pd.DataFrame:
+    """Per account test: 1.0 where the account sits in the population's suspicious quarter
+    (mid-rank upper-tail share below :data:`~detector.scoring.calibrate.TAIL_ORDINARY`), 0.0
+    elsewhere, NaN where the signal is unknown.
+
+    Strictly below: on a two-valued signal split half and half, the upper half's mid-rank
+    share is exactly 0.25, and half of a population is not a "quarter"; on an all-equal
+    signal nobody is in it (share 0.5)."""
+    pct = suspicious_percentiles(signals)
+    values = pct.to_numpy(dtype=float)
+    out = np.where(np.isfinite(values), (values > 1.0 - TAIL_ORDINARY).astype(float), np.nan)
+    return pd.DataFrame(out, index=pct.index, columns=pct.columns)
 
 
 def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, population: np.ndarray, n_tests: int):

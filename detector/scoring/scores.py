@@ -474,7 +474,7 @@ def _score_clusters(
     if members.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}), pd.Series([], dtype=float)
     created = signals["created_at"] if "created_at" in signals.columns else pd.Series(np.nan, index=signals.index)
-    gt, details = group_tests(member_attributes(tests, fam, signals), created, cluster_id)
+    gt, details = group_tests(member_attributes(fam, signals), created, cluster_id)
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
     size = grp.size()
