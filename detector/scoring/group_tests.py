@@ -1,9 +1,10 @@
 """Group-level tests: how a cluster's members differ, as a distribution, from the scan's population.
 
 Each test asks whether a cluster holds more accounts with one attribute than a random
-draw of the same size from the rest of the scan's population (everyone but the cluster) would (a one-sided binomial test with
-Bonferroni over every cluster and test of the scan, and an effect-size floor:
-:func:`detector.scoring.calibrate.enrichment_test`). Inauthenticity attributes are read from
+draw of the same size from the rest of the scan's population (everyone but the cluster)
+would: a one-sided binomial test, Benjamini-Hochberg over every test of every cluster of the
+scan, and an effect-size floor (:func:`detector.scoring.calibrate.enrichment_test`,
+:func:`~detector.scoring.calibrate.fdr_adjust`, :func:`~detector.scoring.calibrate.group_score`). Inauthenticity attributes are read from
 the account tests (:mod:`detector.scoring.evidence_tests`) by rank: an account *has* one when
 it sits in the population's suspicious quarter of that test (:func:`in_suspicious_quarter`).
 A group is judged by its distribution, not by members that are extreme one by one: a network
@@ -35,7 +36,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detector.scoring.calibrate import TAIL_ORDINARY, binomial_tail, enrichment_test, group_score
+from detector.scoring.calibrate import (
+    TAIL_ORDINARY,
+    binomial_tail,
+    enrichment_test,
+    fdr_adjust,
+    group_score,
+)
 from detector.scoring.evidence_tests import (
     INDICATOR_LEVEL,
     MIN_TIMING_EVENTS,
@@ -61,7 +68,7 @@ BATCH_WINDOW_S = 7 * 86400
 """Width (seconds: one week) of a creation batch: operators register accounts in batches over days."""
 
 MIN_TESTED_SIZE = 3
-"""Clusters of at least this many members count in the Bonferroni factor (a pair cannot be
+"""Clusters of at least this many members are tested (one family for the FDR adjustment; a pair cannot be
 significant anyway; counting the many pairs of a large scan would only blunt every test)."""
 
 COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
@@ -144,16 +151,17 @@ def in_suspicious_quarter(signals: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pct.index, columns=pct.columns)
 
 
-def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, population: np.ndarray, n_tests: int):
+def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, population: np.ndarray):
     """Per group: members in its densest creation window, members with a date, the population's
-    share in that window, and the test's adjusted p-value."""
+    share in that window, and the test's p-value (times the number of windows tried: the
+    window is chosen from the data)."""
     k = np.zeros(n_groups)
     n = np.zeros(n_groups)
     p0 = np.zeros(n_groups)
-    p_adj = np.ones(n_groups)
+    p_value = np.ones(n_groups)
     pop = np.sort(population[np.isfinite(population)])
     if pop.size == 0:
-        return k, n, p0, p_adj
+        return k, n, p0, p_value
     ok = np.isfinite(created) & (groups >= 0)
     order = np.lexsort((created[ok], groups[ok]))
     g, c = groups[ok][order], created[ok][order]
@@ -168,8 +176,8 @@ def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, po
         tail = binomial_tail(inside, np.full(dates.size, dates.size), share)
         best = int(np.argmin(tail))
         k[j], n[j], p0[j] = inside[best], dates.size, share[best]
-        p_adj[j] = min(1.0, float(tail[best]) * dates.size * n_tests)  # windows tried x tests made
-    return k, n, p0, p_adj
+        p_value[j] = min(1.0, float(tail[best]) * dates.size)
+    return k, n, p0, p_value
 
 
 def group_tests(
@@ -199,15 +207,13 @@ def group_tests(
     groups[np.isfinite(cid)] = np.searchsorted(ids, cid[np.isfinite(cid)].astype(np.int64))
     names = (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS)
     sizes = np.bincount(groups[groups >= 0], minlength=len(ids))
-    n_tests = max(1, int((sizes >= MIN_TESTED_SIZE).sum()) * len(names))
-    scores, details = {}, {}
     member = groups >= 0
+    raw = {}
     for name in names:
         if name == "creation_batch":
             c = created_at.to_numpy(dtype=float)
-            k, n, p0, p_adj = _creation_batches(c, groups, len(ids), c, n_tests)
-            excess = np.where(n > 0, k / np.maximum(n, 1) - p0, 0.0)
-            score = np.where(n >= 2, group_score(p_adj, excess), 0.0)
+            k, n, p0, p_value = _creation_batches(c, groups, len(ids), c)
+            excess = np.where(n >= 2, k / np.maximum(n, 1) - p0, 0.0)
         else:
             values = attributes[name].to_numpy(dtype=float)
             known = np.isfinite(values)
@@ -216,7 +222,15 @@ def group_tests(
             # the rest of the population: everyone with the attribute known, but the cluster itself
             rest = np.maximum(known.sum() - n, 1.0)
             p0 = np.clip((values[known].sum() - k) / rest, 0.0, 1.0)
-            score, p_adj = enrichment_test(k, n, p0, n_tests)
-        scores[name] = score
-        details[name] = pd.DataFrame({"k": k, "n": n, "p0": p0, "p_adj": p_adj}, index=ids)
+            p_value, excess = enrichment_test(k, n, p0)
+        raw[name] = (k, n, p0, p_value, excess)
+    # one family: every test of every cluster of MIN_TESTED_SIZE+ members in the scan
+    tested = sizes >= MIN_TESTED_SIZE
+    family = np.column_stack([np.where(tested, raw[name][3], np.nan) for name in names]) if len(ids) else np.zeros((0, len(names)))
+    q_values = np.nan_to_num(fdr_adjust(family.ravel()).reshape(family.shape), nan=1.0)
+    scores, details = {}, {}
+    for j, name in enumerate(names):
+        k, n, p0, _, excess = raw[name]
+        scores[name] = np.where(n >= (2 if name == "creation_batch" else 1), group_score(q_values[:, j], excess), 0.0)
+        details[name] = pd.DataFrame({"k": k, "n": n, "p0": p0, "p_adj": q_values[:, j]}, index=ids)
     return pd.DataFrame(scores, index=pd.Index(ids, name="cluster_id")), details
