@@ -16,6 +16,7 @@ __all__ = [
     "FLAG_THRESHOLD",
     "GEXF_MAX_EDGES",
     "MIN_CLUSTER_SIZE",
+    "MIN_LAG_REPOSTS",
     "MAX_PAIRS_PER_OBJECT",
     "MIN_PARTICIPATION",
     "MODEL_REASON_MIN",
@@ -91,6 +92,14 @@ MODEL_REASON_MIN: float = 0.2
 GEXF_MAX_EDGES: int = 50_000
 """At most this many edges in network.gexf / network.graphml (strongest first; edges.csv has
 them all): Gephi cannot lay out millions of edges."""
+
+# --------------------------------------------------------------------------
+# account features
+MIN_LAG_REPOSTS = 8
+"""Timed reposts an account needs before its repost-delay quartiles mean anything. A quartile
+range from fewer is noise: a person whose delays are log-normal (sigma 0.8-1) reads as a fixed
+lag (spread below 0.13) in 0.4-2.8 % of accounts with 4-5 reposts, but 0.01-0.05 % with 8
+(simulated, 200,000 draws each); an automated reposter fires on most posts it follows."""
 
 # --------------------------------------------------------------------------
 # scoring (calibration constants live in detector.scoring.calibrate)

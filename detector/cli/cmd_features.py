@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     emit_summary,
@@ -33,7 +34,7 @@ from detector.cli.common import (
 )
 @click.option(
     "--min-lag-reposts",
-    default=4,
+    default=th.MIN_LAG_REPOSTS,
     show_default=True,
     help="Timed reposts needed for repost_lag_iqr_s.",
 )

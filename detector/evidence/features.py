@@ -36,19 +36,23 @@ repost_within_10s_share, repost_within_60s_share : float64
     original. NaN when the account has no timed repost (original unknown).
 repost_lag_median_s : float64
     Median (seconds) of the timed repost delays. NaN with fewer than
-    ``min_lag_reposts`` (default 4) timed reposts.
+    ``min_lag_reposts`` (default :data:`detector.thresholds.MIN_LAG_REPOSTS`) timed reposts.
 repost_lag_iqr_s : float64
     Interquartile range (seconds; 75th minus 25th percentile, linear
     interpolation as ``np.quantile``) of the timed repost delays. Low = a
     fixed personal repost lag (an automated reposter, e.g. always 23-25 s
     after the original), even when mixed with human activity; high = human
-    spread. NaN with fewer than ``min_lag_reposts`` (default 4) timed reposts.
+    spread. NaN with fewer than ``min_lag_reposts`` (default :data:`detector.thresholds.MIN_LAG_REPOSTS`) timed reposts.
 repost_lag_spread : float64
-    ``repost_lag_iqr_s / max(repost_lag_median_s, 1)``: the spread of the
-    delays relative to their typical size (dimensionless). A fan who always
-    reposts within a minute has a small IQR in seconds but a spread near 1
-    like any person; an automated reposter firing 23-25 s after each post
-    has about 0.05. NaN when the IQR is.
+    ``max(repost_lag_iqr_s, r) / max(repost_lag_median_s, r)``, ``r`` the
+    input's time resolution (:func:`time_resolution_s`: 1 s, or 60 s for
+    minute-resolution sources such as IO archives): the spread of the delays
+    relative to their typical size (dimensionless). A fan who always reposts
+    within a minute has a small IQR in seconds but a spread near 1 like any
+    person; an automated reposter firing 23-25 s after each post has about
+    0.05. Below the resolution a spread cannot be measured: at minute
+    resolution, delays of seconds all read 0 or 60 s, and their IQR of 0 says
+    nothing (the spread is then 1, ordinary). NaN when the IQR is.
 hour_entropy : float64
     Shannon entropy (bits; at most log2(24) = 4.585) of the hour-of-day
     histogram.
@@ -127,7 +131,7 @@ from detector.kernels.schedule import DAY_S, clock_repeat_counts
 from detector.kernels.timing import account_timing_features
 from detector.schema import encode
 
-__all__ = ["FEATURE_COLUMNS", "account_features", "handle_digit_run", "handle_entropy"]
+__all__ = ["FEATURE_COLUMNS", "account_features", "handle_digit_run", "handle_entropy", "time_resolution_s"]
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "account_id",
@@ -234,6 +238,20 @@ def _shared_with_others(cluster: np.ndarray, codes: np.ndarray) -> np.ndarray:
     multi = ids[n_accounts >= 2]
     out[inside] = np.isin(cluster[inside], multi)
     return out
+
+
+RESOLUTIONS_S: tuple[int, ...] = (3600, 60, 1)
+"""Time resolutions an export can have, coarsest first (hour, minute, second)."""
+
+
+def time_resolution_s(ts: np.ndarray) -> int:
+    """Time resolution of an input, in seconds: the coarsest of :data:`RESOLUTIONS_S` that every
+    timestamp (UTC seconds) is a multiple of (60 for minute-resolution exports such as IO
+    archives); 1 for fewer than two timestamps."""
+    ts = np.asarray(ts, dtype=np.int64)
+    if ts.size < 2:
+        return 1
+    return next(r for r in RESOLUTIONS_S if not np.any(ts % r))
 
 
 def _distinct_per_account(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
@@ -365,7 +383,7 @@ def account_features(
     burst_window_s: int = 60,
     night_hours: int = 6,
     never_sleeps_share: float = 0.1,
-    min_lag_reposts: int = 4,
+    min_lag_reposts: int = th.MIN_LAG_REPOSTS,
     clock_slot_s: int = 5,
     clock_min_days: int = 3,
 ) -> pd.DataFrame:
@@ -432,6 +450,7 @@ def account_features(
     last_ts = sorted_ts[offsets[1:] - 1]
 
     is_repost, delay = _repost_delays(events, ts)
+    resolution = float(time_resolution_s(ts))
     timed = delay >= 0
     n_reposts = np.bincount(codes, weights=is_repost, minlength=n)
     n_timed = np.bincount(codes, weights=timed, minlength=n)
@@ -468,7 +487,7 @@ def account_features(
             "repost_within_60s_share": _share(within60, n_timed),
             "repost_lag_median_s": lag_median,
             "repost_lag_iqr_s": lag_iqr,
-            "repost_lag_spread": lag_iqr / np.maximum(lag_median, 1.0),
+            "repost_lag_spread": np.maximum(lag_iqr, resolution) / np.maximum(lag_median, resolution),
             "hour_entropy": hour_ent,
             "night_share": night,
             "never_sleeps": never,
