@@ -16,6 +16,7 @@ import click
 from detector.cli.common import (
     emit_summary,
     input_options,
+    library_default,
     load_inputs,
     output_options,
     user_errors,
@@ -67,7 +68,6 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by scan, hashtag and account (defaults read from :class:`detector.params.ScanParams`)."""
     from detector.params import ScanParams
 
-    defaults = ScanParams()
     options = [
         click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output directory."),
         click.option(
@@ -94,19 +94,22 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--flag-threshold",
             type=click.FloatRange(0, 1),
-            default=defaults.flag_threshold,
+            default=library_default(ScanParams, "flag_threshold"),
             show_default=True,
             help="Account/cluster score at or above which it is flagged.",
         ),
         click.option(
             "--neardup-threshold",
             type=click.FloatRange(0, 1),
-            default=defaults.neardup_threshold,
+            default=library_default(ScanParams, "neardup_threshold"),
             show_default=True,
             help="MinHash Jaccard similarity for near-duplicate texts.",
         ),
         click.option("--no-timing", is_flag=True, help="Skip the timing-correlation layer (faster)."),
-        click.option("--seed", type=int, default=defaults.seed, show_default=True, help="Seed (Leiden, sampling)."),
+        click.option(
+            "--seed", type=int, default=library_default(ScanParams, "seed"), show_default=True,
+            help="Seed (Leiden, sampling).",
+        ),
         click.option(
             "--pseudonymize",
             "pseudonymize_key",

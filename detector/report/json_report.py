@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.fsutil import write_text_atomic
 from detector.thresholds import REPORTED_CLUSTER_SCORE
 
@@ -437,13 +438,6 @@ def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, 
     return out
 
 
-SYNC_GROUP_MIN = 0.8
-"""Members' mean own synchrony score (``member_synchrony``: repeated co-action) from which an
-unflagged cluster counts as a group acting in sync."""
-
-MISSING_COVERAGE = 0.5
-"""An evidence family measurable on less than this share of the input counts as missing."""
-
 _MISSING_WORDS = {
     "synchrony": "times of day (dates only)",
     "duplicate_text": "post texts",
@@ -459,9 +453,9 @@ def verdict(
     n_events: int,
     focus: str | None = None,
     coverage: Mapping[str, float] | None = None,
-    min_cluster_size: int = 3,
+    min_cluster_size: int = th.MIN_CLUSTER_SIZE,
 ) -> dict[str, Any]:
-    """Plain-language verdict (levels defined in SCHEMA.md).
+    """Plain-language verdict (levels defined in SCHEMA.md, cut-offs in :mod:`detector.thresholds`).
 
     ``coverage`` (:func:`detector.scoring.scores.evidence_coverage`): when the input lacks
     what two or more evidence families need (no texts, no account creation dates...) and
@@ -473,25 +467,26 @@ def verdict(
     n_fcl = int(len(fcl))
     top = float(fcl["score"].max()) if n_fcl else 0.0
     where = f" in {focus}" if focus else ""
-    missing = [f for f, words in _MISSING_WORDS.items() if (coverage or {}).get(f, 1.0) < MISSING_COVERAGE]
+    missing = [f for f, words in _MISSING_WORDS.items() if (coverage or {}).get(f, 1.0) < th.MISSING_COVERAGE]
     sync = clusters[
         ~clusters["flagged"].astype(bool)
-        & (clusters["member_synchrony"].astype(float) >= SYNC_GROUP_MIN)
+        & (clusters["member_synchrony"].astype(float) >= th.SYNC_GROUP_MIN)
         & (clusters["size"].astype(int) >= min_cluster_size)
     ] if len(clusters) and "member_synchrony" in clusters.columns else clusters.iloc[0:0]
-    if flagged == 0 and len(missing) >= 2 and len(sync):
+    partial = len(missing) >= th.UNDETERMINED_MIN_MISSING
+    if flagged == 0 and partial and len(sync):
         level = "undetermined"
     elif flagged == 0:
         level = "none"
-    elif (n_fcl and top >= 0.8) or flagged_event_share >= 0.2:
+    elif (n_fcl and top >= th.VERDICT_HIGH_CLUSTER_SCORE) or flagged_event_share >= th.VERDICT_HIGH_EVENT_SHARE:
         level = "high"
-    elif n_fcl or flagged_event_share >= 0.05:
+    elif n_fcl or flagged_event_share >= th.VERDICT_MEDIUM_EVENT_SHARE:
         level = "medium"
     else:
         level = "low"
     words = [_MISSING_WORDS[f] for f in missing]
     lacking = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
-    checked = f" (this input lacks {lacking}: only part of the evidence could be checked)" if len(missing) >= 2 else ""
+    checked = f" (this input lacks {lacking}: only part of the evidence could be checked)" if partial else ""
     headlines = {
         "none": f"No sign of coordinated inauthentic amplification{where}{checked}.",
         "undetermined": f"{len(sync)} group(s) act in sync{where}, but this input lacks {lacking}: "

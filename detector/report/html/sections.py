@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from detector import thresholds as th
 from detector.report.html.fmt import (
     as_float,
     fmt_duration,
@@ -131,7 +132,7 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
         level = "none"
     badge, sentence = LEVEL_WORDS[level]
     style = level
-    if level == "none" and len(verdict.get("missing_evidence") or []) >= 2:
+    if level == "none" and len(verdict.get("missing_evidence") or []) >= th.UNDETERMINED_MIN_MISSING:
         # nothing found, but on an input that could not show most of the evidence: not a green light
         badge, sentence, style = "None found (partial evidence)", PARTIAL_EVIDENCE, "undetermined"
     if level == "insufficient":
