@@ -80,3 +80,15 @@ def _compared_fractions(path: Path) -> list[str]:
 def test_no_verdict_or_confidence_cut_off_is_a_bare_number() -> None:
     hits = [h for name in _CUT_OFF_FILES for h in _compared_fractions(ROOT / name)]
     assert hits == [], hits
+
+
+def test_schema_verdict_levels_state_the_named_values() -> None:
+    text = (ROOT / "report" / "SCHEMA.md").read_text(encoding="utf-8")
+    levels = text.split("## Verdict levels", 1)[1].split("\n## ", 1)[0]
+    flat = " ".join(levels.split())
+    assert f"cluster with score >= {th.VERDICT_HIGH_CLUSTER_SCORE:g}" in flat
+    assert f"made >= {th.VERDICT_HIGH_EVENT_SHARE:.0%}".replace("%", " %") in flat
+    assert f"made >= {th.VERDICT_MEDIUM_EVENT_SHARE:.0%}".replace("%", " %") in flat
+    assert f"`member_synchrony` in clusters.csv, >= {th.SYNC_GROUP_MIN:g}" in flat
+    assert f"below {th.MISSING_COVERAGE:g}" in flat
+    assert {2: "two"}[th.UNDETERMINED_MIN_MISSING] + " or more of the other" in flat
