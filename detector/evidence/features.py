@@ -86,11 +86,11 @@ near_dup_share : float64
     *other* account: copying others, not repeating oneself (a scheduled
     account posting the same greeting every morning scores 0). NaN when
     ``near_duplicate_event`` is not given.
-near_dup_texts : float64
-    Number of distinct near-duplicate clusters shared with other accounts that the
-    account posted in: how many different texts it copied (or was copied on). One is a
-    meme or a slogan anyone may share; a copy network posts talking point after talking
-    point. NaN when ``near_duplicate_event`` is not given.
+near_dup_posts : float64
+    Number of the account's events counted in ``near_dup_share``: its posts that copy
+    other accounts' (or are copied by them). One is a meme, a slogan or a quote anyone
+    may share; a copy network posts its talking points again and again. NaN when
+    ``near_duplicate_event`` is not given.
 account_age_days_at_first_post : float64
     ``(first_ts - accounts.created_at) / 86400``; NaN when unknown.
 followers_following_ratio : float64
@@ -156,7 +156,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "clock_repeat_share",
     "burst_count",
     "near_dup_share",
-    "near_dup_texts",
+    "near_dup_posts",
     "account_age_days_at_first_post",
     "followers_following_ratio",
     "lifetime_posts_per_day",
@@ -252,14 +252,6 @@ def time_resolution_s(ts: np.ndarray) -> int:
     if ts.size < 2:
         return 1
     return next(r for r in RESOLUTIONS_S if not np.any(ts % r))
-
-
-def _distinct_per_account(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
-    """Number of distinct ``values`` per account code (0 for accounts without any), as float."""
-    if len(values) == 0:
-        return np.zeros(n)
-    pairs = np.unique(np.column_stack([codes, values]), axis=0)
-    return np.bincount(pairs[:, 0], minlength=n).astype(float)
 
 
 def _lag_iqr(codes: np.ndarray, delay: np.ndarray, n: int, min_count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -458,12 +450,12 @@ def account_features(
     within60 = np.bincount(codes, weights=timed & (delay <= th.FAST_REACTION_S), minlength=n)
     if near_duplicate_event is None:
         near_dup = np.full(n, np.nan)
-        near_dup_texts = np.full(n, np.nan)
+        near_dup_posts = np.full(n, np.nan)
     else:
         cluster = np.asarray(near_duplicate_event, dtype=np.int64)
         shared = _shared_with_others(cluster, codes)
-        near_dup = _share(np.bincount(codes, weights=shared, minlength=n), n_events.astype(float))
-        near_dup_texts = _distinct_per_account(cluster[shared], codes[shared], n)
+        near_dup_posts = np.bincount(codes, weights=shared, minlength=n)
+        near_dup = _share(near_dup_posts, n_events.astype(float))
 
     handles = _latest_handles(events, codes, n, ts)
     profile = _profile_columns(accounts, ids, first_ts, handles)
@@ -494,7 +486,7 @@ def account_features(
             "clock_repeat_share": clock_share,
             "burst_count": bursts,
             "near_dup_share": near_dup,
-            "near_dup_texts": near_dup_texts,
+            "near_dup_posts": near_dup_posts,
             "account_age_days_at_first_post": profile["age"],
             "followers_following_ratio": profile["ratio"],
             "lifetime_posts_per_day": profile["posts"] / np.maximum(1.0, (last_ts - profile["created"]) / 86400.0),

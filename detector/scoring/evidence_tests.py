@@ -17,7 +17,7 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
 ``duplicate_text``
     ``text_partners`` (accounts it posted identical / near-duplicate text with) and
     ``dup_share`` (share of its posts that copy other accounts'), both only from
-    :data:`MIN_COPIED_TEXTS` distinct copied texts on.
+    :data:`MIN_COPIED_POSTS` copied posts on.
 ``profile``
     ``young`` (age at first post), ``dormant`` (few statuses per day of life) and
     ``reactivated`` (most of its lifetime statuses fall in this input), the last two
@@ -83,11 +83,11 @@ LOG_EPS = 1e-3
 MIN_TIMING_EVENTS = 3
 """Events an account needs before its inter-event regularity means anything."""
 
-MIN_COPIED_TEXTS = 2
-"""Distinct copied texts (near-duplicate clusters shared with other accounts) an account needs
-before its copying counts: the repeated-evidence rule of synchrony, for text. One copied text is
-a meme, a slogan or a quote anyone may share; a copy network posts talking point after talking
-point. Unknown (no text comparison) keeps the tests as they are."""
+MIN_COPIED_POSTS = 2
+"""Copied posts (in near-duplicate clusters shared with other accounts) an account needs before
+its copying counts: the repeated-evidence rule of synchrony, for text. One copied post is a meme,
+a slogan or a quote anyone may share once; a copy network posts its talking points again and
+again. Unknown (no text comparison) keeps the tests as they are."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
     """[0, 1] score of every test in :data:`ACCOUNT_TESTS` (columns), one row per account.
 
     ``regular`` needs :data:`MIN_TIMING_EVENTS` events; ``text_partners`` and ``dup_share``
-    need :data:`MIN_COPIED_TEXTS` distinct copied texts; ``dormant`` and
+    need :data:`MIN_COPIED_POSTS` copied posts; ``dormant`` and
     ``reactivated`` are multiplied by ``1 - young`` (a young account is young, not
     dormant). Unknown values score 0 (and show in the evidence coverage).
     """
@@ -180,8 +180,8 @@ def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
         out[name] = tail_score(_transformed(test, values), floor=_FLOOR[test.scale])
     enough = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
     out["regular"] = np.where(enough, out["regular"], 0.0)
-    texts = _column(signals, "dup_texts")
-    repeated = ~(texts < MIN_COPIED_TEXTS)  # NaN (not compared) is not "fewer"
+    copied = _column(signals, "dup_posts")
+    repeated = ~(copied < MIN_COPIED_POSTS)  # NaN (not compared) is not "fewer"
     for name in ("text_partners", "dup_share"):
         out[name] = np.where(repeated, out[name], 0.0)
     for name in ("dormant", "reactivated"):

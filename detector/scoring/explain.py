@@ -27,7 +27,7 @@ SCORING_NOTES: tuple[str, ...] = (
     "and far (2 to 5 robust scales above the median, with a floor per kind of signal).",
     "Account score = soft AND of its strongest coordination family (synchrony or duplicate "
     f"text) and its strongest inauthenticity family (young/dormant profile or automated "
-    f"timing) ({', '.join(FAMILIES)}). A copied text counts from two distinct copied texts on "
+    f"timing) ({', '.join(FAMILIES)}). A copied text counts from two copied posts on "
     f"(one is a meme or a slogan); posting rate, handle, follower counts, default profile and "
     f"client only strengthen the inauthenticity side. Organic coordination (fans, newsrooms, activists) acts "
     "together but looks authentic and scores low; an account that acts with nobody is not "
