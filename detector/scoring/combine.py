@@ -121,8 +121,8 @@ def _layer_ends(
     ends, kept_weights, n_objs = [], [], []
     for name in names:
         frame = layers[name]
-        ends.append(frame["account_a"].astype(str).to_numpy(dtype=object))
-        ends.append(frame["account_b"].astype(str).to_numpy(dtype=object))
+        ends.append(frame["account_a"].astype(str))  # Arrow-backed: coded without a Python str per row
+        ends.append(frame["account_b"].astype(str))
         kept_weights.append(_normalise(frame["weight"].to_numpy()))
         n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
         n_objs.append(n_obj if name in SYNC_OBJECT_LAYERS else np.zeros(len(frame)))

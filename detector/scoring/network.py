@@ -28,19 +28,14 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from detector.schema import encode
+from detector.schema import encode_many
 
 __all__ = ["account_graph", "cluster_table", "communities"]
 
 
 def _endpoint_codes(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Endpoints as int32 codes of the sorted account ids, and the edges' row order by codes."""
-    n = len(edges)
-    ids = np.concatenate(
-        [edges["account_a"].astype(str).to_numpy(dtype=object), edges["account_b"].astype(str).to_numpy(dtype=object)]
-    )
-    codes, names = encode(ids, sort=True)
-    a, b = codes[:n], codes[n:]
+    (a, b), names = encode_many([edges["account_a"].astype(str), edges["account_b"].astype(str)])
     order = np.lexsort((b, a))
     return np.column_stack([a[order], b[order]]), order, names
 
