@@ -172,8 +172,9 @@ def repeated_pairs(
     The pairs of :func:`combine_layers` whose ``n_sync_objects`` is at least
     ``min_sync_objects`` or that appear in one of the ``also`` layers (the rows
     kept by :func:`repeated_edges`), as a DataFrame
-    ``account_a < account_b`` (sorted). Much lighter than the full combine: used
-    to pick timing candidates.
+    ``account_a < account_b`` (sorted; categorical columns over the sorted
+    distinct ids). Much lighter than the full combine: used to pick timing
+    candidates.
     """
     names = _layer_names(layers)
     if not names:
@@ -188,7 +189,9 @@ def repeated_pairs(
     del row, layer_no, n_objs
     pair_keys = pair_keys[keep]
     n = np.int64(len(uniques))
-    return pd.DataFrame({"account_a": uniques[pair_keys // n], "account_b": uniques[pair_keys % n]})
+    ids = pd.Index(uniques)  # categorical ends: codes into the sorted ids, no string per row
+    return pd.DataFrame({"account_a": pd.Categorical.from_codes((pair_keys // n).astype(np.int32), categories=ids),
+                         "account_b": pd.Categorical.from_codes((pair_keys % n).astype(np.int32), categories=ids)})
 
 
 def combine_layers(
