@@ -201,7 +201,7 @@ def test_edge_objects_matches_the_per_pair_reference(pairs, layer_rows, k):
     from detector.report.outputs import edge_objects
 
     edges = pd.DataFrame({"account_a": [a for a, _ in pairs], "account_b": [b for _, b in pairs],
-                          "weight": np.ones(len(pairs))})
+                          "weight": np.ones(len(pairs))}, index=np.arange(len(pairs))[::-1] * 3)  # a selection's index
     layers = {}
     for name, rows in layer_rows.items():
         uniq = list({(a, b): (a, b, o, n) for a, b, o, n in rows}.values())  # one row per pair in a layer

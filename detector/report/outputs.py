@@ -119,42 +119,24 @@ def network_edges(result: ScanResult) -> pd.DataFrame:
     return edges[keep]
 
 
-def _layer_object_rows(layers: Mapping[str, pd.DataFrame]) -> list[pd.DataFrame]:
-    """One frame per co-action layer (sorted by name): ends, ``kind``, ``objects`` (``|``-joined), ``n``."""
-    parts = []
-    for name, frame in sorted(layers.items()):
-        if frame is None or frame.empty or "objects" not in frame.columns or "n_objects" not in frame.columns:
-            continue
-        parts.append(pd.DataFrame({
-            "account_a": frame["account_a"].astype(str).to_numpy(),
-            "account_b": frame["account_b"].astype(str).to_numpy(),
-            "kind": name,
-            "objects": frame["objects"].fillna("").astype(str).to_numpy(),
-            "n": frame["n_objects"].to_numpy(dtype=np.int64),
-        }))
-    return parts
+def _object_layers(layers: Mapping[str, pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
+    """The co-action layers that list shared objects (``objects``, ``n_objects``), sorted by name."""
+    return [
+        (name, frame)
+        for name, frame in sorted(layers.items())
+        if frame is not None and not frame.empty and "objects" in frame.columns and "n_objects" in frame.columns
+    ]
 
 
-def _edge_rows(edges: pd.DataFrame, per: pd.DataFrame) -> np.ndarray:
-    """Row of ``edges`` holding each pair of ``per`` (``-1``: not among ``edges``).
-
-    Both tables' ends become codes of one vocabulary (the distinct ids of ``edges``), each pair
-    the int64 key ``code_a * n + code_b``, looked up by binary search.
-    """
-    ids = pd.Index(pd.unique(np.concatenate([edges["account_a"].astype(str).to_numpy(object),
-                                              edges["account_b"].astype(str).to_numpy(object)])))
-    n = np.int64(len(ids))
-    key = ids.get_indexer(edges["account_a"].astype(str)).astype(np.int64) * n + ids.get_indexer(
-        edges["account_b"].astype(str)
-    )
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    pa_, pb_ = ids.get_indexer(per["account_a"]), ids.get_indexer(per["account_b"])
-    known = (pa_ >= 0) & (pb_ >= 0)
-    pkey = np.where(known, pa_.astype(np.int64) * n + pb_, -1)
-    at = np.minimum(np.searchsorted(sorted_key, pkey), max(len(sorted_key) - 1, 0))
-    found = known & (sorted_key[at] == pkey) if len(sorted_key) else np.zeros(len(per), dtype=bool)
-    return np.where(found, order[at], -1)
+def _edge_rows(keys: list[np.ndarray], edge_key: np.ndarray) -> list[np.ndarray]:
+    """Row of ``edge_key`` (unique int64 pair keys) holding each key of each array (``-1``: absent)."""
+    order = np.argsort(edge_key, kind="stable")
+    sorted_key = edge_key[order]
+    out = []
+    for key in keys:
+        at = np.minimum(np.searchsorted(sorted_key, key), len(sorted_key) - 1)
+        out.append(np.where(sorted_key[at] == key, order[at], -1))
+    return out
 
 
 def edge_objects(edges: pd.DataFrame, layers: Mapping[str, pd.DataFrame], k: int = EDGE_OBJECTS_SAMPLE) -> pd.DataFrame:
@@ -162,54 +144,80 @@ def edge_objects(edges: pd.DataFrame, layers: Mapping[str, pd.DataFrame], k: int
     by kind then id) and ``n_shared_objects`` (distinct objects over the co-action ``layers``,
     each an object kind of the scan's share tables, with columns ``objects`` and ``n_objects``).
 
-    Vectorised with Arrow (split, flatten, keep the first ``k`` per pair, join): the same cells
-    as joining each pair's labelled objects in layer order in Python
-    (``tests/test_outputs.py`` holds that reference), without a Python call per pair.
+    Pairs are int64 keys of account codes (one vocabulary for ``edges`` and every layer) and
+    the labels are built with Arrow (split, flatten, keep the first ``k`` per pair, join):
+    the same cells as joining each pair's labelled objects in layer order in Python
+    (``tests/test_outputs.py`` holds that reference), without a Python string per row.
     """
     if edges.empty:
         return edges.assign(shared_objects=pd.Series([], dtype=object), n_shared_objects=pd.Series([], dtype="int64"))
-    parts = _layer_object_rows(layers)
+    parts = _object_layers(layers)
     if not parts:
         return edges.assign(shared_objects="", n_shared_objects=np.zeros(len(edges), dtype=np.int64))
-    per = pd.concat(parts, ignore_index=True)
-    row = _edge_rows(edges, per)
+    from detector.schema import encode_many
+
+    ends = [edges["account_a"].astype(str), edges["account_b"].astype(str)]
+    for _, frame in parts:
+        ends += [frame["account_a"].astype(str), frame["account_b"].astype(str)]
+    codes, uniques = encode_many(ends)
+    del ends
+    n = np.int64(len(uniques))
+    keys = [codes[i].astype(np.int64) * n + codes[i + 1] for i in range(0, len(codes), 2)]
+    del codes
+    rows = _edge_rows(keys[1:], keys[0])
+    del keys
+    row = np.concatenate(rows)
+    kind = np.concatenate([np.full(len(r), j, dtype=np.int32) for j, r in enumerate(rows)])
+    counts = np.concatenate([frame["n_objects"].to_numpy(dtype=np.float64) for _, frame in parts])
     inside = row >= 0
-    n_total = np.bincount(row[inside], weights=per["n"].to_numpy(dtype=np.float64)[inside], minlength=len(edges))
-    out = edges.copy()
-    out["shared_objects"] = _first_objects(row, per["kind"].to_numpy(object), per["objects"].to_numpy(object),
-                                           len(edges), k)  # fmt: skip
-    out["n_shared_objects"] = n_total.astype(np.int64)
-    return out
+    n_total = np.bincount(row[inside], weights=counts[inside], minlength=len(edges))
+    objects = [_arrow_strings(frame["objects"]) for _, frame in parts]
+    shared = _first_objects(row, kind, [name for name, _ in parts], objects, len(edges), k)
+    return edges.assign(shared_objects=shared, n_shared_objects=n_total.astype(np.int64))
 
 
-def _first_objects(row: np.ndarray, kinds: np.ndarray, objects: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+def _arrow_strings(column: pd.Series):
+    """``column`` as one Arrow ``large_string`` array (missing -> ``""``)."""
+    import pyarrow as pa
+
+    arr = pa.array(column.astype("string").array, type=pa.large_string())
+    return arr.fill_null("")
+
+
+def _first_objects(
+    row: np.ndarray, kind: np.ndarray, names: list[str], objects: list, n_rows: int, k: int
+) -> pd.api.extensions.ExtensionArray:
     """Per edge row, the first ``k`` ``kind:object`` labels of its layer rows (in input order), ``|``-joined.
 
-    ``row``: edge row of each layer row (``-1``: dropped); ``objects``: ``|``-joined ids (empty
-    ids skipped). Rows without any label get ``""``.
+    ``row``: edge row of each layer row (``-1``: dropped), in the order of the concatenated
+    Arrow arrays ``objects`` (``|``-joined ids; empty ids skipped); ``kind``: index into
+    ``names`` of each layer row. Rows without any label get ``""``.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     sel = np.flatnonzero(row >= 0)
     sel = sel[np.argsort(row[sel], kind="stable")]  # by edge row, layer order kept within a row
-    lists = pc.split_pattern(pa.array(objects[sel], type=pa.large_string()), "|")
+    texts = pa.chunked_array(objects, type=pa.large_string()).combine_chunks().take(pa.array(sel))
+    lists = pc.split_pattern(texts, "|")
+    del texts
     flat = pc.list_flatten(lists)
     parent = pc.list_parent_indices(lists).to_numpy()
+    del lists
     nonempty = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
     parent = parent[nonempty]
     flat = flat.filter(pa.array(nonempty))
     group = row[sel][parent]  # ascending
-    kind = pa.array(kinds[sel][parent], type=pa.large_string())
-    labels = pc.binary_join_element_wise(kind, flat, pa.scalar(":", pa.large_string()))
     first = np.searchsorted(group, group, side="left")
     keep = (np.arange(len(group)) - first) < k
-    group = group[keep]
-    labels = labels.filter(pa.array(keep))
+    group, parent = group[keep], parent[keep]
+    flat = flat.filter(pa.array(keep))
+    prefix = pa.array([f"{name}:" for name in names], type=pa.large_string()).take(pa.array(kind[sel][parent]))
+    labels = pc.binary_join_element_wise(prefix, flat, pa.scalar("", pa.large_string()))
     offsets = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(group, minlength=n_rows), out=offsets[1:])
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), labels), pa.scalar("|", pa.large_string()))
-    return np.asarray(joined.to_pylist(), dtype=object)
+    return pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))  # positional: no index to align
 
 
 def gexf_edges(
