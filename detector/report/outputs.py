@@ -29,7 +29,7 @@ from detector.report.focus import account_names
 if TYPE_CHECKING:
     from detector.params import ScanResult
 
-__all__ = ["EDGE_OBJECTS_SAMPLE", "OUTPUT_FILES", "edge_objects", "gexf_edges", "network_edges", "write_outputs"]
+__all__ = ["EDGE_OBJECTS_SAMPLE", "OUTPUT_FILES", "edge_objects", "gexf_edges", "network_edge_mask", "network_edges", "write_outputs"]
 
 OUTPUT_FILES: tuple[str, ...] = (
     "report.json",
@@ -104,19 +104,27 @@ def network_edges(result: ScanResult) -> pd.DataFrame:
 
     Sorted by ``(account_a, account_b)``; the rows of ``result.edges`` as they are.
     """
+    edges = result.edges
+    if edges.empty:
+        return edges
+    return edges[network_edge_mask(result)]
+
+
+def network_edge_mask(result: ScanResult) -> np.ndarray:
+    """The rows of ``result.edges`` that :func:`network_edges` keeps, as a bool array (no copy of the table)."""
     from detector.evidence.layers import repeated_layers
     from detector.scoring.combine import repeated_mask
 
     edges = result.edges
     if edges.empty:
-        return edges
+        return np.zeros(0, dtype=bool)
     keep_ids = _shown_accounts(result)
     keep = np.logical_or(
         edges["account_a"].isin(keep_ids).to_numpy(dtype=bool), edges["account_b"].isin(keep_ids).to_numpy(dtype=bool)
     )
     if "n_sync_objects" in edges.columns:
         keep |= repeated_mask(edges, repeated_layers())
-    return edges[keep]
+    return keep
 
 
 def _object_layers(layers: Mapping[str, pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:

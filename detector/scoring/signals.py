@@ -402,9 +402,16 @@ def cluster_sync_share(
 
 
 def edge_positions(edges: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
-    """Both ends of every edge as positions in ``index`` (-1: not in it), one hash pass each."""
-    idx = pd.Index(index.astype(str))
-    return idx.get_indexer(edges["account_a"].astype(str)), idx.get_indexer(edges["account_b"].astype(str))
+    """Both ends of every edge as positions in ``index`` (-1: not in it).
+
+    The Arrow-backed ends are coded first (:func:`detector.schema.encode_many`), so only the
+    distinct ids are looked up in ``index``, not a Python string per edge end.
+    """
+    from detector.schema import encode_many
+
+    (ca, cb), ids = encode_many([edges["account_a"].astype(str), edges["account_b"].astype(str)])
+    lookup = np.append(pd.Index(index.astype(str)).get_indexer(ids), -1)  # code -1 (missing) -> -1
+    return lookup[ca], lookup[cb]
 
 
 def flagged_cluster_links(
