@@ -211,11 +211,21 @@ def official_ids(
     events: pd.DataFrame, accounts: pd.DataFrame | None, officials: str | os.PathLike[str] | pd.DataFrame | None
 ) -> set[str]:
     """Account ids of declared official accounts (registry file, or accounts with a role)."""
+    match = match_officials(events, accounts, officials)
+    return set() if match is None else _matched_ids(match)
+
+
+def match_officials(
+    events: pd.DataFrame, accounts: pd.DataFrame | None, officials: str | os.PathLike[str] | pd.DataFrame | None
+):
+    """The registry matched against the data once per scan (:func:`detector.officials.resolve_officials`;
+    ``None`` without events), for the exemption from flags and for the audit."""
     from detector.officials import resolve_officials
 
-    if not len(events):
-        return set()
-    match = resolve_officials(officials, events, accounts)
+    return resolve_officials(officials, events, accounts) if len(events) else None
+
+
+def _matched_ids(match) -> set[str]:
     return set(match.officials["account_id"].astype(str)) if len(match.officials) else set()
 
 
@@ -225,15 +235,22 @@ def audit_officials(
     officials: str | os.PathLike[str] | pd.DataFrame | None,
     scored: pd.DataFrame,
     seed: int,
+    *,
+    match=None,
 ) -> pd.DataFrame:
-    """One row per official account found, with centrality and audit (schema ``officials``)."""
+    """One row per official account found, with centrality and audit (schema ``officials``).
+
+    ``match``: :func:`match_officials` of the same inputs, when the caller has it already.
+    """
     from detector.officials import REPORT_KEYS, amplification_audit
 
     if not len(events):
         return pd.DataFrame()
     flagged = set(scored.loc[scored["flagged"], "account_id"])
     cluster_of = {a: int(c) for a, c in zip(scored["account_id"], scored["cluster_id"], strict=True) if not pd.isna(c)}
-    table = amplification_audit(events, officials, flagged, cluster_of, accounts=accounts, seed=seed).officials
+    table = amplification_audit(
+        events, officials, flagged, cluster_of, accounts=accounts, seed=seed, match=match
+    ).officials
     if table is None or not len(table):
         return pd.DataFrame()
     out = table.reindex(columns=list(REPORT_KEYS))
@@ -294,9 +311,11 @@ def run_scan(
         edges = combine_layers(ctx.layers, prior=layer_priors())
         membership = cluster_network(edges, params)
     with _stage("scoring", timings):
-        signals, scored, clusters = score_scan(ctx, edges, membership, official_ids(ev, accounts, officials))
+        match = match_officials(ev, accounts, officials)  # once: exemption here, audit below
+        exempt = set() if match is None else _matched_ids(match)
+        signals, scored, clusters = score_scan(ctx, edges, membership, exempt)
     with _stage("officials", timings):
-        off_table = audit_officials(ev, accounts, officials, scored, params.seed)
+        off_table = audit_officials(ev, accounts, officials, scored, params.seed, match=match)
     result = ScanResult(ev, accounts, scored, clusters, edges, ctx.layers, signals, off_table, {}, timings, ctx["shares"],
                         ctx.data.get("text_posts"))
     with _stage("report", timings):

@@ -227,11 +227,18 @@ def lsh_candidates(
 
 
 def _unique_pairs(pa: np.ndarray, pb: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Order each pair ``a < b``, drop self pairs and duplicates, sort."""
+    """Order each pair ``a < b``, drop self pairs and duplicates, sort.
+
+    Pairs that already ascend strictly (candidates from
+    :func:`detector.scoring.combine.repeated_pairs` do) are not sorted again.
+    """
     a = np.minimum(pa, pb).astype(np.int64)
     b = np.maximum(pa, pb).astype(np.int64)
     keep = a != b
-    key = np.unique(a[keep] * np.int64(n) + b[keep])
+    key = a[keep] * np.int64(n) + b[keep]
+    del a, b, keep
+    if key.size > 1 and not bool((key[1:] > key[:-1]).all()):
+        key = np.unique(key)
     return key // n, key % n
 
 
