@@ -196,8 +196,10 @@ _objs = st.lists(st.sampled_from(["1", "2", "x:y", "", "=9", "o"]), max_size=7).
     st.dictionaries(st.sampled_from(["repost", "url", "hashtag"]),
                     st.lists(st.tuples(_ids, _ids, _objs, st.integers(0, 9)), max_size=10), max_size=3),
     st.integers(1, 6),
+    st.sampled_from([1, 2, 5, 500_000]),
 )
-def test_edge_objects_matches_the_per_pair_reference(pairs, layer_rows, k):
+def test_edge_objects_matches_the_per_pair_reference(pairs, layer_rows, k, block):
+    import detector.report.outputs as outputs
     from detector.report.outputs import edge_objects
 
     edges = pd.DataFrame({"account_a": [a for a, _ in pairs], "account_b": [b for _, b in pairs],
@@ -206,7 +208,11 @@ def test_edge_objects_matches_the_per_pair_reference(pairs, layer_rows, k):
     for name, rows in layer_rows.items():
         uniq = list({(a, b): (a, b, o, n) for a, b, o, n in rows}.values())  # one row per pair in a layer
         layers[name] = pd.DataFrame(uniq, columns=["account_a", "account_b", "objects", "n_objects"])
-    out = edge_objects(edges, layers, k=k)
+    before, outputs.EDGE_OBJECTS_BLOCK_ROWS = outputs.EDGE_OBJECTS_BLOCK_ROWS, block  # edge rows per Arrow block
+    try:
+        out = edge_objects(edges, layers, k=k)
+    finally:
+        outputs.EDGE_OBJECTS_BLOCK_ROWS = before
     shared, counts = _edge_objects_reference(edges, layers, k=k)
     assert out["shared_objects"].tolist() == shared
     assert out["n_shared_objects"].tolist() == counts

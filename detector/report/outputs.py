@@ -192,6 +192,11 @@ def _arrow_strings(column: pd.Series):
     return arr.fill_null("")
 
 
+EDGE_OBJECTS_BLOCK_ROWS = 500_000
+"""Edge rows labelled at a time by :func:`edge_objects` (bounds the Arrow temporaries: every
+object of every layer row of a block is split out before the first ``k`` are kept)."""
+
+
 def _first_objects(
     row: np.ndarray, kind: np.ndarray, names: list[str], objects: list, n_rows: int, k: int
 ) -> pd.api.extensions.ExtensionArray:
@@ -199,33 +204,46 @@ def _first_objects(
 
     ``row``: edge row of each layer row (``-1``: dropped), in the order of the concatenated
     Arrow arrays ``objects`` (``|``-joined ids; empty ids skipped); ``kind``: index into
-    ``names`` of each layer row. Rows without any label get ``""``.
+    ``names`` of each layer row. Rows without any label get ``""``. Built
+    :data:`EDGE_OBJECTS_BLOCK_ROWS` edge rows at a time.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     sel = np.flatnonzero(row >= 0)
     sel = sel[np.argsort(row[sel], kind="stable")]  # by edge row, layer order kept within a row
-    texts = pa.chunked_array(objects, type=pa.large_string()).combine_chunks().take(pa.array(sel))
+    texts = pa.chunked_array(objects, type=pa.large_string()).combine_chunks()
+    prefixes = pa.array([f"{name}:" for name in names], type=pa.large_string())
+    bounds = np.searchsorted(row[sel], np.arange(0, n_rows + EDGE_OBJECTS_BLOCK_ROWS, EDGE_OBJECTS_BLOCK_ROWS))
+    blocks = []
+    for i, lo in enumerate(range(0, max(n_rows, 1), EDGE_OBJECTS_BLOCK_ROWS)):
+        part = sel[bounds[i]:bounds[i + 1]]
+        size = min(EDGE_OBJECTS_BLOCK_ROWS, n_rows - lo)
+        blocks.append(_joined_labels(row[part] - lo, kind[part], texts.take(pa.array(part)), prefixes, size, k))
+    joined = pa.concat_arrays(blocks) if blocks else pa.array([], type=pa.large_string())
+    return pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))  # positional: no index to align
+
+
+def _joined_labels(group_of: np.ndarray, kind: np.ndarray, texts, prefixes, n_rows: int, k: int):
+    """One block of :func:`_first_objects`: ``group_of`` (ascending block-local edge rows) per text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     lists = pc.split_pattern(texts, "|")
-    del texts
     flat = pc.list_flatten(lists)
     parent = pc.list_parent_indices(lists).to_numpy()
     del lists
     nonempty = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
     parent = parent[nonempty]
     flat = flat.filter(pa.array(nonempty))
-    group = row[sel][parent]  # ascending
+    group = group_of[parent]  # ascending
     first = np.searchsorted(group, group, side="left")
     keep = (np.arange(len(group)) - first) < k
     group, parent = group[keep], parent[keep]
     flat = flat.filter(pa.array(keep))
-    prefix = pa.array([f"{name}:" for name in names], type=pa.large_string()).take(pa.array(kind[sel][parent]))
-    labels = pc.binary_join_element_wise(prefix, flat, pa.scalar("", pa.large_string()))
+    labels = pc.binary_join_element_wise(prefixes.take(pa.array(kind[parent])), flat, pa.scalar("", pa.large_string()))
     offsets = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(group, minlength=n_rows), out=offsets[1:])
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), labels), pa.scalar("|", pa.large_string()))
-    return pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))  # positional: no index to align
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), labels), pa.scalar("|", pa.large_string()))
 
 
 def gexf_edges(
