@@ -24,7 +24,11 @@ seed give the same report bytes):
    the accounts left unclustered are clustered apart
    (:func:`detector.scoring.signals.recurring_clusters`), then the pairs of
    accounts still left out that acted in the window together at least once
-   (:func:`detector.scoring.signals.burst_clusters`: rotating pools);
+   (:func:`detector.scoring.signals.burst_clusters`: rotating pools). On a
+   large graph the main Leiden run goes to a child process
+   (:func:`detector.scoring.network.start_communities`) while this process
+   computes the signals that need no clusters, matches the officials registry
+   and builds the interaction graph of the audit (that work is timed here);
 4. ``scoring``: unsupervised conjunction scorer or a trained model, official
    accounts exempt from flags either way;
 5. ``officials``: centrality and amplification audit of official accounts;
