@@ -308,7 +308,8 @@ def recall(labels: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float | None:
 def ours_signatures(norm: list[str], params: NearDupParams):
     t0 = time.perf_counter()
     hashes, offsets = shingle_hashes(
-        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True, unique=False
+        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams, normalized=True,
+        unique=False,
     )
     t1 = time.perf_counter()
     a, b = datasketch_permutations(params.num_perm, params.seed)
@@ -337,8 +338,9 @@ def datasketch_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarr
     from datasketch import MinHash, MinHashLSH
 
     t0 = time.perf_counter()
-    norm = normalize_texts(texts)
-    sets = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True) for t in norm]
+    norm = normalize_texts(texts, body=params.body)
+    sets = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams, normalized=True)
+            for t in norm]
     keep = [
         k for k, s in enumerate(sets)
         if len(s) >= params.min_shingles and weighted_length(norm[k], normalized=True) >= params.min_length
@@ -568,14 +570,15 @@ def main(argv: list[str] | None = None) -> dict:
 
     # -- signatures -------------------------------------------------------------
     t0 = time.perf_counter()
-    norm = normalize_texts(texts)
+    norm = normalize_texts(texts, body=params.body)
     normalize_s = time.perf_counter() - t0
     sig_ours, _ = best_of_timings(ours_signatures, norm, params, repeats=args.repeat)
     sig_ours_sub, (h_sub, o_sub, sig_sub) = best_of_timings(
         ours_signatures, norm[:ds_n], params, repeats=args.repeat
     )
     t0 = time.perf_counter()
-    shingle_lists = [shingles(t, normalized=True) for t in norm[:ds_n]]
+    shingle_lists = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams,
+                              normalized=True) for t in norm[:ds_n]]
     shingle_bytes = [[s.encode("utf-8") for s in sl] for sl in shingle_lists]
     ds_shingle_s = time.perf_counter() - t0
     hash_ints = [[int(v) & 0xFFFFFFFF for v in h_sub[o_sub[d] : o_sub[d + 1]]] for d in range(ds_n)]
@@ -593,7 +596,8 @@ def main(argv: list[str] | None = None) -> dict:
     sample = np.sort(rng.choice(ds_n, size=min(n_sample, ds_n), replace=False)).astype(np.int64)
     t0 = time.perf_counter()
     hashes, offsets, lengths = shingle_hashes(  # sorted sets
-        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True, with_length=True
+        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams, normalized=True,
+        with_length=True,
     )
     eligible = (np.diff(offsets) >= params.min_shingles) & (lengths >= params.min_length)
     xs, ys = oracle_pairs(hashes, offsets, sample, params.threshold, eligible)
@@ -634,7 +638,7 @@ def main(argv: list[str] | None = None) -> dict:
         "params": {
             "threshold": params.threshold, "num_perm": params.num_perm, "seed": params.seed,
             "bands": search_full["bands"], "rows": search_full["rows"], "word_n": params.word_n,
-            "char_n": params.char_n, "alpha_n": params.alpha_n, "min_length": params.min_length,
+            "char_n": params.char_n, "alpha_n": params.alpha_n, "unigrams": params.unigrams, "body": params.body, "min_length": params.min_length,
             "min_shingles": params.min_shingles, "verify": params.verify,
             "scheme": params.scheme,
         },

@@ -84,7 +84,7 @@ from detector.kernels.minhash import (
     lsh_components,
     minhash_signatures,
 )
-from detector.text import ALPHA_N, CHAR_N, MIN_SHINGLES, WORD_N, normalize_texts, shingle_hashes
+from detector.text import ALPHA_N, CHAR_N, MIN_SHINGLES, UNIGRAMS, WORD_N, normalize_texts, shingle_hashes
 
 if TYPE_CHECKING:
     from detector.evidence.coaction import CoactionParams, CoactionResult
@@ -119,6 +119,9 @@ TEXT_POST_COLUMNS: tuple[str, ...] = ("event_id", "cluster_id", "account_id", "a
 
 MIN_LENGTH = 40
 """Default :attr:`NearDupParams.min_length`: weighted characters of the normalised text (module doc)."""
+
+BODY = True
+"""Default :attr:`NearDupParams.body`: trailing hashtags are not part of the compared text (module doc, "Body")."""
 
 MAX_ACCOUNTS_LISTED = 50
 """``clusters.accounts`` lists at most this many account ids (smallest first); ``n_accounts`` is exact."""
@@ -174,6 +177,12 @@ class NearDupParams:
         (default 4) of the word stream and ``char_n``-grams (default 2) of
         CJK runs; ``word_n >= 1`` uses word n-grams for the word stream
         instead (the rule before character shingling, fragile to typos).
+    unigrams : bool, default True
+        Each Han ideograph and Hangul syllable is also a shingle of its own
+        (module doc, "Shingles").
+    body : bool, default True
+        Compare the message body: the trailing run of hashtags is dropped
+        before shingling (module doc, "Body").
     min_length : int, default MIN_LENGTH
         Texts whose normalised text is shorter than this weighted length
         (:func:`detector.text.weighted_length`: CJK characters count 2,
@@ -200,6 +209,8 @@ class NearDupParams:
     word_n: int = WORD_N
     char_n: int = CHAR_N
     alpha_n: int = ALPHA_N
+    unigrams: bool = UNIGRAMS
+    body: bool = BODY
     min_length: int = MIN_LENGTH
     min_shingles: int = MIN_SHINGLES
     bands: tuple[int, int] | None = None
@@ -317,7 +328,8 @@ def near_duplicate_groups(
         Raw texts (or normalised ones with ``normalized=True``).
     params : NearDupParams, optional
     normalized : bool, default False
-        The texts are already normalised (:func:`detector.text.normalize_texts`).
+        The texts are already normalised (:func:`detector.text.normalize_texts`,
+        with ``body=params.body``).
 
     Returns
     -------
@@ -330,7 +342,8 @@ def near_duplicate_groups(
     """
     params = params or NearDupParams()
     hashes, offsets, length = shingle_hashes(
-        texts, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=normalized, with_length=True
+        texts, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams,
+        body=params.body, normalized=normalized, with_length=True,
     )
     comparable = np.flatnonzero((np.diff(offsets) >= params.min_shingles) & (length >= params.min_length))
     labels = np.full(len(texts), -1, dtype=np.int64)
@@ -413,8 +426,10 @@ def find_near_duplicates(
     else:
         norm = normalized_text.reindex(sel.index).astype(object)
         missing = norm.isna().to_numpy()
+        if params.body:  # the shared texts keep their hashtags: texts with one are normalised again
+            missing |= sel["text"].str.contains("#", regex=False).fillna(False).to_numpy(dtype=bool)
         if missing.any():
-            norm[missing] = normalize_texts(sel["text"][missing].tolist())
+            norm[missing] = normalize_texts(sel["text"][missing].tolist(), body=params.body)
         labels, group_stats = near_duplicate_groups(norm.tolist(), params, normalized=True)
     in_group = labels >= 0
     members = sel.loc[in_group].copy()
@@ -440,6 +455,8 @@ def find_near_duplicates(
         "word_n": params.word_n,
         "char_n": params.char_n,
         "alpha_n": params.alpha_n,
+        "unigrams": params.unigrams,
+        "body": params.body,
         "window_s": None if coaction is None else int(coaction.window_s),
     }
     return NearDupResult(event_cluster, clusters, edges, coaction, stats, params, text_posts(events, event_cluster))
