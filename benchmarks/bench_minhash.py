@@ -71,7 +71,7 @@ from numba import njit, prange
 
 from detector.evidence.neardup import NearDupParams, lsh_bands, near_duplicate_groups
 from detector.kernels.minhash import datasketch_permutations, minhash_signatures
-from detector.synth.copies import COPY_LANGS, copy_groups, short_posts
+from detector.synth.copies import planted_scores
 from detector.text import normalize_texts, shingle_hashes, shingles, weighted_length
 
 from _common import best_of_timings, peak_rss_mb
@@ -425,17 +425,6 @@ def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -
 # --------------------------------------------------------------------------
 
 
-def pair_recall(labels: np.ndarray, group: np.ndarray) -> float:
-    """Share of same-group pairs whose two texts end up in one cluster (``group >= 0`` only)."""
-    ok = total = 0
-    for g in np.unique(group[group >= 0]):
-        lab = labels[group == g]
-        _, counts = np.unique(lab[lab >= 0], return_counts=True)
-        ok += int((counts * (counts - 1) // 2).sum())
-        total += len(lab) * (len(lab) - 1) // 2
-    return ok / total if total else float("nan")
-
-
 def planted_copies(seeds: list[int], params: NearDupParams, groups_per_lang: int = 6, copies: int = 25,
                    n_short: int = 1_500) -> dict:
     """Per-language pair recall of planted edited copies and false positives on short posts.
@@ -450,28 +439,15 @@ def planted_copies(seeds: list[int], params: NearDupParams, groups_per_lang: int
                  "edits": "1-3 per copy: typo, doubled letter, punctuation/space/emoji inside a word; "
                           "60% get a hashtag, URL, both, or emoji appended"}
     for name, p in (("chars", params), ("word_trigrams", NearDupParams(word_n=3))):
-        per_lang: dict[str, list[float]] = {lang: [] for lang in COPY_LANGS}
-        short_fp, merged = [], 0
         t0 = time.perf_counter()
-        for seed in seeds:
-            groups = copy_groups(seed, groups_per_lang, copies)
-            shorts = short_posts(seed, n_short)
-            labels, _ = near_duplicate_groups(groups.texts + shorts.texts, p)
-            n = len(groups.texts)
-            lang = np.array(groups.lang)
-            for code in COPY_LANGS:
-                per_lang[code].append(pair_recall(labels[:n], np.where(lang == code, groups.group, -1)))
-            short_fp.append(float((labels[n:] >= 0).mean()))
-            for c in np.unique(labels[labels >= 0]):  # clusters mixing groups, or copies with short posts
-                members = np.flatnonzero(labels == c)
-                with_short = bool((members >= n).any() and (members < n).any())
-                merged += int(with_short or len(set(groups.group[members[members < n]].tolist())) > 1)
+        scores = planted_scores(seeds, lambda texts, p=p: near_duplicate_groups(texts, p)[0],
+                                groups_per_lang, copies, n_short)
         out[name] = {
-            "pair_recall_mean": {k: float(np.mean(v)) for k, v in per_lang.items()},
-            "pair_recall_min": {k: float(np.min(v)) for k, v in per_lang.items()},
-            "short_posts_clustered_share_mean": float(np.mean(short_fp)),
-            "short_posts_clustered_share_max": float(np.max(short_fp)),
-            "mixed_clusters": merged,
+            "pair_recall_mean": {k: float(np.mean(v)) for k, v in scores.recall.items()},
+            "pair_recall_min": {k: float(np.min(v)) for k, v in scores.recall.items()},
+            "short_posts_clustered_share_mean": float(np.mean(scores.short_share)),
+            "short_posts_clustered_share_max": float(np.max(scores.short_share)),
+            "mixed_clusters": scores.mixed_clusters,
             "time_s": time.perf_counter() - t0,
         }
     return out

@@ -390,10 +390,10 @@ def test_single_edit_copies_found_in_every_language_short_posts_left_alone(seed)
     lang = np.array(copies.lang)
     for code in COPY_LANGS:
         assert _pair_recall(labels[:n], copies.group, lang == code) >= 0.9, code
-    # no copy group is merged with another, or with short posts
+    # no copy group is merged with another, or with short posts (short posts among themselves: the 1% below)
     for c in np.unique(labels[labels >= 0]):
         members = np.flatnonzero(labels == c)
-        assert (members < n).all() and len(set(copies.group[members])) == 1
+        assert (members >= n).all() or ((members < n).all() and len(set(copies.group[members])) == 1)
     assert (labels[n:] >= 0).mean() <= 0.01
 
 

@@ -84,7 +84,15 @@ from detector.kernels.minhash import (
     lsh_components,
     minhash_signatures,
 )
-from detector.text import ALPHA_N, CHAR_N, MIN_SHINGLES, UNIGRAMS, WORD_N, normalize_texts, shingle_hashes
+from detector.text import (
+    ALPHA_N,
+    CHAR_N,
+    MIN_SHINGLES,
+    UNIGRAMS,
+    WORD_N,
+    normalize_texts,
+    shingle_hashes,
+)
 
 if TYPE_CHECKING:
     from detector.evidence.coaction import CoactionParams, CoactionResult
@@ -427,7 +435,7 @@ def find_near_duplicates(
         norm = normalized_text.reindex(sel.index).astype(object)
         missing = norm.isna().to_numpy()
         if params.body:  # the shared texts keep their hashtags: texts with one are normalised again
-            missing |= sel["text"].str.contains("#", regex=False).fillna(False).to_numpy(dtype=bool)
+            missing = missing | sel["text"].str.contains("#", regex=False).fillna(False).to_numpy(dtype=bool)
         if missing.any():
             norm[missing] = normalize_texts(sel["text"][missing].tolist(), body=params.body)
         labels, group_stats = near_duplicate_groups(norm.tolist(), params, normalized=True)
