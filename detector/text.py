@@ -10,7 +10,9 @@ In this order:
 2. a leading retweet prefix ``RT @handle:`` is removed (repeatedly, for
    ``RT @a: RT @b: ...``);
 3. URLs (``scheme://...``, ``www....`` and bare ``domain.tld/path`` links)
-   and ``@mentions`` are removed;
+   and ``@mentions`` are removed; with ``body=True`` (the near-duplicate
+   layer's *message body*, :func:`strip_trailing_tags`) the trailing run of
+   hashtags is removed too (``"... truth. #peace #China"`` -> ``"... truth."``);
 4. format characters (Unicode category ``Cf``: zero-width joiner and
    non-joiner, zero-width space, bidi marks, soft hyphen, tag characters) and
    variation selectors (emoji presentation selectors ``U+FE0E``/``U+FE0F``)
@@ -52,6 +54,14 @@ it, never a whole word n-gram. The normalised text is split into two
   Chinese/Japanese/Korean retrieval (as in Lucene's CJK analyzer), one CJK
   character carrying about as much as a short word. A substituted character
   changes 2 bigrams, an inserted or doubled one removes 1 and adds 2.
+  With ``unigrams`` (default, :data:`UNIGRAMS`) every *dense* character
+  (:func:`is_dense`: Han ideographs and Hangul syllables, thousands of
+  distinct symbols each carrying a morpheme or a whole syllable) is also a
+  shingle of its own, as in Lucene's ``CJKBigramFilter(outputUnigrams)``:
+  short Chinese and Korean texts have few bigrams, and the unigrams halve
+  what one edit costs them. Kana, Bopomofo and Hangul jamo are phonetic
+  letters (alphabets of under 100 symbols) and get no unigrams (measured
+  in :mod:`detector.evidence.neardup`, "Shingles").
 * the **other stream**: everything else (Latin, Cyrillic, Greek, Arabic,
   Hebrew, Devanagari, Thai..., digits), with **one space** wherever a space
   or a CJK character came between two of its characters. The space is part
@@ -71,8 +81,9 @@ it, never a whole word n-gram. The normalised text is split into two
   word breaks ``word_n`` word n-grams, so copies with typos fall apart.
 
 A stream shorter than its n gives itself as one shingle. Shingles are
-returned without repetition in first-appearance order (other stream first):
-a text is compared as a *set* of shingles (Jaccard similarity).
+returned without repetition in first-appearance order (other stream first,
+then CJK n-grams, then unigrams): a text is compared as a *set* of shingles
+(Jaccard similarity).
 
 Length (:func:`weighted_length`) and short texts
 ------------------------------------------------
