@@ -437,3 +437,21 @@ def test_text_posts_table():
     assert named["account_name"].tolist() == ["ay", "=see", "bee"]
     empty = text_posts(events, pd.Series(-1, index=events.index))
     assert empty.empty and tuple(empty.columns) == TEXT_POST_COLUMNS
+
+
+def test_body_rule_with_shared_normalised_texts():
+    """Appended hashtags are not compared; a scan's shared normalised texts (tags kept) give the same clusters."""
+    from detector.evidence.layers import normalized_texts
+
+    base = "the people of our country will always stand together with friends who share values"
+    texts = [base + " #StandWithUs", base + " #peace #truth", base + " 🇨🇳", "something else entirely " * 3 + "#x"]
+    events = make_events(texts)
+    plain = find_near_duplicates(events)
+    shared = find_near_duplicates(events, normalized_text=normalized_texts(events))
+    assert clusters_of(plain, events) == clusters_of(shared, events) == {frozenset({"ev00000", "ev00001", "ev00002"})}
+    pd.testing.assert_frame_equal(plain.clusters, shared.clusters)
+    # without the body rule the long appended tags count against the copies
+    short = make_events(["our friends share the same values and goals #StandWithUsForever",
+                         "our friends share the same values and goals #peace"])
+    assert len(find_near_duplicates(short, params=NearDupParams(body=False)).clusters) == 0
+    assert len(find_near_duplicates(short).clusters) == 1
