@@ -268,14 +268,15 @@ def _doc_shingles(cps, start, length, table, lo, hi, kind, word_n, char_n, alpha
     by_chars = word_n == 0
     for i in range(start, start + length):
         cp = cps[i]
+        cls = _cjk_class(cp, table, lo, hi, kind) if cp != 32 else np.uint8(0)
         if cp == 32:
             weight += 1
             gap_a = True
-        elif _cjk_class(cp, table, lo, hi, kind) != 0:
+        elif cls != 0:
             weight += 2
             gap_a = True
             chars[n_chars] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
-            dense[n_chars] = _cjk_class(cp, table, lo, hi, kind) == 2
+            dense[n_chars] = cls == 2
             n_chars += 1
         else:
             weight += 1
