@@ -13,6 +13,7 @@ MODULES = (
     "detector.pipeline",
     "detector.evidence.windows",
     "detector.scoring.explain",
+    "detector.cli.common",
 )
 
 
