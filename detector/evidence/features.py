@@ -122,7 +122,14 @@ from detector.kernels.schedule import DAY_S, clock_repeat_counts
 from detector.kernels.timing import account_timing_features
 from detector.schema import encode
 
-__all__ = ["FEATURE_COLUMNS", "account_features", "handle_digit_run", "handle_entropy"]
+__all__ = [
+    "FEATURE_COLUMNS",
+    "account_features",
+    "handle_digit_run",
+    "handle_entropy",
+    "original_posts",
+    "reaction_delays",
+]
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "account_id",
@@ -183,23 +190,57 @@ def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+def original_posts(events: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """The first row of every ``event_id`` in ``events``: its ids (an Index) and times (UTC s).
+
+    A duplicated event id (the same post read twice) counts at its first row.
+    """
+    event_ids = events["event_id"].astype(object).to_numpy()
+    first = ~pd.Series(event_ids).duplicated().to_numpy()
+    return pd.Index(event_ids[first]), events["ts"].to_numpy(dtype=np.int64)[first]
+
+
+def reaction_delays(
+    originals: tuple[pd.Index, np.ndarray], target_event_id: np.ndarray, ts: np.ndarray
+) -> np.ndarray:
+    """Seconds from the original post to each reaction (repost, quote, reply); NaN when unknown.
+
+    The one definition of a reaction's delay, used by the features
+    (``repost_within_60s_share``, the repost lags), the officials audit and the
+    account check: ``ts - ts(original)``, where the original is the event
+    ``target_event_id`` in ``originals`` (:func:`original_posts`). Unknown (NaN)
+    when the original is not in the input, or when it is *later* than the
+    reaction (clock skew or bad data: not a valid delay).
+
+    Parameters
+    ----------
+    originals : (Index, int64 array)
+        :func:`original_posts` of the events.
+    target_event_id : array of object
+        Id of the original per reaction (None / NA: none).
+    ts : int64 array
+        Time of each reaction, UTC seconds.
+    """
+    index, original_ts = originals
+    pos = index.get_indexer(pd.Index(np.asarray(target_event_id, dtype=object)))
+    delay = np.full(len(pos), np.nan)
+    found = pos >= 0
+    delay[found] = np.asarray(ts, dtype=np.int64)[found] - original_ts[pos[found]]
+    delay[delay < 0] = np.nan
+    return delay
+
+
 def _repost_delays(events: pd.DataFrame, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per event: is it a repost, and its delay after the original (s; -1 when unknown)."""
+    """Per event: is it a repost, and its :func:`reaction_delays` (s; -1 when unknown)."""
     is_repost = (events["kind"] == "repost").to_numpy(dtype=bool, na_value=False)
     delay = np.full(len(events), -1, np.int64)
     if not is_repost.any():
         return is_repost, delay
-    event_ids = events["event_id"].astype(object).to_numpy()
-    first = ~pd.Series(event_ids).duplicated().to_numpy()
-    index = pd.Index(event_ids[first])
     rows = np.flatnonzero(is_repost)
     target = events["target_event_id"].to_numpy(dtype=object, na_value=None)[rows]
-    pos = index.get_indexer(target)
-    found = pos >= 0
-    rows, pos = rows[found], pos[found]
-    d = ts[rows] - ts[np.flatnonzero(first)][pos]
-    ok = d >= 0
-    delay[rows[ok]] = d[ok]
+    d = reaction_delays(original_posts(events), target, ts[rows])
+    ok = ~np.isnan(d)
+    delay[rows[ok]] = d[ok].astype(np.int64)
     return is_repost, delay
 
 

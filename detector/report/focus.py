@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
+from detector.evidence.features import original_posts, reaction_delays
 from detector.schema import normalize_hashtag, normalize_mention
 
 if TYPE_CHECKING:
@@ -115,13 +116,14 @@ def _hashtag_summary(ev, params, scored, clusters, off_table, flagged, names) ->
 
 
 def _amplification(ev: pd.DataFrame, acc: str, name: str, flagged: set[str]) -> pd.DataFrame:
-    """Events amplifying ``acc`` (reposts, quotes, replies of it, mentions), with delay (s) and flag."""
+    """Events amplifying ``acc`` (reposts, quotes, replies of it, mentions), with delay (s; :func:`reaction_delays`, NaN when unknown) and flag."""
     want = normalize_mention(name)
     mentions = ev["mentions"].map(lambda m: want in m if isinstance(m, list) else False)
     amp = ev[(ev["target_account_id"].astype("string") == acc).fillna(False).to_numpy(dtype=bool) | mentions.to_numpy(dtype=bool)]
     amp = amp[amp["account_id"].astype(str) != acc]
-    orig = pd.Series(ev["ts"].to_numpy(), index=ev["event_id"].astype(str)).groupby(level=0).first()
-    delay = amp["ts"].to_numpy() - orig.reindex(amp["target_event_id"].astype(str)).to_numpy(dtype=float)
+    delay = reaction_delays(
+        original_posts(ev), amp["target_event_id"].to_numpy(dtype=object, na_value=None), amp["ts"].to_numpy()
+    )
     return amp.assign(delay=delay, amp_flagged=amp["account_id"].astype(str).isin(flagged))
 
 
