@@ -39,6 +39,7 @@ __all__ = [
     "KINDS",
     "OFFICIAL_ROLES",
     "SchemaError",
+    "account_handles",
     "empty_accounts",
     "empty_events",
     "encode",
@@ -390,6 +391,51 @@ def merge_accounts(*tables: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.groupby("account_id", sort=False, dropna=False).last().reset_index()
     return validate_accounts(frame)
+
+
+def account_handles(events: pd.DataFrame, accounts: pd.DataFrame | None = None) -> pd.Series:
+    """The handle (``account_name``) of every account: the one rule for features, graphs,
+    officials matching and reports.
+
+    The accounts table's handle when it has one (its last row with a non-empty
+    handle: the profile as last read), else the latest non-empty handle the account
+    used in ``events`` (by ``ts``; among equal times the later row). Accounts with
+    no handle anywhere are left out.
+
+    Returns
+    -------
+    Series
+        ``account_id`` (str) -> handle (str), sorted by account id.
+    """
+    named = events["account_name"].notna().to_numpy(dtype=bool)
+    table = pd.DataFrame(
+        {
+            "account_id": events["account_id"].to_numpy(dtype=object)[named],
+            "account_name": events["account_name"].to_numpy(dtype=object)[named],
+            "ts": events["ts"].to_numpy()[named],
+        }
+    )
+    table = table.sort_values("ts", kind="stable").drop(columns="ts")
+    if accounts is not None and len(accounts) and "account_name" in accounts.columns:
+        has = accounts["account_name"].notna().to_numpy(dtype=bool)
+        table = pd.concat(
+            [
+                table,
+                pd.DataFrame(
+                    {
+                        "account_id": accounts["account_id"].to_numpy(dtype=object)[has],
+                        "account_name": accounts["account_name"].to_numpy(dtype=object)[has],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    table = table.astype(str)
+    table = table[table["account_name"].str.len().to_numpy() > 0]
+    last = table.drop_duplicates("account_id", keep="last")
+    return pd.Series(
+        last["account_name"].to_numpy(dtype=object), index=pd.Index(last["account_id"].to_numpy(dtype=object), name="account_id"), name="account_name"
+    ).sort_index()
 
 
 # --------------------------------------------------------------------------

@@ -120,7 +120,7 @@ import pandas as pd
 from detector import thresholds as th
 from detector.kernels.schedule import DAY_S, clock_repeat_counts
 from detector.kernels.timing import account_timing_features
-from detector.schema import encode
+from detector.schema import account_handles, encode
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -312,21 +312,6 @@ def _clock_repeat_share(
     return out
 
 
-def _latest_handles(events: pd.DataFrame, codes: np.ndarray, n: int, ts: np.ndarray) -> np.ndarray:
-    """Latest non-missing ``account_name`` per account code from events (None when none)."""
-    out = np.full(n, None, dtype=object)
-    if "account_name" not in events.columns:
-        return out
-    names = events["account_name"].to_numpy(dtype=object, na_value=None)
-    has = np.flatnonzero(pd.notna(names))
-    if len(has) == 0:
-        return out
-    order = has[np.lexsort((ts[has], codes[has]))]
-    last = np.r_[codes[order][1:] != codes[order][:-1], True]
-    out[codes[order][last]] = names[order][last]
-    return out
-
-
 def _profile_columns(
     accounts: pd.DataFrame | None, ids: np.ndarray, first_ts: np.ndarray, handles: np.ndarray
 ) -> dict[str, np.ndarray | pd.arrays.BooleanArray]:
@@ -338,7 +323,7 @@ def _profile_columns(
     posts = np.full(n, np.nan)
     default = pd.array([pd.NA] * n, dtype="boolean")
     if accounts is None or len(accounts) == 0:
-        return {"age": age, "ratio": ratio, "default": default, "handles": handles, "created": created, "posts": posts}
+        return {"age": age, "ratio": ratio, "default": default, "created": created, "posts": posts}
     table = accounts.drop_duplicates("account_id", keep="last")
     pos = pd.Index(table["account_id"].astype(object)).get_indexer(ids)
     known = pos >= 0
@@ -361,12 +346,7 @@ def _profile_columns(
         dtype=float, na_value=np.nan
     )
     ratio[known] = followers / np.maximum(following, 1.0)
-    name = col("account_name").to_numpy(dtype=object, na_value=None)
-    handles = handles.copy()
-    table_handle = np.asarray([v if isinstance(v, str) and v else None for v in name], dtype=object)
     idx_known = np.flatnonzero(known)
-    has = np.asarray([v is not None for v in table_handle], dtype=bool)
-    handles[idx_known[has]] = table_handle[has]
     default_values = pd.array([pd.NA] * len(rows), dtype="boolean")
     if "description" in table.columns and table["description"].notna().any():
         desc = col("description").astype("string").str.strip().fillna("")
@@ -380,7 +360,7 @@ def _profile_columns(
         given = pd.array(col("default_profile"), dtype="boolean")
         default_values = pd.array(np.where(pd.isna(given), default_values, given), dtype="boolean")
     default[idx_known] = default_values
-    return {"age": age, "ratio": ratio, "default": default, "handles": handles, "created": created, "posts": posts}
+    return {"age": age, "ratio": ratio, "default": default, "created": created, "posts": posts}
 
 
 def account_features(
@@ -473,9 +453,8 @@ def account_features(
             n_events.astype(float),
         )
 
-    handles = _latest_handles(events, codes, n, ts)
+    handles = account_handles(events, accounts).reindex(ids.astype(str)).to_numpy(dtype=object, na_value=None)
     profile = _profile_columns(accounts, ids, first_ts, handles)
-    handles = profile["handles"]
     never = (n_events >= 24) & (active_days >= 3) & (np.nan_to_num(night) >= never_sleeps_share)
     lag_iqr, lag_median = _lag_iqr(codes, delay, n, min_lag_reposts)
     return pd.DataFrame(

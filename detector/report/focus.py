@@ -17,7 +17,7 @@ import pandas as pd
 
 from detector import thresholds as th
 from detector.evidence.features import original_posts, reaction_delays
-from detector.schema import normalize_hashtag, normalize_mention
+from detector.schema import account_handles, normalize_hashtag, normalize_mention
 
 if TYPE_CHECKING:
     from detector.params import ScanParams
@@ -26,16 +26,8 @@ __all__ = ["account_names", "account_verdict", "focus_summary", "hashtag_groups"
 
 
 def account_names(events: pd.DataFrame, accounts: pd.DataFrame | None) -> dict[str, str]:
-    """Account id -> handle: the last handle seen in ``events``, else the accounts table's."""
-    named = events["account_name"].notna().to_numpy()  # two columns, not a copy of every event
-    names = pd.DataFrame({"account_id": events["account_id"][named], "account_name": events["account_name"][named]})
-    names = names.drop_duplicates("account_id", keep="last")
-    out = dict(zip(names["account_id"].astype(str), names["account_name"].astype(str), strict=True))
-    if accounts is not None and len(accounts):
-        acc = accounts.dropna(subset=["account_name"])
-        for a, n in zip(acc["account_id"].astype(str), acc["account_name"].astype(str), strict=True):
-            out.setdefault(a, n)
-    return out
+    """Account id -> handle (:func:`detector.schema.account_handles`, the one rule)."""
+    return account_handles(events, accounts).to_dict()
 
 
 def resolve_account(events: pd.DataFrame, accounts: pd.DataFrame | None, handle: str) -> str | None:
