@@ -28,6 +28,7 @@ __all__ = [
     "REPEAT_RANK",
     "BEHAVIOUR_SIGNALS",
     "FEATURE_COLUMN_OF",
+    "NETWORK_SIGNALS",
     "behaviour_signals",
     "burst_clusters",
     "cluster_by_position",
@@ -149,6 +150,20 @@ def _client_share(accounts: pd.DataFrame | None, index: pd.Index) -> np.ndarray:
     return share.reindex(index).to_numpy(dtype=float)
 
 
+NETWORK_SIGNALS: tuple[str, ...] = (
+    "sync_strength",
+    "sync_partners",
+    "sync_repeat",
+    "timing_partners",
+    "text_strength",
+    "text_partners",
+    "partners",
+    "multi_layer_partners",
+    "recurring_partners",
+)
+"""Columns of :func:`network_signals`, in order."""
+
+
 def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     """Per-account strength in each evidence family from combined edges.
 
@@ -163,17 +178,7 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     ``partners`` (any layer) and ``multi_layer_partners`` (partners tied by two
     or more layers), indexed like ``index``.
     """
-    cols = [
-        "sync_strength",
-        "sync_partners",
-        "sync_repeat",
-        "timing_partners",
-        "text_strength",
-        "text_partners",
-        "partners",
-        "multi_layer_partners",
-        "recurring_partners",
-    ]
+    cols = list(NETWORK_SIGNALS)
     out = pd.DataFrame(0.0, index=index, columns=cols)
     if edges is None or edges.empty:
         return out
