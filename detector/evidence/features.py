@@ -82,8 +82,10 @@ near_dup_share : float64
     *other* account: copying others, not repeating oneself (a scheduled
     account posting the same greeting every morning scores 0). NaN when
     ``near_duplicate_event`` is not given.
+created_at : float64
+    ``accounts.created_at`` (UTC seconds); NaN when unknown.
 account_age_days_at_first_post : float64
-    ``(first_ts - accounts.created_at) / 86400``; NaN when unknown.
+    ``(first_ts - created_at) / 86400``; NaN when unknown.
 followers_following_ratio : float64
     ``followers / max(following, 1)``; NaN when either is unknown.
 handle_digit_run : int64
@@ -154,6 +156,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "clock_repeat_share",
     "burst_count",
     "near_dup_share",
+    "created_at",
     "account_age_days_at_first_post",
     "followers_following_ratio",
     "lifetime_posts_per_day",
@@ -481,6 +484,7 @@ def account_features(
             "clock_repeat_share": clock_share,
             "burst_count": bursts,
             "near_dup_share": near_dup,
+            "created_at": profile["created"],
             "account_age_days_at_first_post": profile["age"],
             "followers_following_ratio": profile["ratio"],
             "lifetime_posts_per_day": profile["posts"] / np.maximum(1.0, (last_ts - profile["created"]) / 86400.0),
