@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from detector import thresholds as th
 from detector.report.html.fmt import (
     as_float,
     fmt_duration,
@@ -338,7 +339,7 @@ def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
                 "of amplification from flagged accounts",
             ),
             _figure(fmt_duration(fs.get("median_time_to_amplify_s")), "median time to amplify"),
-            _figure(fmt_pct(fs.get("share_within_60s"), 1), "amplified within 60 seconds"),
+            _figure(fmt_pct(fs.get("share_within_60s"), 1), f"amplified within {th.FAST_REACTION_S} seconds"),
             _figure(fmt_pct(official.get("inauthentic_reach_share"), 1), "inauthentic reach share")
             if official
             else None,
@@ -673,9 +674,9 @@ OFFICIAL_COLUMNS: tuple[tuple[str, str, bool, str | None], ...] = (
     ),
     (
         "share_within_60s",
-        "Within 60 s",
+        f"Within {th.FAST_REACTION_S} s",
         True,
-        "share of amplifications that arrived within 60 seconds",
+        f"share of amplifications that arrived within {th.FAST_REACTION_S} seconds",
     ),
     (
         "inauthentic_reach_share",
