@@ -169,6 +169,16 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 
 _DIGITS = re.compile(r"[0-9]+")
 
+INSTANT_REACTION_S = 10
+"""``repost_within_10s_share`` counts reposts this many seconds or less after the original:
+faster than a person can read a post (the 60 s cut is :data:`detector.thresholds.FAST_REACTION_S`)."""
+
+NEVER_SLEEPS_MIN_EVENTS = 24
+"""Events an account needs before ``never_sleeps`` is judged (one an hour for a day)."""
+
+NEVER_SLEEPS_MIN_DAYS = 3
+"""Active UTC days an account needs before ``never_sleeps`` is judged (one busy day is not a habit)."""
+
 
 def handle_digit_run(handle: str | None) -> int:
     """Length of the longest run of ASCII digits in ``handle`` (0 for none/missing)."""
@@ -445,7 +455,7 @@ def account_features(
     timed = delay >= 0
     n_reposts = np.bincount(codes, weights=is_repost, minlength=n)
     n_timed = np.bincount(codes, weights=timed, minlength=n)
-    within10 = np.bincount(codes, weights=timed & (delay <= 10), minlength=n)
+    within10 = np.bincount(codes, weights=timed & (delay <= INSTANT_REACTION_S), minlength=n)
     within60 = np.bincount(codes, weights=timed & (delay <= th.FAST_REACTION_S), minlength=n)
     if near_duplicate_event is None:
         near_dup = np.full(n, np.nan)
@@ -458,7 +468,11 @@ def account_features(
 
     handles = account_handles(events, accounts).reindex(ids.astype(str)).to_numpy(dtype=object, na_value=None)
     profile = _profile_columns(accounts, ids, first_ts, handles)
-    never = (n_events >= 24) & (active_days >= 3) & (np.nan_to_num(night) >= never_sleeps_share)
+    never = (
+        (n_events >= NEVER_SLEEPS_MIN_EVENTS)
+        & (active_days >= NEVER_SLEEPS_MIN_DAYS)
+        & (np.nan_to_num(night) >= never_sleeps_share)
+    )
     lag_iqr, lag_median = _lag_iqr(codes, delay, n, min_lag_reposts)
     return pd.DataFrame(
         {
