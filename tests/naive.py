@@ -5,7 +5,7 @@ Each function here computes what one kernel computes, the slow and obvious way
 kernel it mirrors: ``naive.coaction_aggregate`` is the twin of
 :func:`detector.kernels.coaction.coaction_aggregate`, ``naive.minhash_signature``
 of one row of :func:`detector.kernels.minhash.minhash_signatures`, and so on.
-The hypothesis property tests (``tests/test_*_kernel*.py``, ``test_minhash.py``,
+The hypothesis property tests (``test_*_kernel*.py``, ``test_minhash.py``,
 ``test_text.py``, ``test_timing_*.py``, ``test_engine.py``) compare the kernels
 against them. Nothing here calls a kernel: only a documented constant
 (``IET_BINS``) and the plain-Python shingling of :mod:`detector.text`

@@ -15,8 +15,8 @@ the cost is not quadratic in the number of accounts.
 Calibration of the default threshold
 ------------------------------------
 ``min_correlation = 0.3`` was set on *simulated circadian humans*, not on any
-test fixture (simulator: ``tests/test_timing_sim.py``; check:
-``tests/test_timing_evidence.py``): 600 accounts over 14 days with heavy-tailed
+test fixture (simulator: ``test_timing_sim.py``; check:
+``test_timing_evidence.py``): 600 accounts over 14 days with heavy-tailed
 (log-normal, median 15) daily rates clipped to 2-300 events/day, Poisson
 activity modulated by a diurnal profile in four time zones, plus 20 shared
 "news" hours in which everyone is twice as active. Over all ~180,000 human
