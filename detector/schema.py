@@ -407,35 +407,27 @@ def account_handles(events: pd.DataFrame, accounts: pd.DataFrame | None = None) 
     Series
         ``account_id`` (str) -> handle (str), sorted by account id.
     """
-    named = events["account_name"].notna().to_numpy(dtype=bool)
-    table = pd.DataFrame(
-        {
-            "account_id": events["account_id"].to_numpy(dtype=object)[named],
-            "account_name": events["account_name"].to_numpy(dtype=object)[named],
-            "ts": events["ts"].to_numpy()[named],
-        }
-    )
-    table = table.sort_values("ts", kind="stable").drop(columns="ts")
+    def named(table: pd.DataFrame) -> pd.DataFrame:
+        names = table["account_name"]
+        if not isinstance(names.dtype, pd.StringDtype):
+            names = names.astype("string")
+        keep = (names.str.len() > 0).fillna(False).to_numpy(dtype=bool)
+        return table.loc[keep, ["account_id", "account_name"]]
+
+    ts = events["ts"].to_numpy()
+    order = None if (np.diff(ts) >= 0).all() else np.argsort(ts, kind="stable")  # scans are time-ordered
+    cols = events[["account_id", "account_name"]]
+    parts = [named(cols if order is None else cols.iloc[order])]
     if accounts is not None and len(accounts) and "account_name" in accounts.columns:
-        has = accounts["account_name"].notna().to_numpy(dtype=bool)
-        table = pd.concat(
-            [
-                table,
-                pd.DataFrame(
-                    {
-                        "account_id": accounts["account_id"].to_numpy(dtype=object)[has],
-                        "account_name": accounts["account_name"].to_numpy(dtype=object)[has],
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-    table = table.astype(str)
-    table = table[table["account_name"].str.len().to_numpy() > 0]
+        parts.append(named(accounts))
+    table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     last = table.drop_duplicates("account_id", keep="last")
-    return pd.Series(
-        last["account_name"].to_numpy(dtype=object), index=pd.Index(last["account_id"].to_numpy(dtype=object), name="account_id"), name="account_name"
-    ).sort_index()
+    out = pd.Series(
+        last["account_name"].astype(str).to_numpy(dtype=object),
+        index=pd.Index(last["account_id"].astype(str).to_numpy(dtype=object), name="account_id"),
+        name="account_name",
+    )
+    return out.sort_index()
 
 
 # --------------------------------------------------------------------------
