@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, average_precision_score, roc_auc_score
 
+from detector import thresholds as th
+
 __all__ = ["evaluate", "format_table", "read_scores", "read_truth"]
 
 LABELS = ("organic", "campaign", "hard_negative")
@@ -100,7 +102,7 @@ def _clusters(frame: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def evaluate(truth: pd.DataFrame, scores: pd.DataFrame, threshold: float = 0.5) -> dict[str, Any]:
+def evaluate(truth: pd.DataFrame, scores: pd.DataFrame, threshold: float = th.FLAG_THRESHOLD) -> dict[str, Any]:
     """Metrics of a detector's account scores against ground truth.
 
     Parameters

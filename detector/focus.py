@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.schema import normalize_hashtag, normalize_mention
 
 __all__ = [
@@ -161,7 +162,7 @@ def near_hashtags(tag: str, events: pd.DataFrame, limit: int = MAX_NEAR) -> list
     loose = _loose_tag(tag)
     keys = {str(h): _loose_tag(str(h)) for h in counts.index}
     hits: dict[str, str] = {h: _tag_difference(tag, h) for h, k in keys.items() if k == loose and h != exact}
-    close = difflib.get_close_matches(loose, sorted(set(keys.values())), n=limit, cutoff=0.8) if loose else []
+    close = difflib.get_close_matches(loose, sorted(set(keys.values())), n=limit, cutoff=th.NEAR_MATCH_SIMILARITY) if loose else []
     for h, k in keys.items():
         if k in close and h not in hits and h != exact:
             hits[h] = "similar spelling"
@@ -195,7 +196,7 @@ def near_handles(
             continue
         if k.replace("_", "").replace(".", "") == loose:
             hits[h] = "accents or punctuation"
-    close = difflib.get_close_matches(_strip_accents(want), sorted(set(keys.values())), n=limit, cutoff=0.8)
+    close = difflib.get_close_matches(_strip_accents(want), sorted(set(keys.values())), n=limit, cutoff=th.NEAR_MATCH_SIMILARITY)
     for h, k in keys.items():
         if k in close and h not in hits and normalize_mention(h) != want:
             hits[h] = "similar spelling"

@@ -39,6 +39,7 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -63,6 +64,9 @@ from detector.report.verdict import enrich_report
 from detector.schema import normalize_hashtag
 from detector.scoring.combine import combine_layers, repeated_edges, repeated_mask
 from detector.thresholds import GEXF_MAX_EDGES, OWN_WINDOW_MIN_SHARES, WINDOW_BOUNDS_S
+
+if TYPE_CHECKING:
+    from detector.io.log import IngestLog
 
 __all__ = [
     "BORROWED_WINDOWS",
@@ -250,6 +254,7 @@ def run_scan(
     params: ScanParams | None = None,
     command: str = "scan",
     skipped: Mapping[str, int] | None = None,
+    ingest: IngestLog | None = None,
     progress: bool = True,  # noqa: A002 - kept for the documented signature; bars obey set_quiet
 ) -> ScanResult:
     """Run every stage on canonical tables and build the report.
@@ -265,7 +270,11 @@ def run_scan(
     command : {"scan", "hashtag", "account"}
         Recorded in the report; ``hashtag``/``account`` add a focus summary.
     skipped : mapping, optional
-        Ingest problems by reason, for ``input_summary.skipped``.
+        Ingest problems by reason, for ``input_summary.skipped`` (default: ``ingest.skipped``).
+    ingest : IngestLog, optional
+        The log of :func:`detector.read_inputs` (``data.log``): its skipped
+        records and skipped companion files (``input_summary.skipped_companions``,
+        ``verdict.input_warnings``), so the verdict says what the input lacked.
 
     Returns
     -------
@@ -282,6 +291,9 @@ def run_scan(
     True
     """
     params = validate_params(params or ScanParams())
+    if ingest is not None and skipped is None:
+        skipped = dict(ingest.skipped)
+    companions = [c.as_dict() for c in ingest.companions] if ingest is not None else []
     timings: dict[str, float] = {}
     with _stage("filter", timings):
         ev = filter_events(events, since=params.since, until=params.until)
@@ -304,7 +316,8 @@ def run_scan(
         from detector.scoring.scores import evidence_coverage
 
         result.report = build_scan_report(
-            result, ctx, focus_ev, command=command, skipped=skipped, coverage=timed_coverage(evidence_coverage(signals, ev), ev)
+            result, ctx, focus_ev, command=command, skipped=skipped, coverage=timed_coverage(evidence_coverage(signals, ev), ev),
+            companions=companions,
         )
         apply_focus_check(result.report, events, ev, focus_ev, accounts, params)  # no verdict without data
         enrich_report(result.report, focus_ev, accounts, scored, params, signals)  # confidence, creation dates, numbers

@@ -14,6 +14,7 @@ MODULES = (
     "detector.pipeline",
     "detector.evidence.windows",
     "detector.scoring.explain",
+    "detector.cli.common",
 )
 
 

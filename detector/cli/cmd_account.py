@@ -6,7 +6,13 @@ from typing import Any
 
 import click
 
-from detector.cli.cmd_scan import run, scan_options, verdict_line, with_defaults_help
+from detector.cli.cmd_scan import (
+    echo_input_warnings,
+    run,
+    scan_options,
+    verdict_line,
+    with_defaults_help,
+)
 from detector.cli.common import input_options, output_options, user_errors
 
 __all__ = ["command", "print_account_verdict"]
@@ -30,6 +36,7 @@ def print_account_verdict(report: dict[str, Any], written: dict[str, str], outdi
     """Plain-language summary for one account: first whether it is flagged and why."""
     fs = report.get("focus_summary", {})
     click.echo(verdict_line(report))
+    echo_input_warnings(report)
     if report["verdict"]["level"] == "insufficient" or not fs.get("found"):
         for line in report["verdict"]["details"]:
             click.echo(f"  {line}")

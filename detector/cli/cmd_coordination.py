@@ -25,16 +25,18 @@ from typing import Any
 import click
 import pandas as pd
 
-from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     emit_summary,
+    library_default,
     load_inputs,
     output_options,
     source_options,
     user_errors,
     write_table,
 )
+from detector.evidence.coaction import CoactionParams, coortweet_network
+from detector.params import ScanParams
 
 
 @dataclass
@@ -55,11 +57,7 @@ class Layer:
 
 
 def _coortweet_layer(shares: pd.DataFrame, options: Mapping[str, Any]) -> Layer:
-    from detector.evidence.coaction import (
-        coortweet_detect_groups,
-        coortweet_network,
-        estimate_window,
-    )
+    from detector.evidence.coaction import coortweet_detect_groups, estimate_window
 
     window, method = _planned_window(shares, options)
     if window is None:  # nothing to estimate from
@@ -68,7 +66,8 @@ def _coortweet_layer(shares: pd.DataFrame, options: Mapping[str, Any]) -> Layer:
         shares, time_window=window, min_participation=options["min_participation"],
         remove_loops=not options["keep_loops"],
     )
-    net = coortweet_network(pairs, edge_weight=0.5 if options["edge_percentile"] is None else options["edge_percentile"])
+    edge_weight = options["edge_percentile"]
+    net = coortweet_network(pairs, edge_weight=library_default(coortweet_network, "edge_weight") if edge_weight is None else edge_weight)
     lo = net[["from", "to"]].min(axis=1)
     hi = net[["from", "to"]].max(axis=1)
     edges = (
@@ -94,7 +93,7 @@ def _planned_window(shares: pd.DataFrame, options: Mapping[str, Any]) -> tuple[i
 def build_coaction(events: pd.DataFrame, options: Mapping[str, Any], built: Mapping[str, Layer]) -> Layer:
     """Co-action layer on the object chosen with ``--object`` (resolved by
     :func:`detector.evidence.objects.resolve_object`), in the scan's window policy."""
-    from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
+    from detector.evidence.coaction import coaction_edges, share_table
 
     if options["semantics"] == "coortweet":
         # input order kept: CooRTweet's edge orientation follows row order
@@ -196,19 +195,20 @@ def _write_outputs(outdir: Path, layers: dict[str, Layer], edges: pd.DataFrame, 
               show_default=True, help="Evidence layer(s) to build (repeatable).")
 @click.option("--window", type=click.IntRange(min=0), default=None, metavar="S",
               help="Co-action window in seconds (inclusive); default: estimated from the data.")
-@click.option("--min-participation", type=click.IntRange(min=1), default=th.MIN_PARTICIPATION, show_default=True,
+@click.option("--min-participation", type=click.IntRange(min=1), default=library_default(CoactionParams, "min_participation"), show_default=True,
               help="Shares in pairs an account needs to keep its edges.")
 @click.option("--edge-percentile", type=click.FloatRange(0, 1), default=None, metavar="P",
               help="Keep edges with weight >= this quantile (coortweet semantics: weight_threshold quantile, "
-                   "default 0.5).")
+                   f"default {library_default(coortweet_network, 'edge_weight')}).")
 @click.option("--fast-window", type=click.IntRange(min=0), default=None, metavar="S",
               help="Also count pairs within this faster window (weight_fast).")
-@click.option("--max-pairs-per-object", type=click.IntRange(min=1), default=th.MAX_PAIRS_PER_OBJECT, show_default=True,
+@click.option("--max-pairs-per-object", type=click.IntRange(min=1), default=library_default(CoactionParams, "max_pairs_per_object"),
+              show_default=True,
               help="Skip (and report) objects with more in-window pairs than this.")
 @click.option("--keep-loops", is_flag=True, help="Keep pairs of an account (or content) with itself.")
 @click.option("--semantics", type=click.Choice(["default", "coortweet"]), default="default", show_default=True,
               help="coortweet: reproduce CooRTweet 2.1.2 detect_groups + generate_coordinated_network.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Leiden seed.")
+@click.option("--seed", type=int, default=library_default(ScanParams, "seed"), show_default=True, help="Leiden seed.")
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output directory: pairs.parquet, edges.csv, clusters.csv, network.graphml, network.gexf.")
 @output_options

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import click
 
-from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     emit_summary,
+    library_default,
     load_inputs,
     output_options,
     source_options,
     user_errors,
 )
+from detector.evidence.neardup import NearDupParams
 
 
 @click.command("duplicates")
@@ -29,7 +30,7 @@ from detector.cli.common import (
 )
 @click.option(
     "--threshold",
-    default=th.NEARDUP_THRESHOLD,
+    default=library_default(NearDupParams, "threshold"),
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True),
     help="Jaccard similarity of shingle sets at or above which two texts are near-duplicates.",
@@ -40,8 +41,9 @@ from detector.cli.common import (
     type=click.IntRange(min=0),
     help="Co-action window in seconds for account edges [default: estimated from the data].",
 )
-@click.option("--num-perm", default=128, show_default=True, type=click.IntRange(min=8), help="MinHash permutations.")
-@click.option("--seed", default=1, show_default=True, type=int, help="MinHash seed.")
+@click.option("--num-perm", default=library_default(NearDupParams, "num_perm"), show_default=True, type=click.IntRange(min=8), help="MinHash permutations.")
+@click.option("--seed", default=library_default(NearDupParams, "seed"), show_default=True, type=int,
+              help="MinHash seed.")
 @output_options
 @user_errors
 def command(

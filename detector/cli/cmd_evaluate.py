@@ -6,8 +6,8 @@ import json
 
 import click
 
-from detector import thresholds as th
-from detector.cli.common import emit_summary, output_options, parse_mapping
+from detector.cli.common import emit_summary, library_default, output_options, parse_mapping
+from detector.evaluate import evaluate
 
 __all__ = ["command"]
 
@@ -18,7 +18,7 @@ __all__ = ["command"]
 @click.option("--accounts", "accounts_path", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="Scored accounts CSV (account_id, score, flagged, cluster_id), e.g. a scan's accounts.csv.")
-@click.option("--threshold", default=th.FLAG_THRESHOLD, show_default=True, type=float,
+@click.option("--threshold", default=library_default(evaluate, "threshold"), show_default=True, type=float,
               help="Flag rule score >= threshold when the file has no flagged column.")
 @click.option("--columns", "columns", multiple=True, metavar="CANON=SOURCE,...",
               help="Column names in the accounts file, e.g. score=account_score,cluster_id=community.")
@@ -28,7 +28,7 @@ __all__ = ["command"]
 def command(truth_path: str, accounts_path: str, threshold: float, columns: tuple[str, ...], out_path: str | None,
             quiet: bool, as_json: bool) -> None:
     """Precision, recall, F1, ROC-AUC and PR-AUC overall and per strategy, FPR on hard negatives, cluster purity."""
-    from detector.evaluate import evaluate, format_table, read_scores, read_truth
+    from detector.evaluate import format_table, read_scores, read_truth
     from detector.fsutil import write_text_atomic
 
     try:

@@ -9,12 +9,14 @@ import click
 from detector.cli.common import (
     InputSource,
     emit_summary,
+    library_default,
     load_inputs,
     output_options,
     source_options,
     user_errors,
     write_table,
 )
+from detector.evidence.features import account_features
 
 
 @click.command("features")
@@ -26,26 +28,26 @@ from detector.cli.common import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file: .parquet (default) or .csv (formula-safe).",
 )
-@click.option("--burst-k", default=5, show_default=True, help="Events that make a burst.")
-@click.option("--burst-window", default=60, show_default=True, help="Burst window (seconds).")
+@click.option("--burst-k", default=library_default(account_features, "burst_k"), show_default=True, help="Events that make a burst.")
+@click.option("--burst-window", default=library_default(account_features, "burst_window_s"), show_default=True, help="Burst window (seconds).")
 @click.option(
-    "--night-hours", default=6, show_default=True, help="Width of the night window (hours)."
+    "--night-hours", default=library_default(account_features, "night_hours"), show_default=True, help="Width of the night window (hours)."
 )
 @click.option(
     "--min-lag-reposts",
-    default=4,
+    default=library_default(account_features, "min_lag_reposts"),
     show_default=True,
     help="Timed reposts needed for repost_lag_iqr_s.",
 )
 @click.option(
     "--clock-slot",
-    default=5,
+    default=library_default(account_features, "clock_slot_s"),
     show_default=True,
     help="Clock slot half-width for clock_repeat_share (seconds).",
 )
 @click.option(
     "--clock-min-days",
-    default=3,
+    default=library_default(account_features, "clock_min_days"),
     show_default=True,
     help="Distinct days a clock slot must recur on for clock_repeat_share.",
 )
@@ -71,8 +73,6 @@ def command(
     as_json: bool,
 ) -> None:
     """Write one row of behaviour features per account (timing, reposts, profile)."""
-    from detector.evidence.features import account_features
-
     data = load_inputs(*source, quiet)
     near_dup = None
     if near_duplicates:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from detector.cli.common import emit_summary, output_options
+from detector.cli.common import emit_summary, library_default, output_options
+from detector.synth.config import SynthConfig
+from detector.synth.writers import write_dataset
 
 __all__ = ["command"]
 
@@ -12,16 +14,16 @@ __all__ = ["command"]
 @click.command("generate")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
               help="Output directory (created).")
-@click.option("--accounts", default=2000, show_default=True, type=click.IntRange(min=300), help="Number of accounts.")
-@click.option("--days", default=7, show_default=True, type=click.IntRange(min=1), help="Length of the period, days.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same bytes).")
-@click.option("--format", "fmt", default="twitter-v2", show_default=True,
+@click.option("--accounts", default=library_default(SynthConfig, "accounts"), show_default=True, type=click.IntRange(min=300), help="Number of accounts.")
+@click.option("--days", default=library_default(SynthConfig, "days"), show_default=True, type=click.IntRange(min=1), help="Length of the period, days.")
+@click.option("--seed", default=library_default(SynthConfig, "seed"), show_default=True, type=int, help="Random seed (same seed, same bytes).")
+@click.option("--format", "fmt", default=library_default(write_dataset, "fmt"), show_default=True,
               type=click.Choice(["twitter-v2", "twitter-v1", "io-archive", "csv"]), help="Export format of the events.")
-@click.option("--difficulty", default="medium", show_default=True, type=click.Choice(["easy", "medium", "hard"]),
+@click.option("--difficulty", default=library_default(SynthConfig, "difficulty"), show_default=True, type=click.Choice(["easy", "medium", "hard"]),
               help="Preset for synchrony, text variation, organic noise and account age of campaigns.")
 @click.option("--gzip", "compress", is_flag=True, help="Gzip the events file (deterministic header).")
-@click.option("--start", default="2023-03-01", show_default=True, help="First day (UTC, YYYY-MM-DD).")
-@click.option("--events-per-day", default=2.0, show_default=True, type=click.FloatRange(min=0.05),
+@click.option("--start", default=library_default(SynthConfig, "start"), show_default=True, help="First day (UTC, YYYY-MM-DD).")
+@click.option("--events-per-day", default=library_default(SynthConfig, "events_per_account_day"), show_default=True, type=click.FloatRange(min=0.05),
               help="Mean organic actions per account per day (heavy-tailed around it).")
 @click.option("--campaign-size", default=None, type=click.IntRange(min=2), help="Accounts per campaign (default 1.5%).")
 @click.option("--jitter", "jitter_s", default=None, type=click.FloatRange(min=0),
@@ -39,8 +41,7 @@ def command(out_dir: str, accounts: int, days: int, seed: int, fmt: str, difficu
     label organic|campaign|hard_negative, campaign_id, strategy, group), officials.csv
     (the official-account registry) and campaigns.csv.
     """
-    from detector.synth import SynthConfig, generate
-    from detector.synth.writers import write_dataset
+    from detector.synth import generate
 
     try:
         cfg = SynthConfig(accounts=accounts, days=days, seed=seed, start=start, difficulty=difficulty,

@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from detector.cli.cmd_collect import collect_options
-from detector.cli.cmd_scan import run, scan_options, verdict_line, with_defaults_help
+from detector.cli.cmd_scan import (
+    echo_input_warnings,
+    run,
+    scan_options,
+    verdict_line,
+    with_defaults_help,
+)
 from detector.cli.common import input_options, output_options, user_errors
 
 __all__ = ["command", "print_hashtag_verdict"]
@@ -31,6 +37,7 @@ def print_hashtag_verdict(report: dict[str, Any], written: dict[str, str], outdi
     s = report["input_summary"]
     v = report["verdict"]
     click.echo(verdict_line(report))
+    echo_input_warnings(report)
     if v["level"] == "insufficient":
         for line in v["details"]:
             click.echo(f"  {line}")

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import click
 
-from detector import thresholds as th
 from detector.cli.common import (
     InputSource,
     echo_json,
     kind_option,
+    library_default,
     load_inputs,
     output_options,
     registry_option,
     source_options,
     user_errors,
 )
-from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEENNESS_PIVOTS
+from detector.officials.audit import amplification_audit
 
 
 @click.command("officials")
@@ -45,26 +45,26 @@ from detector.officials.centrality import BETWEENNESS_EXACT_MAX_VERTICES, BETWEE
 @click.option(
     "--fast-s",
     type=click.FloatRange(min=0),
-    default=float(th.FAST_REACTION_S),
+    default=library_default(amplification_audit, "fast_s"),
     show_default=True,
     help="Amplification within this many seconds counts as fast.",
 )
 @click.option(
     "--pivots",
     type=click.IntRange(min=1),
-    default=BETWEENNESS_PIVOTS,
+    default=library_default(amplification_audit, "pivots"),
     show_default=True,
     help="Source vertices sampled for betweenness on large graphs.",
 )
 @click.option(
     "--exact-max",
     type=click.IntRange(min=0),
-    default=BETWEENNESS_EXACT_MAX_VERTICES,
+    default=library_default(amplification_audit, "exact_max_vertices"),
     show_default=True,
     help="Exact betweenness up to this many accounts.",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed for betweenness sampling."
+    "--seed", type=int, default=library_default(amplification_audit, "seed"), show_default=True, help="Seed for betweenness sampling."
 )
 @click.option("--all-accounts", is_flag=True, help="Also write centrality.csv for every account.")
 @output_options

@@ -16,13 +16,14 @@ import click
 from detector.cli.common import (
     emit_summary,
     input_options,
+    library_default,
     load_inputs,
     output_options,
     user_errors,
 )
 from detector.cli.engine_opts import engine_options
 
-__all__ = ["command", "execute", "print_verdict", "scan_options", "with_defaults_help"]
+__all__ = ["command", "echo_input_warnings", "execute", "print_verdict", "scan_options", "with_defaults_help"]
 
 def _defaults_help() -> str:
     """The defaults paragraph of ``--help``, its numbers read from :mod:`detector.thresholds`."""
@@ -67,7 +68,6 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by scan, hashtag and account (defaults read from :class:`detector.params.ScanParams`)."""
     from detector.params import ScanParams
 
-    defaults = ScanParams()
     options = [
         click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False), help="Output directory."),
         click.option(
@@ -94,19 +94,22 @@ def scan_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--flag-threshold",
             type=click.FloatRange(0, 1),
-            default=defaults.flag_threshold,
+            default=library_default(ScanParams, "flag_threshold"),
             show_default=True,
             help="Account/cluster score at or above which it is flagged.",
         ),
         click.option(
             "--neardup-threshold",
             type=click.FloatRange(0, 1),
-            default=defaults.neardup_threshold,
+            default=library_default(ScanParams, "neardup_threshold"),
             show_default=True,
             help="MinHash Jaccard similarity for near-duplicate texts.",
         ),
         click.option("--no-timing", is_flag=True, help="Skip the timing-correlation layer (faster)."),
-        click.option("--seed", type=int, default=defaults.seed, show_default=True, help="Seed (Leiden, sampling)."),
+        click.option(
+            "--seed", type=int, default=library_default(ScanParams, "seed"), show_default=True,
+            help="Seed (Leiden, sampling).",
+        ),
         click.option(
             "--pseudonymize",
             "pseudonymize_key",
@@ -195,10 +198,9 @@ def execute(
     except InvalidParameterError as exc:
         raise click.UsageError(str(exc)) from None
     ingest = load_inputs(inputs, fmt, mapping, strict, quiet)
-    skipped = dict(getattr(ingest.log, "skipped", {}) or {})
     with open_engine(engine, scheduler=scheduler, workers=dask_workers, memory_limit=memory_limit):
         result = run_scan(
-            ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, skipped=skipped
+            ingest.events, ingest.accounts, officials=officials, params=params, command=command_name, ingest=ingest.log
         )
     if link_posts:
         from detector.report.links import add_post_links
@@ -214,10 +216,17 @@ def execute(
     return result, written
 
 
+def echo_input_warnings(report: dict[str, Any]) -> None:
+    """Print ``verdict.input_warnings`` (skipped companion files...), right under the verdict line."""
+    for warning in report["verdict"].get("input_warnings") or []:
+        click.echo(f"  WARNING: {warning}")
+
+
 def print_verdict(report: dict[str, Any], written: dict[str, str], outdir: str) -> None:
     """Short plain-language verdict on stdout."""
     v = report["verdict"]
     click.echo(f"Verdict: {v['level'].upper()}: {v['headline']}")
+    echo_input_warnings(report)
     for line in v["details"]:
         click.echo(f"  {line}")
     click.echo(f"Wrote {', '.join(sorted(written))} to {outdir}")

@@ -9,6 +9,7 @@ import click
 from detector.cli.common import (
     InputSource,
     emit_summary,
+    library_default,
     load_inputs,
     output_options,
     source_options,
@@ -29,7 +30,7 @@ __all__ = ["command"]
 )
 @click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False), help="Model file to write.")
 @click.option("--window", type=click.IntRange(min=0), default=None, help="Co-action window (s); default estimated.")
-@click.option("--seed", type=int, default=ScanParams().seed, show_default=True, help="Seed (Leiden, model).")
+@click.option("--seed", type=int, default=library_default(ScanParams, "seed"), show_default=True, help="Seed (Leiden, model).")
 @output_options
 @user_errors
 def command(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import inspect
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +24,7 @@ __all__ = [
     "emit_summary",
     "input_options",
     "kind_option",
+    "library_default",
     "load_inputs",
     "output_options",
     "parse_mapping",
@@ -30,6 +33,37 @@ __all__ = [
     "user_errors",
     "write_table",
 ]
+
+
+def library_default(owner: type | Callable[..., Any], name: str) -> Any:
+    """The library's default for ``name``: a field of the dataclass ``owner`` or a keyword of the function.
+
+    The one way a command sets an option's default (``default=library_default(ScanParams,
+    "seed"), show_default=True``): the CLI never restates a library value, so changing it in
+    :mod:`detector.thresholds` or in a signature changes the option and its ``--help`` too.
+
+    >>> from detector.params import ScanParams
+    >>> library_default(ScanParams, "flag_threshold")
+    0.5
+    >>> library_default(sorted, "reverse")
+    False
+
+    Raises
+    ------
+    KeyError
+        ``owner`` has no such field or keyword, or it has no default.
+    """
+    if dataclasses.is_dataclass(owner):
+        found = {f.name: f for f in dataclasses.fields(owner)}.get(name)
+        if found is not None and found.default is not dataclasses.MISSING:
+            return found.default
+        if found is not None and found.default_factory is not dataclasses.MISSING:
+            return found.default_factory()
+    else:
+        param = inspect.signature(owner).parameters.get(name)
+        if param is not None and param.default is not inspect.Parameter.empty:
+            return param.default
+    raise KeyError(f"{getattr(owner, '__qualname__', owner)} has no default for {name!r}")
 
 
 def parse_mapping(spec: tuple[str, ...] | str | None) -> dict[str, str]:
@@ -115,10 +149,17 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def kind_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--kind`` (interaction graph kind, default ``all``), for ``graph`` and ``officials``."""
-    from detector.evidence.graphs import GRAPH_KINDS  # local: keeps `detector --help` light
+    from detector.evidence.graphs import (  # local: keeps `detector --help` light
+        GRAPH_KINDS,
+        interaction_graph,
+    )
 
     return click.option(
-        "--kind", type=click.Choice(GRAPH_KINDS), default="all", show_default=True, help=help_text
+        "--kind",
+        type=click.Choice(GRAPH_KINDS),
+        default=library_default(interaction_graph, "kind"),
+        show_default=True,
+        help=help_text,
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from detector.engine import ENGINES
+from detector.cli.common import library_default
+from detector.engine import ENGINES, open_engine
 
 __all__ = ["engine_options"]
 
@@ -29,7 +30,7 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--engine",
             type=click.Choice(ENGINES),
-            default="local",
+            default=library_default(open_engine, "name"),
             show_default=True,
             help="local: Numba kernels on every core of this machine. dask: co-action partitioned by object "
             "over a dask.distributed cluster (same output files; needs detector[dask]).",
@@ -44,7 +45,7 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--dask-workers",
             type=click.IntRange(min=1),
-            default=2,
+            default=library_default(open_engine, "workers"),
             show_default=True,
             help="With --engine dask and no --scheduler: workers of the LocalCluster.",
         ),

@@ -10,9 +10,11 @@ store, and the tweets of every data file are joined with it (author handle,
 profile, the original of a retweet or quote), whichever page the user or the
 referenced tweet came with.
 
-A data file whose includes file was not given (or does not exist) is still
-read, with a warning in the ingest summary: handles, account creation dates
-and retweet originals are then unknown.
+A data file whose includes file was not given, does not exist, could not be
+read or holds other accounts is still read, with a
+:class:`~detector.io.log.SkippedCompanion` in the ingest log (a warning on
+stderr, in the ingest summary and in the verdict of a scan): handles, account
+creation dates and retweet originals are then unknown.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from detector.io.frames import ReadContext
 from detector.io.jsonstream import iter_json
 
 __all__ = [
+    "USERS_FILE_GIVES",
     "V2Includes",
     "INCLUDE_KEYS",
     "is_includes_value",
@@ -42,6 +45,14 @@ __all__ = [
 INCLUDE_KEYS = frozenset({"users", "tweets", "places", "media", "polls", "topics"})
 """Keys of an API v2 ``includes`` object."""
 
+USERS_FILE_GIVES: tuple[str, ...] = (
+    "handles",
+    "account creation dates",
+    "follower counts and profiles",
+    "retweet and quote originals",
+)
+"""What an academictwitteR users file gives its data file, in words (the last only it holds)."""
+
 _DATA_NAME = re.compile(r"^data_(.+)\.json(?:\.(?:gz|zst|bz2|xz))?$")
 
 
@@ -52,6 +63,8 @@ class V2Includes:
     users: dict[str, dict] = field(default_factory=dict)
     tweets: dict[str, dict] = field(default_factory=dict)
     files: set[Path] = field(default_factory=set)
+    kept: dict[Path, int] = field(default_factory=dict)
+    """Users and tweets read from each includes file (resolved path): 0 means unreadable."""
 
 
 def is_includes_value(value: Any) -> bool:
@@ -82,16 +95,21 @@ def read_v2_includes(ctx: ReadContext) -> Iterator[pd.DataFrame]:
     from detector.io.twitter import v2_user  # local: twitter imports this module's store type
 
     store = ctx.includes if ctx.includes is not None else V2Includes()
-    store.files.add(ctx.source.path.resolve())
+    path = ctx.source.path.resolve()
+    store.files.add(path)
+    kept = 0
     for _line, value in iter_json(ctx.source, ctx.log):
         if not is_includes_value(value):
             continue
         for user in value.get("users") or []:
             if isinstance(user, dict) and v2_user(ctx, user) is not None:
                 store.users[str(user["id"])] = user
+                kept += 1
         for tweet in value.get("tweets") or []:
             if isinstance(tweet, dict) and tweet.get("id") is not None:
                 store.tweets.setdefault(str(tweet["id"]), tweet)
+                kept += 1
+    store.kept[path] = store.kept.get(path, 0) + kept
     return iter(())
 
 

@@ -6,7 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["InputError", "IngestLog", "Problem", "NOT_EVENT_REASONS", "MAX_EXAMPLES"]
+__all__ = [
+    "COMPANION_PROBLEMS",
+    "InputError",
+    "IngestLog",
+    "MAX_EXAMPLES",
+    "NOT_EVENT_REASONS",
+    "Problem",
+    "SkippedCompanion",
+]
 
 MAX_EXAMPLES = 10
 """How many examples (file, line, reason) are kept per skip reason."""
@@ -56,6 +64,89 @@ class Problem:
         return f"{where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
 
 
+COMPANION_PROBLEMS: dict[str, str] = {
+    "missing": "does not exist",
+    "not given": "was not given",
+    "unreadable": "could not be read",
+    "unmatched": "does not match it",
+}
+"""Why a companion file's content is missing from an ingest, and how the warning says it."""
+
+
+@dataclass(frozen=True)
+class SkippedCompanion:
+    """An events file read without (part of) what its companion file holds.
+
+    academictwitteR's ``data_<id>.json`` tweets get their authors' handles and
+    profiles from ``users_<id>.json``; when that file is missing, not given,
+    unreadable or holds other accounts, the tweets are still read and this
+    record says what is missing, for the ingest summary, stderr and the verdict.
+
+    Attributes
+    ----------
+    file : str
+        The events file, as named in the ingest summary.
+    companion : str
+        The companion file's name (``users_<id>.json``).
+    kind : str
+        The companion's format (``academictwitter-users``).
+    problem : str
+        A key of :data:`COMPANION_PROBLEMS`.
+    detail : str
+        Why, in words (e.g. the first malformed record); may be empty.
+    events : int
+        Events read from ``file``.
+    unknown_authors : int
+        Of them, events whose author is in no companion file read (handle and profile unknown).
+    missing : tuple of str
+        What the companion would have given, in plain words; the last item is
+        what only this companion holds (e.g. retweet originals).
+    """
+
+    file: str
+    companion: str
+    kind: str
+    problem: str
+    detail: str
+    events: int
+    unknown_authors: int
+    missing: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        """The one-line warning (stderr, ``warnings`` of the ingest summary)."""
+        if self.problem == "unmatched":
+            why = f"holds the author of only {self.events - self.unknown_authors} of its {self.events} events"
+        else:
+            why = COMPANION_PROBLEMS[self.problem] + (f" ({self.detail})" if self.detail else "")
+        about_authors, only_here = ", ".join(self.missing[:-1]), self.missing[-1]
+        if self.unknown_authors:
+            effect = (
+                f"{about_authors} are unknown for the authors of {self.unknown_authors} of its events, "
+                f"and so are {only_here} only it holds"
+            )
+        else:
+            effect = f"its authors were found in other companion files, but {only_here} only it holds are unknown"
+        return (
+            f"{self.file}: its companion file {self.companion} {why}; {effect} "
+            "(pass the whole folder, with readable companion files, to join them)"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able fields plus the ``message``."""
+        return {
+            "file": self.file,
+            "companion": self.companion,
+            "kind": self.kind,
+            "problem": self.problem,
+            "detail": self.detail,
+            "events": int(self.events),
+            "unknown_authors": int(self.unknown_authors),
+            "missing": list(self.missing),
+            "message": self.message,
+        }
+
+
 @dataclass
 class IngestLog:
     """Counts and examples of an ingest.
@@ -75,6 +166,7 @@ class IngestLog:
     files: list[dict[str, Any]] = field(default_factory=list)
     damaged: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    companions: list[SkippedCompanion] = field(default_factory=list)
 
     def skip(
         self, reason: str, file: str, line: int | None, detail: str = "", count: int = 1
@@ -100,6 +192,11 @@ class IngestLog:
         """
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def skip_companion(self, record: SkippedCompanion) -> None:
+        """Record an events file read without its companion's content (also a :meth:`warn`)."""
+        self.companions.append(record)
+        self.warn(record.message)
 
     def damaged_stream(self, file: str, damage: Any, records_kept: int) -> None:
         """Record where a compressed stream stopped (a :class:`~detector.io.decompress.Damage`)."""
@@ -149,6 +246,7 @@ class IngestLog:
             },
             "notices": list(self.notices),
             "warnings": list(self.warnings),
+            "skipped_companions": [c.as_dict() for c in self.companions],
             "damaged_streams": [dict(d) for d in self.damaged],
             "files": list(self.files),
         }

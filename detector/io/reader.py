@@ -7,12 +7,14 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from detector.io.academic import (
+    USERS_FILE_GIVES,
     V2Includes,
     companion_of,
     is_academic_data_name,
@@ -27,7 +29,7 @@ from detector.io.coortweet import read_coortweet
 from detector.io.frames import INTERNAL_COLUMNS, AccountCollector, ReadContext
 from detector.io.generic import read_csv_mapped, read_parquet_mapped
 from detector.io.jsonstream import first_values, looks_like_json
-from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError
+from detector.io.log import NOT_EVENT_REASONS, IngestLog, InputError, SkippedCompanion
 from detector.io.mastodon import read_mastodon
 from detector.io.sniff import sniff, sniff_json_value
 from detector.io.source import Source, expand_inputs
@@ -249,6 +251,7 @@ def _read_all(
     collector = AccountCollector()
     chunks: list[pd.DataFrame] = []
     skipped_files: list[str] = []
+    unreadable: dict[Path, str] = {}  # files of a folder skipped as unrecognised, by resolved path
     chosen: list[tuple[int, Source, str]] = []
     for index, (path, in_directory) in enumerate(files):
         source = Source(path)
@@ -262,6 +265,7 @@ def _read_all(
             # other files of a folder (README, notes...) are not inputs
             log.notice(f"skipped {str(exc).split('; expected')[0]}")
             skipped_files.append(str(exc))
+            unreadable[source.path.resolve()] = str(exc).removeprefix(f"{source.name}: ").split("; expected")[0]
             continue
         if fmt is None and name == "twitter-v2" and is_academic_data_name(source.path):
             name = "academictwitter"
@@ -281,9 +285,10 @@ def _read_all(
             log.records_read,
             includes=includes if name.startswith("academictwitter") else None,
         )
+        read = _read_file(ctx, strict)
         if name == "academictwitter":
-            _warn_missing_companion(source, includes, log)
-        chunks.extend(_read_file(ctx, strict))
+            _check_companion(source, includes, unreadable, read, log)
+        chunks.extend(read)
     if not log.files:
         raise InputError(
             "no readable input in the files or folders given"
@@ -299,16 +304,41 @@ def _read_all(
     return IngestResult(events.reset_index(drop=True), accounts, log)
 
 
-def _warn_missing_companion(source: Source, includes: V2Includes, log: IngestLog) -> None:
-    """Warn when an academictwitteR data file is read without its users_*.json includes file."""
+def _companion_problem(
+    companion: Path, includes: V2Includes, unreadable: Mapping[Path, str], log: IngestLog
+) -> tuple[str, str] | None:
+    """``(problem, detail)`` of an academictwitteR users file (:data:`~detector.io.log.COMPANION_PROBLEMS`), or None."""
+    key = companion.resolve()
+    if includes.kept.get(key):
+        return None
+    if key in includes.files:  # read, but nothing in it could be used
+        first = next((p for ps in log.examples.values() for p in ps if Path(p.file).resolve() == key), None)
+        return "unreadable", (f"{first.reason}, line {first.line}" if first and first.line else first.reason if first
+                              else "no users or tweets in it")  # fmt: skip
+    if key in unreadable:
+        return "unreadable", unreadable[key]
+    return ("not given", "") if companion.exists() else ("missing", "")
+
+
+def _check_companion(
+    source: Source, includes: V2Includes, unreadable: Mapping[Path, str], chunks: list[pd.DataFrame], log: IngestLog
+) -> None:
+    """Record (:meth:`IngestLog.skip_companion`) an academictwitteR data file read without its users file.
+
+    Also when the users file was read but holds no author for some of the
+    file's tweets (a users file of another search, say): their handles and
+    profiles are unknown, whatever the file's name promised.
+    """
     companion = companion_of(source.path)
-    if companion.resolve() in includes.files:
+    found = _companion_problem(companion, includes, unreadable, log)
+    events = sum(len(c) for c in chunks)
+    unknown = sum(int(c["account_name"].isna().sum()) for c in chunks)
+    if found is None and not unknown:
         return
-    where = "was not given" if companion.exists() else "does not exist"
-    log.warn(
-        f"{source.name}: its academictwitteR includes file {companion.name} {where}; handles, "
-        "account profiles and retweet originals of these tweets are unknown unless another "
-        "users_*.json holds them (pass the whole folder to join them)"
+    problem, detail = found or ("unmatched", "")
+    log.skip_companion(
+        SkippedCompanion(source.name, companion.name, "academictwitter-users", problem, detail, events, unknown,
+                         USERS_FILE_GIVES)  # fmt: skip
     )
 
 

@@ -28,22 +28,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
+
 __all__ = [
     "FAMILY_WORDS",
     "METHOD",
     "MODERATE_P",
     "STRONG_MEMBER",
     "STRONG_P",
+    "WEAK_P",
     "cluster_confidence",
     "evidence_tests",
     "odds_phrase",
 ]
 
-STRONG_MEMBER = 0.5
-"""A member counts as strong on a family at this family score or above (the scorer's flag threshold)."""
-
-STRONG_P = 1e-3
-MODERATE_P = 1e-2
+STRONG_MEMBER = th.CONFIDENCE_STRONG_MEMBER
+STRONG_P = th.CONFIDENCE_STRONG_P
+MODERATE_P = th.CONFIDENCE_MODERATE_P
+WEAK_P = th.CONFIDENCE_WEAK_P
+# (each named, with its reason, in detector.thresholds)
 
 COORDINATION = ("synchrony", "duplicate_text")
 INAUTHENTIC = ("profile", "automation")
@@ -59,8 +62,8 @@ METHOD = (
     "Confidence in words. Each kind of evidence (acting in sync, copied text, young or throwaway "
     "accounts, automated timing) is tested for the cluster as a group: how likely a random group of "
     "the same size, drawn from the accounts of this scan, would have as many members strong on it "
-    f"(score >= {STRONG_MEMBER:g}; for acting in sync, also acting within the window with 3 or more "
-    "accounts) - a hypergeometric tail probability, or the scorer's own group "
+    f"(score >= {STRONG_MEMBER:g}; for acting in sync, also acting within the window with "
+    f"{th.GROUP_PARTNERS} or more accounts) - a hypergeometric tail probability, or the scorer's own group "
     f"test p-value when it gives one. 'Strong' needs at least one kind showing the accounts act "
     f"together and one showing they are inauthentic, each rarer than 1 in {round(1 / STRONG_P):,}; "
     f"'moderate' the same pair each rarer than 1 in {round(1 / MODERATE_P):,}; anything less is "
@@ -139,11 +142,21 @@ def _with_log10(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return tests
 
 
+ROUND_ODDS: tuple[tuple[float, str], ...] = (
+    (1e-9, "1 in a billion"),
+    (1e-6, "1 in a million"),
+    (1e-3, "1 in 1,000"),
+    (1e-2, "1 in 100"),
+    (5e-2, "1 in 20"),
+)
+"""The round odds a p-value is said with, rarest first (wording, not a cut-off)."""
+
+
 def odds_phrase(p: float) -> str:
     """``p`` as "1 in N" with a round N (``p`` <= 0.05), e.g. 0.0004 -> "1 in 1,000"."""
-    for cut in (1e-9, 1e-6, 1e-3, 1e-2, 5e-2):
+    for cut, words in ROUND_ODDS:
         if p <= cut:
-            return "1 in a billion" if cut == 1e-9 else "1 in a million" if cut == 1e-6 else f"1 in {round(1 / cut):,}"
+            return words
     return f"about {p:.0%}"
 
 
@@ -167,7 +180,7 @@ def cluster_confidence(
         rare, both = sides(MODERATE_P)
         level = "moderate" if both else "weak"
     if level == "weak":
-        rare = [t["family"] for t in tests if t["p_value"] <= 0.05]
+        rare = [t["family"] for t in tests if t["p_value"] <= WEAK_P]
     n = len(members)
     kinds = ", ".join(FAMILY_WORDS.get(f, f) for f in rare)
     if rare:
@@ -180,7 +193,7 @@ def cluster_confidence(
             f"{odds_phrase(worst)} for a random group of {n} accounts here"
         )
     else:
-        statement = f"{level.capitalize()}: no kind of evidence is rarer than 1 in 20 for a random group of {n} accounts here"
+        statement = f"{level.capitalize()}: no kind of evidence is rarer than 1 in {round(1 / WEAK_P):,} for a random group of {n} accounts here"
     if level == "weak" and rare:
         statement += "; acting together and looking inauthentic are not both shown"
     return {"level": level, "statement": statement + ".", "tests": tests}

@@ -155,7 +155,7 @@ def reach_in_words(official: Mapping[str, Any] | None, n_accounts: int) -> str:
         bits.append(f"received {int(got):,} reposts, quotes, replies and mentions")
     btw = official.get("betweenness")
     if btw is not None and not pd.isna(btw):
-        bits.append("links otherwise separate communities" if float(btw) > 0.01 else "does not bridge separate communities")
+        bits.append("links otherwise separate communities" if float(btw) > th.BRIDGE_BETWEENNESS else "does not bridge separate communities")
     return "; ".join(bits)
 
 

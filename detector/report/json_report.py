@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.fsutil import write_text_atomic
 from detector.thresholds import REPORTED_CLUSTER_SCORE
 
@@ -27,6 +28,7 @@ __all__ = [
     "build_report",
     "cluster_entries",
     "input_summary",
+    "input_warnings",
     "jsonable",
     "timeline",
     "top_weight_rows",
@@ -34,8 +36,8 @@ __all__ = [
     "write_report",
 ]
 
-SCHEMA_VERSION = "2.3"
-"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed; 2.2, 2.3: additions)."""
+SCHEMA_VERSION = "2.4"
+"""Major version bumps when a key is removed or renamed (2.0: ``methods.timings_s`` removed; 2.2-2.4: additions)."""
 
 MAX_CLUSTERS = 50
 MAX_CLUSTER_ACCOUNTS = 50
@@ -69,14 +71,71 @@ def _counts(series: pd.Series) -> dict[str, int]:
     return {k: int(vc[k]) for k in sorted(vc.index)}
 
 
+COMPANION_COVERAGE: dict[str, tuple[str, ...]] = {
+    "academictwitter-users": ("profile", "creation_date", "posts_count", "follower_counts", "default_profile"),
+}
+"""Companion file kind -> the ``evidence_coverage`` keys its content feeds (a users file: the profiles)."""
+
+
+def _companion_entries(companions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``input_summary.skipped_companions``: by file, each naming the evidence coverage it lowers.
+
+    Files are named without their folder (a forwarded report should not show the
+    analyst's paths, and the same input gives the same bytes wherever it lies);
+    the ingest summary and stderr give the paths.
+    """
+    keep = ("companion", "kind", "problem", "detail", "events", "unknown_authors", "missing")
+    entries = [
+        {
+            "file": os.path.basename(str(c.get("file"))),
+            **{k: c.get(k) for k in keep},
+            "coverage": list(COMPANION_COVERAGE.get(str(c.get("kind")), ())),
+        }
+        for c in companions
+    ]
+    return sorted(entries, key=lambda e: (e["file"], str(e["companion"])))
+
+
+def input_warnings(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """``verdict.input_warnings``: one plain sentence on the skipped companion files (``[]`` when none).
+
+    ``entries``: ``input_summary.skipped_companions``. A folder of hundreds of
+    pages gives one sentence, not hundreds; every file is in ``entries``.
+    """
+    if not entries:
+        return []
+    problems: dict[str, int] = {}
+    for e in entries:
+        problems[str(e["problem"])] = problems.get(str(e["problem"]), 0) + 1
+    how = ", ".join(f"{n} {p}" for p, n in sorted(problems.items()))
+    first = entries[0]
+    unknown = sum(int(e.get("unknown_authors") or 0) for e in entries)
+    events = sum(int(e.get("events") or 0) for e in entries)
+    missing = list(first.get("missing") or ["their content"])
+    text = (
+        f"Incomplete input: {len(entries):,} file(s) were read without their companion file ({how}; e.g. "
+        f"{first['file']} without {first['companion']}). "
+    )
+    if unknown:
+        text += (
+            f"The {', '.join(missing[:-1]) or missing[-1]} of the authors of {unknown:,} of their {events:,} events "
+            "are unknown, so the evidence that needs them counts as ordinary for those accounts."
+        )
+    else:
+        text += f"Their authors were found in other companion files, but {missing[-1]} only those files hold are unknown."
+    return [text + " Give the whole folder, with readable companion files, for a complete check."]
+
+
 def input_summary(
     events: pd.DataFrame,
     accounts: pd.DataFrame | None,
     skipped: Mapping[str, int] | None = None,
     coverage: Mapping[str, float] | None = None,
+    companions: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """``input_summary`` section: counts, time range, kinds, platforms, skipped records and
-    (when given) the evidence coverage."""
+    companion files (:data:`COMPANION_COVERAGE` names the coverage each lowers) and (when
+    given) the evidence coverage."""
     n_acc = events["account_id"].nunique() if len(events) else 0
     out = {
         "events": int(len(events)),
@@ -86,6 +145,7 @@ def input_summary(
         "kinds": _counts(events["kind"]) if len(events) else {},
         "platforms": _counts(events["platform"]) if len(events) else {},
         "skipped": {str(k): int(v) for k, v in sorted((skipped or {}).items())},
+        "skipped_companions": _companion_entries(companions),
     }
     if coverage is not None:
         out["evidence_coverage"] = {k: round(float(v), 4) for k, v in sorted(coverage.items())}
@@ -437,13 +497,6 @@ def _sample_texts(ev: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, 
     return out
 
 
-SYNC_GROUP_MIN = 0.8
-"""Members' mean own synchrony score (``member_synchrony``: repeated co-action) from which an
-unflagged cluster counts as a group acting in sync."""
-
-MISSING_COVERAGE = 0.5
-"""An evidence family measurable on less than this share of the input counts as missing."""
-
 _MISSING_WORDS = {
     "synchrony": "times of day (dates only)",
     "duplicate_text": "post texts",
@@ -459,41 +512,45 @@ def verdict(
     n_events: int,
     focus: str | None = None,
     coverage: Mapping[str, float] | None = None,
-    min_cluster_size: int = 3,
+    min_cluster_size: int = th.MIN_CLUSTER_SIZE,
+    input_warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Plain-language verdict (levels defined in SCHEMA.md).
+    """Plain-language verdict (levels defined in SCHEMA.md, cut-offs in :mod:`detector.thresholds`).
 
     ``coverage`` (:func:`detector.scoring.scores.evidence_coverage`): when the input lacks
     what two or more evidence families need (no texts, no account creation dates...) and
     groups act in sync that nothing flagged, the level is ``undetermined``, not ``none``:
-    the data cannot show whether they are inauthentic.
+    the data cannot show whether they are inauthentic. ``input_warnings`` (:func:`input_warnings`)
+    are kept in the verdict, and a ``none`` headline says that the input was incomplete.
     """
     flagged = int(scored["flagged"].sum()) if len(scored) else 0
     fcl = clusters[clusters["flagged"].astype(bool)] if len(clusters) else clusters
     n_fcl = int(len(fcl))
     top = float(fcl["score"].max()) if n_fcl else 0.0
     where = f" in {focus}" if focus else ""
-    missing = [f for f, words in _MISSING_WORDS.items() if (coverage or {}).get(f, 1.0) < MISSING_COVERAGE]
+    missing = [f for f, words in _MISSING_WORDS.items() if (coverage or {}).get(f, 1.0) < th.MISSING_COVERAGE]
     sync = clusters[
         ~clusters["flagged"].astype(bool)
-        & (clusters["member_synchrony"].astype(float) >= SYNC_GROUP_MIN)
+        & (clusters["member_synchrony"].astype(float) >= th.SYNC_GROUP_MIN)
         & (clusters["size"].astype(int) >= min_cluster_size)
     ] if len(clusters) and "member_synchrony" in clusters.columns else clusters.iloc[0:0]
-    if flagged == 0 and len(missing) >= 2 and len(sync):
+    partial = len(missing) >= th.UNDETERMINED_MIN_MISSING
+    if flagged == 0 and partial and len(sync):
         level = "undetermined"
     elif flagged == 0:
         level = "none"
-    elif (n_fcl and top >= 0.8) or flagged_event_share >= 0.2:
+    elif (n_fcl and top >= th.VERDICT_HIGH_CLUSTER_SCORE) or flagged_event_share >= th.VERDICT_HIGH_EVENT_SHARE:
         level = "high"
-    elif n_fcl or flagged_event_share >= 0.05:
+    elif n_fcl or flagged_event_share >= th.VERDICT_MEDIUM_EVENT_SHARE:
         level = "medium"
     else:
         level = "low"
     words = [_MISSING_WORDS[f] for f in missing]
     lacking = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
-    checked = f" (this input lacks {lacking}: only part of the evidence could be checked)" if len(missing) >= 2 else ""
+    checked = f" (this input lacks {lacking}: only part of the evidence could be checked)" if partial else ""
+    incomplete = " in an incomplete input (companion files skipped)" if input_warnings else ""
     headlines = {
-        "none": f"No sign of coordinated inauthentic amplification{where}{checked}.",
+        "none": f"No sign of coordinated inauthentic amplification{where}{incomplete}{checked}.",
         "undetermined": f"{len(sync)} group(s) act in sync{where}, but this input lacks {lacking}: "
         "whether they are inauthentic cannot be judged from it. Review the groups.",
         "low": f"Weak signs of coordination{where}: a few accounts look suspicious, no coordinated group.",
@@ -527,6 +584,7 @@ def verdict(
         "flagged_accounts": flagged,
         "flagged_event_share": float(flagged_event_share),
         "missing_evidence": missing,
+        "input_warnings": list(input_warnings),
     }
 
 

@@ -8,7 +8,7 @@ hashtag`` and ``detector account`` by :mod:`detector.report.focus`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -78,8 +78,14 @@ def build_scan_report(
     command: str,
     skipped: Mapping[str, int] | None,
     coverage: Mapping[str, float],
+    companions: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Report on ``focus_events`` (all scanned events, or the hashtag's) of a finished scan."""
+    """Report on ``focus_events`` (all scanned events, or the hashtag's) of a finished scan.
+
+    ``companions``: the ingest's skipped companion files
+    (:meth:`detector.io.log.SkippedCompanion.as_dict`), for
+    ``input_summary.skipped_companions`` and ``verdict.input_warnings``.
+    """
     params, accounts = ctx.params, result.accounts
     ev = focus_events
     scored, clusters, shares, notes = result.scored, result.clusters, result.shares, ctx.notes
@@ -95,11 +101,12 @@ def build_scan_report(
         shares = {k: v[v["content_id"].astype(str).isin(ids)] for k, v in shares.items()}
         notes = [*notes, HASHTAG_FOCUS_NOTE]
     n_events = ev["account_id"].astype(str).value_counts().to_dict()
-    summary = jr.input_summary(ev, accounts, skipped, coverage)
+    summary = jr.input_summary(ev, accounts, skipped, coverage, companions)
     share = float(ev["account_id"].astype(str).isin(flagged).mean()) if len(ev) else 0.0
     focus_name = f"#{normalize_hashtag(params.hashtag)}" if params.hashtag else None
     verdict = jr.verdict(
-        scored, clusters, share, len(ev), focus=focus_name, coverage=coverage, min_cluster_size=params.min_cluster_size
+        scored, clusters, share, len(ev), focus=focus_name, coverage=coverage, min_cluster_size=params.min_cluster_size,
+        input_warnings=jr.input_warnings(summary["skipped_companions"]),
     )
     bin_s = params.timeline_bin_s or jr.auto_bin_seconds(summary["first_ts"], summary["last_ts"])
     from detector.evidence.layers import layer_descriptions

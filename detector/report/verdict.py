@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.focus import minimum_activity
 from detector.report.confidence import METHOD, cluster_confidence
 from detector.report.creation import creation_histograms
@@ -36,9 +37,9 @@ LEVEL_RANK: dict[str, int] = {"insufficient": -1, "none": 0, "undetermined": 0, 
 
 FAIL_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
-GROUP_SYNC_PARTNERS = 3
+GROUP_SYNC_PARTNERS = th.GROUP_PARTNERS
 """For the confidence tests, a member acting in the window with this many accounts or more counts as
-strong on acting in sync (the scorer's ``group_partners``)."""
+strong on acting in sync: the scorer's ``group_partners`` (:data:`detector.thresholds.GROUP_PARTNERS`)."""
 
 
 def fails(level: str, fail_on: str | None) -> bool:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.scoring.calibrate import binomial_tail, enrichment_test, group_score
 from detector.scoring.evidence_tests import INDICATOR_LEVEL, MIN_TIMING_EVENTS
 
@@ -44,8 +45,9 @@ __all__ = [
     "member_attributes",
 ]
 
-GROUP_PARTNERS = 3
-"""Accounts acted with in the window that make an account part of a group (``in_sync``)."""
+GROUP_PARTNERS = th.GROUP_PARTNERS
+"""Accounts acted with in the window that make an account part of a group (``in_sync``; named in
+:mod:`detector.thresholds`)."""
 
 BATCH_WINDOW_S = 7 * 86400
 """Width (seconds: one week) of a creation batch: operators register accounts in batches over days."""

@@ -26,6 +26,7 @@ from detector.report.html.sections import (
     clusters_section,
     focus_phrase,
     focus_section,
+    input_warnings_box,
     methods_section,
     officials_section,
     timeline_section,
@@ -160,6 +161,7 @@ def render_cluster_html(
         el(
             "main",
             None,
+            input_warnings_box(report),
             cluster_page_section(report, cluster_id),
             el(
                 "section",

@@ -48,6 +48,8 @@ letter-spacing:.05em;text-transform:uppercase;background:var(--none)}
 .figure .v{font-size:1.35rem;font-weight:650}
 .figure .k{font-size:.8rem;color:var(--muted)}
 .caveat{font-size:.9rem;color:var(--muted);margin:8px 0 0}
+.input-warning{border:2px solid var(--medium);background:#fff5eb;border-radius:6px;padding:6px 14px;margin:8px 0 12px}
+.input-warning p{margin:4px 0}
 .account-verdict{font-size:1.15rem;margin:0 0 10px}
 .numbers ul{columns:2;column-gap:28px}
 p.confidence{font-size:1.05rem;margin:6px 0 10px;padding:6px 10px;border-radius:4px;background:#f3f3f6}

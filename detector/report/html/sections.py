@@ -34,6 +34,7 @@ __all__ = [
     "cluster_page_section",
     "focus_section",
     "clusters_section",
+    "input_warnings_box",
     "methods_section",
     "officials_section",
     "timeline_section",
@@ -57,6 +58,8 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
 """Badge and one plain sentence per verdict level."""
 
 PARTIAL_EVIDENCE = "Nothing was flagged, but this data could not show most kinds of evidence (see below)."
+
+INCOMPLETE_INPUT = "Nothing was flagged, but files that belong to the input were skipped (see the warning)."
 
 CAVEAT = (
     "A flag is evidence for human review, not proof. Fan communities, newsrooms and activists "
@@ -132,9 +135,11 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
         level = "none"
     badge, sentence = LEVEL_WORDS[level]
     style = level
-    if level == "none" and len(verdict.get("missing_evidence") or []) >= 2:
+    if level == "none" and len(verdict.get("missing_evidence") or []) >= th.UNDETERMINED_MIN_MISSING:
         # nothing found, but on an input that could not show most of the evidence: not a green light
         badge, sentence, style = "None found (partial evidence)", PARTIAL_EVIDENCE, "undetermined"
+    elif level == "none" and verdict.get("input_warnings"):
+        badge, sentence, style = "None found (incomplete input)", INCOMPLETE_INPUT, "undetermined"
     if level == "insufficient":
         style = "undetermined"
     account_badge, account_style = _account_badge(report)
@@ -166,12 +171,25 @@ def verdict_section(report: Mapping[str, Any]) -> Markup:
             sentence,
         ),
         el("p", {"class": "headline"}, verdict.get("headline") or sentence),
+        input_warnings_box(report),
         el("ul", None, [el("li", None, d) for d in details]) if details else None,
         figures,
         _by_the_numbers(report.get("by_the_numbers") or {}),
         el("p", {"class": "note"}, period),
         el("p", {"class": "caveat"}, CAVEAT),
         cls="verdict " + (account_style or style),
+    )
+
+
+def input_warnings_box(report: Mapping[str, Any]) -> Markup | None:
+    """``verdict.input_warnings`` (skipped companion files...) as a warning box, or None when there are none."""
+    warnings = [str(w) for w in (report.get("verdict") or {}).get("input_warnings") or []]
+    if not warnings:
+        return None
+    return el(
+        "div",
+        {"class": "input-warning", "role": "alert"},
+        [el("p", None, el("b", None, "Warning: "), w) for w in warnings],
     )
 
 
@@ -819,6 +837,12 @@ def methods_section(report: Mapping[str, Any]) -> Markup:
         "skipped records": {k: fmt_int(v) for k, v in (summary.get("skipped") or {}).items()}
         or "none",
     }
+    companions = summary.get("skipped_companions") or []
+    if companions:
+        data_items["skipped companion files"] = {
+            str(c.get("file")): f"{c.get('companion')}: {c.get('problem')}; lowers {', '.join(c.get('coverage') or []) or '-'}"
+            for c in companions
+        }
     coverage = summary.get("evidence_coverage") or {}
     if coverage:
         # how much of the input each kind of evidence could be measured on (0..1)
