@@ -86,8 +86,16 @@ def load_average() -> list[float] | None:
         return None
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process (all threads) and of its finished, waited-for
+    children (the scan's Leiden child process, :func:`detector.scoring.network.start_communities`)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 class CpuClock:
-    """CPU time (user + system, all threads of this process) against wall time.
+    """CPU time (user + system, all threads of this process and its waited-for child processes)
+    against wall time.
 
     ``cpu_percent`` is CPU seconds over wall seconds x 100: 100 is one core
     busy all the time, 200 both cores of a two-core machine.
@@ -95,13 +103,11 @@ class CpuClock:
 
     def __init__(self) -> None:
         self._wall = time.perf_counter()
-        t = os.times()
-        self._cpu = t.user + t.system
+        self._cpu = _cpu_seconds()
 
     def seconds(self) -> tuple[float, float]:
         """``(wall_s, cpu_s)`` since the clock was made."""
-        t = os.times()
-        return time.perf_counter() - self._wall, t.user + t.system - self._cpu
+        return time.perf_counter() - self._wall, _cpu_seconds() - self._cpu
 
     def cpu_percent(self) -> float:
         """CPU use since the clock was made, percent of one core."""

@@ -24,7 +24,11 @@ seed give the same report bytes):
    the accounts left unclustered are clustered apart
    (:func:`detector.scoring.signals.recurring_clusters`), then the pairs of
    accounts still left out that acted in the window together at least once
-   (:func:`detector.scoring.signals.burst_clusters`: rotating pools);
+   (:func:`detector.scoring.signals.burst_clusters`: rotating pools). On a
+   large graph the main Leiden run goes to a child process
+   (:func:`detector.scoring.network.start_communities`) while this process
+   computes the signals that need no clusters, matches the officials registry
+   and builds the interaction graph of the audit (that work is timed here);
 4. ``scoring``: unsupervised conjunction scorer or a trained model, official
    accounts exempt from flags either way;
 5. ``officials``: centrality and amplification audit of official accounts;
@@ -156,12 +160,24 @@ def cluster_network(edges: pd.DataFrame, params: ScanParams) -> pd.Series:
     Leiden on the pairs with repeated evidence (singletons dropped), then slow
     groups (``url_recurring``) and rotating pools among the accounts left out.
     """
-    from detector.scoring.network import communities
-    from detector.scoring.signals import burst_clusters, recurring_clusters
+    return finish_clusters(edges, start_clusters(edges, params), params)
+
+
+def start_clusters(edges: pd.DataFrame, params: ScanParams):
+    """Start Leiden on the pairs with repeated evidence (:func:`detector.scoring.network.start_communities`:
+    in a child process on a large graph, so the caller can work meanwhile)."""
+    from detector.scoring.network import start_communities
 
     ties = repeated_edges(edges, also=repeated_layers(), columns=TIE_COLUMNS)
-    membership = communities(ties, weight="weight", seed=params.seed) if len(ties) else pd.Series([], dtype="int64")
-    membership = _drop_singletons(membership)
+    return start_communities(ties, weight="weight", seed=params.seed)
+
+
+def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Series:
+    """:func:`cluster_network` from the started Leiden run: singletons dropped, slow groups and
+    rotating pools added."""
+    from detector.scoring.signals import burst_clusters, recurring_clusters
+
+    membership = _drop_singletons(pending.result())
     membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
     return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
 
@@ -176,25 +192,31 @@ def _drop_singletons(membership: pd.Series) -> pd.Series:
     return m[sizes.to_numpy() >= 2].astype("int64").sort_index()
 
 
+def account_signals(ctx: ScanContext, edges: pd.DataFrame) -> pd.DataFrame:
+    """The signals that do not depend on clusters: network strength per layer, then behaviour
+    (index: every account of the events, sorted)."""
+    from detector.scoring.signals import behaviour_signals, network_signals
+
+    ev = ctx["events"]
+    index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
+    return network_signals(edges, index).join(behaviour_signals(ev, ctx["accounts"], ctx.data.get("features")))
+
+
 def score_scan(
-    ctx: ScanContext, edges: pd.DataFrame, membership: pd.Series, exempt: set[str]
+    ctx: ScanContext, edges: pd.DataFrame, membership: pd.Series, exempt: set[str], base: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(signals, scored, clusters)``: per-account signals, then the default scorer or a trained model.
 
     ``exempt`` (official accounts) are scored and explained but never flagged,
-    whichever scorer is used.
+    whichever scorer is used. ``base``: :func:`account_signals` of the same
+    inputs, when the caller computed it already (while Leiden ran).
     """
     from detector.scoring.scores import ScoreParams, score_accounts
-    from detector.scoring.signals import (
-        behaviour_signals,
-        cluster_signals,
-        cluster_sync_share,
-        network_signals,
-    )
+    from detector.scoring.signals import cluster_signals, cluster_sync_share
 
-    params, ev, shares = ctx.params, ctx["events"], ctx["shares"]
-    index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
-    signals = network_signals(edges, index).join(behaviour_signals(ev, ctx["accounts"], ctx.data.get("features")))
+    params, shares = ctx.params, ctx["shares"]
+    signals = account_signals(ctx, edges) if base is None else base
+    index = signals.index
     clustered = repeated_edges(edges, also=("url_recurring", *repeated_layers()), columns=TIE_COLUMNS)
     signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
     windows = {obj: ctx.info[obj]["window_s"] for obj in params.objects if obj in ctx.info}
@@ -215,11 +237,33 @@ def official_ids(
     events: pd.DataFrame, accounts: pd.DataFrame | None, officials: str | os.PathLike[str] | pd.DataFrame | None
 ) -> set[str]:
     """Account ids of declared official accounts (registry file, or accounts with a role)."""
+    match = match_officials(events, accounts, officials)
+    return set() if match is None else _matched_ids(match)
+
+
+def match_officials(
+    events: pd.DataFrame, accounts: pd.DataFrame | None, officials: str | os.PathLike[str] | pd.DataFrame | None
+):
+    """The registry matched against the data once per scan (:func:`detector.officials.resolve_officials`;
+    ``None`` without events), for the exemption from flags and for the audit."""
     from detector.officials import resolve_officials
 
+    return resolve_officials(officials, events, accounts) if len(events) else None
+
+
+def official_graph(events: pd.DataFrame, accounts: pd.DataFrame | None) -> tuple | None:
+    """``(rows, graph)``: the interaction rows and graph the officials audit reads
+    (:func:`detector.evidence.graphs.interaction_rows`, ``graph_from_rows``, kind ``"all"``);
+    ``None`` without events."""
+    from detector.evidence.graphs import graph_from_rows, interaction_rows
+
     if not len(events):
-        return set()
-    match = resolve_officials(officials, events, accounts)
+        return None
+    rows = interaction_rows(events, accounts, "all")
+    return rows, graph_from_rows(rows, events, accounts, kind="all")
+
+
+def _matched_ids(match) -> set[str]:
     return set(match.officials["account_id"].astype(str)) if len(match.officials) else set()
 
 
@@ -229,15 +273,25 @@ def audit_officials(
     officials: str | os.PathLike[str] | pd.DataFrame | None,
     scored: pd.DataFrame,
     seed: int,
+    *,
+    match=None,
+    graph: tuple | None = None,
 ) -> pd.DataFrame:
-    """One row per official account found, with centrality and audit (schema ``officials``)."""
+    """One row per official account found, with centrality and audit (schema ``officials``).
+
+    ``match``: :func:`match_officials` of the same inputs, ``graph``: :func:`official_graph`
+    of the same events, when the caller has them already.
+    """
     from detector.officials import REPORT_KEYS, amplification_audit
 
     if not len(events):
         return pd.DataFrame()
     flagged = set(scored.loc[scored["flagged"], "account_id"])
     cluster_of = {a: int(c) for a, c in zip(scored["account_id"], scored["cluster_id"], strict=True) if not pd.isna(c)}
-    table = amplification_audit(events, officials, flagged, cluster_of, accounts=accounts, seed=seed).officials
+    rows, interactions = graph if graph is not None else (None, None)
+    table = amplification_audit(
+        events, officials, flagged, cluster_of, accounts=accounts, seed=seed, match=match, rows=rows, graph=interactions
+    ).officials
     if table is None or not len(table):
         return pd.DataFrame()
     out = table.reindex(columns=list(REPORT_KEYS))
@@ -304,11 +358,19 @@ def run_scan(
     run_layers(ctx, timings)
     with _stage("network", timings):
         edges = combine_layers(ctx.layers, prior=layer_priors())
-        membership = cluster_network(edges, params)
+        pending = start_clusters(edges, params)  # Leiden in a child process on a large graph
+        # meanwhile, on this core, the work that needs no clusters (timed in network)
+        base = account_signals(ctx, edges)
+        match = match_officials(ev, accounts, officials)  # once: exemption from flags, and the audit
+        graph_inputs = official_graph(ev, accounts)
+        membership = finish_clusters(edges, pending, params)
     with _stage("scoring", timings):
-        signals, scored, clusters = score_scan(ctx, edges, membership, official_ids(ev, accounts, officials))
+        exempt = set() if match is None else _matched_ids(match)
+        signals, scored, clusters = score_scan(ctx, edges, membership, exempt, base=base)
+        del base
     with _stage("officials", timings):
-        off_table = audit_officials(ev, accounts, officials, scored, params.seed)
+        off_table = audit_officials(ev, accounts, officials, scored, params.seed, match=match, graph=graph_inputs)
+        del graph_inputs
     result = ScanResult(ev, accounts, scored, clusters, edges, ctx.layers, signals, off_table, {}, timings, ctx["shares"],
                         ctx.data.get("text_posts"))
     with _stage("report", timings):

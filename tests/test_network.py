@@ -131,3 +131,29 @@ def test_write_graph_directed_and_bad_format(tmp_path):
     assert back.is_directed() and back.number_of_edges() == 3
     with pytest.raises(ValueError):
         write_graph(g, tmp_path / "d.dot", fmt="dot")
+
+
+def _random_graph(seed: int, n: int = 400, m: int = 2500) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = a != b
+    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    frame = pd.DataFrame({"account_a": [f"u{x:04d}" for x in lo], "account_b": [f"u{x:04d}" for x in hi],
+                          "weight": rng.random(int(keep.sum())) + 0.1})
+    return frame.drop_duplicates(["account_a", "account_b"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_leiden_in_a_child_process_gives_the_same_clusters(seed):
+    """start_communities on a large graph runs Leiden in a child process: same membership as here."""
+    from detector.scoring.network import start_communities
+
+    edges = _random_graph(seed)
+    here = communities(edges, seed=seed)
+    pending = start_communities(edges, seed=seed, child_min_edges=1)
+    assert pending.in_child
+    pd.testing.assert_series_equal(pending.result(), here)
+    assert pending._child._proc.returncode == 0  # computed by the child, not by the fallback here
+    small = start_communities(edges, seed=seed, child_min_edges=len(edges) + 1)
+    assert not small.in_child
+    pd.testing.assert_series_equal(small.result(), here)

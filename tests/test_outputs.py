@@ -165,3 +165,55 @@ def test_network_edges_is_repeated_evidence_plus_what_touches_flags(scenario_sca
     flagged = set(scenario_scan.scored.loc[scenario_scan.scored["flagged"], "account_id"])
     touching = edges[edges["account_a"].isin(flagged) | edges["account_b"].isin(flagged)]
     assert _pairs(touching["account_a"], touching["account_b"]) <= _pairs(chosen["account_a"], chosen["account_b"])
+
+
+def _edge_objects_reference(edges, layers, k=5):
+    """The previous edge_objects: a Python join per pair over the layers in name order."""
+    rows = {}
+    for name, frame in sorted(layers.items()):
+        if frame is None or frame.empty or "objects" not in frame.columns or "n_objects" not in frame.columns:
+            continue
+        for a, b, objs, n in zip(frame["account_a"].astype(str), frame["account_b"].astype(str),
+                                 frame["objects"].fillna("").astype(str), frame["n_objects"], strict=True):
+            labels, total = rows.setdefault((a, b), ([], [0]))
+            labels.extend(f"{name}:{o}" for o in objs.split("|") if o)
+            total[0] += int(n)
+    shared, counts = [], []
+    for a, b in zip(edges["account_a"].astype(str), edges["account_b"].astype(str), strict=True):
+        labels, total = rows.get((a, b), ([], [0]))
+        shared.append("|".join(labels[:k]))
+        counts.append(total[0])
+    return shared, counts
+
+
+_ids = st.sampled_from(["a", "b", "c", "d", "=e", "f|g"[:1], "h"])
+_objs = st.lists(st.sampled_from(["1", "2", "x:y", "", "=9", "o"]), max_size=7).map("|".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(_ids, _ids), min_size=1, max_size=12, unique=True),
+    st.dictionaries(st.sampled_from(["repost", "url", "hashtag"]),
+                    st.lists(st.tuples(_ids, _ids, _objs, st.integers(0, 9)), max_size=10), max_size=3),
+    st.integers(1, 6),
+    st.sampled_from([1, 2, 5, 500_000]),
+)
+def test_edge_objects_matches_the_per_pair_reference(pairs, layer_rows, k, block):
+    import detector.report.outputs as outputs
+    from detector.report.outputs import edge_objects
+
+    edges = pd.DataFrame({"account_a": [a for a, _ in pairs], "account_b": [b for _, b in pairs],
+                          "weight": np.ones(len(pairs))}, index=np.arange(len(pairs))[::-1] * 3)  # a selection's index
+    layers = {}
+    for name, rows in layer_rows.items():
+        uniq = list({(a, b): (a, b, o, n) for a, b, o, n in rows}.values())  # one row per pair in a layer
+        layers[name] = pd.DataFrame(uniq, columns=["account_a", "account_b", "objects", "n_objects"])
+    before, outputs.EDGE_OBJECTS_BLOCK_ROWS = outputs.EDGE_OBJECTS_BLOCK_ROWS, block  # edge rows per Arrow block
+    try:
+        out = edge_objects(edges, layers, k=k)
+    finally:
+        outputs.EDGE_OBJECTS_BLOCK_ROWS = before
+    shared, counts = _edge_objects_reference(edges, layers, k=k)
+    assert out["shared_objects"].tolist() == shared
+    assert out["n_shared_objects"].tolist() == counts
+    assert out["n_shared_objects"].dtype == np.int64

@@ -228,31 +228,43 @@ def lsh_candidates(
 
 
 def _unique_pairs(pa: np.ndarray, pb: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Order each pair ``a < b``, drop self pairs and duplicates, sort."""
+    """Order each pair ``a < b``, drop self pairs and duplicates, sort.
+
+    Pairs that already ascend strictly (candidates from
+    :func:`detector.scoring.combine.repeated_pairs` do) are not sorted again.
+    """
     a = np.minimum(pa, pb).astype(np.int64)
     b = np.maximum(pa, pb).astype(np.int64)
     keep = a != b
-    key = np.unique(a[keep] * np.int64(n) + b[keep])
+    key = a[keep] * np.int64(n) + b[keep]
+    del a, b, keep
+    if key.size > 1 and not bool((key[1:] > key[:-1]).all()):
+        key = np.unique(key)
     return key // n, key % n
 
 
 def _external_candidates(
     candidates: pd.DataFrame, accounts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Map a DataFrame[account_a, account_b] of ids to code pairs (unknown ids dropped)."""
-    ends = np.concatenate(
-        [
-            candidates["account_a"].astype(object).to_numpy(),
-            candidates["account_b"].astype(object).to_numpy(),
-        ]
-    )
-    ids, uniques = pd.factorize(ends)  # hash once per distinct id, then look up only those
-    del ends
-    lookup = np.append(pd.Index(accounts).get_indexer(uniques), -1)  # missing ids (-1) -> -1
-    codes = lookup[ids]
-    ca, cb = codes[: len(candidates)], codes[len(candidates) :]
+    """Map a DataFrame[account_a, account_b] of ids to code pairs (unknown ids dropped).
+
+    Each column is hashed once per distinct id (categorical columns, as from
+    :func:`detector.scoring.combine.repeated_pairs`, are not hashed per row at all).
+    """
+    index = pd.Index(accounts)
+    ca, cb = (_account_codes(candidates[end], index) for end in ("account_a", "account_b"))
     known = (ca >= 0) & (cb >= 0)
     return _unique_pairs(ca[known], cb[known], len(accounts))
+
+
+def _account_codes(column: pd.Series, accounts: pd.Index) -> np.ndarray:
+    """Position of each id of ``column`` in ``accounts`` (``-1``: missing or unknown)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        ids, uniques = column.cat.codes.to_numpy(), column.cat.categories.astype(object)
+    else:
+        ids, uniques = pd.factorize(column.astype(object).to_numpy())
+    lookup = np.append(accounts.get_indexer(uniques), -1)  # code -1 (missing) takes the appended -1
+    return lookup[ids]
 
 
 def pair_correlation(

@@ -487,6 +487,7 @@ def amplification_audit(
     seed: int = 0,
     rows: pd.DataFrame | None = None,
     graph: ig.Graph | None = None,
+    match: RegistryMatch | None = None,
 ) -> AuditResult:
     """Audit how much of each official account's amplification comes from flagged accounts.
 
@@ -518,12 +519,15 @@ def amplification_audit(
     rows, graph : optional
         Precomputed :func:`interaction_rows` / graph for ``kind`` on the same
         events (to share work with other stages).
+    match : RegistryMatch, optional
+        :func:`resolve_officials` of ``registry`` on the same events and accounts, when the
+        caller has it already (the scan matches once for the exemption from flags).
 
     Returns
     -------
     AuditResult
     """
-    match = resolve_officials(registry, events, accounts)
+    match = resolve_officials(registry, events, accounts) if match is None else match
     officials = match.officials
     ids = pd.Index(sorted(set(officials["account_id"].astype(str))), name="account_id")
     flagged_set = {str(a) for a in flagged}

@@ -76,29 +76,35 @@ def account_stats(
     ``windows``: co-action window in seconds per object kind (kinds without one are
     counted in ``shares`` only).
     """
-    acc_parts, coord_parts, gap_parts = [], [], []
-    for obj, table in sorted(result.shares.items()):
-        if table is None or table.empty:
-            continue
-        t = table.sort_values(["object_id", "ts", "account_id"], kind="mergesort")
-        acc = t["account_id"].astype(str).to_numpy()
-        gap = nearest_other_gap(t["object_id"].astype(str).to_numpy(), acc, t["ts"].to_numpy(dtype=np.int64))
+    from detector.schema import encode, encode_many
+
+    tables = [
+        (obj, table.sort_values(["object_id", "ts", "account_id"], kind="mergesort"))
+        for obj, table in sorted(result.shares.items())
+        if table is not None and not table.empty
+    ]
+    cols = list(ACCOUNT_STATS_COLUMNS)
+    if not tables:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    # ids as codes (one sorted vocabulary of accounts): equal codes are equal ids, no Python str per share
+    acc_parts, ids = encode_many([t["account_id"].astype(str) for _, t in tables])
+    coord_parts, gap_parts = [], []
+    for (obj, t), acc in zip(tables, acc_parts, strict=True):
+        gap = nearest_other_gap(encode(t["object_id"].astype(str), sort=False)[0], acc, t["ts"].to_numpy(dtype=np.int64))
         win = windows.get(obj)
         coord = gap <= win if win is not None else np.zeros(len(t), dtype=bool)
-        acc_parts.append(acc)
         coord_parts.append(coord)
         gap_parts.append(np.where(coord, gap, np.nan))
-    cols = list(ACCOUNT_STATS_COLUMNS)
-    if not acc_parts:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    del tables
     frame = pd.DataFrame(
         {"account_id": np.concatenate(acc_parts), "coord": np.concatenate(coord_parts), "gap": np.concatenate(gap_parts)}
     )
-    g = frame.groupby("account_id", sort=True)
+    g = frame.groupby("account_id", sort=True)  # codes ascend as the ids do
     out = pd.DataFrame({"shares": g.size(), "coordinated_shares": g["coord"].sum().astype(np.int64)})
+    out.index = pd.Index(ids[out.index.to_numpy()], name="account_id")
+    out["mean_gap_s"] = g["gap"].mean().round(3).to_numpy()
+    out["median_gap_s"] = g["gap"].median().to_numpy()
     out["coordinated_share"] = (out["coordinated_shares"] / out["shares"]).round(6)
-    out["mean_gap_s"] = g["gap"].mean().round(3)
-    out["median_gap_s"] = g["gap"].median()
     edges = result.edges
     ends = pd.concat([edges["account_a"], edges["account_b"]]).astype(str) if len(edges) else pd.Series([], dtype=str)
     out["partners"] = ends.value_counts().reindex(out.index).fillna(0).astype(np.int64)

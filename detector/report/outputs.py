@@ -29,7 +29,7 @@ from detector.report.focus import account_names
 if TYPE_CHECKING:
     from detector.params import ScanResult
 
-__all__ = ["EDGE_OBJECTS_SAMPLE", "OUTPUT_FILES", "edge_objects", "gexf_edges", "network_edges", "write_outputs"]
+__all__ = ["EDGE_OBJECTS_SAMPLE", "OUTPUT_FILES", "edge_objects", "gexf_edges", "network_edge_mask", "network_edges", "write_outputs"]
 
 OUTPUT_FILES: tuple[str, ...] = (
     "report.json",
@@ -104,53 +104,146 @@ def network_edges(result: ScanResult) -> pd.DataFrame:
 
     Sorted by ``(account_a, account_b)``; the rows of ``result.edges`` as they are.
     """
+    edges = result.edges
+    if edges.empty:
+        return edges
+    return edges[network_edge_mask(result)]
+
+
+def network_edge_mask(result: ScanResult) -> np.ndarray:
+    """The rows of ``result.edges`` that :func:`network_edges` keeps, as a bool array (no copy of the table)."""
     from detector.evidence.layers import repeated_layers
     from detector.scoring.combine import repeated_mask
 
     edges = result.edges
     if edges.empty:
-        return edges
+        return np.zeros(0, dtype=bool)
     keep_ids = _shown_accounts(result)
     keep = np.logical_or(
         edges["account_a"].isin(keep_ids).to_numpy(dtype=bool), edges["account_b"].isin(keep_ids).to_numpy(dtype=bool)
     )
     if "n_sync_objects" in edges.columns:
         keep |= repeated_mask(edges, repeated_layers())
-    return edges[keep]
+    return keep
+
+
+def _object_layers(layers: Mapping[str, pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
+    """The co-action layers that list shared objects (``objects``, ``n_objects``), sorted by name."""
+    return [
+        (name, frame)
+        for name, frame in sorted(layers.items())
+        if frame is not None and not frame.empty and "objects" in frame.columns and "n_objects" in frame.columns
+    ]
+
+
+def _edge_rows(keys: list[np.ndarray], edge_key: np.ndarray) -> list[np.ndarray]:
+    """Row of ``edge_key`` (unique int64 pair keys) holding each key of each array (``-1``: absent)."""
+    order = np.argsort(edge_key, kind="stable")
+    sorted_key = edge_key[order]
+    out = []
+    for key in keys:
+        at = np.minimum(np.searchsorted(sorted_key, key), len(sorted_key) - 1)
+        out.append(np.where(sorted_key[at] == key, order[at], -1))
+    return out
 
 
 def edge_objects(edges: pd.DataFrame, layers: Mapping[str, pd.DataFrame], k: int = EDGE_OBJECTS_SAMPLE) -> pd.DataFrame:
     """``edges`` with what each pair shared: ``shared_objects`` (up to ``k`` ``kind:object_id``,
     by kind then id) and ``n_shared_objects`` (distinct objects over the co-action ``layers``,
-    each an object kind of the scan's share tables, with columns ``objects`` and ``n_objects``)."""
+    each an object kind of the scan's share tables, with columns ``objects`` and ``n_objects``).
+
+    Pairs are int64 keys of account codes (one vocabulary for ``edges`` and every layer) and
+    the labels are built with Arrow (split, flatten, keep the first ``k`` per pair, join):
+    the same cells as joining each pair's labelled objects in layer order in Python
+    (``tests/test_outputs.py`` holds that reference), without a Python string per row.
+    """
     if edges.empty:
         return edges.assign(shared_objects=pd.Series([], dtype=object), n_shared_objects=pd.Series([], dtype="int64"))
-    parts = []
-    for name, frame in sorted(layers.items()):
-        if frame is None or frame.empty or "objects" not in frame.columns or "n_objects" not in frame.columns:
-            continue
-        parts.append(pd.DataFrame({
-            "account_a": frame["account_a"].astype(str).to_numpy(),
-            "account_b": frame["account_b"].astype(str).to_numpy(),
-            "kind": name,
-            "objects": frame["objects"].fillna("").astype(str).to_numpy(),
-            "n": frame["n_objects"].to_numpy(dtype=np.int64),
-        }))
-    key = pd.MultiIndex.from_arrays([edges["account_a"].astype(str), edges["account_b"].astype(str)])
+    parts = _object_layers(layers)
     if not parts:
         return edges.assign(shared_objects="", n_shared_objects=np.zeros(len(edges), dtype=np.int64))
-    per = pd.concat(parts, ignore_index=True)
-    per = per[pd.MultiIndex.from_arrays([per["account_a"], per["account_b"]]).isin(key)]
-    per["labelled"] = [
-        "|".join(f"{kind}:{o}" for o in objs.split("|") if o) for kind, objs in zip(per["kind"], per["objects"], strict=True)
-    ]
-    grouped = per.groupby(["account_a", "account_b"], sort=False)
-    n_total = grouped["n"].sum()
-    sample = grouped["labelled"].agg(lambda s: "|".join([x for v in s for x in v.split("|") if x][:k]))
-    out = edges.copy()
-    out["shared_objects"] = sample.reindex(key).fillna("").to_numpy()
-    out["n_shared_objects"] = n_total.reindex(key).fillna(0).to_numpy(dtype=np.int64)
-    return out
+    from detector.schema import encode_many
+
+    ends = [edges["account_a"].astype(str), edges["account_b"].astype(str)]
+    for _, frame in parts:
+        ends += [frame["account_a"].astype(str), frame["account_b"].astype(str)]
+    codes, uniques = encode_many(ends)
+    del ends
+    n = np.int64(len(uniques))
+    keys = [codes[i].astype(np.int64) * n + codes[i + 1] for i in range(0, len(codes), 2)]
+    del codes
+    rows = _edge_rows(keys[1:], keys[0])
+    del keys
+    row = np.concatenate(rows)
+    kind = np.concatenate([np.full(len(r), j, dtype=np.int32) for j, r in enumerate(rows)])
+    counts = np.concatenate([frame["n_objects"].to_numpy(dtype=np.float64) for _, frame in parts])
+    inside = row >= 0
+    n_total = np.bincount(row[inside], weights=counts[inside], minlength=len(edges))
+    objects = [_arrow_strings(frame["objects"]) for _, frame in parts]
+    shared = _first_objects(row, kind, [name for name, _ in parts], objects, len(edges), k)
+    return edges.assign(shared_objects=shared, n_shared_objects=n_total.astype(np.int64))
+
+
+def _arrow_strings(column: pd.Series):
+    """``column`` as one Arrow ``large_string`` array (missing -> ``""``)."""
+    import pyarrow as pa
+
+    arr = pa.array(column.astype("string").array, type=pa.large_string())
+    return arr.fill_null("")
+
+
+EDGE_OBJECTS_BLOCK_ROWS = 500_000
+"""Edge rows labelled at a time by :func:`edge_objects` (bounds the Arrow temporaries: every
+object of every layer row of a block is split out before the first ``k`` are kept)."""
+
+
+def _first_objects(
+    row: np.ndarray, kind: np.ndarray, names: list[str], objects: list, n_rows: int, k: int
+) -> pd.api.extensions.ExtensionArray:
+    """Per edge row, the first ``k`` ``kind:object`` labels of its layer rows (in input order), ``|``-joined.
+
+    ``row``: edge row of each layer row (``-1``: dropped), in the order of the concatenated
+    Arrow arrays ``objects`` (``|``-joined ids; empty ids skipped); ``kind``: index into
+    ``names`` of each layer row. Rows without any label get ``""``. Built
+    :data:`EDGE_OBJECTS_BLOCK_ROWS` edge rows at a time.
+    """
+    import pyarrow as pa
+
+    sel = np.flatnonzero(row >= 0)
+    sel = sel[np.argsort(row[sel], kind="stable")]  # by edge row, layer order kept within a row
+    texts = pa.chunked_array(objects, type=pa.large_string()).combine_chunks()
+    prefixes = pa.array([f"{name}:" for name in names], type=pa.large_string())
+    bounds = np.searchsorted(row[sel], np.arange(0, n_rows + EDGE_OBJECTS_BLOCK_ROWS, EDGE_OBJECTS_BLOCK_ROWS))
+    blocks = []
+    for i, lo in enumerate(range(0, max(n_rows, 1), EDGE_OBJECTS_BLOCK_ROWS)):
+        part = sel[bounds[i]:bounds[i + 1]]
+        size = min(EDGE_OBJECTS_BLOCK_ROWS, n_rows - lo)
+        blocks.append(_joined_labels(row[part] - lo, kind[part], texts.take(pa.array(part)), prefixes, size, k))
+    joined = pa.concat_arrays(blocks) if blocks else pa.array([], type=pa.large_string())
+    return pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))  # positional: no index to align
+
+
+def _joined_labels(group_of: np.ndarray, kind: np.ndarray, texts, prefixes, n_rows: int, k: int):
+    """One block of :func:`_first_objects`: ``group_of`` (ascending block-local edge rows) per text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(texts, "|")
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists).to_numpy()
+    del lists
+    nonempty = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
+    parent = parent[nonempty]
+    flat = flat.filter(pa.array(nonempty))
+    group = group_of[parent]  # ascending
+    first = np.searchsorted(group, group, side="left")
+    keep = (np.arange(len(group)) - first) < k
+    group, parent = group[keep], parent[keep]
+    flat = flat.filter(pa.array(keep))
+    labels = pc.binary_join_element_wise(prefixes.take(pa.array(kind[parent])), flat, pa.scalar("", pa.large_string()))
+    offsets = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group, minlength=n_rows), out=offsets[1:])
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), labels), pa.scalar("|", pa.large_string()))
 
 
 def gexf_edges(

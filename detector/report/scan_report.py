@@ -48,10 +48,10 @@ def report_parameters(ctx: ScanContext) -> dict[str, Any]:
 
 def _graph_file_notes(result: ScanResult) -> list[str]:
     """A note when network.gexf / network.graphml hold fewer edges than edges.csv."""
-    from detector.report.outputs import network_edges
+    from detector.report.outputs import network_edge_mask
     from detector.thresholds import GEXF_MAX_EDGES
 
-    n = len(network_edges(result))
+    n = int(network_edge_mask(result).sum())
     if n <= GEXF_MAX_EDGES:
         return []
     return [f"network.gexf and network.graphml hold the {GEXF_MAX_EDGES} strongest of the {n} edges of edges.csv"]

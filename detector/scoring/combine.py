@@ -121,8 +121,8 @@ def _layer_ends(
     ends, kept_weights, n_objs = [], [], []
     for name in names:
         frame = layers[name]
-        ends.append(frame["account_a"].astype(str).to_numpy(dtype=object))
-        ends.append(frame["account_b"].astype(str).to_numpy(dtype=object))
+        ends.append(frame["account_a"].astype(str))  # Arrow-backed: coded without a Python str per row
+        ends.append(frame["account_b"].astype(str))
         kept_weights.append(_normalise(frame["weight"].to_numpy()))
         n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
         n_objs.append(n_obj if name in SYNC_OBJECT_LAYERS else np.zeros(len(frame)))
@@ -172,8 +172,9 @@ def repeated_pairs(
     The pairs of :func:`combine_layers` whose ``n_sync_objects`` is at least
     ``min_sync_objects`` or that appear in one of the ``also`` layers (the rows
     kept by :func:`repeated_edges`), as a DataFrame
-    ``account_a < account_b`` (sorted). Much lighter than the full combine: used
-    to pick timing candidates.
+    ``account_a < account_b`` (sorted; categorical columns over the sorted
+    distinct ids). Much lighter than the full combine: used to pick timing
+    candidates.
     """
     names = _layer_names(layers)
     if not names:
@@ -188,7 +189,9 @@ def repeated_pairs(
     del row, layer_no, n_objs
     pair_keys = pair_keys[keep]
     n = np.int64(len(uniques))
-    return pd.DataFrame({"account_a": uniques[pair_keys // n], "account_b": uniques[pair_keys % n]})
+    ids = pd.Index(uniques)  # categorical ends: codes into the sorted ids, no string per row
+    return pd.DataFrame({"account_a": pd.Categorical.from_codes((pair_keys // n).astype(np.int32), categories=ids),
+                         "account_b": pd.Categorical.from_codes((pair_keys % n).astype(np.int32), categories=ids)})
 
 
 def combine_layers(

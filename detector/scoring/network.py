@@ -22,25 +22,31 @@ of iterations (``n_iterations``, default 2), and clusters are renumbered by size
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import igraph as ig
 import numpy as np
 import pandas as pd
 
-from detector.schema import encode
+from detector.schema import encode_many
 
-__all__ = ["account_graph", "cluster_table", "communities"]
+__all__ = [
+    "LEIDEN_CHILD_MIN_EDGES",
+    "PendingCommunities",
+    "account_graph",
+    "cluster_table",
+    "communities",
+    "leiden_membership",
+    "start_communities",
+]
 
 
 def _endpoint_codes(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Endpoints as int32 codes of the sorted account ids, and the edges' row order by codes."""
-    n = len(edges)
-    ids = np.concatenate(
-        [edges["account_a"].astype(str).to_numpy(dtype=object), edges["account_b"].astype(str).to_numpy(dtype=object)]
-    )
-    codes, names = encode(ids, sort=True)
-    a, b = codes[:n], codes[n:]
+    (a, b), names = encode_many([edges["account_a"].astype(str), edges["account_b"].astype(str)])
     order = np.lexsort((b, a))
     return np.column_stack([a[order], b[order]]), order, names
 
@@ -80,6 +86,140 @@ def _renumber(names: list[str], membership: list[int]) -> pd.Series:
     return out.sort_index(kind="mergesort")
 
 
+LEIDEN_CHILD_MIN_EDGES = 200_000
+"""Graphs with at least this many edges are clustered in a child process by
+:func:`start_communities`, so the scan can do other work on its second core meanwhile
+(leidenalg holds the GIL for the whole run, so a thread would not help). Below it the start
+of a process (about a second: Python, igraph and leidenalg imported afresh) costs more than
+it saves; the 1M-event benchmark's main graph has millions of edges."""
+
+
+def _partition_type(method: str):
+    import leidenalg
+
+    if method == "modularity":
+        return leidenalg.RBConfigurationVertexPartition
+    if method == "cpm":
+        return leidenalg.CPMVertexPartition
+    raise ValueError(f"method must be 'modularity' or 'cpm', got {method!r}")
+
+
+def leiden_membership(
+    pairs: np.ndarray, n_vertices: int, weights: np.ndarray, seed: int, method: str, resolution: float, n_iterations: int
+) -> list[int]:
+    """Leiden's raw membership per vertex of the graph on ``pairs`` (int codes, sorted rows).
+
+    Arrays in, a list out: the same call in this process or a child process gives the same
+    membership (the graph, its edge order and the seed are all in the arguments).
+    """
+    import leidenalg
+
+    graph = ig.Graph(n=int(n_vertices), edges=np.asarray(pairs).tolist())
+    part = leidenalg.find_partition(
+        graph,
+        _partition_type(method),
+        weights=np.asarray(weights, dtype=float).tolist(),
+        resolution_parameter=resolution,
+        seed=seed,
+        n_iterations=n_iterations,
+    )
+    return list(part.membership)
+
+
+class PendingCommunities:
+    """Leiden communities being computed (in a child process for a large graph); :meth:`result` waits."""
+
+    def __init__(self, names: np.ndarray, membership: list[int] | None = None, child: _LeidenChild | None = None) -> None:
+        self._names, self._membership, self._child = names, membership, child
+
+    @property
+    def in_child(self) -> bool:
+        """Whether Leiden runs (or ran) in a child process."""
+        return self._child is not None
+
+    def result(self) -> pd.Series:
+        """``account_id -> cluster_id`` as :func:`communities` returns it."""
+        if self._child is not None and self._membership is None:
+            self._membership = self._child.result()
+        if self._membership is None:
+            return pd.Series([], dtype="int64", index=pd.Index([], name="account_id"), name="cluster_id")
+        return _renumber([str(n) for n in self._names], self._membership)
+
+
+class _LeidenChild:
+    """:func:`leiden_membership` in ``python -m detector.scoring.network DIR``: the arguments and
+    the result go through ``.npy`` files in a temporary directory. No module of the caller is
+    imported in the child (unlike ``multiprocessing``'s spawn, which re-runs an unguarded
+    ``__main__`` script). If the child fails, the same call runs here (same result)."""
+
+    def __init__(self, args: tuple) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self._args = args
+        self._dir = tempfile.TemporaryDirectory(prefix="detector-leiden-")
+        pairs, n_vertices, weights, seed, method, resolution, n_iterations = args
+        d = Path(self._dir.name)
+        np.save(d / "pairs.npy", np.ascontiguousarray(pairs, dtype=np.int64))
+        np.save(d / "weights.npy", np.asarray(weights, dtype=np.float64))
+        (d / "args.json").write_text(json.dumps({"n_vertices": int(n_vertices), "seed": int(seed), "method": method,
+                                                 "resolution": float(resolution), "n_iterations": int(n_iterations)}))
+        try:
+            self._proc: Any = subprocess.Popen([sys.executable, "-m", "detector.scoring.network", str(d)],
+                                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL)
+        except OSError:
+            self._proc = None
+
+    def result(self) -> list[int]:
+        """The child's membership (or this process's, when the child failed)."""
+        try:
+            out = Path(self._dir.name) / "membership.npy"
+            if self._proc is not None and self._proc.wait() == 0 and out.exists():
+                return np.load(out).tolist()
+            return leiden_membership(*self._args)
+        finally:
+            self._dir.cleanup()
+
+
+def _child_main(directory: str) -> None:
+    """Entry point of the child process (see :class:`_LeidenChild`)."""
+    d = Path(directory)
+    opts = json.loads((d / "args.json").read_text())
+    membership = leiden_membership(np.load(d / "pairs.npy"), opts["n_vertices"], np.load(d / "weights.npy"),
+                                   opts["seed"], opts["method"], opts["resolution"], opts["n_iterations"])
+    np.save(d / "membership.tmp.npy", np.asarray(membership, dtype=np.int64))
+    (d / "membership.tmp.npy").rename(d / "membership.npy")
+
+
+def start_communities(
+    edges: pd.DataFrame,
+    weight: str = "weight",
+    seed: int = 0,
+    method: str = "modularity",
+    resolution: float = 1.0,
+    n_iterations: int = 2,
+    *,
+    child_min_edges: int | None = None,
+) -> PendingCommunities:
+    """Start :func:`communities` and return at once when the graph has ``child_min_edges`` or more
+    edges (default :data:`LEIDEN_CHILD_MIN_EDGES`; Leiden runs in a child process); smaller
+    graphs are clustered here, before returning.
+
+    Same result either way (``tests/test_network.py``).
+    """
+    if edges.empty:
+        return PendingCommunities(np.array([], dtype=object))
+    _partition_type(method)  # a wrong method fails here, not in the child
+    pairs, order, names = _endpoint_codes(edges)
+    weights = edges[weight].to_numpy(dtype=float)[order]
+    args = (pairs, len(names), weights, seed, method, resolution, n_iterations)
+    if len(edges) < (LEIDEN_CHILD_MIN_EDGES if child_min_edges is None else child_min_edges):
+        return PendingCommunities(names, leiden_membership(*args))
+    return PendingCommunities(names, child=_LeidenChild(args))
+
+
 def communities(
     edges: pd.DataFrame,
     weight: str = "weight",
@@ -116,29 +256,9 @@ def communities(
         ``account_id -> cluster_id`` (int64), index sorted by account id;
         cluster 0 is the largest, ties broken by smallest account id.
     """
-    import leidenalg
-
-    if edges.empty:
-        return pd.Series([], dtype="int64", index=pd.Index([], name="account_id"), name="cluster_id")
-    # Only the weights matter to Leiden: no other edge attribute is copied.
-    pairs, order, names = _endpoint_codes(edges)
-    graph = _graph(pairs, names)
-    weights = edges[weight].to_numpy(dtype=float)[order].tolist()
-    if method == "modularity":
-        partition_type = leidenalg.RBConfigurationVertexPartition
-    elif method == "cpm":
-        partition_type = leidenalg.CPMVertexPartition
-    else:
-        raise ValueError(f"method must be 'modularity' or 'cpm', got {method!r}")
-    part = leidenalg.find_partition(
-        graph,
-        partition_type,
-        weights=weights,
-        resolution_parameter=resolution,
-        seed=seed,
-        n_iterations=n_iterations,
-    )
-    return _renumber(graph.vs["name"], list(part.membership))
+    return start_communities(
+        edges, weight, seed, method, resolution, n_iterations, child_min_edges=np.iinfo(np.int64).max
+    ).result()
 
 
 def _object_list(value: object) -> list[str]:
@@ -241,3 +361,9 @@ def cluster_table(
             "members": names,
         })
     return pd.DataFrame(rows, columns=columns).sort_values("cluster_id", kind="mergesort").reset_index(drop=True)
+
+
+if __name__ == "__main__":  # the child process of start_communities
+    import sys
+
+    _child_main(sys.argv[1])

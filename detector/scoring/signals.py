@@ -192,9 +192,11 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         return edges[cols_].to_numpy(dtype=float) @ mult
 
     # both ends of every edge as codes of the sorted distinct ids (as groupby numbers them)
-    ends = np.concatenate([edges["account_a"].to_numpy(object), edges["account_b"].to_numpy(object)])
-    codes, ids = pd.factorize(ends, sort=True)
-    del ends
+    from detector.schema import encode_many
+
+    (code_a, code_b), ids = encode_many([edges["account_a"].astype(str), edges["account_b"].astype(str)])
+    codes = np.concatenate([code_a, code_b]).astype(np.int64)
+    del code_a, code_b
     where = pd.Index(index).astype(object).get_indexer(ids)  # row of each code in ``index``; -1: absent
     inside = where >= 0
 
@@ -405,9 +407,16 @@ def cluster_sync_share(
 
 
 def edge_positions(edges: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
-    """Both ends of every edge as positions in ``index`` (-1: not in it), one hash pass each."""
-    idx = pd.Index(index.astype(str))
-    return idx.get_indexer(edges["account_a"].astype(str)), idx.get_indexer(edges["account_b"].astype(str))
+    """Both ends of every edge as positions in ``index`` (-1: not in it).
+
+    The Arrow-backed ends are coded first (:func:`detector.schema.encode_many`), so only the
+    distinct ids are looked up in ``index``, not a Python string per edge end.
+    """
+    from detector.schema import encode_many
+
+    (ca, cb), ids = encode_many([edges["account_a"].astype(str), edges["account_b"].astype(str)])
+    lookup = np.append(pd.Index(index.astype(str)).get_indexer(ids), -1)  # code -1 (missing) -> -1
+    return lookup[ca], lookup[cb]
 
 
 def flagged_cluster_links(
@@ -660,8 +669,8 @@ def cluster_leftovers(
     rows = np.flatnonzero(keep)
     sub = pd.DataFrame(
         {
-            "account_a": edges["account_a"].to_numpy(dtype=object)[rows].astype(str),
-            "account_b": edges["account_b"].to_numpy(dtype=object)[rows].astype(str),
+            "account_a": edges["account_a"].iloc[rows].astype(str).to_numpy(dtype=object),
+            "account_b": edges["account_b"].iloc[rows].astype(str).to_numpy(dtype=object),
             "weight": np.asarray(weight, dtype=float)[rows],
         }
     )
