@@ -6,6 +6,7 @@ import re
 import sys
 import unicodedata
 
+import naive
 import numpy as np
 import pytest
 from datasketch.hashfunc import sha1_hash32
@@ -235,18 +236,6 @@ def test_is_cjk_table():
 # -- hashing ---------------------------------------------------------------------
 
 
-def _reference_hashes(texts, word_n=0, char_n=2, fn=None, alpha_n=4, unigrams=True, body=False):
-    if fn is None:
-        def fn(s):
-            return hash_shingle(s, by_words=word_n > 0)
-    sets = [sorted({fn(s) for s in shingles(t, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body)})
-            for t in texts]
-    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(s) for s in sets])
-    flat = np.array([h for s in sets for h in s], dtype=np.uint64)
-    return flat, offsets
-
-
 def test_hash_shingle_known_values():
     # FNV-1a 64 of "" is the offset basis; check the finaliser is applied.
     assert hash_shingle("") != 0xCBF29CE484222325
@@ -268,7 +257,7 @@ TEXTS = [
 
 def test_kernel_matches_reference():
     flat, offsets = shingle_hashes(TEXTS)
-    ref_flat, ref_offsets = _reference_hashes(TEXTS)
+    ref_flat, ref_offsets = naive.shingle_hashes(TEXTS)
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
     assert flat.dtype == np.uint64 and offsets.dtype == np.int64
@@ -276,7 +265,7 @@ def test_kernel_matches_reference():
 
 def test_sha1_option_matches_datasketch_hash():
     flat, offsets = shingle_hashes(TEXTS, hashfunc="sha1_32")
-    ref_flat, ref_offsets = _reference_hashes(TEXTS, fn=lambda s: sha1_hash32(s.encode("utf-8")))
+    ref_flat, ref_offsets = naive.shingle_hashes(TEXTS, fn=lambda s: sha1_hash32(s.encode("utf-8")))
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
     with pytest.raises(ValueError):
@@ -304,7 +293,7 @@ def test_batches_and_raw_newlines(monkeypatch):
     raw = ["a b\nc d e", "x y z"]
     flat, offsets = shingle_hashes(raw, normalized=True)
     assert len(offsets) == 3 and offsets[-1] == len(flat)
-    assert np.array_equal(flat[offsets[1] :], _reference_hashes(["x y z"])[0])
+    assert np.array_equal(flat[offsets[1] :], naive.shingle_hashes(["x y z"])[0])
 
 
 def test_unsorted_mode_has_the_same_sets():
@@ -341,7 +330,7 @@ def test_kernel_agrees_with_python_reference(texts, word_n, char_n, alpha_n, uni
     flat, offsets, lengths = shingle_hashes(
         texts, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body, with_length=True
     )
-    ref_flat, ref_offsets = _reference_hashes(texts, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body)
+    ref_flat, ref_offsets = naive.shingle_hashes(texts, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body)
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
     assert lengths.tolist() == [weighted_length(normalize_text(t, body=body), normalized=True) for t in texts]
@@ -356,7 +345,7 @@ def test_kernel_room_for_more_shingles_than_code_points(texts):
     """A CJK code point between letters is a unit of both streams: a text can have more
     shingles than code points (found by the property test above, which wrote past its buffer)."""
     flat, offsets = shingle_hashes(texts, word_n=0, char_n=1, alpha_n=1)
-    ref_flat, ref_offsets = _reference_hashes(texts, 0, 1, alpha_n=1)
+    ref_flat, ref_offsets = naive.shingle_hashes(texts, 0, 1, alpha_n=1)
     assert offsets[1] > len(texts[0])
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
@@ -368,27 +357,6 @@ def test_kernel_room_for_more_shingles_than_code_points(texts):
 
 
 # -- normalize_codepoints kernel ----------------------------------------------------------
-
-
-def ref_normalize_codepoints(cps, starts, lengths, table):
-    outs, marked = [], []
-    for s, n in zip(starts, lengths, strict=True):
-        out, pending, mark = [], False, False
-        for cp in cps[s : s + n]:
-            c = table[cp]
-            if c == 1:
-                continue
-            if c == 2:
-                pending = bool(out)
-                continue
-            if pending:
-                out.append(32)
-                pending = False
-            mark |= c == 3
-            out.append(int(cp))
-        outs.append(out)
-        marked.append(mark)
-    return outs, marked
 
 
 @settings(max_examples=100, deadline=None)
@@ -403,7 +371,7 @@ def test_normalize_codepoints_matches_reference(docs):
     if len(docs):
         starts[1:] = np.cumsum(lengths)[:-1]
     out, offsets, marked = normalize_codepoints(flat, starts, lengths, table)
-    ref, ref_marked = ref_normalize_codepoints(flat, starts, lengths, table)
+    ref, ref_marked = naive.normalize_codepoints(flat, starts, lengths, table)
     assert [out[offsets[k] : offsets[k + 1]].tolist() for k in range(len(docs))] == ref
     assert marked.tolist() == ref_marked
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from detector import thresholds as th
 from detector.scoring.calibrate import binomial_tail, enrichment_test, group_score
-from detector.scoring.evidence_tests import INDICATOR_LEVEL
+from detector.scoring.evidence_tests import INDICATOR_LEVEL, MIN_TIMING_EVENTS
 
 __all__ = [
     "BATCH_WINDOW_S",
@@ -100,7 +100,7 @@ def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFr
             "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
             "young": young,
             "young_or_dormant": either,
-            "automated": has(fam["automation"].to_numpy(), n_events >= 3),
+            "automated": has(fam["automation"].to_numpy(), n_events >= MIN_TIMING_EVENTS),
             "follower_anomaly": has(tests["follower_anomaly"].to_numpy(), known("followers_following_ratio")),
             "rare_client": has(tests["rare_client"].to_numpy(), known("client_share")),
             "default_profile": np.where(known("default_profile"), np.nan_to_num(signals.get("default_profile", pd.Series(np.nan, index=signals.index)).to_numpy(dtype=float)), np.nan),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import igraph as ig
@@ -12,11 +11,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from _paths import SHARED_DATA
 from click.testing import CliRunner
 
 from detector.schema import events_from_records
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coortweet"
+DATA = SHARED_DATA / "coortweet"
 
 
 def synthetic_events() -> pd.DataFrame:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from _paths import FIXTURES
 from click.testing import CliRunner
 
 from detector.cli import main
 from detector.io import InputError, read_canonical_events, read_inputs
 
-FIX = Path(__file__).resolve().parent / "io" / "fixtures"
+FIX = FIXTURES
 CONV = FIX / "conversation"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import naive
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -20,39 +21,7 @@ from detector.kernels.coaction import (
     window_pair_upper_bound,
 )
 
-# --------------------------------------------------------------------------
-# reference implementation: quadratic, obviously correct
-# --------------------------------------------------------------------------
-
-
-def reference_pairs(obj, ts, acc, content, window, remove_loops):
-    """All (i, j), i < j, same object, ts[j] - ts[i] <= window (rows sorted by (obj, ts))."""
-    out = []
-    n = len(obj)
-    for i in range(n):
-        for j in range(i + 1, n):
-            if obj[i] != obj[j] or abs(int(ts[j]) - int(ts[i])) > window:
-                continue
-            if remove_loops and (acc[i] == acc[j] or content[i] == content[j]):
-                continue
-            out.append((i, j))
-    return out
-
-
-def reference_aggregate(obj, ts, acc, content, window, remove_loops, fast_window=None, skip_objects=()):
-    gaps = defaultdict(list)
-    objects = defaultdict(set)
-    for i, j in reference_pairs(obj, ts, acc, content, window, remove_loops):
-        if obj[i] in skip_objects:
-            continue
-        key = (min(acc[i], acc[j]), max(acc[i], acc[j]))
-        gaps[key].append(abs(int(ts[j]) - int(ts[i])))
-        objects[key].add(obj[i])
-    rows = {}
-    for key, g in gaps.items():
-        fast = len(g) if fast_window is None else sum(x <= fast_window for x in g)
-        rows[key] = (len(g), len(objects[key]), float(np.mean(g)), float(np.median(g)), fast)
-    return rows
+# the plain Python twins (quadratic, obviously correct): tests/naive.py
 
 
 def sorted_shares(draw_rows):
@@ -108,7 +77,7 @@ def test_aggregate_matches_reference(rows, window, remove_loops, fast, chunk):
     agg = coaction_aggregate(
         starts, ts, acc, content, 7, window, remove_loops=remove_loops, fast_window=fast, chunk_pairs=chunk
     )
-    want = reference_aggregate(obj, ts, acc, content, window, remove_loops, fast)
+    want = naive.coaction_aggregate(obj, ts, acc, content, window, remove_loops, fast)
     assert_same(kernel_rows(agg), want)
     assert agg.n_share_pairs == sum(r[0] for r in want.values())
     # output sorted by (a, b), a <= b
@@ -127,7 +96,7 @@ def test_emit_pairs_matches_reference(rows, window, remove_loops):
     i, j = emit_pairs(starts, ts, acc, content, window, remove_loops)
     got = list(zip(i.tolist(), j.tolist(), strict=True))
     assert got == sorted(got)
-    assert got == reference_pairs(obj, ts, acc, content, window, remove_loops)
+    assert got == naive.emit_pairs(obj, ts, acc, content, window, remove_loops)
 
 
 @settings(max_examples=50, deadline=None)
@@ -136,13 +105,13 @@ def test_cap_skips_exactly_the_objects_over_the_cap(rows, window, cap):
     obj, ts, acc, content = sorted_shares(rows)
     starts = group_starts(obj)
     upper = window_pair_upper_bound(starts, ts, np.int64(window))
-    all_pairs = reference_pairs(obj, ts, acc, content, window, remove_loops=False)
+    all_pairs = naive.emit_pairs(obj, ts, acc, content, window, remove_loops=False)
     for k in range(len(starts) - 1):
         assert upper[k] == sum(1 for i, _ in all_pairs if starts[k] <= i < starts[k + 1])
     agg = coaction_aggregate(starts, ts, acc, content, 7, window, max_pairs_per_object=cap)
     skipped = {int(obj[starts[k]]) for k in range(len(starts) - 1) if upper[k] > cap}
     assert {int(obj[starts[k]]) for k in np.flatnonzero(agg.capped)} == skipped
-    want = reference_aggregate(obj, ts, acc, content, window, True, skip_objects=skipped)
+    want = naive.coaction_aggregate(obj, ts, acc, content, window, True, skip_objects=skipped)
     assert_same(kernel_rows(agg), want)
 
 
@@ -177,7 +146,7 @@ def test_edge_object_sample_matches_reference(rows, window, remove_loops, k):
     obj, ts, acc, content = sorted_shares(rows)
     starts = group_starts(obj)
     objects = defaultdict(set)
-    for i, j in reference_pairs(obj, ts, acc, content, window, remove_loops):
+    for i, j in naive.emit_pairs(obj, ts, acc, content, window, remove_loops):
         objects[(min(acc[i], acc[j]), max(acc[i], acc[j]))].add(int(obj[i]))
     keys = sorted(objects)
     a_starts, edge_b = edge_csr(np.array([a for a, _ in keys], dtype=np.int64),

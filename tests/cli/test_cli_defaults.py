@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+import _paths
 import click
 import pytest
 
@@ -13,7 +14,7 @@ from detector.cli import main
 from detector.cli.common import library_default
 from detector.params import ScanParams
 
-CLI = Path(__file__).resolve().parents[1] / "detector" / "cli"
+CLI = _paths.ROOT / "detector" / "cli"
 
 
 def _literal_defaults(path: Path) -> list[str]:

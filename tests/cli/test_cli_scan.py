@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _paths import ROOT
 from test_pipeline_scenario import scenario
 
 from detector.io import write_canonical
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = ROOT
 SAMPLE = ROOT / "sample_data"
 
 

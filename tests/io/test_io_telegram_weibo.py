@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _paths import FIXTURES
 from test_cli_scan import run
 
 from detector.evidence.timeres import day_only_mask, timed_coverage, timed_events
@@ -19,7 +20,7 @@ from detector.io.weibo import weibo_time
 from detector.pipeline import run_scan
 from detector.schema import DAY_ONLY_COLUMN
 
-FIX = Path(__file__).resolve().parent / "io" / "fixtures"
+FIX = FIXTURES
 TG = FIX / "telegram"
 WB = FIX / "weibo"
 WB_CSV = WB / "外交部发言人办公室" / "3000000001.csv"

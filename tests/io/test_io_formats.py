@@ -6,12 +6,12 @@ import bz2
 import gzip
 import json
 import lzma
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import zstandard
+from _paths import FIXTURES
 
 from detector.io import (
     FORMATS,
@@ -23,7 +23,7 @@ from detector.io import (
 )
 from detector.io.log import NOT_EVENT_REASONS
 
-FIX = Path(__file__).resolve().parent / "io" / "fixtures"
+FIX = FIXTURES
 CONV = FIX / "conversation"
 
 

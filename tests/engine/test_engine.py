@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import naive
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,7 +19,6 @@ from hypothesis import strategies as st
 from test_coaction_kernel import (
     assert_same,
     kernel_rows,
-    reference_aggregate,
     share_rows,
     sorted_shares,
 )
@@ -92,7 +92,7 @@ def test_split_runs_equal_whole_aggregate(rows, window, remove_loops, fast, chun
     split = split_aggregate(obj, ts, acc, content, 7, window, part, fast_window=fast, **kw)
     assert_same_aggregate(split, whole)
     if cap > 100:  # no object capped: also the plain-Python reference
-        assert_same(kernel_rows(split), reference_aggregate(obj, ts, acc, content, window, remove_loops, fast))
+        assert_same(kernel_rows(split), naive.coaction_aggregate(obj, ts, acc, content, window, remove_loops, fast))
 
 
 def test_pair_runs_refuses_unpackable_keys() -> None:

@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import _paths
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -19,7 +20,7 @@ from detector.cli import main
 from detector.io import read_inputs
 from detector.io.log import IngestLog, SkippedCompanion
 
-ACADEMIC = Path(__file__).resolve().parent / "io" / "fixtures" / "research" / "academictwitter"
+ACADEMIC = _paths.FIXTURES / "research" / "academictwitter"
 DAMAGED = "users_7000012.json"
 DATA = "data_7000012.json"
 

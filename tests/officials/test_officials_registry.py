@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _paths import ROOT
 
 from detector.evidence.graphs import interaction_graph
 from detector.officials import (
@@ -172,9 +173,8 @@ def test_read_flagged_layouts(tmp_path):
 
 
 def test_shipped_sample_registry_reads():
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "sample_data" / "officials.csv"
+    path = ROOT / "sample_data" / "officials.csv"
     if not path.exists():
         pytest.skip("sample_data/officials.csv not written yet")
     table = read_registry(path)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from _paths import FIXTURES
 from click.testing import CliRunner
 
 from detector.cli import main
 from detector.io import read_inputs
 
-RESEARCH = Path(__file__).resolve().parent / "io" / "fixtures" / "research"
+RESEARCH = FIXTURES / "research"
 ALL = ["event_id", "account_id", "account_name", "ts", "kind", "target_event_id",
        "target_account_id", "text", "hashtags", "mentions", "urls", "lang"]  # fmt: skip
 

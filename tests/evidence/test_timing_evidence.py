@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import itertools
-import sys
 from collections import Counter
-from pathlib import Path
 
+import naive
 import numpy as np
 import pandas as pd
 import pytest
+from _paths import SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_timing_sim import T0, circadian_humans, synchronised_bots
 
 from detector.evidence.timing import (
     EDGE_COLUMNS,
@@ -21,10 +22,6 @@ from detector.evidence.timing import (
     pair_correlation,
     timing_edges,
 )
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_timing_kernels import ref_lagged  # noqa: E402
-from test_timing_sim import T0, circadian_humans, synchronised_bots  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +150,7 @@ def test_params_validation():
         TimingParams(max_lag_bins=-1)
 
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coortweet"
+SHARED = SHARED_DATA / "coortweet"
 
 
 @pytest.mark.shared_data
@@ -215,7 +212,7 @@ def test_timing_edges_match_brute_force(rows, max_lag, bin_s):
             Counter(int(t) // bin_s for t in events.loc[events["account_id"] == acc, "ts"])
             for acc in (row.account_a, row.account_b)
         ]
-        r, lag, overlap = ref_lagged(dict(series[0]), dict(series[1]), max_lag)
+        r, lag, overlap = naive.lagged_correlation(dict(series[0]), dict(series[1]), max_lag)
         assert row.correlation == pytest.approx(r, abs=1e-12)
         assert row.best_lag_s == lag * bin_s
         assert row.overlap_bins == overlap

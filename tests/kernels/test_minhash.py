@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import naive
 import numpy as np
 import pytest
 from datasketch import MinHash
@@ -27,99 +28,7 @@ M64 = (1 << 64) - 1
 M32 = (1 << 32) - 1
 PRIME = (1 << 61) - 1
 
-# -- plain Python references -------------------------------------------------
-
-
-def fmix64(h: int) -> int:
-    h ^= h >> 33
-    h = (h * 0xFF51AFD7ED558CCD) & M64
-    h ^= h >> 33
-    h = (h * 0xC4CEB9FE1A85EC53) & M64
-    return h ^ (h >> 33)
-
-
-def fmix32(h: int) -> int:
-    h ^= h >> 16
-    h = (h * 0x85EBCA6B) & M32
-    h ^= h >> 13
-    h = (h * 0xC2B2AE35) & M32
-    return h ^ (h >> 16)
-
-
-def ref_signature(values, a, b, scheme):
-    a = [int(x) for x in a]
-    b = [int(x) for x in b]
-    if scheme == "affine32":
-        out = [M32] * len(a)
-        for h in values:
-            hv = fmix32(int(h) & M32)
-            out = [min(o, (ak * hv + bk) & M32) for o, ak, bk in zip(out, a, b, strict=True)]
-    elif scheme == "affine64":
-        out = [M64] * len(a)
-        for h in values:
-            hv = fmix64(int(h))
-            out = [min(o, (ak * hv + bk) & M64) for o, ak, bk in zip(out, a, b, strict=True)]
-    else:
-        out = [M32] * len(a)
-        for h in values:
-            out = [min(o, (((ak * int(h) + bk) & M64) % PRIME) & M32) for o, ak, bk in zip(out, a, b, strict=True)]
-    return out
-
-
-def ref_band_hashes(sig, n_bands, rows):
-    out = np.empty((n_bands, sig.shape[0]), dtype=np.uint64)
-    for d in range(sig.shape[0]):
-        for k in range(n_bands):
-            h = (0x9E3779B97F4A7C15 * (k + 1)) & M64
-            for q in range(k * rows, (k + 1) * rows):
-                h = fmix64(h ^ int(sig[d, q]))
-            out[k, d] = h
-    return out
-
-
-def ref_candidate_pairs(sig, n_bands, rows, max_bucket, neighbours=0):
-    """Buckets by the band *values* (no hashing), with the documented cap rule."""
-    pairs = set()
-    capped = 0
-    for k in range(n_bands):
-        buckets: dict[tuple, list[int]] = {}
-        for d in range(sig.shape[0]):
-            buckets.setdefault(tuple(sig[d, k * rows : (k + 1) * rows].tolist()), []).append(d)
-        for members in buckets.values():
-            if len(members) <= max_bucket:
-                pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
-            elif neighbours:
-                capped += 1
-                pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1 : i + 1 + neighbours])
-            else:
-                capped += 1
-                pairs.update((members[0], y) for y in members[1:])
-                pairs.update(zip(members[:-1], members[1:], strict=True))
-    return sorted(pairs), capped
-
-
-def ref_components(n, edges):
-    adj: dict[int, list[int]] = {x: [] for x in range(n)}
-    for x, y in edges:
-        adj[x].append(y)
-        adj[y].append(x)
-    labels = [-1] * n
-    for start in range(n):
-        if labels[start] >= 0:
-            continue
-        comp, stack = [], [start]
-        labels[start] = start
-        while stack:
-            x = stack.pop()
-            comp.append(x)
-            for y in adj[x]:
-                if labels[y] < 0:
-                    labels[y] = start
-                    stack.append(y)
-        low = min(comp)
-        for x in comp:
-            labels[x] = low
-    return labels
+# -- helpers (the plain Python twins of the kernels: tests/naive.py) ---------
 
 
 def flat(sets):
@@ -128,11 +37,6 @@ def flat(sets):
     offsets[1:] = np.cumsum([len(s) for s in sets])
     values = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
     return values.astype(np.uint64), offsets
-
-
-def ref_jaccard(x, y):
-    x, y = set(x), set(y)
-    return 1.0 if not x and not y else len(x & y) / len(x | y)
 
 
 # -- datasketch equivalence -------------------------------------------------------
@@ -207,7 +111,7 @@ def test_signatures_match_python_reference(sets, num_perm, scheme):
     sig = minhash_signatures(values, offsets, a, b, scheme)
     assert sig.shape == (len(sets), num_perm)
     for d in range(len(sets)):
-        assert sig[d].tolist() == ref_signature(values[offsets[d] : offsets[d + 1]], a, b, scheme)
+        assert sig[d].tolist() == naive.minhash_signature(values[offsets[d] : offsets[d + 1]], a, b, scheme)
 
 
 def test_signature_rejects_bad_arguments():
@@ -234,9 +138,9 @@ _small_sig = st.integers(1, 25).flatmap(
 def test_lsh_candidates_match_reference(rows, n_bands, r, max_bucket, neighbours):
     sig = np.asarray(rows, dtype=np.uint32)
     bh = band_hashes(sig, n_bands, r)
-    assert np.array_equal(bh, ref_band_hashes(sig, n_bands, r))
+    assert np.array_equal(bh, naive.band_hashes(sig, n_bands, r))
     i, j, capped = lsh_candidate_pairs(bh, max_bucket, neighbours=neighbours)
-    ref_pairs, ref_capped = ref_candidate_pairs(sig, n_bands, r, max_bucket, neighbours)
+    ref_pairs, ref_capped = naive.lsh_candidate_pairs(sig, n_bands, r, max_bucket, neighbours)
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == ref_pairs
     assert capped == ref_capped
 
@@ -266,12 +170,12 @@ def test_components_match_reference(sets, threshold, mode, max_bucket):
     ref_ok = []
     for x, y in zip(i.tolist(), j.tolist(), strict=True):
         est = float(np.mean(sig[x] == sig[y]))
-        exact = ref_jaccard(set(sets[x]), set(sets[y]))
+        exact = naive.jaccard(set(sets[x]), set(sets[y]))
         passed = (mode == 1 or est >= threshold) and (mode == 0 or exact >= threshold)
         ref_ok.append(passed)
     assert ok.tolist() == ref_ok
     edges = [(x, y) for x, y, keep in zip(i.tolist(), j.tolist(), ref_ok, strict=True) if keep]
-    expected = ref_components(len(sets), edges)
+    expected = naive.connected_components(len(sets), edges)
     assert union_find(len(sets), i[ok], j[ok]).tolist() == expected
     labels, stats = lsh_components(bh, sig, values, offsets, threshold, mode=mode, max_bucket=max_bucket)
     assert labels.tolist() == expected
@@ -286,11 +190,11 @@ def test_exact_jaccard_and_identical_groups(sets):
     i = np.array([x for x in range(n) for y in range(n)], dtype=np.int64)
     j = np.array([y for x in range(n) for y in range(n)], dtype=np.int64)
     got = exact_jaccard(i, j, values, offsets)
-    ref = [ref_jaccard(sets[x], sets[y]) for x, y in zip(i, j, strict=True)]
+    ref = [naive.jaccard(sets[x], sets[y]) for x, y in zip(i, j, strict=True)]
     assert np.allclose(got, ref)
     parent = identical_set_groups(values, offsets)
     same = [(x, y) for x in range(n) for y in range(x + 1, n) if set(sets[x]) == set(sets[y])]
-    assert union_find(n, parent, np.arange(n)).tolist() == ref_components(n, same)
+    assert union_find(n, parent, np.arange(n)).tolist() == naive.connected_components(n, same)
 
 
 @settings(max_examples=40, deadline=None)

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from _io_reference import CODECS, reference_prefix
+from _paths import FIXTURES
 from click.testing import CliRunner
 
 from detector.cli import main
 from detector.io import InputError, read_inputs
 
-CONV = Path(__file__).resolve().parent / "io" / "fixtures" / "conversation"
-BLUESKY = Path(__file__).resolve().parent / "io" / "fixtures" / "bluesky_jetstream.jsonl"
+CONV = FIXTURES / "conversation"
+BLUESKY = FIXTURES / "bluesky_jetstream.jsonl"
 
 
 def _records(n: int = 2000) -> list[bytes]:

@@ -11,33 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from _io_reference import json_lines
+from _io_reference import CONV, CSV_FIXTURES, JSON_FIXTURES, json_lines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector.io import InputError, read_inputs
 
-FIX = Path(__file__).resolve().parent / "io" / "fixtures"
-CONV = FIX / "conversation"
-
-JSON_SOURCES = {
-    "twitter-v1": CONV / "twitter_v1.jsonl",
-    "twitter-v2": CONV / "twitter_v2_flat.jsonl.gz",
-    "bluesky": FIX / "bluesky_jetstream.jsonl",
-    "mastodon": FIX / "mastodon_statuses.json",  # a JSON array: its elements become lines
-}
-CSV_SOURCES = {
-    "io-archive": (CONV / "io_archive.csv", None),
-    "coortweet": (CONV / "coortweet.csv", None),
-    "csv": (
-        CONV / "generic.csv",
-        {"event_id": "post_id", "account_id": "author", "ts": "posted", "kind": "type"},
-    ),
-}
+JSON_SOURCES = {k: JSON_FIXTURES[k] for k in ("twitter-v1", "twitter-v2", "bluesky", "mastodon")}
+CSV_SOURCES = {k: CSV_FIXTURES[k] for k in ("io-archive", "coortweet", "csv")}
 
 # junk that is one physical line: no newline; for CSV also no quote character
 junk_text = st.text(

@@ -5,17 +5,17 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from _paths import ROOT
 from click.testing import CliRunner
 
 from detector.cli import main
 from detector.synth import SynthConfig, generate
 from detector.synth.writers import FORMATS, IO_COLUMNS, expanded_url, write_dataset, write_events
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = ROOT
 SAMPLE = ROOT / "sample_data"
 SAMPLE_ARGS = ["--accounts", "1500", "--days", "7", "--seed", "2023", "--events-per-day", "1.0", "--gzip"]
 """The exact command that made sample_data/ (also in sample_data/README.md)."""

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _paths import FIXTURES
 
 from detector.io import read_inputs
 
-HERE = Path(__file__).resolve().parent / "io" / "fixtures" / "conversation"
+HERE = FIXTURES / "conversation"
 
 GENERIC_MAP = {
     "event_id": "post_id",

@@ -155,6 +155,7 @@ def test_profile_columns():
     assert one.account_age_days_at_first_post == pytest.approx(10.0)
     assert two.account_age_days_at_first_post == pytest.approx(3.0)
     assert math.isnan(three.account_age_days_at_first_post)
+    assert (one.created_at, two.created_at) == (T0, T0 - 2 * DAY) and math.isnan(three.created_at)
     assert one.followers_following_ratio == 50.0  # following 0 -> divide by 1
     assert two.followers_following_ratio == pytest.approx(0.25)
     assert one.handle_digit_run == 2  # the accounts table's handle wins

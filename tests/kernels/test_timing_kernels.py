@@ -3,91 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 
+import naive
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.kernels.timing import (
-    IET_BINS,
     account_timing_features,
     activity_series,
     co_active_span,
     lagged_correlation,
 )
 
-# --------------------------------------------------------------------------
-# reference implementations
-# --------------------------------------------------------------------------
-
-
-def ref_activity(codes, bins, n_accounts):
-    per = [Counter() for _ in range(n_accounts)]
-    for c, b in zip(codes, bins, strict=True):
-        per[c][b] += 1
-    offsets = [0]
-    ubins, counts = [], []
-    for counter in per:
-        for b in sorted(counter):
-            ubins.append(b)
-            counts.append(counter[b])
-        offsets.append(len(ubins))
-    return np.array(offsets), np.array(ubins, dtype=np.int64), np.array(counts, dtype=np.int64)
-
-
-def ref_lagged(series_a: dict, series_b: dict, max_lag: int):
-    """Dense computation: returns (corr, lag, overlap) with the kernel's tie rule."""
-    if not series_a or not series_b:
-        return 0.0, 0, 0
-    fa, la = min(series_a), max(series_a)
-    fb, lb = min(series_b), max(series_b)
-    best, best_lag, best_ov = -2.0, 0, 0
-    for step in range(2 * max_lag + 1):
-        lag = (step + 1) // 2 * (-1 if step % 2 else 1)
-        lo, hi = min(fa, fb - lag), max(la, lb - lag)
-        x = np.zeros(hi - lo + 1)
-        y = np.zeros(hi - lo + 1)
-        for t, v in series_a.items():
-            x[t - lo] = v
-        for u, v in series_b.items():
-            y[u - lag - lo] = v
-        n = float(len(x))
-        vx = n * x.dot(x) - x.sum() ** 2
-        vy = n * y.dot(y) - y.sum() ** 2
-        r = 0.0 if vx <= 0 or vy <= 0 else (n * x.dot(y) - x.sum() * y.sum()) / math.sqrt(vx * vy)
-        if vx > 0 and vy > 0:
-            assert r == pytest.approx(np.corrcoef(x, y)[0, 1], abs=1e-9)
-        if r > best:
-            best, best_lag, best_ov = r, lag, int(((x > 0) & (y > 0)).sum())
-    return best, best_lag, best_ov
-
-
-def ref_features(ts: list[int], burst_k: int, burst_w: int, night_hours: int):
-    n = len(ts)
-    hours = Counter((t % 86400) // 3600 for t in ts)
-    hour_ent = -sum(c / n * math.log2(c / n) for c in hours.values())
-    windows = [sum(hours.get((h0 + k) % 24, 0) for k in range(night_hours)) for h0 in range(24)]
-    night = min(windows) / n
-    days = len({t // 86400 for t in ts})
-    gaps = [b - a for a, b in zip(ts, ts[1:], strict=False)]
-    if gaps:
-        mean = sum(gaps) / len(gaps)
-        std = math.sqrt(sum((g - mean) ** 2 for g in gaps) / len(gaps))
-        cv = std / mean if mean > 0 else math.nan
-        logb = Counter(min(int(g).bit_length(), IET_BINS - 1) for g in gaps)
-        ent = -sum(c / len(gaps) * math.log2(c / len(gaps)) for c in logb.values())
-    else:
-        mean = cv = ent = math.nan
-    bursts, i = 0, 0
-    while i + burst_k - 1 < n:
-        if ts[i + burst_k - 1] - ts[i] <= burst_w:
-            bursts += 1
-            i += burst_k
-        else:
-            i += 1
-    return n, days, mean, cv, ent, hour_ent, night, bursts
+# the plain Python/NumPy twins: tests/naive.py
 
 
 # --------------------------------------------------------------------------
@@ -113,7 +43,7 @@ def _series_from(pairs, n_accounts=6):
 @given(events_st)
 def test_activity_series_matches_reference(pairs):
     codes, bins, (offsets, ubins, counts) = _series_from(pairs)
-    r_off, r_bins, r_counts = ref_activity(codes, bins, 6)
+    r_off, r_bins, r_counts = naive.activity_series(codes, bins, 6)
     np.testing.assert_array_equal(offsets, r_off)
     np.testing.assert_array_equal(ubins, r_bins)
     np.testing.assert_array_equal(counts, r_counts)
@@ -143,7 +73,7 @@ def test_lagged_correlation_matches_dense_reference(pairs, max_lag, presence):
     for k, (a, b) in enumerate(zip(pa, pb, strict=True)):
         sa = {int(ubins[i]): values[i] for i in range(offsets[a], offsets[a + 1])}
         sb = {int(ubins[i]): values[i] for i in range(offsets[b], offsets[b + 1])}
-        r, rl, ro = ref_lagged(sa, sb, max_lag)
+        r, rl, ro = naive.lagged_correlation(sa, sb, max_lag)
         assert corr[k] == pytest.approx(r, abs=1e-12)
         assert lag[k] == rl
         assert overlap[k] == ro
@@ -202,7 +132,7 @@ def test_account_features_match_reference(per_account, burst_k, burst_w, night_h
             assert got[0][a] == 0 and got[7][a] == 0
             assert all(np.isnan(got[k][a]) for k in (2, 3, 4, 5, 6))
             continue
-        expected = ref_features(acc, burst_k, burst_w, night_hours)
+        expected = naive.account_timing_features(acc, burst_k, burst_w, night_hours)
         for k, value in enumerate(expected):
             if isinstance(value, float) and math.isnan(value):
                 assert np.isnan(got[k][a])

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from _paths import SHARED_DATA
 
 from detector.evidence.coaction import coortweet_detect_groups, coortweet_network
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coortweet"
+DATA = SHARED_DATA / "coortweet"
 
 pytestmark = [
     pytest.mark.shared_data,

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _paths import ROOT
 from click.testing import CliRunner
 
 from detector.cli import main
 from detector.io import read_canonical_events, read_inputs, write_canonical
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = ROOT
 DATA = Path(os.environ.get("DETECTOR_SHARED_DATA") or REPO / ".." / "shared" / "data") / "coortweet"
 RUSSIAN = DATA / "russian_coord_tweets.csv.gz"
 GERMAN = DATA / "german_elections.csv.gz"

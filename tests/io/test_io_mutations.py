@@ -27,15 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _io_reference import CODECS, json_lines, reference_prefix
+from _io_reference import CODECS, CSV_FIXTURES, JSON_FIXTURES, json_lines, reference_prefix
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector.io import InputError, read_inputs
-
-FIX = Path(__file__).resolve().parent / "io" / "fixtures"
-CONV = FIX / "conversation"
-RESEARCH = FIX / "research"
 
 EXAMPLES = {"json": 25, "csv": 15, "parquet": 30}
 """Examples per reader (hypothesis ``max_examples``): 5 JSON readers x 25, 5 CSV readers x 15,
@@ -54,13 +50,7 @@ def _lines_of(path: Path) -> list[bytes]:
     return [line.encode() for line in json_lines(path)]
 
 
-JSON_READERS = {
-    "twitter-v1": _lines_of(CONV / "twitter_v1.jsonl"),
-    "twitter-v2": _lines_of(CONV / "twitter_v2_flat.jsonl.gz"),
-    "bluesky": _lines_of(FIX / "bluesky_jetstream.jsonl"),
-    "mastodon": _lines_of(FIX / "mastodon_statuses.json"),
-    "academictwitter": _lines_of(sorted((RESEARCH / "academictwitter").glob("data_*.json"))[0]),
-}
+JSON_READERS = {fmt: _lines_of(path) for fmt, path in JSON_FIXTURES.items()}
 
 
 def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -68,16 +58,7 @@ def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-CSV_READERS = {
-    "io-archive": (CONV / "io_archive.csv", None),
-    "coortweet": (CONV / "coortweet.csv", None),
-    "csv": (
-        CONV / "generic.csv",
-        {"event_id": "post_id", "account_id": "author", "ts": "posted", "kind": "type"},
-    ),
-    "twarc-csv": (RESEARCH / "twarc.csv", None),
-    "cnt-csv": (RESEARCH / "cnt.csv", None),
-}
+CSV_READERS = CSV_FIXTURES
 
 # ----------------------------------------------------------------- mutations
 

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
+import naive
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.kernels.schedule import DAY_S, clock_repeat_counts
 
-# --------------------------------------------------------------------------
-# reference implementation: the definition, pair by pair
-# --------------------------------------------------------------------------
-
-
-def clock_distance(x: int, y: int) -> int:
-    d = abs(x - y) % DAY_S
-    return min(d, DAY_S - d)
-
-
-def ref_repeat_count(ts: list[int], slot_s: int, min_days: int) -> int:
-    """Events whose clock slot (+-slot_s, circular) holds events on >= min_days distinct days."""
-    count = 0
-    for t in ts:
-        days = {u // DAY_S for u in ts if clock_distance(t % DAY_S, u % DAY_S) <= slot_s}
-        count += len(days) >= min_days
-    return count
+# the plain Python twin (the definition, pair by pair): naive.clock_repeat_count
 
 
 def run_kernel(per_account: list[list[int]], slot_s: int, min_days: int) -> np.ndarray:
@@ -71,7 +56,7 @@ def account_times(draw, max_size: int = 30) -> list[int]:
 def test_matches_reference(per_account, slot_s, min_days):
     got = run_kernel(per_account, slot_s, min_days)
     assert got.dtype == np.int64 and got.shape == (len(per_account),)
-    expected = [ref_repeat_count(acc, slot_s, min_days) for acc in per_account]
+    expected = [naive.clock_repeat_count(acc, slot_s, min_days) for acc in per_account]
     assert got.tolist() == expected
 
 
@@ -82,7 +67,7 @@ def test_matches_reference(per_account, slot_s, min_days):
     st.integers(2, 4),
 )
 def test_matches_reference_for_wide_slots(ts, slot_s, min_days):
-    expected = ref_repeat_count(ts, min(slot_s, DAY_S // 2), min_days)
+    expected = naive.clock_repeat_count(ts, min(slot_s, DAY_S // 2), min_days)
     assert run_kernel([ts], slot_s, min_days).tolist() == [expected]
 
 
@@ -104,7 +89,7 @@ def test_exact_boundary_counts_as_within(slot_s, sod, n_days):
     # day k posts at sod + k * slot_s: each neighbour exactly slot_s away
     ts = [k * DAY_S + (sod + k * slot_s) % DAY_S for k in range(n_days)]
     got = run_kernel([ts], slot_s, 2).tolist()
-    assert got == [n_days] == [ref_repeat_count(ts, slot_s, 2)]
+    assert got == [n_days] == [naive.clock_repeat_count(ts, slot_s, 2)]
     if slot_s > 0:  # one second narrower: only exact duplicates of the clock time remain
         assert run_kernel([ts], slot_s - 1, 2).tolist() == [0]
 
@@ -115,7 +100,7 @@ def test_wraps_around_midnight(before, after, n_days):
     # alternate days at 23:59:(60 - before) and 00:00:after
     sods = [(DAY_S - before) % DAY_S if k % 2 else after for k in range(n_days)]
     ts = [k * DAY_S + s for k, s in enumerate(sods)]
-    apart = clock_distance(DAY_S - before, after)
+    apart = naive.clock_distance(DAY_S - before, after)
     assert run_kernel([ts], apart, n_days).tolist() == [n_days]
     assert run_kernel([ts], apart - 1, n_days).tolist() == [0]
 
@@ -125,7 +110,7 @@ def test_day_remap_with_days_far_apart():
     ts = [d * DAY_S + 9 * 3600 + (d % 3) for d in (0, 5_000, 10_000)] + [77, 10_000 * DAY_S + 5]
     for slot_s, min_days in [(2, 3), (1, 3), (2, 2), (0, 2)]:
         assert run_kernel([ts], slot_s, min_days).tolist() == [
-            ref_repeat_count(ts, slot_s, min_days)
+            naive.clock_repeat_count(ts, slot_s, min_days)
         ]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _paths import ROOT
 from test_cli_scan import run
 from test_pipeline_scenario import scenario
 
@@ -22,7 +23,7 @@ from detector.io import write_canonical
 from detector.report.links import LINK_PATTERN
 from detector.schema import events_from_records
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = ROOT
 SAMPLE = ROOT / "sample_data" / "events.jsonl.gz"
 
 
