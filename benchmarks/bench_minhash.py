@@ -71,7 +71,7 @@ from numba import njit, prange
 
 from detector.evidence.neardup import NearDupParams, lsh_bands, near_duplicate_groups
 from detector.kernels.minhash import datasketch_permutations, minhash_signatures
-from detector.synth.copies import COPY_LANGS, copy_groups, short_posts
+from detector.synth.copies import planted_scores
 from detector.text import normalize_texts, shingle_hashes, shingles, weighted_length
 
 from _common import best_of_timings, peak_rss_mb
@@ -308,7 +308,8 @@ def recall(labels: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float | None:
 def ours_signatures(norm: list[str], params: NearDupParams):
     t0 = time.perf_counter()
     hashes, offsets = shingle_hashes(
-        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True, unique=False
+        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams, normalized=True,
+        unique=False,
     )
     t1 = time.perf_counter()
     a, b = datasketch_permutations(params.num_perm, params.seed)
@@ -337,8 +338,9 @@ def datasketch_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarr
     from datasketch import MinHash, MinHashLSH
 
     t0 = time.perf_counter()
-    norm = normalize_texts(texts)
-    sets = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True) for t in norm]
+    norm = normalize_texts(texts, body=params.body)
+    sets = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams, normalized=True)
+            for t in norm]
     keep = [
         k for k, s in enumerate(sets)
         if len(s) >= params.min_shingles and weighted_length(norm[k], normalized=True) >= params.min_length
@@ -391,9 +393,11 @@ def datasketch_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarr
 
 
 def ours_search(texts: list[str], params: NearDupParams) -> tuple[np.ndarray, dict]:
-    t0 = time.perf_counter()
+    """Raw texts -> groups; wall time and CPU seconds of this process (all threads; a loaded machine
+    stretches the first, not the second)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     labels, stats = near_duplicate_groups(texts, params)
-    return labels, {"total_s": time.perf_counter() - t0, **stats}
+    return labels, {"total_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, **stats}
 
 
 def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -> dict:
@@ -423,17 +427,6 @@ def ours_evidence(texts: list[str], family: np.ndarray, params: NearDupParams) -
 # --------------------------------------------------------------------------
 
 
-def pair_recall(labels: np.ndarray, group: np.ndarray) -> float:
-    """Share of same-group pairs whose two texts end up in one cluster (``group >= 0`` only)."""
-    ok = total = 0
-    for g in np.unique(group[group >= 0]):
-        lab = labels[group == g]
-        _, counts = np.unique(lab[lab >= 0], return_counts=True)
-        ok += int((counts * (counts - 1) // 2).sum())
-        total += len(lab) * (len(lab) - 1) // 2
-    return ok / total if total else float("nan")
-
-
 def planted_copies(seeds: list[int], params: NearDupParams, groups_per_lang: int = 6, copies: int = 25,
                    n_short: int = 1_500) -> dict:
     """Per-language pair recall of planted edited copies and false positives on short posts.
@@ -448,28 +441,15 @@ def planted_copies(seeds: list[int], params: NearDupParams, groups_per_lang: int
                  "edits": "1-3 per copy: typo, doubled letter, punctuation/space/emoji inside a word; "
                           "60% get a hashtag, URL, both, or emoji appended"}
     for name, p in (("chars", params), ("word_trigrams", NearDupParams(word_n=3))):
-        per_lang: dict[str, list[float]] = {lang: [] for lang in COPY_LANGS}
-        short_fp, merged = [], 0
         t0 = time.perf_counter()
-        for seed in seeds:
-            groups = copy_groups(seed, groups_per_lang, copies)
-            shorts = short_posts(seed, n_short)
-            labels, _ = near_duplicate_groups(groups.texts + shorts.texts, p)
-            n = len(groups.texts)
-            lang = np.array(groups.lang)
-            for code in COPY_LANGS:
-                per_lang[code].append(pair_recall(labels[:n], np.where(lang == code, groups.group, -1)))
-            short_fp.append(float((labels[n:] >= 0).mean()))
-            for c in np.unique(labels[labels >= 0]):  # clusters mixing groups, or copies with short posts
-                members = np.flatnonzero(labels == c)
-                with_short = bool((members >= n).any() and (members < n).any())
-                merged += int(with_short or len(set(groups.group[members[members < n]].tolist())) > 1)
+        scores = planted_scores(seeds, lambda texts, p=p: near_duplicate_groups(texts, p)[0],
+                                groups_per_lang, copies, n_short)
         out[name] = {
-            "pair_recall_mean": {k: float(np.mean(v)) for k, v in per_lang.items()},
-            "pair_recall_min": {k: float(np.min(v)) for k, v in per_lang.items()},
-            "short_posts_clustered_share_mean": float(np.mean(short_fp)),
-            "short_posts_clustered_share_max": float(np.max(short_fp)),
-            "mixed_clusters": merged,
+            "pair_recall_mean": {k: float(np.mean(v)) for k, v in scores.recall.items()},
+            "pair_recall_min": {k: float(np.min(v)) for k, v in scores.recall.items()},
+            "short_posts_clustered_share_mean": float(np.mean(scores.short_share)),
+            "short_posts_clustered_share_max": float(np.max(scores.short_share)),
+            "mixed_clusters": scores.mixed_clusters,
             "time_s": time.perf_counter() - t0,
         }
     return out
@@ -560,6 +540,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(json.dumps(result["memory"], indent=2))
         return result
     warm_up(params)
+    load_start = list(os.getloadavg())
     t0 = time.perf_counter()
     texts, family = Corpus(args.seed).generate(n)
     gen_s = time.perf_counter() - t0
@@ -568,14 +549,15 @@ def main(argv: list[str] | None = None) -> dict:
 
     # -- signatures -------------------------------------------------------------
     t0 = time.perf_counter()
-    norm = normalize_texts(texts)
+    norm = normalize_texts(texts, body=params.body)
     normalize_s = time.perf_counter() - t0
     sig_ours, _ = best_of_timings(ours_signatures, norm, params, repeats=args.repeat)
     sig_ours_sub, (h_sub, o_sub, sig_sub) = best_of_timings(
         ours_signatures, norm[:ds_n], params, repeats=args.repeat
     )
     t0 = time.perf_counter()
-    shingle_lists = [shingles(t, normalized=True) for t in norm[:ds_n]]
+    shingle_lists = [shingles(t, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams,
+                              normalized=True) for t in norm[:ds_n]]
     shingle_bytes = [[s.encode("utf-8") for s in sl] for sl in shingle_lists]
     ds_shingle_s = time.perf_counter() - t0
     hash_ints = [[int(v) & 0xFFFFFFFF for v in h_sub[o_sub[d] : o_sub[d + 1]]] for d in range(ds_n)]
@@ -593,7 +575,8 @@ def main(argv: list[str] | None = None) -> dict:
     sample = np.sort(rng.choice(ds_n, size=min(n_sample, ds_n), replace=False)).astype(np.int64)
     t0 = time.perf_counter()
     hashes, offsets, lengths = shingle_hashes(  # sorted sets
-        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, normalized=True, with_length=True
+        norm, params.word_n, params.char_n, alpha_n=params.alpha_n, unigrams=params.unigrams, normalized=True,
+        with_length=True,
     )
     eligible = (np.diff(offsets) >= params.min_shingles) & (lengths >= params.min_length)
     xs, ys = oracle_pairs(hashes, offsets, sample, params.threshold, eligible)
@@ -634,7 +617,7 @@ def main(argv: list[str] | None = None) -> dict:
         "params": {
             "threshold": params.threshold, "num_perm": params.num_perm, "seed": params.seed,
             "bands": search_full["bands"], "rows": search_full["rows"], "word_n": params.word_n,
-            "char_n": params.char_n, "alpha_n": params.alpha_n, "min_length": params.min_length,
+            "char_n": params.char_n, "alpha_n": params.alpha_n, "unigrams": params.unigrams, "body": params.body, "min_length": params.min_length,
             "min_shingles": params.min_shingles, "verify": params.verify,
             "scheme": params.scheme,
         },
@@ -646,6 +629,8 @@ def main(argv: list[str] | None = None) -> dict:
         "signatures": {
             "ours_s": sig_ours["total_s"], "ours_hash_s": sig_ours["hash_s"], "ours_signature_s": sig_ours["signature_s"],
             "ours_posts_per_s": n / sig_ours["total_s"],
+            "ours_us_per_doc": 1e6 * sig_ours["total_s"] / n,
+            "datasketch_us_per_doc": 1e6 * sig_ds["bulk_sha1_s"] / ds_n,
             "ours_subsample_s": sig_ours_sub["total_s"],
             "datasketch_bulk_sha1_s": sig_ds["bulk_sha1_s"],
             "datasketch_bulk_prehashed_s": sig_ds["bulk_prehashed_s"],
@@ -665,9 +650,11 @@ def main(argv: list[str] | None = None) -> dict:
             "identical_to_datasketch": bool(agree),
         },
         "search": {
-            "ours_s": search_full["total_s"], "ours_posts_per_s": n / search_full["total_s"],
+            "ours_s": search_full["total_s"], "ours_cpu_s": search_full["cpu_s"],
+            "ours_posts_per_s": n / search_full["total_s"],
+            "ours_us_per_doc": 1e6 * search_full["total_s"] / n,
             "ours_subsample_s": search_sub["total_s"],
-            "ours_stats": {k: v for k, v in search_full.items() if k != "total_s"},
+            "ours_stats": {k: v for k, v in search_full.items() if k not in ("total_s", "cpu_s")},
             "ours_evidence_layer_s": evidence["total_s"],
             "ours_evidence_layer": evidence,
             "ours_evidence_layer_note": "find_near_duplicates on an events table incl. cluster table and co-action edges (window 3600 s)",
@@ -693,6 +680,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": {
             "python": platform.python_version(), "numba": numba.__version__, "numpy": np.__version__,
             "cpus": os.cpu_count(), "numba_threads": numba.get_num_threads(),
+            "load_average_1_5_15_at_start": load_start,
             "load_average_1_5_15_at_end": list(os.getloadavg()),
             "note": "shared machine: other jobs ran at the same time; timings are noisy",
         },

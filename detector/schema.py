@@ -39,6 +39,7 @@ __all__ = [
     "KINDS",
     "OFFICIAL_ROLES",
     "SchemaError",
+    "account_handles",
     "empty_accounts",
     "empty_events",
     "encode",
@@ -390,6 +391,43 @@ def merge_accounts(*tables: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.groupby("account_id", sort=False, dropna=False).last().reset_index()
     return validate_accounts(frame)
+
+
+def account_handles(events: pd.DataFrame, accounts: pd.DataFrame | None = None) -> pd.Series:
+    """The handle (``account_name``) of every account: the one rule for features, graphs,
+    officials matching and reports.
+
+    The accounts table's handle when it has one (its last row with a non-empty
+    handle: the profile as last read), else the latest non-empty handle the account
+    used in ``events`` (by ``ts``; among equal times the later row). Accounts with
+    no handle anywhere are left out.
+
+    Returns
+    -------
+    Series
+        ``account_id`` (str) -> handle (str), sorted by account id.
+    """
+    def named(table: pd.DataFrame) -> pd.DataFrame:
+        names = table["account_name"]
+        if not isinstance(names.dtype, pd.StringDtype):
+            names = names.astype("string")
+        keep = (names.str.len() > 0).fillna(False).to_numpy(dtype=bool)
+        return table.loc[keep, ["account_id", "account_name"]]
+
+    ts = events["ts"].to_numpy()
+    order = None if (np.diff(ts) >= 0).all() else np.argsort(ts, kind="stable")  # scans are time-ordered
+    cols = events[["account_id", "account_name"]]
+    parts = [named(cols if order is None else cols.iloc[order])]
+    if accounts is not None and len(accounts) and "account_name" in accounts.columns:
+        parts.append(named(accounts))
+    table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    last = table.drop_duplicates("account_id", keep="last")
+    out = pd.Series(
+        last["account_name"].astype(str).to_numpy(dtype=object),
+        index=pd.Index(last["account_id"].astype(str).to_numpy(dtype=object), name="account_id"),
+        name="account_name",
+    )
+    return out.sort_index()
 
 
 # --------------------------------------------------------------------------

@@ -10,7 +10,9 @@ In this order:
 2. a leading retweet prefix ``RT @handle:`` is removed (repeatedly, for
    ``RT @a: RT @b: ...``);
 3. URLs (``scheme://...``, ``www....`` and bare ``domain.tld/path`` links)
-   and ``@mentions`` are removed;
+   and ``@mentions`` are removed; with ``body=True`` (the near-duplicate
+   layer's *message body*, :func:`strip_trailing_tags`) the trailing run of
+   hashtags is removed too (``"... truth. #peace #China"`` -> ``"... truth."``);
 4. format characters (Unicode category ``Cf``: zero-width joiner and
    non-joiner, zero-width space, bidi marks, soft hyphen, tag characters) and
    variation selectors (emoji presentation selectors ``U+FE0E``/``U+FE0F``)
@@ -52,6 +54,14 @@ it, never a whole word n-gram. The normalised text is split into two
   Chinese/Japanese/Korean retrieval (as in Lucene's CJK analyzer), one CJK
   character carrying about as much as a short word. A substituted character
   changes 2 bigrams, an inserted or doubled one removes 1 and adds 2.
+  With ``unigrams`` (default, :data:`UNIGRAMS`) every *dense* character
+  (:func:`is_dense`: Han ideographs and Hangul syllables, thousands of
+  distinct symbols each carrying a morpheme or a whole syllable) is also a
+  shingle of its own, as in Lucene's ``CJKBigramFilter(outputUnigrams)``:
+  short Chinese and Korean texts have few bigrams, and the unigrams halve
+  what one edit costs them. Kana, Bopomofo and Hangul jamo are phonetic
+  letters (alphabets of under 100 symbols) and get no unigrams (measured
+  in :mod:`detector.evidence.neardup`, "Shingles").
 * the **other stream**: everything else (Latin, Cyrillic, Greek, Arabic,
   Hebrew, Devanagari, Thai..., digits), with **one space** wherever a space
   or a CJK character came between two of its characters. The space is part
@@ -71,8 +81,9 @@ it, never a whole word n-gram. The normalised text is split into two
   word breaks ``word_n`` word n-grams, so copies with typos fall apart.
 
 A stream shorter than its n gives itself as one shingle. Shingles are
-returned without repetition in first-appearance order (other stream first):
-a text is compared as a *set* of shingles (Jaccard similarity).
+returned without repetition in first-appearance order (other stream first,
+then CJK n-grams, then unigrams): a text is compared as a *set* of shingles
+(Jaccard similarity).
 
 Length (:func:`weighted_length`) and short texts
 ------------------------------------------------
@@ -113,10 +124,13 @@ from detector.kernels.minhash import normalize_codepoints, shingle_hash_kernel
 __all__ = [
     "CHAR_N",
     "ALPHA_N",
+    "UNIGRAMS",
     "MIN_SHINGLES",
     "WORD_N",
     "hash_shingle",
     "is_cjk",
+    "is_dense",
+    "strip_trailing_tags",
     "char_class_table",
     "normalize_text",
     "normalize_texts",
@@ -130,6 +144,9 @@ WORD_N = 0
 
 CHAR_N = 2
 """Default character n-gram size for CJK runs (bigrams)."""
+
+UNIGRAMS = True
+"""Default: every dense CJK character (:func:`is_dense`) is also a shingle of its own (module doc)."""
 
 ALPHA_N = 4
 """Default character n-gram size for the word stream (every script outside the CJK class)."""
@@ -165,12 +182,25 @@ CJK_RANGES: tuple[tuple[int, int], ...] = (
     (0x1B000, 0x1B16F),  # kana supplement / extended
     (0x20000, 0x3134F),  # CJK extensions B-G
 )
+DENSE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # CJK extensions B-G
+)
+"""The *dense* CJK ranges (Han ideographs, Hangul syllable blocks): each is a whole :data:`CJK_RANGES` entry."""
+assert all(r in CJK_RANGES for r in DENSE_RANGES)
+
+CJK, DENSE = 1, 2
+"""Values of the CJK class table: a CJK code point, a dense one (also CJK; 0 = neither)."""
 _CJK_LO = np.array([lo for lo, _ in CJK_RANGES], dtype=np.uint32)
 _CJK_HI = np.array([hi for _, hi in CJK_RANGES], dtype=np.uint32)
+_CJK_KIND = np.array([DENSE if r in DENSE_RANGES else CJK for r in CJK_RANGES], dtype=np.uint8)
 _CJK_BMP = np.zeros(0x10000, dtype=np.uint8)
-for _lo, _hi in CJK_RANGES:
-    if _lo <= 0xFFFF:
-        _CJK_BMP[_lo : min(_hi, 0xFFFF) + 1] = 1
+for _range, _kind in zip(CJK_RANGES, _CJK_KIND, strict=True):
+    if _range[0] <= 0xFFFF:
+        _CJK_BMP[_range[0] : min(_range[1], 0xFFFF) + 1] = _kind
 
 _RT_PREFIX = re.compile(r"\s*(?:rt\s*@\w+\s*:?\s*)+")
 _URL = re.compile(
@@ -180,6 +210,10 @@ _URL = re.compile(
     re.ASCII,
 )
 _MENTION = re.compile(r"(?<!\w)@\w+")
+_TAG_TOKEN = re.compile(r"[^\w#]*(?:#\w+[^\w#]*)*")
+"""A whitespace-separated token made only of hashtags, punctuation and symbols (emoji)."""
+_GLUED_TAGS = re.compile(r"(?<=[^\w#])(?:#\w+[^\w#]*)+$")
+"""Hashtags glued to the end of a token after punctuation (``...。#和平``)."""
 APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
 """Deleted rather than turned into a space (``don't`` -> ``dont``)."""
 
@@ -214,8 +248,11 @@ def char_class_table() -> np.ndarray:
     return table
 
 
-def _strip_links(text: str) -> str:
-    """Steps 1-3: NFKC, case-fold, retweet prefix, URLs, mentions (regexes run only when they can match)."""
+def _strip_links(text: str, body: bool = False) -> str:
+    """Steps 1-3: NFKC, case-fold, retweet prefix, URLs, mentions (regexes run only when they can match).
+
+    ``body``: also the trailing run of hashtags (:func:`strip_trailing_tags`).
+    """
     t = unicodedata.normalize("NFKC", text).casefold()
     if t[:1] == "r" or t[:1].isspace():
         m = _RT_PREFIX.match(t)
@@ -225,10 +262,48 @@ def _strip_links(text: str) -> str:
         t = _URL.sub(" ", t)
     if "@" in t:
         t = _MENTION.sub(" ", t)
+    if body and "#" in t:
+        t = strip_trailing_tags(t)
     return t
 
 
-def normalize_texts(texts: Iterable[str | None]) -> list[str]:
+def strip_trailing_tags(text: str) -> str:
+    """The text without its trailing run of hashtags (step 3 of the normalisation).
+
+    The run is the longest suffix of whitespace-separated tokens made only of
+    hashtags, punctuation and symbols (``... today! #peace 🇨🇳 #truth``), plus
+    hashtags glued to the end of the last other token after punctuation
+    (``...。#和平``). A hashtag *inside* the sentence (followed by words) is
+    kept, and so is a text that is nothing but hashtags (the tags are then
+    its whole content).
+
+    Parameters
+    ----------
+    text : str
+        Case-folded text, URLs and mentions already removed.
+
+    Returns
+    -------
+    str
+        ``text`` without the run (tokens joined by single spaces), or
+        ``text`` unchanged when there is no run or nothing else.
+    """
+    tokens = text.split()
+    k = len(tokens)
+    while k and _TAG_TOKEN.fullmatch(tokens[k - 1]):
+        k -= 1
+    if k == 0:
+        return text
+    glued = _GLUED_TAGS.search(tokens[k - 1]) if "#" in tokens[k - 1] else None
+    if glued is None and k == len(tokens):
+        return text
+    body = tokens[:k]
+    if glued is not None:
+        body[-1] = body[-1][: glued.start()]
+    return " ".join(body)
+
+
+def normalize_texts(texts: Iterable[str | None], *, body: bool = False) -> list[str]:
     """Normalise many texts for near-duplicate comparison (see the module doc).
 
     Steps 1-3 run per text with C-level string functions and regexes; the
@@ -239,6 +314,9 @@ def normalize_texts(texts: Iterable[str | None]) -> list[str]:
     ----------
     texts : iterable of str or None
         Raw post texts; ``None`` and pandas' NA give ``""``.
+    body : bool, default False
+        Normalise the message *body*: also drop the trailing run of
+        hashtags (:func:`strip_trailing_tags`; module doc, "Body").
 
     Returns
     -------
@@ -249,7 +327,7 @@ def normalize_texts(texts: Iterable[str | None]) -> list[str]:
     texts = list(texts)
     out: list[str] = []
     for lo in range(0, len(texts), _BATCH):  # bounded buffers for large inputs
-        codepoints, offsets = _normalized_codepoints(texts[lo : lo + _BATCH])
+        codepoints, offsets = _normalized_codepoints(texts[lo : lo + _BATCH], body)
         joined = codepoints.tobytes().decode("utf-32-le")
         out.extend(joined[offsets[k] : offsets[k + 1]] for k in range(len(offsets) - 1))
     return out
@@ -264,14 +342,14 @@ def _encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codepoints, starts, lengths
 
 
-def _normalized_codepoints(texts: list) -> tuple[np.ndarray, np.ndarray]:
+def _normalized_codepoints(texts: list, body: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Normalised texts as code points (``out[offsets[k]:offsets[k + 1]]``), never decoded.
 
     Only texts holding a combining mark can fail to be NFKC after steps 4-5
     (case-folding and deletions can leave a composable sequence); those are
     checked, and fixed in Python when needed.
     """
-    pre = [_strip_links(t) if isinstance(t, str) and t else "" for t in texts]
+    pre = [_strip_links(t, body) if isinstance(t, str) and t else "" for t in texts]
     if not pre:
         return np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64)
     out, offsets, marked = normalize_codepoints(*_encode(pre), char_class_table())
@@ -303,15 +381,21 @@ def _final_nfkc(text: str) -> str:
     return text
 
 
-def normalize_text(text: str | None) -> str:
+def normalize_text(text: str | None, *, body: bool = False) -> str:
     """Normalise one text (see :func:`normalize_texts` and the module doc)."""
-    return normalize_texts([text])[0]
+    return normalize_texts([text], body=body)[0]
 
 
 def is_cjk(char: str) -> bool:
     """Whether ``char`` belongs to the CJK script class (shingled by characters)."""
     cp = ord(char)
     return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+
+
+def is_dense(char: str) -> bool:
+    """Whether ``char`` is a dense CJK character (Han ideograph or Hangul syllable: also a unigram shingle)."""
+    cp = ord(char)
+    return any(lo <= cp <= hi for lo, hi in DENSE_RANGES)
 
 
 def _streams(normalized: str) -> tuple[str, str]:
@@ -363,6 +447,8 @@ def shingles(
     char_n: int = CHAR_N,
     *,
     alpha_n: int = ALPHA_N,
+    unigrams: bool = UNIGRAMS,
+    body: bool = False,
     normalized: bool = False,
 ) -> list[str]:
     """Shingles of one text: character n-grams in every script (pure Python reference).
@@ -379,6 +465,12 @@ def shingles(
         Characters per shingle for CJK runs.
     alpha_n : int, default 4
         Characters per shingle of the word stream (spaces included).
+    unigrams : bool, default True
+        Each dense CJK character (Han ideograph, Hangul syllable) is also a
+        shingle of its own.
+    body : bool, default False
+        Normalise with ``body=True`` (drop the trailing hashtags; ignored
+        with ``normalized``).
     normalized : bool, default False
         Skip normalisation (``text`` is already the output of
         :func:`normalize_text`).
@@ -387,15 +479,16 @@ def shingles(
     -------
     list of str
         Distinct shingles in order of first appearance: word-stream shingles
-        first, then CJK shingles.
+        first, then CJK n-grams, then dense-character unigrams.
     """
     _validate_sizes(word_n, char_n, alpha_n)
-    t = text if normalized else normalize_text(text)
+    t = text if normalized else normalize_text(text, body=body)
     if not isinstance(t, str) or not t:
         return []
     other, cjk = _streams(t)
     out = _word_ngrams(other, word_n) if word_n else _ngrams(other, alpha_n)
-    return list(dict.fromkeys(out + _ngrams(cjk, char_n)))
+    singles = [ch for ch in cjk if is_dense(ch)] if unigrams else []
+    return list(dict.fromkeys(out + _ngrams(cjk, char_n) + singles))
 
 
 def weighted_length(text: str | None, *, normalized: bool = False) -> int:
@@ -452,6 +545,8 @@ def shingle_hashes(
     char_n: int = CHAR_N,
     *,
     alpha_n: int = ALPHA_N,
+    unigrams: bool = UNIGRAMS,
+    body: bool = False,
     hashfunc: str = "fnv1a64",
     normalized: bool = False,
     unique: bool = True,
@@ -465,6 +560,10 @@ def shingle_hashes(
         Raw texts (or normalised ones with ``normalized=True``).
     word_n, char_n, alpha_n : int
         Shingle sizes, see :func:`shingles`.
+    unigrams : bool, default True
+        Dense CJK characters are also shingles of their own (:func:`shingles`).
+    body : bool, default False
+        Normalise the message body (:func:`normalize_texts`; ignored with ``normalized``).
     hashfunc : {"fnv1a64", "sha1_32"}
         ``"fnv1a64"`` (production): :func:`hash_shingle`, computed by a
         parallel Numba kernel. ``"sha1_32"``: datasketch's default
@@ -493,19 +592,20 @@ def shingle_hashes(
     if hashfunc not in ("fnv1a64", "sha1_32"):
         raise ValueError(f"unknown hashfunc {hashfunc!r}")
     texts = list(texts)
-    sizes = (word_n, char_n, alpha_n)
+    sizes = (word_n, char_n, alpha_n, unigrams)
     if hashfunc == "fnv1a64" and not normalized:
-        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH]), *sizes, unique)
+        parts = [_hash_codepoints(*_normalized_codepoints(texts[lo : lo + _BATCH], body), *sizes, unique)
                  for lo in range(0, len(texts), _BATCH)]
         out = _concat(parts)
     elif hashfunc == "sha1_32":
         from datasketch.hashfunc import sha1_hash32
 
-        norm = texts if normalized else normalize_texts(texts)
+        norm = texts if normalized else normalize_texts(texts, body=body)
         sets = [
             np.unique(
                 np.array(
-                    [sha1_hash32(s.encode("utf-8")) for s in shingles(t, word_n, char_n, alpha_n=alpha_n, normalized=True)],
+                    [sha1_hash32(s.encode("utf-8"))
+                     for s in shingles(t, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, normalized=True)],
                     dtype=np.uint64,
                 )
             )
@@ -538,7 +638,7 @@ def _flatten(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hash_batch(
-    batch: list, word_n: int, char_n: int, alpha_n: int, unique: bool = True
+    batch: list, word_n: int, char_n: int, alpha_n: int, unigrams: bool, unique: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hash one batch of normalised texts with the Numba kernel."""
     try:
@@ -558,16 +658,17 @@ def _hash_batch(
         starts = np.zeros(len(batch), dtype=np.int64)
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
     return shingle_hash_kernel(
-        codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, alpha_n, unique
+        codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, _CJK_KIND, word_n, char_n, alpha_n, unigrams, unique
     )
 
 
 def _hash_codepoints(
-    codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int, alpha_n: int, unique: bool = True
+    codepoints: np.ndarray, offsets: np.ndarray, word_n: int, char_n: int, alpha_n: int, unigrams: bool,
+    unique: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hash already normalised texts given as code points and offsets."""
     starts = np.ascontiguousarray(offsets[:-1])
     lengths = np.diff(offsets)
     return shingle_hash_kernel(
-        codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, word_n, char_n, alpha_n, unique
+        codepoints, starts, lengths, _CJK_BMP, _CJK_LO, _CJK_HI, _CJK_KIND, word_n, char_n, alpha_n, unigrams, unique
     )

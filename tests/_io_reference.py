@@ -1,4 +1,5 @@
-"""Plain references shared by the reader tests: codecs, a streaming decompressor, fixture lines.
+"""Plain references shared by the reader tests: fixture files per format, codecs, a streaming
+decompressor, fixture lines.
 
 Standard library and zstandard only; never the readers under test.
 """
@@ -13,6 +14,31 @@ import zlib
 from pathlib import Path
 
 import zstandard
+from _paths import FIXTURES
+
+CONV = FIXTURES / "conversation"
+RESEARCH = FIXTURES / "research"
+
+JSON_FIXTURES: dict[str, Path] = {
+    "twitter-v1": CONV / "twitter_v1.jsonl",
+    "twitter-v2": CONV / "twitter_v2_flat.jsonl.gz",
+    "bluesky": FIXTURES / "bluesky_jetstream.jsonl",
+    "mastodon": FIXTURES / "mastodon_statuses.json",  # a JSON array: its elements become lines
+    "academictwitter": sorted((RESEARCH / "academictwitter").glob("data_*.json"))[0],
+}
+"""Reader format -> a fixture file of JSON records in that format."""
+
+CSV_FIXTURES: dict[str, tuple[Path, dict[str, str] | None]] = {
+    "io-archive": (CONV / "io_archive.csv", None),
+    "coortweet": (CONV / "coortweet.csv", None),
+    "csv": (
+        CONV / "generic.csv",
+        {"event_id": "post_id", "account_id": "author", "ts": "posted", "kind": "type"},
+    ),
+    "twarc-csv": (RESEARCH / "twarc.csv", None),
+    "cnt-csv": (RESEARCH / "cnt.csv", None),
+}
+"""Reader format -> (a fixture CSV in that format, the ``--map`` it needs or None)."""
 
 CODECS = {
     "gzip": (gzip.compress, lambda: zlib.decompressobj(wbits=31)),

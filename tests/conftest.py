@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helper modules import each other
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))  # helper modules (naive, _paths, _io_reference...) at the root
+# test modules import each other by module name, whichever folder under tests/ they sit in
+# (the folders mirror detector/; module names are unique across them)
+sys.path.extend(str(d) for d in sorted(TESTS.iterdir()) if d.is_dir() and any(d.glob("test_*.py"))
+                and not (d / "__init__.py").exists())
 
+from _paths import SHARED_DATA  # noqa: E402
 from test_pipeline_scenario import scenario  # noqa: E402
-
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-"""Real data nobody on the project wrote (``../shared/data``, see its README); tests skip without it."""
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ three groups:
   years ago, a handful of statuses), half created days ago, posting Chinese copy-paste
   texts with small edits and reposting each other (campaign).
 
-Imported as a module by tests/test_scoring_cases.py.
+Imported as a module by test_scoring_cases.py.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import doctest
 import importlib
 
 import pytest
+from _paths import ROOT
 
 MODULES = (
     "detector",
@@ -41,12 +42,11 @@ def test_public_api_names():
 
 def test_docs_hold_the_one_scoring_text():
     """docs/scan.md, report.json and the HTML glossary say the same thing (detector/scoring/explain.py)."""
-    from pathlib import Path
 
     from detector.report.html.sections import SCORE_DEFS
     from detector.scoring.explain import PLAIN_DEFINITIONS, markdown
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "scan.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "scan.md").read_text(encoding="utf-8")
     assert markdown() in doc, "docs/scan.md is stale: run python -m detector.scoring.explain docs/scan.md"
     assert SCORE_DEFS[: len(PLAIN_DEFINITIONS)] == PLAIN_DEFINITIONS
 

@@ -1,6 +1,6 @@
 """A small hand-built scenario for scan tests: organic users, an idol with fast fans, a campaign.
 
-Used by tests/test_pipeline*.py and tests/test_cli_scan*.py (imported as a module). The
+Used by test_pipeline*.py and test_cli_scan*.py (imported as a module). The
 campaign is built from the signals the scorer is designed around (synchronised reposts,
 copy-paste with one-word edits, young random-handle accounts, clockwork schedule), the fans
 from one of them only (fast reposts of the idol), so the tests check the conjunction rule

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _paths import ROOT
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from scenarios import (  # noqa: E402
     FORMATS,
@@ -35,7 +36,7 @@ def _built(stem: str, seed: int):
     """One quick build per (scenario, seed), shared by the tests that only read it."""
     return build_file(FILES[[f.stem for f in FILES].index(stem)], seed, quick=True)
 
-SMALL = Path(__file__).resolve().parent.parent / "benchmarks" / "scenarios" / "newsroom.yaml"
+SMALL = ROOT / "benchmarks" / "scenarios" / "newsroom.yaml"
 
 
 def _digest(path: Path) -> str:

@@ -6,6 +6,7 @@ import re
 import sys
 import unicodedata
 
+import naive
 import numpy as np
 import pytest
 from datasketch.hashfunc import sha1_hash32
@@ -16,10 +17,12 @@ from detector.text import (
     CJK_RANGES,
     hash_shingle,
     is_cjk,
+    is_dense,
     normalize_text,
     normalize_texts,
     shingle_hashes,
     shingles,
+    strip_trailing_tags,
     weighted_length,
 )
 
@@ -75,6 +78,31 @@ def reference_normalize(text):
 )
 def test_normalize_examples(raw, expected):
     assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "body"),
+    [
+        ("Peace for all #peace #China https://t.co/x", "peace for all"),
+        ("Peace for all! #peace 🇨🇳 #和平", "peace for all"),
+        ("和平发展。#和平", "和平发展"),
+        ("和平发展。#和平 #外交", "和平发展"),
+        ("the #NATO summit starts today", "the nato summit starts today"),  # a tag inside the sentence stays
+        ("talks in NATO#peace", "talks in nato peace"),  # glued to a word: not a separate tag
+        ("#peace #love", "peace love"),  # nothing but tags: the tags are the text
+        ("no tags here", "no tags here"),
+    ],
+)
+def test_body_drops_trailing_hashtags(raw, body):
+    assert normalize_text(raw, body=True) == body
+    assert normalize_texts([raw], body=True) == [body]
+
+
+def test_body_is_off_by_default_and_only_touches_the_tail():
+    assert normalize_text("thanks for #Peace") == "thanks for peace"
+    assert normalize_text("thanks for #Peace", body=True) == "thanks for"
+    assert strip_trailing_tags("a #b c #d #e") == "a #b c"
+    assert strip_trailing_tags("a b") == "a b" and strip_trailing_tags("#a #b") == "#a #b"
 
 
 def test_normalize_keeps_marks_and_digits():
@@ -143,21 +171,33 @@ def test_short_text_is_one_shingle():
 
 
 def test_cjk_bigrams_ignore_spaces_and_punctuation():
-    assert shingles("中国外交部。日本") == ["中国", "国外", "外交", "交部", "部日", "日本"]
+    assert shingles("中国外交部。日本", unigrams=False) == ["中国", "国外", "外交", "交部", "部日", "日本"]
     assert shingles("中国 外交，部") == shingles("中国外交部")
     # Hangul: spacing is not a boundary (Korean spacing varies from writer to writer)
-    assert shingles("대한민국 정부") == ["대한", "한민", "민국", "국정", "정부"]
+    assert shingles("대한민국 정부", unigrams=False) == ["대한", "한민", "민국", "국정", "정부"]
     assert shingles("대한민국정부") == shingles("대한민국 정부")
     # Japanese: kanji and kana form one stream
-    assert shingles("平和です") == ["平和", "和で", "です"]
+    assert shingles("平和です", unigrams=False) == ["平和", "和で", "です"]
+
+
+def test_dense_characters_are_also_unigrams():
+    # Han ideographs and Hangul syllables: bigrams, then each character once; kana: bigrams only
+    assert shingles("平和です") == ["平和", "和で", "です", "平", "和"]
+    assert shingles("中国中国") == ["中国", "国中", "中", "国"]
+    assert shingles("대한 민국") == ["대한", "한민", "민국", "대", "한", "민", "국"]
+    assert shingles("ありがとう") == ["あり", "りが", "がと", "とう"]
+    # substituting the last of 10 characters costs 2 of 19 shingles ("表示", "示") instead of 1 of 9
+    a, b = set(shingles("中国外交部发言人表示")), set(shingles("中国外交部发言人表达"))
+    assert len(a - b) == 2 and len(a) == 9 + 10
+    assert len(set(shingles("中国外交部发言人表示", unigrams=False)) - set(shingles("中国外交部发言人表达", unigrams=False))) == 1
 
 
 def test_mixed_script_streams():
     out = shingles("the 中国 embassy 和平")
-    assert out == ["the ", "he e", "e em", " emb", "emba", "mbas", "bass", "assy", "中国", "国和", "和平"]
+    assert out == ["the ", "he e", "e em", " emb", "emba", "mbas", "bass", "assy", "中国", "国和", "和平", "中", "国", "和", "平"]
     # a CJK run between Latin letters is a word boundary of the other stream
-    assert shingles("abc中国def") == ["abc ", "bc d", "c de", " def", "中国"]
-    assert shingles("abc中国def", word_n=1) == ["abc", "def", "中国"]
+    assert shingles("abc中国def", unigrams=False) == ["abc ", "bc d", "c de", " def", "中国"]
+    assert shingles("abc中国def", word_n=1, unigrams=False) == ["abc", "def", "中国"]
 
 
 def test_shingles_unique_first_appearance():
@@ -188,20 +228,12 @@ def test_is_cjk_table():
     assert is_cjk("中") and is_cjk("あ") and is_cjk("カ") and is_cjk("한") and is_cjk("𠀀")
     assert not is_cjk("a") and not is_cjk("я") and not is_cjk("ー" if False else "1")
     assert all(lo <= hi for lo, hi in CJK_RANGES)
+    assert is_dense("中") and is_dense("한") and is_dense("𠀀") and is_dense("豈")
+    assert not is_dense("あ") and not is_dense("カ") and not is_dense("ㄅ") and not is_dense("ᄀ") and not is_dense("a")
+    assert all(is_cjk(chr(c)) for c in (0x4E00, 0x9FFF, 0xAC00, 0x20000) if is_dense(chr(c)))
 
 
 # -- hashing ---------------------------------------------------------------------
-
-
-def _reference_hashes(texts, word_n=0, char_n=2, fn=None, alpha_n=4):
-    if fn is None:
-        def fn(s):
-            return hash_shingle(s, by_words=word_n > 0)
-    sets = [sorted({fn(s) for s in shingles(t, word_n, char_n, alpha_n=alpha_n)}) for t in texts]
-    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(s) for s in sets])
-    flat = np.array([h for s in sets for h in s], dtype=np.uint64)
-    return flat, offsets
 
 
 def test_hash_shingle_known_values():
@@ -225,7 +257,7 @@ TEXTS = [
 
 def test_kernel_matches_reference():
     flat, offsets = shingle_hashes(TEXTS)
-    ref_flat, ref_offsets = _reference_hashes(TEXTS)
+    ref_flat, ref_offsets = naive.shingle_hashes(TEXTS)
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
     assert flat.dtype == np.uint64 and offsets.dtype == np.int64
@@ -233,7 +265,7 @@ def test_kernel_matches_reference():
 
 def test_sha1_option_matches_datasketch_hash():
     flat, offsets = shingle_hashes(TEXTS, hashfunc="sha1_32")
-    ref_flat, ref_offsets = _reference_hashes(TEXTS, fn=lambda s: sha1_hash32(s.encode("utf-8")))
+    ref_flat, ref_offsets = naive.shingle_hashes(TEXTS, fn=lambda s: sha1_hash32(s.encode("utf-8")))
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
     with pytest.raises(ValueError):
@@ -261,7 +293,7 @@ def test_batches_and_raw_newlines(monkeypatch):
     raw = ["a b\nc d e", "x y z"]
     flat, offsets = shingle_hashes(raw, normalized=True)
     assert len(offsets) == 3 and offsets[-1] == len(flat)
-    assert np.array_equal(flat[offsets[1] :], _reference_hashes(["x y z"])[0])
+    assert np.array_equal(flat[offsets[1] :], naive.shingle_hashes(["x y z"])[0])
 
 
 def test_unsorted_mode_has_the_same_sets():
@@ -279,7 +311,9 @@ def test_empty_input():
     assert flat.size == 0 and list(offsets) == [0]
 
 
-_fragments = st.sampled_from(list("abc xyz 中国外交部平和です한국어 русский., !") + ["\u200d", "#", "@u ", "😀", "http://a.b/c "])
+_fragments = st.sampled_from(
+    list("abc xyz 中国外交部平和です한국어 русский., !") + ["\u200d", "#", "@u ", "😀", "http://a.b/c ", " #和平", "。#x", "𠀀"]
+)
 _texts = st.lists(_fragments, max_size=40).map("".join)
 
 
@@ -289,13 +323,21 @@ _texts = st.lists(_fragments, max_size=40).map("".join)
     st.integers(0, 4),
     st.integers(1, 3),
     st.integers(1, 6),
+    st.booleans(),
+    st.booleans(),
 )
-def test_kernel_agrees_with_python_reference(texts, word_n, char_n, alpha_n):
-    flat, offsets, lengths = shingle_hashes(texts, word_n, char_n, alpha_n=alpha_n, with_length=True)
-    ref_flat, ref_offsets = _reference_hashes(texts, word_n, char_n, alpha_n=alpha_n)
+def test_kernel_agrees_with_python_reference(texts, word_n, char_n, alpha_n, unigrams, body):
+    flat, offsets, lengths = shingle_hashes(
+        texts, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body, with_length=True
+    )
+    ref_flat, ref_offsets = naive.shingle_hashes(texts, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body)
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
-    assert lengths.tolist() == [weighted_length(t) for t in texts]
+    assert lengths.tolist() == [weighted_length(normalize_text(t, body=body), normalized=True) for t in texts]
+    # unsorted mode (MinHash input): the same sets, with every repeat (the buffer bound holds)
+    raw, raw_off = shingle_hashes(texts, word_n, char_n, alpha_n=alpha_n, unigrams=unigrams, body=body, unique=False)
+    for d in range(len(texts)):
+        assert np.array_equal(np.unique(raw[raw_off[d] : raw_off[d + 1]]), flat[offsets[d] : offsets[d + 1]])
 
 
 @pytest.mark.parametrize("texts", [["a中b"], ["ab中cd国ef", "x"], ["x中y"] * 3])
@@ -303,34 +345,18 @@ def test_kernel_room_for_more_shingles_than_code_points(texts):
     """A CJK code point between letters is a unit of both streams: a text can have more
     shingles than code points (found by the property test above, which wrote past its buffer)."""
     flat, offsets = shingle_hashes(texts, word_n=0, char_n=1, alpha_n=1)
-    ref_flat, ref_offsets = _reference_hashes(texts, 0, 1, alpha_n=1)
+    ref_flat, ref_offsets = naive.shingle_hashes(texts, 0, 1, alpha_n=1)
     assert offsets[1] > len(texts[0])
     assert np.array_equal(offsets, ref_offsets)
     assert np.array_equal(flat, ref_flat)
+    # with repeats kept, a dense code point is three units (other-stream space, CJK n-gram, unigram)
+    raw, raw_off = shingle_hashes(texts, word_n=0, char_n=1, alpha_n=1, unique=False)
+    n_cjk = sum(1 for ch in texts[0] if is_cjk(ch))
+    assert raw_off[1] == len(texts[0]) + 2 * n_cjk  # the documented buffer bound, reached
+    assert np.array_equal(np.unique(raw[: raw_off[1]]), flat[: offsets[1]])
 
 
 # -- normalize_codepoints kernel ----------------------------------------------------------
-
-
-def ref_normalize_codepoints(cps, starts, lengths, table):
-    outs, marked = [], []
-    for s, n in zip(starts, lengths, strict=True):
-        out, pending, mark = [], False, False
-        for cp in cps[s : s + n]:
-            c = table[cp]
-            if c == 1:
-                continue
-            if c == 2:
-                pending = bool(out)
-                continue
-            if pending:
-                out.append(32)
-                pending = False
-            mark |= c == 3
-            out.append(int(cp))
-        outs.append(out)
-        marked.append(mark)
-    return outs, marked
 
 
 @settings(max_examples=100, deadline=None)
@@ -345,7 +371,7 @@ def test_normalize_codepoints_matches_reference(docs):
     if len(docs):
         starts[1:] = np.cumsum(lengths)[:-1]
     out, offsets, marked = normalize_codepoints(flat, starts, lengths, table)
-    ref, ref_marked = ref_normalize_codepoints(flat, starts, lengths, table)
+    ref, ref_marked = naive.normalize_codepoints(flat, starts, lengths, table)
     assert [out[offsets[k] : offsets[k + 1]].tolist() for k in range(len(docs))] == ref
     assert marked.tolist() == ref_marked
 

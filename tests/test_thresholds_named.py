@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import _paths
 import pandas as pd
 import pytest
 
@@ -12,7 +13,7 @@ from detector import thresholds as th
 from detector.report import confidence
 from detector.report.json_report import verdict
 
-ROOT = Path(__file__).resolve().parents[1] / "detector"
+ROOT = _paths.ROOT / "detector"
 
 
 def _flagged_case(share: float, cluster_score: float | None = None) -> dict:

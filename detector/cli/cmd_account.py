@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from detector import thresholds as th
 from detector.cli.cmd_scan import (
     echo_input_warnings,
     run,
@@ -56,7 +57,7 @@ def print_account_verdict(report: dict[str, Any], written: dict[str, str], outdi
         )
         click.echo(
             f"  Typical delay after its post: {_delay(fs.get('median_time_to_amplify_s'))}"
-            + (f"; {within:.0%} within a minute." if within is not None else ".")
+            + (f"; {within:.0%} within {th.FAST_REACTION_S} s." if within is not None else ".")
         )
     else:
         click.echo("  Nobody in the input reposted, quoted, replied to or mentioned it.")

@@ -50,8 +50,8 @@ class Engine(Protocol):
         *,
         remove_loops: bool = True,
         fast_window: int | None = None,
-        max_pairs_per_object: int = 5_000_000,
-        chunk_pairs: int = 32_000_000,
+        max_pairs_per_object: int = ...,
+        chunk_pairs: int = ...,
     ) -> Any: ...
 
 
@@ -68,12 +68,14 @@ class LocalEngine:
     def __init__(self, memory_limit: int | None = None) -> None:
         self.memory_limit = memory_limit
 
-    def coaction_aggregate(self, *args: Any, chunk_pairs: int = 32_000_000, **kwargs: Any) -> Any:
-        """:func:`detector.kernels.coaction.coaction_aggregate` with blocks sized to the memory limit."""
-        from detector.kernels.coaction import coaction_aggregate
+    def coaction_aggregate(self, *args: Any, chunk_pairs: int | None = None, **kwargs: Any) -> Any:
+        """:func:`detector.kernels.coaction.coaction_aggregate` with blocks sized to the memory limit
+        (``chunk_pairs``: at most this many pairs a block; default the kernel's ``CHUNK_PAIRS``)."""
+        from detector.kernels.coaction import CHUNK_PAIRS, coaction_aggregate
         from detector.memory import pair_block_pairs
 
-        return coaction_aggregate(*args, chunk_pairs=pair_block_pairs(self.memory_limit, chunk_pairs), **kwargs)
+        chunk = CHUNK_PAIRS if chunk_pairs is None else chunk_pairs
+        return coaction_aggregate(*args, chunk_pairs=pair_block_pairs(self.memory_limit, chunk), **kwargs)
 
 
 _ACTIVE: contextvars.ContextVar[Engine | None] = contextvars.ContextVar("detector_engine", default=None)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from detector.kernels.coaction import (
+    CHUNK_PAIRS,
     PairAggregate,
     PairRuns,
     coaction_aggregate,
@@ -45,6 +46,7 @@ from detector.kernels.coaction import (
     pairs_packable,
 )
 from detector.memory import pair_block_pairs
+from detector.thresholds import MAX_PAIRS_PER_OBJECT
 
 __all__ = ["DaskEngine", "dask_client", "object_partitions"]
 
@@ -127,8 +129,8 @@ class DaskEngine:
         *,
         remove_loops: bool = True,
         fast_window: int | None = None,
-        max_pairs_per_object: int = 5_000_000,
-        chunk_pairs: int = 32_000_000,
+        max_pairs_per_object: int = MAX_PAIRS_PER_OBJECT,
+        chunk_pairs: int = CHUNK_PAIRS,
     ) -> PairAggregate:
         """Same contract and result as :func:`detector.kernels.coaction.coaction_aggregate` (seconds)."""
         options = {

@@ -59,6 +59,7 @@ from detector import thresholds as th
 from detector.engine import active_engine
 from detector.evidence.objects import OBJECT_KINDS, SHARE_COLUMNS, share_table
 from detector.kernels.coaction import (
+    CHUNK_PAIRS,
     edge_csr,
     edge_object_sample,
     emit_pairs,
@@ -120,7 +121,7 @@ class CoactionParams:
         Keep edges whose weight is ``>=`` this quantile of all edge weights.
     fast_window : int or None
         Count pairs within this narrower window in ``weight_fast``.
-    max_pairs_per_object : int, default 5,000,000
+    max_pairs_per_object : int, default :data:`detector.thresholds.MAX_PAIRS_PER_OBJECT`
         Explosion guard: objects with more in-window pairs are skipped and reported.
     window_quantile : float, default 0.1
         Quantile used by the automatic window.
@@ -131,7 +132,7 @@ class CoactionParams:
         the column missing (saves a pass over the pairs on very large inputs).
     max_pair_rows : int, default 2,000,000
         At most this many rows in ``pairs`` (first ones in object order).
-    chunk_pairs : int, default 32,000,000
+    chunk_pairs : int, default :data:`detector.kernels.coaction.CHUNK_PAIRS`
         Kernel memory knob (pairs per reduction block, 8 bytes each).
     """
 
@@ -145,7 +146,7 @@ class CoactionParams:
     keep_pairs: bool = True
     objects_sample: int = OBJECTS_SAMPLE
     max_pair_rows: int = 2_000_000
-    chunk_pairs: int = 32_000_000
+    chunk_pairs: int = CHUNK_PAIRS
 
     def __post_init__(self) -> None:
         if self.window is not None and self.window < 0:

@@ -91,8 +91,10 @@ near_dup_posts : float64
     other accounts' (or are copied by them). One is a meme, a slogan or a quote anyone
     may share; a copy network posts its talking points again and again. NaN when
     ``near_duplicate_event`` is not given.
+created_at : float64
+    ``accounts.created_at`` (UTC seconds); NaN when unknown.
 account_age_days_at_first_post : float64
-    ``(first_ts - accounts.created_at) / 86400``; NaN when unknown.
+    ``(first_ts - created_at) / 86400``; NaN when unknown.
 followers_following_ratio : float64
     ``followers / max(following, 1)``; NaN when either is unknown.
 handle_digit_run : int64
@@ -129,9 +131,17 @@ import pandas as pd
 from detector import thresholds as th
 from detector.kernels.schedule import DAY_S, clock_repeat_counts
 from detector.kernels.timing import account_timing_features
-from detector.schema import encode
+from detector.schema import account_handles, encode
 
-__all__ = ["FEATURE_COLUMNS", "account_features", "handle_digit_run", "handle_entropy", "time_resolution_s"]
+__all__ = [
+    "FEATURE_COLUMNS",
+    "account_features",
+    "handle_digit_run",
+    "handle_entropy",
+    "original_posts",
+    "reaction_delays",
+    "time_resolution_s",
+]
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "account_id",
@@ -157,6 +167,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "burst_count",
     "near_dup_share",
     "near_dup_posts",
+    "created_at",
     "account_age_days_at_first_post",
     "followers_following_ratio",
     "lifetime_posts_per_day",
@@ -168,6 +179,16 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 """Columns of :func:`account_features`, in order."""
 
 _DIGITS = re.compile(r"[0-9]+")
+
+INSTANT_REACTION_S = 10
+"""``repost_within_10s_share`` counts reposts this many seconds or less after the original:
+faster than a person can read a post (the 60 s cut is :data:`detector.thresholds.FAST_REACTION_S`)."""
+
+NEVER_SLEEPS_MIN_EVENTS = 24
+"""Events an account needs before ``never_sleeps`` is judged (one an hour for a day)."""
+
+NEVER_SLEEPS_MIN_DAYS = 3
+"""Active UTC days an account needs before ``never_sleeps`` is judged (one busy day is not a habit)."""
 
 
 def handle_digit_run(handle: str | None) -> int:
@@ -193,23 +214,57 @@ def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+def original_posts(events: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """The first row of every ``event_id`` in ``events``: its ids (an Index) and times (UTC s).
+
+    A duplicated event id (the same post read twice) counts at its first row.
+    """
+    event_ids = events["event_id"].astype(object).to_numpy()
+    first = ~pd.Series(event_ids).duplicated().to_numpy()
+    return pd.Index(event_ids[first]), events["ts"].to_numpy(dtype=np.int64)[first]
+
+
+def reaction_delays(
+    originals: tuple[pd.Index, np.ndarray], target_event_id: np.ndarray, ts: np.ndarray
+) -> np.ndarray:
+    """Seconds from the original post to each reaction (repost, quote, reply); NaN when unknown.
+
+    The one definition of a reaction's delay, used by the features
+    (``repost_within_60s_share``, the repost lags), the officials audit and the
+    account check: ``ts - ts(original)``, where the original is the event
+    ``target_event_id`` in ``originals`` (:func:`original_posts`). Unknown (NaN)
+    when the original is not in the input, or when it is *later* than the
+    reaction (clock skew or bad data: not a valid delay).
+
+    Parameters
+    ----------
+    originals : (Index, int64 array)
+        :func:`original_posts` of the events.
+    target_event_id : array of object
+        Id of the original per reaction (None / NA: none).
+    ts : int64 array
+        Time of each reaction, UTC seconds.
+    """
+    index, original_ts = originals
+    pos = index.get_indexer(pd.Index(np.asarray(target_event_id, dtype=object)))
+    delay = np.full(len(pos), np.nan)
+    found = pos >= 0
+    delay[found] = np.asarray(ts, dtype=np.int64)[found] - original_ts[pos[found]]
+    delay[delay < 0] = np.nan
+    return delay
+
+
 def _repost_delays(events: pd.DataFrame, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per event: is it a repost, and its delay after the original (s; -1 when unknown)."""
+    """Per event: is it a repost, and its :func:`reaction_delays` (s; -1 when unknown)."""
     is_repost = (events["kind"] == "repost").to_numpy(dtype=bool, na_value=False)
     delay = np.full(len(events), -1, np.int64)
     if not is_repost.any():
         return is_repost, delay
-    event_ids = events["event_id"].astype(object).to_numpy()
-    first = ~pd.Series(event_ids).duplicated().to_numpy()
-    index = pd.Index(event_ids[first])
     rows = np.flatnonzero(is_repost)
     target = events["target_event_id"].to_numpy(dtype=object, na_value=None)[rows]
-    pos = index.get_indexer(target)
-    found = pos >= 0
-    rows, pos = rows[found], pos[found]
-    d = ts[rows] - ts[np.flatnonzero(first)][pos]
-    ok = d >= 0
-    delay[rows[ok]] = d[ok]
+    d = reaction_delays(original_posts(events), target, ts[rows])
+    ok = ~np.isnan(d)
+    delay[rows[ok]] = d[ok].astype(np.int64)
     return is_repost, delay
 
 
@@ -295,21 +350,6 @@ def _clock_repeat_share(
     return out
 
 
-def _latest_handles(events: pd.DataFrame, codes: np.ndarray, n: int, ts: np.ndarray) -> np.ndarray:
-    """Latest non-missing ``account_name`` per account code from events (None when none)."""
-    out = np.full(n, None, dtype=object)
-    if "account_name" not in events.columns:
-        return out
-    names = events["account_name"].to_numpy(dtype=object, na_value=None)
-    has = np.flatnonzero(pd.notna(names))
-    if len(has) == 0:
-        return out
-    order = has[np.lexsort((ts[has], codes[has]))]
-    last = np.r_[codes[order][1:] != codes[order][:-1], True]
-    out[codes[order][last]] = names[order][last]
-    return out
-
-
 def _profile_columns(
     accounts: pd.DataFrame | None, ids: np.ndarray, first_ts: np.ndarray, handles: np.ndarray
 ) -> dict[str, np.ndarray | pd.arrays.BooleanArray]:
@@ -321,7 +361,7 @@ def _profile_columns(
     posts = np.full(n, np.nan)
     default = pd.array([pd.NA] * n, dtype="boolean")
     if accounts is None or len(accounts) == 0:
-        return {"age": age, "ratio": ratio, "default": default, "handles": handles, "created": created, "posts": posts}
+        return {"age": age, "ratio": ratio, "default": default, "created": created, "posts": posts}
     table = accounts.drop_duplicates("account_id", keep="last")
     pos = pd.Index(table["account_id"].astype(object)).get_indexer(ids)
     known = pos >= 0
@@ -344,12 +384,7 @@ def _profile_columns(
         dtype=float, na_value=np.nan
     )
     ratio[known] = followers / np.maximum(following, 1.0)
-    name = col("account_name").to_numpy(dtype=object, na_value=None)
-    handles = handles.copy()
-    table_handle = np.asarray([v if isinstance(v, str) and v else None for v in name], dtype=object)
     idx_known = np.flatnonzero(known)
-    has = np.asarray([v is not None for v in table_handle], dtype=bool)
-    handles[idx_known[has]] = table_handle[has]
     default_values = pd.array([pd.NA] * len(rows), dtype="boolean")
     if "description" in table.columns and table["description"].notna().any():
         desc = col("description").astype("string").str.strip().fillna("")
@@ -363,7 +398,7 @@ def _profile_columns(
         given = pd.array(col("default_profile"), dtype="boolean")
         default_values = pd.array(np.where(pd.isna(given), default_values, given), dtype="boolean")
     default[idx_known] = default_values
-    return {"age": age, "ratio": ratio, "default": default, "handles": handles, "created": created, "posts": posts}
+    return {"age": age, "ratio": ratio, "default": default, "created": created, "posts": posts}
 
 
 def account_features(
@@ -446,7 +481,7 @@ def account_features(
     timed = delay >= 0
     n_reposts = np.bincount(codes, weights=is_repost, minlength=n)
     n_timed = np.bincount(codes, weights=timed, minlength=n)
-    within10 = np.bincount(codes, weights=timed & (delay <= 10), minlength=n)
+    within10 = np.bincount(codes, weights=timed & (delay <= INSTANT_REACTION_S), minlength=n)
     within60 = np.bincount(codes, weights=timed & (delay <= th.FAST_REACTION_S), minlength=n)
     if near_duplicate_event is None:
         near_dup = np.full(n, np.nan)
@@ -457,10 +492,13 @@ def account_features(
         near_dup_posts = np.bincount(codes, weights=shared, minlength=n)
         near_dup = _share(near_dup_posts, n_events.astype(float))
 
-    handles = _latest_handles(events, codes, n, ts)
+    handles = account_handles(events, accounts).reindex(ids.astype(str)).to_numpy(dtype=object, na_value=None)
     profile = _profile_columns(accounts, ids, first_ts, handles)
-    handles = profile["handles"]
-    never = (n_events >= 24) & (active_days >= 3) & (np.nan_to_num(night) >= never_sleeps_share)
+    never = (
+        (n_events >= NEVER_SLEEPS_MIN_EVENTS)
+        & (active_days >= NEVER_SLEEPS_MIN_DAYS)
+        & (np.nan_to_num(night) >= never_sleeps_share)
+    )
     lag_iqr, lag_median = _lag_iqr(codes, delay, n, min_lag_reposts)
     return pd.DataFrame(
         {
@@ -487,6 +525,7 @@ def account_features(
             "burst_count": bursts,
             "near_dup_share": near_dup,
             "near_dup_posts": near_dup_posts,
+            "created_at": profile["created"],
             "account_age_days_at_first_post": profile["age"],
             "followers_following_ratio": profile["ratio"],
             "lifetime_posts_per_day": profile["posts"] / np.maximum(1.0, (last_ts - profile["created"]) / 86400.0),

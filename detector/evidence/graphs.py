@@ -40,7 +40,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from detector.schema import encode, normalize_mention
+from detector.schema import account_handles, encode, normalize_mention
 
 __all__ = [
     "GRAPH_KINDS",
@@ -230,16 +230,14 @@ def _vertex_attributes(
     attrs: dict[str, list] = {}
     strings = {c: np.full(n, "", dtype=object) for c in _VERTEX_STRING_ATTRS}
     numbers = {c: np.full(n, np.nan) for c in _VERTEX_NUMBER_ATTRS}
-    # handles seen in events (latest use wins), then the accounts table on top
-    named = events.loc[events["account_name"].notna(), ["account_id", "account_name", "ts"]]
-    named = named.sort_values(["account_id", "ts"]).drop_duplicates("account_id", keep="last")
-    pos = index.get_indexer(named["account_id"].astype(str))
-    strings["account_name"][pos[pos >= 0]] = named["account_name"].astype(str).to_numpy()[pos >= 0]
+    handles = account_handles(events, accounts)  # the one handle rule
+    pos = index.get_indexer(handles.index)
+    strings["account_name"][pos[pos >= 0]] = handles.to_numpy(dtype=object)[pos >= 0]
     if accounts is not None and len(accounts):
         pos = index.get_indexer(accounts["account_id"].astype(str))
         ok = pos >= 0
         for column in _VERTEX_STRING_ATTRS:
-            if column in accounts.columns:
+            if column != "account_name" and column in accounts.columns:
                 values = accounts[column]
                 have = ok & values.notna().to_numpy()
                 strings[column][pos[have]] = values.astype(str).to_numpy()[have]

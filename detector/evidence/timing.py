@@ -2,7 +2,7 @@
 
 Humans cannot stay synchronised for long; automated accounts run from one
 scheduler can (DeBot, Chavoshi et al. 2016). Each account's events are binned
-(``bin_s`` seconds, default 60) into a sparse activity series; candidate pairs
+(``bin_s`` seconds, default :data:`detector.thresholds.TIMING_BIN_S`) into a sparse activity series; candidate pairs
 get the maximum over lags in ``[-max_lag_bins, max_lag_bins]`` of the Pearson
 correlation of their series (window and formula:
 :mod:`detector.kernels.timing`). Pairs at or above ``min_correlation`` with
@@ -15,8 +15,8 @@ the cost is not quadratic in the number of accounts.
 Calibration of the default threshold
 ------------------------------------
 ``min_correlation = 0.3`` was set on *simulated circadian humans*, not on any
-test fixture (simulator: ``tests/test_timing_sim.py``; check:
-``tests/test_timing_evidence.py``): 600 accounts over 14 days with heavy-tailed
+test fixture (simulator: ``test_timing_sim.py``; check:
+``test_timing_evidence.py``): 600 accounts over 14 days with heavy-tailed
 (log-normal, median 15) daily rates clipped to 2-300 events/day, Poisson
 activity modulated by a diurnal profile in four time zones, plus 20 shared
 "news" hours in which everyone is twice as active. Over all ~180,000 human
@@ -44,6 +44,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from detector import thresholds as th
 from detector.kernels.minhash import (
     band_hashes,
     datasketch_permutations,
@@ -125,7 +126,7 @@ class TimingParams:
         Seed of the MinHash functions (same seed -> same candidates).
     """
 
-    bin_s: int = 60
+    bin_s: int = th.TIMING_BIN_S
     max_lag_bins: int = 2
     min_active_bins: int = 10
     min_correlation: float = 0.3
@@ -173,7 +174,7 @@ def _sorted_codes(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndar
     return codes[order], ts[order], uniques
 
 
-def activity(events: pd.DataFrame, bin_s: int = 60) -> Activity:
+def activity(events: pd.DataFrame, bin_s: int = th.TIMING_BIN_S) -> Activity:
     """Bin each account's events into ``bin_s``-second bins (UTC seconds).
 
     Account codes number the sorted unique ``account_id`` values.

@@ -42,7 +42,14 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
+from detector.thresholds import MAX_PAIRS_PER_OBJECT
+
+CHUNK_PAIRS: int = 32_000_000
+"""Share pairs emitted per block before a reduction (memory knob, not a threshold: 8 bytes
+a pair, so about 256 MB a block; the result does not depend on it)."""
+
 __all__ = [
+    "CHUNK_PAIRS",
     "PairAggregate",
     "PairRuns",
     "coaction_aggregate",
@@ -670,8 +677,8 @@ def pair_runs(
     window: int,
     *,
     remove_loops: bool = True,
-    max_pairs_per_object: int = 5_000_000,
-    chunk_pairs: int = 32_000_000,
+    max_pairs_per_object: int = MAX_PAIRS_PER_OBJECT,
+    chunk_pairs: int = CHUNK_PAIRS,
 ) -> PairRuns:
     """Run-length encoded share pairs of some objects, to be merged with other objects' runs.
 
@@ -733,8 +740,8 @@ def coaction_aggregate(
     *,
     remove_loops: bool = True,
     fast_window: int | None = None,
-    max_pairs_per_object: int = 5_000_000,
-    chunk_pairs: int = 32_000_000,
+    max_pairs_per_object: int = MAX_PAIRS_PER_OBJECT,
+    chunk_pairs: int = CHUNK_PAIRS,
 ) -> PairAggregate:
     """Aggregate all in-window share pairs by unordered account pair, memory bounded.
 
@@ -753,12 +760,12 @@ def coaction_aggregate(
         Ignore pairs of the same account or the same content.
     fast_window : int, optional
         Also count pairs with gap ``<= fast_window`` seconds (``weight_fast``).
-    max_pairs_per_object : int, default 5,000,000
+    max_pairs_per_object : int, default :data:`detector.thresholds.MAX_PAIRS_PER_OBJECT`
         Explosion guard: objects with more in-window pairs (before loop
         removal) are skipped and flagged in ``capped``.
-    chunk_pairs : int, default 32,000,000
+    chunk_pairs : int, default :data:`CHUNK_PAIRS`
         Pairs emitted per block before a reduction (memory knob, 8 bytes per
-        pair, so about 256 MB per block). When all pairs fit in one block they
+        pair). When all pairs fit in one block they
         are sorted once and read off directly; otherwise blocks are run-length
         encoded and merged.
 

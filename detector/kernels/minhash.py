@@ -147,14 +147,18 @@ def _fnv_cp(h, cp):
 
 
 @njit(cache=True, inline="always")
-def _is_cjk(cp, table, lo, hi):
-    """``table`` flags BMP code points; ``lo``/``hi`` ranges are scanned only above U+FFFF."""
+def _cjk_class(cp, table, lo, hi, kind):
+    """CJK class of ``cp``: 0 not CJK, 1 CJK, 2 dense CJK (Han, Hangul syllables).
+
+    ``table`` classes BMP code points; the ranges ``lo``/``hi`` (class
+    ``kind``) are scanned only above U+FFFF.
+    """
     if cp < 0x10000:
-        return table[cp] != 0
-    for k in range(lo.shape[0]):  # noqa: SIM110 (Numba: no generator expressions)
+        return table[cp]
+    for k in range(lo.shape[0]):
         if lo[k] <= cp <= hi[k]:
-            return True
-    return False
+            return kind[k]
+    return np.uint8(0)
 
 
 # --------------------------------------------------------------------------
@@ -234,7 +238,7 @@ def _combine(units, first, count):
 
 
 @njit(cache=True)
-def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, alpha_n, out, words, chars):
+def _doc_shingles(cps, start, length, table, lo, hi, kind, word_n, char_n, alpha_n, unigrams, out, words, chars, dense):
     """Write the (unsorted, possibly repeated) shingle hashes of one text to ``out``.
 
     Same rules as :func:`detector.text.shingles` (the reference) and the hash
@@ -242,10 +246,11 @@ def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, alpha_n, ou
     *streams*: its CJK code points, in order, and its other (non-space) code
     points, in order, with one space unit wherever a space or a CJK code
     point came between two of them. The CJK stream
-    gives its character ``char_n``-grams; the other stream its character
+    gives its character ``char_n``-grams and, with ``unigrams``, each dense
+    code point (class 2) as a shingle of its own; the other stream its character
     ``alpha_n``-grams, or with ``word_n >= 1`` its word ``word_n``-grams. A
-    stream shorter than its n gives itself as one shingle. ``words`` and
-    ``chars`` are scratch arrays of at least ``length`` entries.
+    stream shorter than its n gives itself as one shingle. ``words``,
+    ``chars`` and ``dense`` are scratch arrays of at least ``length`` entries.
 
     Returns
     -------
@@ -263,13 +268,15 @@ def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, alpha_n, ou
     by_chars = word_n == 0
     for i in range(start, start + length):
         cp = cps[i]
+        cls = _cjk_class(cp, table, lo, hi, kind) if cp != 32 else np.uint8(0)
         if cp == 32:
             weight += 1
             gap_a = True
-        elif _is_cjk(cp, table, lo, hi):
+        elif cls != 0:
             weight += 2
             gap_a = True
             chars[n_chars] = _fnv_cp(np.uint64(0xCBF29CE484222325), cp)
+            dense[n_chars] = cls == 2
             n_chars += 1
         else:
             weight += 1
@@ -302,6 +309,11 @@ def _doc_shingles(cps, start, length, table, lo, hi, word_n, char_n, alpha_n, ou
     for w in range(n_chars - span + 1 if n_chars > 0 else 0):
         out[n_out] = _combine(chars, w, span)
         n_out += 1
+    if unigrams:
+        for w in range(n_chars):
+            if dense[w]:
+                out[n_out] = _combine(chars, w, 1)
+                n_out += 1
     return n_out, weight
 
 
@@ -327,7 +339,7 @@ def _sort_unique(seg, m):
 
 
 @njit(cache=True, parallel=True)
-def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alpha_n, dedupe=True):
+def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, kind, word_n, char_n, alpha_n, unigrams, dedupe=True):
     """Shingle-hash sets of many normalised texts given as code points.
 
     Parameters
@@ -337,13 +349,16 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alp
         (single spaces between words, as :func:`detector.text.normalize_text` makes).
     starts, lengths : ndarray of int64
     table : ndarray of uint8, length 65536
-        Non-zero for BMP code points shingled by characters (CJK).
+        CJK class of BMP code points: 0 other, 1 CJK (shingled by
+        characters), 2 dense CJK (also a unigram shingle).
     lo, hi : ndarray of uint32
         Inclusive code point ranges shingled by characters (only consulted
-        above U+FFFF).
+        above U+FFFF), of class ``kind`` (ndarray of uint8, 1 or 2).
     word_n, char_n, alpha_n : int
         Shingle sizes: ``word_n`` words (``0``: character ``alpha_n``-grams of
         the word stream instead), ``char_n`` characters of a CJK run.
+    unigrams : bool
+        Dense code points are also shingles of their own.
     dedupe : bool, default True
         Sort each text's hashes and drop repeats (a set); ``False`` keeps
         them in text order with repeats (enough for MinHash, ~25% faster).
@@ -360,17 +375,18 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alp
     n = lengths.shape[0]
     # Shingles of one text <= its units: the other stream has at most one unit per code
     # point that is not CJK (a space unit stands for a space or a CJK code point before it),
-    # and the CJK stream one per CJK code point, so <= length + CJK code points.
+    # the CJK stream one per CJK code point, and the unigrams one per dense code point,
+    # so <= length + 2 * CJK code points.
     n_cjk = np.zeros(n, dtype=np.int64)
     for d in prange(n):
         k = 0
         for i in range(starts[d], starts[d] + lengths[d]):
-            if cps[i] != 32 and _is_cjk(cps[i], table, lo, hi):
+            if cps[i] != 32 and _cjk_class(cps[i], table, lo, hi, kind) != 0:
                 k += 1
         n_cjk[d] = k
     bound = np.zeros(n + 1, dtype=np.int64)
     for d in range(n):
-        bound[d + 1] = bound[d] + lengths[d] + n_cjk[d]
+        bound[d + 1] = bound[d] + lengths[d] + (2 if unigrams else 1) * n_cjk[d]
     tmp = np.empty(bound[n], dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
     weights = np.zeros(n, dtype=np.int64)
@@ -383,12 +399,14 @@ def shingle_hash_kernel(cps, starts, lengths, table, lo, hi, word_n, char_n, alp
             longest = max(longest, lengths[d])
         words = np.empty(longest, dtype=np.uint64)
         chars = np.empty(longest, dtype=np.uint64)
+        dense = np.empty(longest, dtype=np.bool_)
         for d in range(first, last):
             if lengths[d] == 0:
                 continue
             seg = tmp[bound[d] : bound[d + 1]]
             m, weights[d] = _doc_shingles(
-                cps, starts[d], lengths[d], table, lo, hi, word_n, char_n, alpha_n, seg, words, chars
+                cps, starts[d], lengths[d], table, lo, hi, kind, word_n, char_n, alpha_n, unigrams,
+                seg, words, chars, dense,
             )
             counts[d] = _sort_unique(seg, m) if dedupe else m
     offsets = np.zeros(n + 1, dtype=np.int64)

@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
+from detector.evidence.features import reaction_delays
 from detector.evidence.graphs import (
     INTERACTION_KINDS,
     graph_from_rows,
@@ -270,13 +271,9 @@ def _interactions(
     )
     frame["flagged"] = frame["source"].isin(flagged)
     frame["cluster"] = _cluster_column(frame, cluster_of)
-    pos = lookup.positions(frame["target_event_id"].astype(object))
-    original_ts = lookup.ts
-    delay = np.where(
-        pos >= 0, frame["ts"].to_numpy() - original_ts[np.maximum(pos, 0)], np.nan
-    ).astype(float)
-    delay[delay < 0] = np.nan  # clock skew / bad data: not a valid delay
-    frame["delay_s"] = delay
+    frame["delay_s"] = reaction_delays(
+        (lookup.index, lookup.ts), frame["target_event_id"].astype(object).to_numpy(), frame["ts"].to_numpy()
+    )
     return frame
 
 

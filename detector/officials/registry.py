@@ -39,7 +39,7 @@ import yaml
 if TYPE_CHECKING:
     import igraph as ig
 
-from detector.schema import OFFICIAL_ROLES, STRING, SchemaError, normalize_mention
+from detector.schema import OFFICIAL_ROLES, STRING, SchemaError, account_handles, normalize_mention
 
 __all__ = [
     "REGISTRY_COLUMNS",
@@ -418,15 +418,10 @@ def match_registry(
 def _account_names(
     events: pd.DataFrame, accounts: pd.DataFrame | None, ids: set[str]
 ) -> dict[str, str]:
-    """account_id -> handle for ``ids`` (accounts table first, else the latest handle in events)."""
-    wanted = events["account_id"].isin(ids).to_numpy() & events["account_name"].notna().to_numpy()
-    named = events.loc[wanted, ["account_id", "account_name", "ts"]]
-    named = named.sort_values(["account_id", "ts"]).drop_duplicates("account_id", keep="last")
-    out = dict(zip(named["account_id"].astype(str), named["account_name"].astype(str), strict=True))
-    if accounts is not None and len(accounts) and "account_name" in accounts.columns:
-        acc = accounts.loc[accounts["account_name"].notna() & accounts["account_id"].isin(ids)]
-        out.update(zip(acc["account_id"].astype(str), acc["account_name"].astype(str), strict=True))
-    return out
+    """account_id -> handle for ``ids`` (:func:`detector.schema.account_handles`, the one rule)."""
+    wanted = events["account_id"].isin(ids).to_numpy(dtype=bool)
+    table = accounts.loc[accounts["account_id"].isin(ids).to_numpy(dtype=bool)] if accounts is not None and len(accounts) else None
+    return account_handles(events.loc[wanted], table).to_dict()
 
 
 def _display_names(accounts: pd.DataFrame | None) -> dict[str, str]:

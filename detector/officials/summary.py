@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from detector import thresholds as th
 from detector.officials.audit import AuditResult, is_missing
 
 __all__ = ["audit_summary", "format_officials_table", "terminal_safe"]
@@ -21,7 +22,7 @@ _COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("PR drop", "pagerank_drop", "pct"),
     ("PR rank", "pagerank_rank", "int"),
     ("median s", "median_time_to_amplify_s", "num"),
-    ("<60s", "share_within_60s", "pct"),
+    (f"<{th.FAST_REACTION_S}s", "share_within_60s", "pct"),
 )
 _MAX_TEXT = 24
 

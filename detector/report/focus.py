@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
-from detector.schema import normalize_hashtag, normalize_mention
+from detector.evidence.features import original_posts, reaction_delays
+from detector.schema import account_handles, normalize_hashtag, normalize_mention
 
 if TYPE_CHECKING:
     from detector.params import ScanParams
@@ -25,16 +26,8 @@ __all__ = ["account_names", "account_verdict", "focus_summary", "hashtag_groups"
 
 
 def account_names(events: pd.DataFrame, accounts: pd.DataFrame | None) -> dict[str, str]:
-    """Account id -> handle: the last handle seen in ``events``, else the accounts table's."""
-    named = events["account_name"].notna().to_numpy()  # two columns, not a copy of every event
-    names = pd.DataFrame({"account_id": events["account_id"][named], "account_name": events["account_name"][named]})
-    names = names.drop_duplicates("account_id", keep="last")
-    out = dict(zip(names["account_id"].astype(str), names["account_name"].astype(str), strict=True))
-    if accounts is not None and len(accounts):
-        acc = accounts.dropna(subset=["account_name"])
-        for a, n in zip(acc["account_id"].astype(str), acc["account_name"].astype(str), strict=True):
-            out.setdefault(a, n)
-    return out
+    """Account id -> handle (:func:`detector.schema.account_handles`, the one rule)."""
+    return account_handles(events, accounts).to_dict()
 
 
 def resolve_account(events: pd.DataFrame, accounts: pd.DataFrame | None, handle: str) -> str | None:
@@ -115,13 +108,14 @@ def _hashtag_summary(ev, params, scored, clusters, off_table, flagged, names) ->
 
 
 def _amplification(ev: pd.DataFrame, acc: str, name: str, flagged: set[str]) -> pd.DataFrame:
-    """Events amplifying ``acc`` (reposts, quotes, replies of it, mentions), with delay (s) and flag."""
+    """Events amplifying ``acc`` (reposts, quotes, replies of it, mentions), with delay (s; :func:`reaction_delays`, NaN when unknown) and flag."""
     want = normalize_mention(name)
     mentions = ev["mentions"].map(lambda m: want in m if isinstance(m, list) else False)
     amp = ev[(ev["target_account_id"].astype("string") == acc).fillna(False).to_numpy(dtype=bool) | mentions.to_numpy(dtype=bool)]
     amp = amp[amp["account_id"].astype(str) != acc]
-    orig = pd.Series(ev["ts"].to_numpy(), index=ev["event_id"].astype(str)).groupby(level=0).first()
-    delay = amp["ts"].to_numpy() - orig.reindex(amp["target_event_id"].astype(str)).to_numpy(dtype=float)
+    delay = reaction_delays(
+        original_posts(ev), amp["target_event_id"].to_numpy(dtype=object, na_value=None), amp["ts"].to_numpy()
+    )
     return amp.assign(delay=delay, amp_flagged=amp["account_id"].astype(str).isin(flagged))
 
 

@@ -46,22 +46,14 @@ import pandas as pd
 
 from detector import __version__
 from detector.fsutil import atomic_write
-from detector.scoring.signals import BEHAVIOUR_SIGNALS
+from detector.scoring.signals import BEHAVIOUR_SIGNALS, NETWORK_SIGNALS
 
 __all__ = ["MODEL_FEATURES", "MODEL_FORMAT", "TrainedModel", "load_model", "model_features", "train_model"]
 
 MODEL_FORMAT = "detector-model/1"
 
 MODEL_FEATURES: tuple[str, ...] = (
-    "sync_strength",
-    "sync_partners",
-    "sync_repeat",
-    "timing_partners",
-    "text_strength",
-    "text_partners",
-    "partners",
-    "multi_layer_partners",
-    "recurring_partners",
+    *NETWORK_SIGNALS,
     "cluster_partners",
     "cluster_coactors",
     *(s for s in BEHAVIOUR_SIGNALS if s != "created_at"),  # an absolute date does not carry to other data

@@ -4,7 +4,7 @@ Every number carries its unit (``days``, ``s``, ``%``, ``statuses per day``...) 
 named a score in [0, 1]; every comparison names the population's median and the
 percentile (accounts) or the enrichment and p-value (clusters). The units of each
 account test live beside the test (:data:`detector.scoring.evidence_tests.ACCOUNT_TESTS`);
-this module puts them into sentences. Tests check the wording (``tests/test_reasons.py``).
+this module puts them into sentences. Tests check the wording (``test_reasons.py``).
 """
 
 from __future__ import annotations

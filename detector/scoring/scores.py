@@ -58,6 +58,7 @@ from detector.scoring.evidence_tests import (
     ACCOUNT_TESTS,
     FAMILIES,
     INDICATOR_LEVEL,
+    MIN_TIMING_EVENTS,
     REASON_LEVEL,
     account_test_scores,
     family_reasons,
@@ -366,8 +367,9 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
 
     ``synchrony``: 1 (any events can be compared in time); ``duplicate_text``: share of
     the original posts, quotes and replies that carry text; ``profile``: share of accounts
-    with a known creation time; ``automation``: share of accounts with 3 or more events
-    (timing regularity means nothing on fewer). Per profile signal, the share of accounts
+    with a known creation time; ``automation``: share of accounts with
+    :data:`~detector.scoring.evidence_tests.MIN_TIMING_EVENTS` or more events (timing
+    regularity means nothing on fewer). Per profile signal, the share of accounts
     where it is known: ``creation_date``, ``posts_count`` (dormancy, reactivation),
     ``follower_counts``, ``default_profile``; unknown is never counted as ordinary. A family measured on almost nothing cannot
     confirm *or* clear a synchronised group: the verdict says so instead of "none".
@@ -385,7 +387,7 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
         "synchrony": 1.0 if len(events) else 0.0,
         "duplicate_text": float(texts.mean()) if len(texts) else 0.0,
         "profile": known("age_days", np.isfinite),
-        "automation": known("n_events", lambda x: np.nan_to_num(x) >= 3),
+        "automation": known("n_events", lambda x: np.nan_to_num(x) >= MIN_TIMING_EVENTS),
         "creation_date": known("created_at", np.isfinite),
         "posts_count": known("lifetime_posts_per_day", np.isfinite),
         "follower_counts": known("followers_following_ratio", np.isfinite),

@@ -28,6 +28,7 @@ __all__ = [
     "REPEAT_RANK",
     "BEHAVIOUR_SIGNALS",
     "FEATURE_COLUMN_OF",
+    "NETWORK_SIGNALS",
     "behaviour_signals",
     "burst_clusters",
     "cluster_by_position",
@@ -64,7 +65,7 @@ BEHAVIOUR_SIGNALS: tuple[str, ...] = (
 )
 """Behaviour signals used by the scorer (NaN = unknown for that account).
 
-``created_at`` is UTC seconds (``first_ts - age_days * 86400``); ``default_profile``
+``created_at`` is UTC seconds (the accounts table's); ``default_profile``
 is 1.0 / 0.0 / NaN (unknown); ``client_share`` is the share of the scanned accounts with a
 known posting client that use the account's own client (v1.1 ``source``; NaN unknown)."""
 
@@ -83,6 +84,7 @@ FEATURE_COLUMN_OF: dict[str, str] = {
     "dup_share": "near_dup_share",
     "dup_posts": "near_dup_posts",
     "age_days": "account_age_days_at_first_post",
+    "created_at": "created_at",
     "followers_following_ratio": "followers_following_ratio",
     "lifetime_posts_per_day": "lifetime_posts_per_day",
     "scan_share_of_posts": "scan_share_of_posts",
@@ -130,7 +132,6 @@ def behaviour_signals(
 
     for signal, name in FEATURE_COLUMN_OF.items():
         out[signal] = column(name)
-    out["created_at"] = column("first_ts") - out["age_days"] * 86400.0
     ent = (column("handle_entropy") / HANDLE_ENTROPY_BITS).clip(upper=1.0)
     run = (column("handle_digit_run") / HANDLE_DIGIT_RUN).clip(upper=1.0)
     out["handle_randomness"] = 0.5 * ent + 0.5 * run
@@ -151,6 +152,20 @@ def _client_share(accounts: pd.DataFrame | None, index: pd.Index) -> np.ndarray:
     return share.reindex(index).to_numpy(dtype=float)
 
 
+NETWORK_SIGNALS: tuple[str, ...] = (
+    "sync_strength",
+    "sync_partners",
+    "sync_repeat",
+    "timing_partners",
+    "text_strength",
+    "text_partners",
+    "partners",
+    "multi_layer_partners",
+    "recurring_partners",
+)
+"""Columns of :func:`network_signals`, in order."""
+
+
 def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     """Per-account strength in each evidence family from combined edges.
 
@@ -165,17 +180,7 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     ``partners`` (any layer) and ``multi_layer_partners`` (partners tied by two
     or more layers), indexed like ``index``.
     """
-    cols = [
-        "sync_strength",
-        "sync_partners",
-        "sync_repeat",
-        "timing_partners",
-        "text_strength",
-        "text_partners",
-        "partners",
-        "multi_layer_partners",
-        "recurring_partners",
-    ]
+    cols = list(NETWORK_SIGNALS)
     out = pd.DataFrame(0.0, index=index, columns=cols)
     if edges is None or edges.empty:
         return out

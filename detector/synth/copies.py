@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["COPY_LANGS", "CopyCorpus", "copy_groups", "short_posts"]
+__all__ = ["COPY_LANGS", "CopyCorpus", "PlantedScores", "copy_groups", "pair_recall", "planted_scores", "short_posts"]
 
 COPY_LANGS: tuple[str, ...] = ("zh", "ja", "ko", "en", "mixed")
 """Languages of :func:`copy_groups` (``mixed``: Latin and CJK in one text)."""
@@ -299,3 +299,85 @@ def short_posts(seed: int, n: int = 1_500, langs: tuple[str, ...] = ("en", "en",
     lang_of = [langs[int(k)] for k in b.rng.integers(0, len(langs), n)]
     texts = [b.short(lang) for lang in lang_of]
     return CopyCorpus(texts, np.full(n, -1, dtype=np.int64), [f"short-{lang}" for lang in lang_of])
+
+
+def pair_recall(labels: np.ndarray, group: np.ndarray) -> float:
+    """Share of same-group pairs whose two texts end up in one cluster.
+
+    Parameters
+    ----------
+    labels : ndarray of int
+        Cluster label per text, ``-1`` for none.
+    group : ndarray of int
+        Planted group per text; only ``group >= 0`` counts.
+
+    Returns
+    -------
+    float
+        Pairs of one planted group that share a cluster label ``>= 0``,
+        over all pairs of one planted group (``nan`` without pairs).
+    """
+    ok = total = 0
+    for g in np.unique(group[group >= 0]):
+        lab = labels[group == g]
+        _, counts = np.unique(lab[lab >= 0], return_counts=True)
+        ok += int((counts * (counts - 1) // 2).sum())
+        total += len(lab) * (len(lab) - 1) // 2
+    return ok / total if total else float("nan")
+
+
+@dataclass
+class PlantedScores:
+    """Outcome of :func:`planted_scores`, one entry per seed.
+
+    Attributes
+    ----------
+    recall : dict language -> list of float
+        :func:`pair_recall` of the planted groups of each :data:`COPY_LANGS` language.
+    short_share : list of float
+        Share of the short posts put in any cluster.
+    mixed_clusters : int
+        Clusters (over all seeds) mixing two planted groups, or copies with short posts.
+    """
+
+    recall: dict[str, list[float]]
+    short_share: list[float]
+    mixed_clusters: int
+
+
+def planted_scores(seeds, group_texts, groups_per_lang: int = 6, copies: int = 25, n_short: int = 1_500) -> PlantedScores:
+    """Search planted copies mixed with short posts, seed by seed, and score the clusters.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+    group_texts : callable list of str -> ndarray of int64
+        The search under test: cluster label per text (``-1`` for none),
+        e.g. ``lambda t: near_duplicate_groups(t, params)[0]``.
+    groups_per_lang, copies : int
+        :func:`copy_groups` sizes.
+    n_short : int
+        :func:`short_posts` per seed.
+
+    Returns
+    -------
+    PlantedScores
+    """
+    recall: dict[str, list[float]] = {lang: [] for lang in COPY_LANGS}
+    short_share: list[float] = []
+    mixed = 0
+    for seed in seeds:
+        groups = copy_groups(seed, groups_per_lang, copies)
+        shorts = short_posts(seed, n_short)
+        labels = np.asarray(group_texts(groups.texts + shorts.texts))
+        n = len(groups.texts)
+        lang = np.array(groups.lang)
+        for code in COPY_LANGS:
+            recall[code].append(pair_recall(labels[:n], np.where(lang == code, groups.group, -1)))
+        short_share.append(float((labels[n:] >= 0).mean()))
+        for c in np.unique(labels[labels >= 0]):
+            members = np.flatnonzero(labels == c)
+            copies_in = members[members < n]
+            with_short = bool(copies_in.size and copies_in.size < members.size)
+            mixed += int(with_short or len(set(groups.group[copies_in].tolist())) > 1)
+    return PlantedScores(recall, short_share, mixed)

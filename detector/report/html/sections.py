@@ -357,7 +357,7 @@ def _account_focus(report: Mapping[str, Any], fs: Mapping[str, Any]) -> Markup:
                 "of amplification from flagged accounts",
             ),
             _figure(fmt_duration(fs.get("median_time_to_amplify_s")), "median time to amplify"),
-            _figure(fmt_pct(fs.get("share_within_60s"), 1), "amplified within 60 seconds"),
+            _figure(fmt_pct(fs.get("share_within_60s"), 1), f"amplified within {th.FAST_REACTION_S} seconds"),
             _figure(fmt_pct(official.get("inauthentic_reach_share"), 1), "inauthentic reach share")
             if official
             else None,
@@ -692,9 +692,9 @@ OFFICIAL_COLUMNS: tuple[tuple[str, str, bool, str | None], ...] = (
     ),
     (
         "share_within_60s",
-        "Within 60 s",
+        f"Within {th.FAST_REACTION_S} s",
         True,
-        "share of amplifications that arrived within 60 seconds",
+        f"share of amplifications that arrived within {th.FAST_REACTION_S} seconds",
     ),
     (
         "inauthentic_reach_share",
