@@ -22,6 +22,7 @@ __all__ = [
     "GEXF_MAX_EDGES",
     "GROUP_PARTNERS",
     "MIN_CLUSTER_SIZE",
+    "MIN_LAG_REPOSTS",
     "MAX_PAIRS_PER_OBJECT",
     "MIN_PARTICIPATION",
     "MISSING_COVERAGE",
@@ -171,6 +172,14 @@ BRIDGE_BETWEENNESS: float = 0.01
 :mod:`detector.officials.centrality`) above which an account "links otherwise separate
 communities". Raw counts are whole numbers (sampled estimates multiples of n / pivots), so this
 means "at least one such path"; the margin above 0 only absorbs floating-point noise."""
+
+# --------------------------------------------------------------------------
+# account features
+MIN_LAG_REPOSTS = 8
+"""Timed reposts an account needs before its repost-delay quartiles mean anything. A quartile
+range from fewer is noise: a person whose delays are log-normal (sigma 0.8-1) reads as a fixed
+lag (spread below 0.13) in 0.4-2.8 % of accounts with 4-5 reposts, but 0.01-0.05 % with 8
+(simulated, 200,000 draws each); an automated reposter fires on most posts it follows."""
 
 # --------------------------------------------------------------------------
 # scoring (calibration constants live in detector.scoring.calibrate)

@@ -36,19 +36,23 @@ repost_within_10s_share, repost_within_60s_share : float64
     original. NaN when the account has no timed repost (original unknown).
 repost_lag_median_s : float64
     Median (seconds) of the timed repost delays. NaN with fewer than
-    ``min_lag_reposts`` (default 4) timed reposts.
+    ``min_lag_reposts`` (default :data:`detector.thresholds.MIN_LAG_REPOSTS`) timed reposts.
 repost_lag_iqr_s : float64
     Interquartile range (seconds; 75th minus 25th percentile, linear
     interpolation as ``np.quantile``) of the timed repost delays. Low = a
     fixed personal repost lag (an automated reposter, e.g. always 23-25 s
     after the original), even when mixed with human activity; high = human
-    spread. NaN with fewer than ``min_lag_reposts`` (default 4) timed reposts.
+    spread. NaN with fewer than ``min_lag_reposts`` (default :data:`detector.thresholds.MIN_LAG_REPOSTS`) timed reposts.
 repost_lag_spread : float64
-    ``repost_lag_iqr_s / max(repost_lag_median_s, 1)``: the spread of the
-    delays relative to their typical size (dimensionless). A fan who always
-    reposts within a minute has a small IQR in seconds but a spread near 1
-    like any person; an automated reposter firing 23-25 s after each post
-    has about 0.05. NaN when the IQR is.
+    ``max(repost_lag_iqr_s, r) / max(repost_lag_median_s, r)``, ``r`` the
+    input's time resolution (:func:`time_resolution_s`: 1 s, or 60 s for
+    minute-resolution sources such as IO archives): the spread of the delays
+    relative to their typical size (dimensionless). A fan who always reposts
+    within a minute has a small IQR in seconds but a spread near 1 like any
+    person; an automated reposter firing 23-25 s after each post has about
+    0.05. Below the resolution a spread cannot be measured: at minute
+    resolution, delays of seconds all read 0 or 60 s, and their IQR of 0 says
+    nothing (the spread is then 1, ordinary). NaN when the IQR is.
 hour_entropy : float64
     Shannon entropy (bits; at most log2(24) = 4.585) of the hour-of-day
     histogram.
@@ -81,6 +85,11 @@ near_dup_share : float64
     != -1 in ``near_duplicate_event``) that holds posts of at least one
     *other* account: copying others, not repeating oneself (a scheduled
     account posting the same greeting every morning scores 0). NaN when
+    ``near_duplicate_event`` is not given.
+near_dup_posts : float64
+    Number of the account's events counted in ``near_dup_share``: its posts that copy
+    other accounts' (or are copied by them). One is a meme, a slogan or a quote anyone
+    may share; a copy network posts its talking points again and again. NaN when
     ``near_duplicate_event`` is not given.
 created_at : float64
     ``accounts.created_at`` (UTC seconds); NaN when unknown.
@@ -131,6 +140,7 @@ __all__ = [
     "handle_entropy",
     "original_posts",
     "reaction_delays",
+    "time_resolution_s",
 ]
 
 FEATURE_COLUMNS: tuple[str, ...] = (
@@ -156,6 +166,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "clock_repeat_share",
     "burst_count",
     "near_dup_share",
+    "near_dup_posts",
     "created_at",
     "account_age_days_at_first_post",
     "followers_following_ratio",
@@ -284,6 +295,20 @@ def _shared_with_others(cluster: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return out
 
 
+RESOLUTIONS_S: tuple[int, ...] = (3600, 60, 1)
+"""Time resolutions an export can have, coarsest first (hour, minute, second)."""
+
+
+def time_resolution_s(ts: np.ndarray) -> int:
+    """Time resolution of an input, in seconds: the coarsest of :data:`RESOLUTIONS_S` that every
+    timestamp (UTC seconds) is a multiple of (60 for minute-resolution exports such as IO
+    archives); 1 for fewer than two timestamps."""
+    ts = np.asarray(ts, dtype=np.int64)
+    if ts.size < 2:
+        return 1
+    return next(r for r in RESOLUTIONS_S if not np.any(ts % r))
+
+
 def _lag_iqr(codes: np.ndarray, delay: np.ndarray, n: int, min_count: int) -> tuple[np.ndarray, np.ndarray]:
     """IQR and median (s) of each account's timed repost delays (``delay >= 0``); NaN below ``min_count``."""
     out = np.full(n, np.nan)
@@ -385,7 +410,7 @@ def account_features(
     burst_window_s: int = 60,
     night_hours: int = 6,
     never_sleeps_share: float = 0.1,
-    min_lag_reposts: int = 4,
+    min_lag_reposts: int = th.MIN_LAG_REPOSTS,
     clock_slot_s: int = 5,
     clock_min_days: int = 3,
 ) -> pd.DataFrame:
@@ -452,6 +477,7 @@ def account_features(
     last_ts = sorted_ts[offsets[1:] - 1]
 
     is_repost, delay = _repost_delays(events, ts)
+    resolution = float(time_resolution_s(ts))
     timed = delay >= 0
     n_reposts = np.bincount(codes, weights=is_repost, minlength=n)
     n_timed = np.bincount(codes, weights=timed, minlength=n)
@@ -459,12 +485,12 @@ def account_features(
     within60 = np.bincount(codes, weights=timed & (delay <= th.FAST_REACTION_S), minlength=n)
     if near_duplicate_event is None:
         near_dup = np.full(n, np.nan)
+        near_dup_posts = np.full(n, np.nan)
     else:
         cluster = np.asarray(near_duplicate_event, dtype=np.int64)
-        near_dup = _share(
-            np.bincount(codes, weights=_shared_with_others(cluster, codes), minlength=n),
-            n_events.astype(float),
-        )
+        shared = _shared_with_others(cluster, codes)
+        near_dup_posts = np.bincount(codes, weights=shared, minlength=n)
+        near_dup = _share(near_dup_posts, n_events.astype(float))
 
     handles = account_handles(events, accounts).reindex(ids.astype(str)).to_numpy(dtype=object, na_value=None)
     profile = _profile_columns(accounts, ids, first_ts, handles)
@@ -491,13 +517,14 @@ def account_features(
             "repost_within_60s_share": _share(within60, n_timed),
             "repost_lag_median_s": lag_median,
             "repost_lag_iqr_s": lag_iqr,
-            "repost_lag_spread": lag_iqr / np.maximum(lag_median, 1.0),
+            "repost_lag_spread": np.maximum(lag_iqr, resolution) / np.maximum(lag_median, resolution),
             "hour_entropy": hour_ent,
             "night_share": night,
             "never_sleeps": never,
             "clock_repeat_share": clock_share,
             "burst_count": bursts,
             "near_dup_share": near_dup,
+            "near_dup_posts": near_dup_posts,
             "created_at": profile["created"],
             "account_age_days_at_first_post": profile["age"],
             "followers_following_ratio": profile["ratio"],

@@ -16,7 +16,8 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
     time) at :data:`COACTION_ALONE`.
 ``duplicate_text``
     ``text_partners`` (accounts it posted identical / near-duplicate text with) and
-    ``dup_share`` (share of its posts that copy other accounts').
+    ``dup_share`` (share of its posts that copy other accounts'), both only from
+    :data:`MIN_COPIED_POSTS` copied posts on.
 ``profile``
     ``young`` (age at first post), ``dormant`` (few statuses per day of life) and
     ``reactivated`` (most of its lifetime statuses fall in this input), the last two
@@ -24,11 +25,11 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
     ``follower_anomaly`` only *strengthen* one of these: a handle pattern, a default
     profile or a lopsided follower count alone never makes an account "throwaway".
 ``automation``
-    ``regular`` (low variation of inter-event times, 3+ events), ``rate``,
-    ``fixed_lag`` (repost delays in a narrow band), ``schedule`` (same clock time on
-    3+ days); ``never_sleeps`` and ``rare_client`` (a posting application few accounts
-    here use) only strengthen them: global communities span time zones, and newsrooms post
-    through scheduling tools.
+    ``regular`` (low variation of inter-event times, 3+ events), ``fixed_lag`` (repost
+    delays in a narrow band), ``schedule`` (same clock time on 3+ days); ``rate``,
+    ``never_sleeps`` and ``rare_client`` (a posting application few accounts here use) only
+    strengthen them: busy humans post a lot (newsrooms, activists, fans in a streaming
+    party), global communities span time zones, and newsrooms post through scheduling tools.
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ LOG_EPS = 1e-3
 
 MIN_TIMING_EVENTS = 3
 """Events an account needs before its inter-event regularity means anything."""
+
+MIN_COPIED_POSTS = 2
+"""Copied posts (in near-duplicate clusters shared with other accounts) an account needs before
+its copying counts: the repeated-evidence rule of synchrony, for text. One copied post is a meme,
+a slogan or a quote anyone may share once; a copy network posts its talking points again and
+again. Unknown (no text comparison) keeps the tests as they are."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,8 @@ def _transformed(test: AccountTest, values: np.ndarray) -> np.ndarray:
 def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
     """[0, 1] score of every test in :data:`ACCOUNT_TESTS` (columns), one row per account.
 
-    ``regular`` needs :data:`MIN_TIMING_EVENTS` events; ``dormant`` and
+    ``regular`` needs :data:`MIN_TIMING_EVENTS` events; ``text_partners`` and ``dup_share``
+    need :data:`MIN_COPIED_POSTS` copied posts; ``dormant`` and
     ``reactivated`` are multiplied by ``1 - young`` (a young account is young, not
     dormant). Unknown values score 0 (and show in the evidence coverage).
     """
@@ -172,6 +180,10 @@ def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
         out[name] = tail_score(_transformed(test, values), floor=_FLOOR[test.scale])
     enough = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
     out["regular"] = np.where(enough, out["regular"], 0.0)
+    copied = _column(signals, "dup_posts")
+    repeated = ~(copied < MIN_COPIED_POSTS)  # NaN (not compared) is not "fewer"
+    for name in ("text_partners", "dup_share"):
+        out[name] = np.where(repeated, out[name], 0.0)
     for name in ("dormant", "reactivated"):
         out[name] = out[name] * (1.0 - out["young"])
     return pd.DataFrame(out, index=signals.index)
@@ -200,8 +212,8 @@ def family_scores(tests: pd.DataFrame) -> pd.DataFrame:
     text = noisy_or(t["text_partners"], t["dup_share"])
     base = noisy_or(t["young"], t["dormant"], t["reactivated"])
     profile = noisy_or(base, base * noisy_or(t["handle"], t["default_profile"], t["follower_anomaly"]))
-    machine = noisy_or(t["regular"], t["rate"], t["fixed_lag"], t["schedule"])
-    auto = noisy_or(machine, machine * noisy_or(t["never_sleeps"], t["rare_client"]))
+    machine = noisy_or(t["regular"], t["fixed_lag"], t["schedule"])
+    auto = noisy_or(machine, machine * noisy_or(t["rate"], t["never_sleeps"], t["rare_client"]))
     return pd.DataFrame({"synchrony": sync, "duplicate_text": text, "profile": profile, "automation": auto}, index=tests.index)
 
 

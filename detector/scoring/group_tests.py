@@ -1,23 +1,29 @@
 """Group-level tests: how a cluster's members differ, as a distribution, from the scan's population.
 
 Each test asks whether a cluster holds more accounts with one attribute than a random
-draw of the same size from the rest of the scan's population (everyone but the cluster) would (a one-sided binomial test with
-Bonferroni over every cluster and test of the scan, and an effect-size floor:
-:func:`detector.scoring.calibrate.enrichment_test`). Attributes are read from the
-account tests (:mod:`detector.scoring.evidence_tests`): an account *has* one when its
-test score is at least :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`.
-Members for whom the attribute is unknown (no creation date, no profile) are left out
+draw of the same size from the rest of the scan's population (everyone but the cluster)
+would: a one-sided binomial test, Benjamini-Hochberg over every test of every cluster of the
+scan, and an effect-size floor (:func:`detector.scoring.calibrate.enrichment_test`,
+:func:`~detector.scoring.calibrate.fdr_adjust`, :func:`~detector.scoring.calibrate.group_score`). Inauthenticity attributes are read from
+the account tests (:mod:`detector.scoring.evidence_tests`) by rank: an account *has* one when
+it sits in the population's suspicious quarter of that test (:func:`in_suspicious_quarter`).
+A group is judged by its distribution, not by members that are extreme one by one: a network
+of accounts created about four months ago is not "young" account by account (120 days is
+ordinary on its own), but when all its members are among the youngest quarter of the scan,
+the group is shifted as a whole (p-value and excess share in the reasons). A fandom with some
+young stans has perhaps 40 % of its members there against the population's 25 %: below the
+effect floor. Members for whom the attribute is unknown (no creation date, no profile) are left out
 of both ``k`` and ``n``: unknown is never counted as ordinary.
 
 Coordination side (:data:`COORDINATION_TESTS`)
     ``in_sync``: acts within the window with :data:`GROUP_PARTNERS` or more accounts;
     ``copies``: duplicate-text family at the indicator level.
-Modifier (:data:`MODIFIER_TESTS`): ``rare_client`` (members posting through a client few
-    accounts of the scan use) strengthens the inauthenticity side, never carries it.
+Modifiers (:data:`MODIFIER_TESTS`): ``follower_anomaly``, ``default_profile`` and
+    ``rare_client`` (members posting through a client few accounts of the scan use)
+    strengthen the inauthenticity side, never carry it.
 Inauthenticity side (:data:`INAUTHENTIC_TESTS`)
     ``young``; ``young_or_dormant`` (a network of aged-dormant and fresh accounts is
-    enriched in both halves at once); ``automated`` (automation family);
-    ``follower_anomaly``; ``default_profile``; ``creation_batch``: the most members
+    enriched in both halves at once); ``automated`` (automation family); ``creation_batch``: the most members
     created within :data:`BATCH_WINDOW_S` of each other, against the population's share
     of accounts created in that same window (the window is chosen from the data, so its
     p-value is multiplied by the number of windows tried). (Tried and dropped: the share
@@ -31,8 +37,18 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
-from detector.scoring.calibrate import binomial_tail, enrichment_test, group_score
-from detector.scoring.evidence_tests import INDICATOR_LEVEL, MIN_TIMING_EVENTS
+from detector.scoring.calibrate import (
+    TAIL_ORDINARY,
+    binomial_tail,
+    enrichment_test,
+    fdr_adjust,
+    group_score,
+)
+from detector.scoring.evidence_tests import (
+    INDICATOR_LEVEL,
+    MIN_TIMING_EVENTS,
+    suspicious_percentiles,
+)
 
 __all__ = [
     "BATCH_WINDOW_S",
@@ -42,6 +58,7 @@ __all__ = [
     "INAUTHENTIC_TESTS",
     "MODIFIER_TESTS",
     "group_tests",
+    "in_suspicious_quarter",
     "member_attributes",
 ]
 
@@ -53,72 +70,100 @@ BATCH_WINDOW_S = 7 * 86400
 """Width (seconds: one week) of a creation batch: operators register accounts in batches over days."""
 
 MIN_TESTED_SIZE = 3
-"""Clusters of at least this many members count in the Bonferroni factor (a pair cannot be
+"""Clusters of at least this many members are tested (one family for the FDR adjustment; a pair cannot be
 significant anyway; counting the many pairs of a large scan would only blunt every test)."""
 
 COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
-INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "follower_anomaly", "default_profile", "creation_batch")
+INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "creation_batch")
 
-MODIFIER_TESTS: tuple[str, ...] = ("rare_client",)
-"""Group tests that only strengthen the inauthenticity side, never carry it: a newsroom posts
-through one scheduling tool too."""
+MODIFIER_TESTS: tuple[str, ...] = ("follower_anomaly", "default_profile", "rare_client")
+"""Group tests that only strengthen the inauthenticity side, never carry it, as their account
+tests only strengthen the profile and automation families: fans follow far more accounts than
+follow them, many real users never fill in a profile, and a newsroom posts through one
+scheduling tool."""
 
 GROUP_TEST_WORDS: dict[str, str] = {
     "in_sync": f"act within the window with {GROUP_PARTNERS} or more accounts",
     "copies": "post identical or near-duplicate texts of other accounts",
-    "young": "are young accounts",
-    "young_or_dormant": "are young or dormant/reactivated old accounts",
+    "young": "are among the youngest quarter of accounts here",
+    "young_or_dormant": "are among the youngest or the most dormant quarter of accounts here",
     "automated": "post with machine-like timing",
-    "follower_anomaly": "follow far more accounts than follow them",
+    "follower_anomaly": "are among the quarter with the fewest followers per account followed",
     "default_profile": "have a default profile",
     "creation_batch": f"were created within {BATCH_WINDOW_S // 86400} days of each other",
-    "rare_client": "post through a client few accounts here use",
+    "rare_client": "are among the quarter posting through the least common clients here",
 }
 
 
-def member_attributes(tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
-    """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``."""
+def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
+    """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``.
 
-    def has(score: np.ndarray, known: np.ndarray) -> np.ndarray:
-        return np.where(known, (np.asarray(score) >= INDICATOR_LEVEL).astype(float), np.nan)
+    Coordination attributes are the account's own (``in_sync``: :data:`GROUP_PARTNERS` or more
+    partners in the window; ``copies``: duplicate-text family at
+    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`). An account *has* an
+    inauthenticity attribute when it sits in the population's suspicious quarter of that
+    account test (:func:`in_suspicious_quarter`): not rare on its own (a quarter of any
+    population is there), but a group whose members sit there far more often than a random
+    draw would is shifted as a whole. ``young_or_dormant``: the youngest or the most dormant
+    quarter. ``automated`` is the exception: the automation family at the indicator level (3+
+    events). Timing signals are measured only on accounts with enough events, where one large
+    group (a fandom reposting every post of its idol) can be most of the measured population,
+    so a rank there is no evidence; the family needs a value both rare and far.
+    """
+    quarter = in_suspicious_quarter(signals)
 
-    def known(column: str) -> np.ndarray:
-        if column not in signals.columns:
-            return np.zeros(len(signals), dtype=bool)
-        return np.isfinite(signals[column].to_numpy(dtype=float))
+    def column(name: str) -> np.ndarray:
+        if name not in signals.columns:
+            return np.full(len(signals), np.nan)
+        return signals[name].to_numpy(dtype=float)
 
-    partners = signals["sync_partners"].to_numpy(dtype=float) if "sync_partners" in signals.columns else np.zeros(len(signals))
-    age_known = known("age_days")
-    life_known = known("lifetime_posts_per_day") | known("scan_share_of_posts")
-    young = has(tests["young"].to_numpy(), age_known)
-    dormant = has(np.maximum(tests["dormant"].to_numpy(), tests["reactivated"].to_numpy()), life_known)
-    either = np.where(age_known | life_known, np.fmax(np.nan_to_num(young), np.nan_to_num(dormant)), np.nan)
-    n_events = np.nan_to_num(signals["n_events"].to_numpy(dtype=float)) if "n_events" in signals.columns else np.zeros(len(signals))
+    def any_of(*names: str) -> np.ndarray:
+        values = quarter[list(names)].to_numpy()
+        known = np.isfinite(values).any(axis=1)
+        return np.where(known, np.nan_to_num(values, nan=0.0).max(axis=1), np.nan)
+
+    enough_events = np.nan_to_num(column("n_events"), nan=0.0) >= MIN_TIMING_EVENTS
+    default = column("default_profile")
     return pd.DataFrame(
         {
-            "in_sync": (np.nan_to_num(partners) >= GROUP_PARTNERS).astype(float),
+            "in_sync": (np.nan_to_num(column("sync_partners"), nan=0.0) >= GROUP_PARTNERS).astype(float),
             "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
-            "young": young,
-            "young_or_dormant": either,
-            "automated": has(fam["automation"].to_numpy(), n_events >= MIN_TIMING_EVENTS),
-            "follower_anomaly": has(tests["follower_anomaly"].to_numpy(), known("followers_following_ratio")),
-            "rare_client": has(tests["rare_client"].to_numpy(), known("client_share")),
-            "default_profile": np.where(known("default_profile"), np.nan_to_num(signals.get("default_profile", pd.Series(np.nan, index=signals.index)).to_numpy(dtype=float)), np.nan),
+            "young": quarter["young"].to_numpy(),
+            "young_or_dormant": any_of("young", "dormant"),
+            "automated": np.where(enough_events, (fam["automation"].to_numpy() >= INDICATOR_LEVEL).astype(float), np.nan),
+            "follower_anomaly": quarter["follower_anomaly"].to_numpy(),
+            "rare_client": quarter["rare_client"].to_numpy(),
+            "default_profile": np.where(np.isfinite(default), default, np.nan),
         },
         index=signals.index,
     )
 
 
-def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, population: np.ndarray, n_tests: int):
+def in_suspicious_quarter(signals: pd.DataFrame) -> pd.DataFrame:
+    """Per account test: 1.0 where the account sits in the population's suspicious quarter
+    (mid-rank upper-tail share below :data:`~detector.scoring.calibrate.TAIL_ORDINARY`), 0.0
+    elsewhere, NaN where the signal is unknown.
+
+    Strictly below: on a two-valued signal split half and half, the upper half's mid-rank
+    share is exactly 0.25, and half of a population is not a "quarter"; on an all-equal
+    signal nobody is in it (share 0.5)."""
+    pct = suspicious_percentiles(signals)
+    values = pct.to_numpy(dtype=float)
+    out = np.where(np.isfinite(values), (values > 1.0 - TAIL_ORDINARY).astype(float), np.nan)
+    return pd.DataFrame(out, index=pct.index, columns=pct.columns)
+
+
+def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, population: np.ndarray):
     """Per group: members in its densest creation window, members with a date, the population's
-    share in that window, and the test's adjusted p-value."""
+    share in that window, and the test's p-value (times the number of windows tried: the
+    window is chosen from the data)."""
     k = np.zeros(n_groups)
     n = np.zeros(n_groups)
     p0 = np.zeros(n_groups)
-    p_adj = np.ones(n_groups)
+    p_value = np.ones(n_groups)
     pop = np.sort(population[np.isfinite(population)])
     if pop.size == 0:
-        return k, n, p0, p_adj
+        return k, n, p0, p_value
     ok = np.isfinite(created) & (groups >= 0)
     order = np.lexsort((created[ok], groups[ok]))
     g, c = groups[ok][order], created[ok][order]
@@ -133,8 +178,8 @@ def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, po
         tail = binomial_tail(inside, np.full(dates.size, dates.size), share)
         best = int(np.argmin(tail))
         k[j], n[j], p0[j] = inside[best], dates.size, share[best]
-        p_adj[j] = min(1.0, float(tail[best]) * dates.size * n_tests)  # windows tried x tests made
-    return k, n, p0, p_adj
+        p_value[j] = min(1.0, float(tail[best]) * dates.size)
+    return k, n, p0, p_value
 
 
 def group_tests(
@@ -164,15 +209,13 @@ def group_tests(
     groups[np.isfinite(cid)] = np.searchsorted(ids, cid[np.isfinite(cid)].astype(np.int64))
     names = (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS)
     sizes = np.bincount(groups[groups >= 0], minlength=len(ids))
-    n_tests = max(1, int((sizes >= MIN_TESTED_SIZE).sum()) * len(names))
-    scores, details = {}, {}
     member = groups >= 0
+    raw = {}
     for name in names:
         if name == "creation_batch":
             c = created_at.to_numpy(dtype=float)
-            k, n, p0, p_adj = _creation_batches(c, groups, len(ids), c, n_tests)
-            excess = np.where(n > 0, k / np.maximum(n, 1) - p0, 0.0)
-            score = np.where(n >= 2, group_score(p_adj, excess), 0.0)
+            k, n, p0, p_value = _creation_batches(c, groups, len(ids), c)
+            excess = np.where(n >= 2, k / np.maximum(n, 1) - p0, 0.0)
         else:
             values = attributes[name].to_numpy(dtype=float)
             known = np.isfinite(values)
@@ -181,7 +224,15 @@ def group_tests(
             # the rest of the population: everyone with the attribute known, but the cluster itself
             rest = np.maximum(known.sum() - n, 1.0)
             p0 = np.clip((values[known].sum() - k) / rest, 0.0, 1.0)
-            score, p_adj = enrichment_test(k, n, p0, n_tests)
-        scores[name] = score
-        details[name] = pd.DataFrame({"k": k, "n": n, "p0": p0, "p_adj": p_adj}, index=ids)
+            p_value, excess = enrichment_test(k, n, p0)
+        raw[name] = (k, n, p0, p_value, excess)
+    # one family: every test of every cluster of MIN_TESTED_SIZE+ members in the scan
+    tested = sizes >= MIN_TESTED_SIZE
+    family = np.column_stack([np.where(tested, raw[name][3], np.nan) for name in names]) if len(ids) else np.zeros((0, len(names)))
+    q_values = np.nan_to_num(fdr_adjust(family.ravel()).reshape(family.shape), nan=1.0)
+    scores, details = {}, {}
+    for j, name in enumerate(names):
+        k, n, p0, _, excess = raw[name]
+        scores[name] = np.where(n >= (2 if name == "creation_batch" else 1), group_score(q_values[:, j], excess), 0.0)
+        details[name] = pd.DataFrame({"k": k, "n": n, "p0": p0, "p_adj": q_values[:, j]}, index=ids)
     return pd.DataFrame(scores, index=pd.Index(ids, name="cluster_id")), details

@@ -55,7 +55,7 @@ def group_test(name: str, words: str, k: int, n: int, p0: float, p_adj: float, s
     enrich = f"{(k / n) / p0:.1f}x" if p0 > 0 and n else "not seen elsewhere"
     return (
         f"{k:,} of {n:,} members {words} vs {p0:.1%} of the population "
-        f"(enrichment {enrich}, binomial {p_value(p_adj)} after Bonferroni) [group test {name} {score:.2f}]"
+        f"(enrichment {enrich}, binomial {p_value(p_adj)} after FDR adjustment) [group test {name} {score:.2f}]"
     )
 
 

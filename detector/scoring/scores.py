@@ -18,7 +18,7 @@ The scorer in one sitting:
    side only, a lone bot on the second only: either side missing gives 0.
 3. **Group tests** (:mod:`detector.scoring.group_tests`): a cluster is judged by
    how its members' distribution differs from the population's (binomial
-   enrichment with a Bonferroni-bounded false-alarm rate and an effect floor):
+   enrichment with a Benjamini-Hochberg false-discovery rate and an effect floor):
    share of members in sync with several accounts or copying texts (coordination
    side); share young, young-or-dormant, automated, with follower anomalies or
    default profiles, and creation-date concentration (inauthenticity side). The
@@ -476,7 +476,7 @@ def _score_clusters(
     if members.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}), pd.Series([], dtype=float)
     created = signals["created_at"] if "created_at" in signals.columns else pd.Series(np.nan, index=signals.index)
-    gt, details = group_tests(member_attributes(tests, fam, signals), created, cluster_id)
+    gt, details = group_tests(member_attributes(fam, signals), created, cluster_id)
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
     size = grp.size()

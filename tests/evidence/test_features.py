@@ -449,3 +449,29 @@ def test_cli_features_passes_the_cyborg_options(tmp_path):
     assert pd.read_parquet(out)["clock_repeat_share"].tolist() == [0.0]
     bad = runner.invoke(main, [*args, "--clock-slot", "-1"])
     assert bad.exit_code != 0 and "clock_slot_s" in bad.output
+
+
+def test_time_resolution_of_minute_and_second_inputs():
+    from detector.evidence.features import time_resolution_s
+
+    t0 = 1_700_000_040
+    assert time_resolution_s(np.array([t0, t0 + 60, t0 + 180])) == 60
+    assert time_resolution_s(np.array([t0, t0 + 61])) == 1
+    assert time_resolution_s(np.array([t0])) == 1
+    assert time_resolution_s(np.array([t0, t0 + 3600])) == 60  # t0 is on a minute, not an hour
+
+
+def test_repost_lag_spread_is_not_measured_below_the_time_resolution():
+    # an account reposting 37 s after each post, seen at minute resolution: its delays read 0 or
+    # 60 s; their IQR of 0 says nothing, so the spread is ordinary (1), not "fixed lag" (0)
+    from detector.schema import events_from_records
+
+    rows = []
+    for k in range(12):
+        t = 1_700_000_000 + k * 3600 + (k % 3) * 20  # originals at various seconds of the minute
+        rows.append(dict(event_id=f"p{k}", platform="twitter", account_id="src", ts=t - t % 60, kind="post", text="x"))
+        r = t + 37
+        rows.append(dict(event_id=f"r{k}", platform="twitter", account_id="bot", ts=r - r % 60, kind="repost",
+                         target_event_id=f"p{k}", target_account_id="src"))
+    f = account_features(events_from_records(rows)).set_index("account_id")
+    assert f.loc["bot", "repost_lag_spread"] >= 1.0

@@ -12,6 +12,8 @@ from detector.scoring.calibrate import (
     FLOOR_LOG,
     binomial_tail,
     enrichment_test,
+    fdr_adjust,
+    group_score,
     percentile_rank,
     tail_score,
     upper_tail_share,
@@ -141,12 +143,25 @@ def test_binomial_tail_matches_scipy(k, n, p):
 
 def test_enrichment_fandom_vs_campaign():
     # 10% young in a 200-account fandom vs 5% in the population: significant-ish, no effect
-    score, p = enrichment_test(np.array([20.0]), np.array([200.0]), 0.05, n_tests=100)
-    assert score[0] == 0.0
+    p, excess = enrichment_test(np.array([20.0]), np.array([200.0]), 0.05)
+    assert group_score(p * 100, excess)[0] == 0.0
     # 80-account network, all young or dormant, population 5%
-    score, p = enrichment_test(np.array([80.0]), np.array([80.0]), 0.05, n_tests=100)
-    assert score[0] == 1.0
+    p, excess = enrichment_test(np.array([80.0]), np.array([80.0]), 0.05)
+    assert group_score(p * 100, excess)[0] == 1.0
     assert p[0] < 1e-50
     # nothing known: no evidence
-    score, _ = enrichment_test(np.array([0.0]), np.array([0.0]), 0.05, n_tests=1)
-    assert score[0] == 0.0
+    p, excess = enrichment_test(np.array([0.0]), np.array([0.0]), 0.05)
+    assert p[0] == 1.0 and group_score(p, excess)[0] == 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60))
+def test_fdr_adjust_matches_scipy(values):
+    p = np.array(values)
+    np.testing.assert_allclose(fdr_adjust(p), stats.false_discovery_control(p, method="bh"), rtol=1e-12, atol=1e-15)
+
+
+def test_fdr_adjust_leaves_unknown_out_of_the_family():
+    got = fdr_adjust(np.array([0.01, np.nan, 0.04]))
+    assert np.isnan(got[1])
+    np.testing.assert_allclose(got[[0, 2]], [0.02, 0.04])

@@ -39,7 +39,7 @@ def test_p_values_and_group_tests():
     assert rs.p_value(0.0) == "p < 1e-12"
     text = rs.group_test("young", "are young accounts", 40, 80, 0.05, 1e-20, 1.0)
     assert text.startswith("40 of 80 members are young accounts vs 5.0% of the population (enrichment 10.0x")
-    assert "p < 1e-12 after Bonferroni" in text and text.endswith("[group test young 1.00]")
+    assert "p < 1e-12 after FDR adjustment" in text and text.endswith("[group test young 1.00]")
     assert "not seen elsewhere" in rs.group_test("young", "are young", 3, 10, 0.0, 1e-3, 0.5)
 
 

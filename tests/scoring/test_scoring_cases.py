@@ -45,7 +45,7 @@ def test_aged_dormant_plus_young_copy_network_scores_high(cases):
     top = int(net["cluster_id"].mode().iloc[0])
     assert cl.loc[top, "flagged"] and cl.loc[top, "score"] >= 0.9
     text = " ".join(cl.loc[top, "reasons"])
-    assert "young or dormant" in text and "binomial p" in text and "enrichment" in text
+    assert "youngest or the most dormant" in text and "binomial p" in text and "enrichment" in text
 
 
 def test_ordinary_users_rarely_flagged(cases):

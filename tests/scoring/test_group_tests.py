@@ -1,0 +1,78 @@
+"""Group tests judge a cluster by its distribution against the scan's population (issue 14)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.scoring.evidence_tests import account_test_scores, family_scores
+from detector.scoring.group_tests import group_tests, in_suspicious_quarter, member_attributes
+
+DAY = 86400.0
+
+
+def _signals(age_days: np.ndarray) -> pd.DataFrame:
+    n = len(age_days)
+    return pd.DataFrame(
+        {"age_days": age_days, "n_events": np.full(n, 5.0), "sync_partners": np.zeros(n)},
+        index=pd.Index([f"a{i:04d}" for i in range(n)], name="account_id"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (np.zeros(40), np.zeros(40)),  # all equal: mid-rank 0.5 for everyone, nobody in the tail
+        (np.r_[np.zeros(39), 5.0], np.r_[np.zeros(39), 1.0]),  # one non-zero value: only it
+        (np.r_[np.zeros(20), np.ones(20)], np.zeros(40)),  # two values, half each: tail share 0.25 .. 0.75
+    ],
+)
+def test_quarter_on_degenerate_signals(values, expected):
+    # ``rate`` (events per active day): higher is suspicious
+    sig = pd.DataFrame({"posts_per_day": values}, index=[f"a{i}" for i in range(len(values))])
+    got = in_suspicious_quarter(sig)["rate"].to_numpy()
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_quarter_keeps_unknown_unknown():
+    values = np.r_[np.full(30, np.nan), np.arange(10.0)]
+    sig = pd.DataFrame({"posts_per_day": values}, index=[f"a{i}" for i in range(40)])
+    got = in_suspicious_quarter(sig)["rate"].to_numpy()
+    assert np.isnan(got[:30]).all()
+    # mid-rank tail share (#greater + 0.5) / 10 <= 0.25: the top two of the ten known values
+    np.testing.assert_array_equal(got[30:], np.r_[np.zeros(8), 1.0, 1.0])
+
+
+def _population_ages(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Account ages in days, log-normal around 3.5 years (youngest quarter: under about 660 days)."""
+    return np.exp(rng.normal(np.log(1300.0), 1.0, n))
+
+
+def _young_group_score(group_ages: np.ndarray, rng: np.random.Generator, n_pop: int = 2000) -> float:
+    pop = _population_ages(rng, n_pop)
+    sig = _signals(np.r_[pop, group_ages])
+    cluster = pd.Series(pd.NA, index=sig.index, dtype="Int64")
+    cluster.iloc[n_pop:] = 0
+    fam = family_scores(account_test_scores(sig))
+    created = pd.Series(-sig["age_days"].to_numpy() * DAY, index=sig.index)
+    scores, details = group_tests(member_attributes(fam, sig), created, cluster)
+    return float(scores.loc[0, "young"])
+
+
+def test_group_shifted_as_a_whole_is_young_though_no_member_is_extreme():
+    rng = np.random.default_rng(0)
+    # 40 accounts all created 150-350 days ago: each is ordinary-looking on its own (the account
+    # test does not call 150 days young in a population around 3.5 years, log-sd 1) ...
+    ages = rng.uniform(150, 350, 40)
+    sig = _signals(np.r_[_population_ages(np.random.default_rng(0), 2000), ages])
+    assert account_test_scores(sig)["young"].iloc[-40:].max() < 0.25
+    # ... but together they are the youngest quarter of the scan
+    assert _young_group_score(ages, np.random.default_rng(0)) >= 0.9
+
+
+def test_group_with_a_minority_of_young_members_is_ordinary():
+    rng = np.random.default_rng(1)
+    # a fandom: 15 % young stans, the rest drawn like the population (about 36 % in the youngest quarter)
+    ages = np.r_[rng.uniform(5, 60, 15), _population_ages(rng, 85)]
+    assert _young_group_score(ages, np.random.default_rng(1)) == 0.0
