@@ -441,14 +441,29 @@ def make_events(seed: int = 11, n_campaign: int = 14, n_organic: int = 80):
     return events_from_records(records)
 
 
-def scan_report(events, command: str = "scan", **params: Any) -> dict[str, Any]:
+def make_accounts(events) -> Any:
+    """Accounts table for :func:`make_events`: the campaign's accounts created 3-20 days before its
+    first post (a campaign's throwaway accounts), everyone else 1-8 years before (seeded)."""
+    from detector.schema import accounts_from_records
+
+    rng = random.Random(7)
+    first = events.groupby(events["account_id"].astype(str))["ts"].min()
+    rows = []
+    for account_id, ts in first.items():
+        young = account_id.startswith("1000")
+        age_days = rng.randint(3, 20) if young else rng.randint(365, 8 * 365)
+        rows.append({"account_id": account_id, "created_at": int(ts) - age_days * 86400})
+    return accounts_from_records(rows)
+
+
+def scan_report(events, command: str = "scan", accounts: Any = None, **params: Any) -> dict[str, Any]:
     """The real report of ``detector.pipeline.run_scan`` for ``events`` (progress bars off)."""
     from detector.pipeline import ScanParams, run_scan
     from detector.progress import set_quiet
 
     set_quiet(True)
     return run_scan(
-        events, None, params=ScanParams(**params), command=command, progress=False
+        events, accounts, params=ScanParams(**params), command=command, progress=False
     ).report
 
 

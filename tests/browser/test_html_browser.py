@@ -265,11 +265,12 @@ def test_real_scan_of_hostile_posts(driver, tmp_path):
         "detector.pipeline", reason="detector.pipeline.run_scan is not available yet"
     )
     try:
-        from tests.browser.html_factory import make_events, scan_report
+        from tests.browser.html_factory import make_accounts, make_events, scan_report
     except ImportError:
-        from browser.html_factory import make_events, scan_report
+        from browser.html_factory import make_accounts, make_events, scan_report
 
-    report = scan_report(make_events())
+    events = make_events()
+    report = scan_report(events, accounts=make_accounts(events))
     assert report["clusters"], "the injected campaign should form at least one cluster"
     path = tmp_path / "scan.html"
     write_html(report, path)

@@ -14,6 +14,7 @@ try:
     from tests.browser.html_factory import (
         EVIL_URLS,
         PAYLOADS,
+        make_accounts,
         make_events,
         parse,
         sample_data_report,
@@ -23,6 +24,7 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
     from browser.html_factory import (
         EVIL_URLS,
         PAYLOADS,
+        make_accounts,
         make_events,
         parse,
         sample_data_report,
@@ -32,7 +34,8 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
 
 @pytest.fixture(scope="module")
 def hostile_scan() -> dict:
-    return scan_report(make_events())
+    events = make_events()
+    return scan_report(events, accounts=make_accounts(events))
 
 
 def test_real_report_of_hostile_posts_is_inert(hostile_scan):
@@ -55,7 +58,8 @@ def test_real_report_sections_and_determinism(hostile_scan):
     html_text = render_html(hostile_scan)
     ids = [dict(a).get("id") for t, a in parse(html_text).tags if t == "section"]
     assert ids == ["verdict", "timeline", "clusters", "accounts", "officials", "methods"]
-    again = scan_report(make_events())
+    events = make_events()
+    again = scan_report(events, accounts=make_accounts(events))
     assert render_html(again) == html_text
 
 
