@@ -47,6 +47,7 @@ from detector.scoring.calibrate import (
 from detector.scoring.evidence_tests import (
     INDICATOR_LEVEL,
     MIN_TIMING_EVENTS,
+    _column,
     suspicious_percentiles,
 )
 
@@ -112,28 +113,22 @@ def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
     """
     quarter = in_suspicious_quarter(signals)
 
-    def column(name: str) -> np.ndarray:
-        if name not in signals.columns:
-            return np.full(len(signals), np.nan)
-        return signals[name].to_numpy(dtype=float)
-
     def any_of(*names: str) -> np.ndarray:
         values = quarter[list(names)].to_numpy()
         known = np.isfinite(values).any(axis=1)
         return np.where(known, np.nan_to_num(values, nan=0.0).max(axis=1), np.nan)
 
-    enough_events = np.nan_to_num(column("n_events"), nan=0.0) >= MIN_TIMING_EVENTS
-    default = column("default_profile")
+    enough_events = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
     return pd.DataFrame(
         {
-            "in_sync": (np.nan_to_num(column("sync_partners"), nan=0.0) >= GROUP_PARTNERS).astype(float),
+            "in_sync": (np.nan_to_num(_column(signals, "sync_partners"), nan=0.0) >= GROUP_PARTNERS).astype(float),
             "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
             "young": quarter["young"].to_numpy(),
             "young_or_dormant": any_of("young", "dormant"),
             "automated": np.where(enough_events, (fam["automation"].to_numpy() >= INDICATOR_LEVEL).astype(float), np.nan),
             "follower_anomaly": quarter["follower_anomaly"].to_numpy(),
             "rare_client": quarter["rare_client"].to_numpy(),
-            "default_profile": np.where(np.isfinite(default), default, np.nan),
+            "default_profile": _column(signals, "default_profile"),
         },
         index=signals.index,
     )
