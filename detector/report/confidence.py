@@ -73,12 +73,30 @@ METHOD = (
 
 
 def _hypergeom_tail(k: int, n: int, big_k: int, big_n: int) -> float:
-    """P(X >= k) for X ~ Hypergeometric(population big_n, successes big_k, draws n)."""
-    from scipy.stats import hypergeom
+    """P(X >= k) for X ~ Hypergeometric(population big_n, successes big_k, draws n).
 
+    The same number as ``scipy.stats.hypergeom.sf(k - 1, big_n, big_k, n)``
+    (bit for bit: the same Boost routine, with scipy's support and argument
+    checks), without importing :mod:`scipy.stats` (about 1 s of start-up for
+    ``detector hashtag``; :mod:`scipy.special` is loaded by the scorer anyway).
+    Falls back to :mod:`scipy.stats` where scipy has no ``_hypergeom_sf``.
+    """
     if k <= 0:
         return 1.0
-    return float(hypergeom.sf(k - 1, big_n, big_k, n))
+    try:
+        from scipy.special._ufuncs import _hypergeom_sf
+    except ImportError:  # another scipy layout: the public (slower to import) route
+        from scipy.stats import hypergeom
+
+        return float(hypergeom.sf(k - 1, big_n, big_k, n))
+    q = k - 1
+    if not (big_n > 0 and 0 <= big_k <= big_n and 0 <= n <= big_n):
+        return float("nan")  # scipy's badvalue for invalid shapes
+    if q < max(n - (big_n - big_k), 0):  # below the support
+        return 1.0
+    if q >= min(big_k, n):  # at or above its top
+        return 0.0
+    return float(np.clip(_hypergeom_sf(float(q), float(big_k), float(n), float(big_n)), 0.0, 1.0))
 
 
 def _given_tests(cluster: Mapping[str, Any]) -> list[dict[str, Any]]:

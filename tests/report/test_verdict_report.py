@@ -61,6 +61,17 @@ def test_enrichment_p_value_matches_hypergeometric_reference():
     assert t["log10_p"] == pytest.approx(np.log10(ref), abs=0.01)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-2, 60), st.integers(-1, 60), st.integers(-1, 60), st.integers(0, 60))
+def test_hypergeom_tail_is_scipy_stats_bit_for_bit(k, n, big_k, big_n):
+    """The tail without importing scipy.stats is scipy.stats' own number (support edges, bad shapes too)."""
+    from detector.report.confidence import _hypergeom_tail
+
+    got = _hypergeom_tail(k, n, big_k, big_n)
+    want = 1.0 if k <= 0 else float(hypergeom.sf(k - 1, big_n, big_k, n))
+    assert (np.isnan(got) and np.isnan(want)) or got == want, (got, want)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 30), st.integers(1, 30), st.integers(30, 200))
 def test_enrichment_p_value_is_a_probability_and_monotone(k_pop, n, big_n):
