@@ -117,6 +117,12 @@ def make_data(n_events: int, seed: int, cache: Path) -> Path:
     return path
 
 
+def _worker_peak_mb() -> float:
+    """Peak RSS (MB, ``VmHWM``) of the dask worker this runs on (defined here: pickled by value)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) / 1024.0 for line in fh if line.startswith("VmHWM:"))
+
+
 def child(path: str, outdir: str, engine: str = "local") -> dict:
     """Run inside the child process: ingest, co-retweet baseline, full scan (on ``engine``)."""
     from detector.evidence.coaction import CoactionParams, coaction_edges, share_table
@@ -154,9 +160,13 @@ def child(path: str, outdir: str, engine: str = "local") -> dict:
     t = time.perf_counter()
     clock = CpuClock()
     with contextlib.ExitStack() as stack:
-        stack.enter_context(open_engine(engine, workers=2))
+        active = stack.enter_context(open_engine(engine, workers=2))
         res["engine_start_s"] = time.perf_counter() - t  # LocalCluster start-up (dask); ~0 for local
         result = run_scan(events, ingest.accounts, params=ScanParams())
+        if engine == "dask":  # where the co-action stage went, and the workers' own peaks
+            res["dask_coaction_s"] = {k: round(v, 3) for k, v in active.timings.items()}
+            res["dask_partitions"] = active.partitions
+            res["dask_worker_peak_rss_mb"] = sorted(active.client.run(_worker_peak_mb).values())
     res["scan_s"] = time.perf_counter() - t
     res["scan_cpu_percent"] = clock.cpu_percent()
     res["peak_rss_after_scan_mb"] = peaks.running()

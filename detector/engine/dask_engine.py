@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,6 +107,15 @@ class DaskEngine:
         Map partitions (and reducers); default twice the number of worker threads.
     memory_limit : int, optional
         Bytes per worker; bounds each worker's in-flight pair blocks to a quarter of it.
+
+    Attributes
+    ----------
+    timings : dict
+        Seconds spent, summed over the calls: ``split`` (partitioning the
+        shares here), ``scatter`` (sending them to the workers), ``compute``
+        (map, shuffle and reduce on the workers, until the flags and the
+        reduced rows are back here) and ``assemble`` (flags scattered back,
+        rows joined); ``calls`` counts the calls that went to the cluster.
     """
 
     name = "dask"
@@ -117,6 +127,13 @@ class DaskEngine:
             threads = sum(client.nthreads().values()) or 1
             partitions = 2 * threads
         self.partitions = max(int(partitions), 1)
+        self.timings: dict[str, float] = {"split": 0.0, "scatter": 0.0, "compute": 0.0, "assemble": 0.0, "calls": 0}
+
+    def _lap(self, name: str, since: float) -> float:
+        """Add the seconds from ``since`` to ``timings[name]``; return now."""
+        now = time.perf_counter()
+        self.timings[name] += now - since
+        return now
 
     def coaction_aggregate(
         self,
@@ -145,6 +162,8 @@ class DaskEngine:
             return coaction_aggregate(
                 starts, ts, acc, content, n_accounts, window, fast_window=fast_window, **options
             )
+        self.timings["calls"] += 1
+        lap = time.perf_counter()
         ts = np.ascontiguousarray(ts, dtype=np.int64)
         acc = np.ascontiguousarray(acc, dtype=np.int32)
         content = np.ascontiguousarray(content, dtype=np.int32)
@@ -157,16 +176,24 @@ class DaskEngine:
         a_bounds = np.linspace(0, n_acc, n_parts + 1).round().astype(np.int64)
         key_bounds = a_bounds * np.int64(n_acc) * np.int64(int(window) + 1)
         client = self.client
-        rows_of, objs_of, mapped = [], [], []
+        rows_of, objs_of, parts = [], [], []
         for p in range(n_parts):
             objs = np.flatnonzero(part_of_obj == p)
             rows = np.flatnonzero(part_of_row == p)
             local_starts = np.zeros(objs.size + 1, dtype=np.int64)
             np.cumsum(sizes[objs], out=local_starts[1:])
-            data = client.scatter([local_starts, ts[rows], acc[rows], content[rows]])
-            mapped.append(client.submit(_map_partition, *data, n_acc, int(window), key_bounds, options, pure=False))
+            parts.extend([local_starts, ts[rows], acc[rows], content[rows]])
             rows_of.append(rows)
             objs_of.append(objs)
+        lap = self._lap("split", lap)
+        # one scatter for every partition (one round trip, not one per partition), without hashing the arrays
+        data = client.scatter(parts, hash=False)
+        del parts
+        lap = self._lap("scatter", lap)
+        mapped = [
+            client.submit(_map_partition, *data[4 * p : 4 * p + 4], n_acc, int(window), key_bounds, options, pure=False)
+            for p in range(n_parts)
+        ]
         reduced = [
             client.submit(
                 _reduce, [client.submit(_piece, m, r, pure=False) for m in mapped], n_acc, int(window), fast_window,
@@ -177,6 +204,7 @@ class DaskEngine:
         metas = client.gather([client.submit(_meta, m, pure=False) for m in mapped])
         stats = client.gather(reduced)
         del mapped, reduced
+        lap = self._lap("compute", lap)
         in_pair = np.zeros(ts.shape[0], dtype=np.uint8)
         capped = np.zeros(n_obj, dtype=np.bool_)
         upper = np.zeros(n_obj, dtype=np.int64)
@@ -187,7 +215,9 @@ class DaskEngine:
         total = int(sum(m.n_share_pairs for m in metas))
         joined = tuple(np.concatenate([s[k] for s in stats]) for k in range(len(stats[0])))
         empty = np.empty(0, np.int64)
-        return pair_aggregate(joined, PairRuns(empty, empty, empty, in_pair, capped, upper, total))
+        out = pair_aggregate(joined, PairRuns(empty, empty, empty, in_pair, capped, upper, total))
+        self._lap("assemble", lap)
+        return out
 
 
 @contextlib.contextmanager
