@@ -12,10 +12,16 @@ Commands are thin: parse options, call library functions, print.
 from __future__ import annotations
 
 import ast
+import atexit
+import contextlib
 import importlib
 import inspect
+import os
 import pkgutil
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,8 +65,53 @@ def _static_help(module: str) -> str | None:
     return None
 
 
+def _exit_status(code: Any) -> int:
+    """The process status Python gives ``SystemExit(code)`` (a message is printed to stderr, status 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def fast_exit(code: Any) -> None:
+    """End the process with ``SystemExit(code)``'s status, without the interpreter's teardown.
+
+    After a scan the interpreter's finalisation (freeing every module, table
+    and compiled kernel one by one) takes about 0.5 s of a ``detector
+    hashtag`` run on the sample; the operating system reclaims the same
+    memory at once. What a normal exit does that matters still happens first:
+    the ``atexit`` handlers run (temporary folders, coverage, the dask
+    cluster) and stdout/stderr are flushed. Every output file is closed
+    (written atomically) before the command returns. When a non-daemon thread
+    is still running, the normal exit (which waits for it) is taken instead.
+    """
+    if any(t is not threading.main_thread() and t.is_alive() and not t.daemon for t in threading.enumerate()):
+        raise SystemExit(code)
+    status = _exit_status(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`detector ... | head`)
+            stream.flush()
+    os._exit(status)
+
+
 class LazyGroup(click.Group):
-    """A click group whose sub-commands are imported on first use."""
+    """A click group whose sub-commands are imported on first use.
+
+    Run as the ``detector`` program (arguments from ``sys.argv``), it ends with
+    :func:`fast_exit`; called with ``args`` (click's test runner, scripts) it
+    behaves as any click group.
+    """
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        if args is not None or rest or not kwargs.get("standalone_mode", True):
+            return super().main(args, *rest, **kwargs)
+        try:
+            return super().main(args, **kwargs)
+        except SystemExit as exc:  # click's standalone mode always ends here
+            fast_exit(exc.code)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(_command_modules())

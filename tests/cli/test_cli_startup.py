@@ -52,3 +52,29 @@ def test_static_help_needs_a_click_decorator(tmp_path, monkeypatch, source) -> N
     (tmp_path / "cmd_fake.py").write_text(source, encoding="utf-8")
     monkeypatch.setattr(cli, "__file__", str(tmp_path / "__init__.py"))
     assert cli._static_help("detector.cli.cmd_fake") is None
+
+
+def _program(argv: list[str], before: str = "") -> subprocess.CompletedProcess:
+    """Run ``detector ARGV`` as the console script does (arguments from sys.argv)."""
+    code = f"import sys\n{before}from detector.cli import main\nsys.argv = ['detector', *{argv!r}]\nmain()\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+
+def test_program_exit_keeps_status_output_and_atexit_handlers() -> None:
+    """The fast exit (no interpreter teardown) still runs atexit handlers, flushes and keeps the status."""
+    handler = "import atexit\natexit.register(lambda: print('HANDLER RAN', flush=True))\n"
+    ok = _program(["--version"], handler)
+    assert ok.returncode == 0 and "detector, version" in ok.stdout and ok.stdout.rstrip().endswith("HANDLER RAN")
+    usage = _program(["hashtag"], handler)
+    assert usage.returncode == 2 and "Missing argument 'TAG'" in usage.stderr and "HANDLER RAN" in usage.stdout
+
+
+def test_program_exit_status_of_a_message_and_a_live_thread() -> None:
+    assert cli._exit_status(None) == 0 and cli._exit_status(3) == 3 and cli._exit_status(256 + 1) == 1
+    # a non-daemon thread still running: the normal exit, which waits for it
+    waiter = (
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('THREAD DONE', flush=True))).start()\n"
+    )
+    proc = _program(["--version"], waiter)
+    assert proc.returncode == 0 and "THREAD DONE" in proc.stdout
