@@ -23,7 +23,9 @@ Modifiers (:data:`MODIFIER_TESTS`): ``follower_anomaly``, ``default_profile`` an
     strengthen the inauthenticity side, never carry it.
 Inauthenticity side (:data:`INAUTHENTIC_TESTS`)
     ``young``; ``young_or_dormant`` (a network of aged-dormant and fresh accounts is
-    enriched in both halves at once); ``automated`` (automation family); ``creation_batch``: the most members
+    enriched in both halves at once); ``automated`` (automation family); ``shifted``: the
+    quarter whose own posts switch language most abruptly within the input (hijacked or
+    repurposed accounts: old, ordinary profiles taken over together); ``creation_batch``: the most members
     created within :data:`BATCH_WINDOW_S` of each other, against the population's share
     of accounts created in that same window (the window is chosen from the data, so its
     p-value is multiplied by the number of windows tried). (Tried and dropped: the share
@@ -75,7 +77,7 @@ MIN_TESTED_SIZE = 3
 significant anyway; counting the many pairs of a large scan would only blunt every test)."""
 
 COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
-INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "creation_batch")
+INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "shifted", "creation_batch")
 
 MODIFIER_TESTS: tuple[str, ...] = ("follower_anomaly", "default_profile", "rare_client")
 """Group tests that only strengthen the inauthenticity side, never carry it, as their account
@@ -89,6 +91,7 @@ GROUP_TEST_WORDS: dict[str, str] = {
     "young": "are among the youngest quarter of accounts here",
     "young_or_dormant": "are among the youngest or the most dormant quarter of accounts here",
     "automated": "post with machine-like timing",
+    "shifted": "are among the quarter whose posts switch language most abruptly here",
     "follower_anomaly": "are among the quarter with the fewest followers per account followed",
     "default_profile": "have a default profile",
     "creation_batch": f"were created within {BATCH_WINDOW_S // 86400} days of each other",
@@ -126,6 +129,7 @@ def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
             "young": quarter["young"].to_numpy(),
             "young_or_dormant": any_of("young", "dormant"),
             "automated": np.where(enough_events, (fam["automation"].to_numpy() >= INDICATOR_LEVEL).astype(float), np.nan),
+            "shifted": quarter["shift"].to_numpy(),
             "follower_anomaly": quarter["follower_anomaly"].to_numpy(),
             "rare_client": quarter["rare_client"].to_numpy(),
             "default_profile": _column(signals, "default_profile"),

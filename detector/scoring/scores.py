@@ -371,7 +371,9 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
     :data:`~detector.scoring.evidence_tests.MIN_TIMING_EVENTS` or more events (timing
     regularity means nothing on fewer). Per profile signal, the share of accounts
     where it is known: ``creation_date``, ``posts_count`` (dormancy, reactivation),
-    ``follower_counts``, ``default_profile``; unknown is never counted as ordinary. A family measured on almost nothing cannot
+    ``follower_counts``, ``default_profile``; ``language``: share of accounts with enough own posts of
+    known language (``lang``, else the script of the text) for the language-switch test;
+    unknown is never counted as ordinary. A family measured on almost nothing cannot
     confirm *or* clear a synchronised group: the verdict says so instead of "none".
     """
     n = len(signals)
@@ -392,6 +394,7 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
         "posts_count": known("lifetime_posts_per_day", np.isfinite),
         "follower_counts": known("followers_following_ratio", np.isfinite),
         "default_profile": known("default_profile", np.isfinite),
+        "language": known("language_shift", np.isfinite),
     }
 
 
