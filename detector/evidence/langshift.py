@@ -26,6 +26,12 @@ Change point (:func:`language_shift`)
     account in one language, and low for a bilingual account mixing two languages all along
     (no split separates them). NaN (unknown, never ordinary) with fewer than
     ``2 * MIN_SIDE_POSTS`` known posts.
+
+Group change point (:func:`pooled_split`, :func:`switched_at`)
+    The same rule on the posts of a cluster's members pooled in time order gives the moment
+    the group switched; per account, ``switched_at`` says whether none of the languages of its
+    posts before that moment is among its posts after it (one post on each side is enough:
+    the group test counts accounts against the population's share).
 """
 
 from __future__ import annotations
@@ -46,6 +52,10 @@ __all__ = [
     "dominant_script",
     "language_keys",
     "language_shift",
+    "language_spans",
+    "pooled_split",
+    "post_languages",
+    "switched_at",
 ]
 
 MIN_SIDE_POSTS = 3
@@ -53,13 +63,14 @@ MIN_SIDE_POSTS = 3
 another language are a quote, a greeting or a mislabelled short text (platform language detection
 is noisy on short posts); three in a row before, and three after, are a pattern."""
 
-CHANCE_SE = 2.0
-"""Standard errors of chance taken off each language's before/after difference: under random order
-(a bilingual account mixing two languages all along) the largest difference over all splits is
-about two standard errors, so what a switch shows beyond it is the shift. Few posts are weak
-evidence: a clean switch after 3 posts with 5 after scores 0.29, after 10 with 10 after 0.55,
-after 20 with 20 after 0.68; without it a bilingual account with four posts ``en en es es`` would
-look as switched as a hijacked account with 20."""
+CHANCE_SE = 3.0
+"""Standard errors of chance taken off each language's before/after difference. Under random order
+(a bilingual account mixing two languages all along) the largest standardised difference over all
+splits of 20 to 300 posts has its 95th percentile near 3 (2.7 at 20 posts, 3.1 at 300, simulated
+on a 60/40 mix; 2 is only its median to 90th percentile), so what a switch shows beyond 3 standard
+errors is the shift. Few posts are weak evidence: a clean switch after 10 posts with 10 after
+scores 0.31, after 20 with 20 after 0.52; after 3 with 5 after, 0 (the group test ``shifted``
+of :mod:`detector.scoring.group_tests` pools such accounts)."""
 
 NON_LANGUAGE_CODES: frozenset[str] = frozenset(
     {"und", "zxx", "qme", "qht", "qam", "qct", "qst", "qnd", "qtz", "mis", "mul", "art", "xx"}
@@ -132,7 +143,29 @@ def _post_keys(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return key, use_script
 
 
-def language_shift(events: pd.DataFrame) -> pd.DataFrame:
+def post_languages(events: pd.DataFrame) -> pd.DataFrame:
+    """The account's own posts with a known language, sorted by account, time and event id.
+
+    Columns ``account_id`` (str), ``ts`` (UTC seconds), ``lang`` (language key: a primary
+    subtag, or a :data:`SCRIPTS` name for accounts without any ``lang``), ``by_script`` (bool).
+    ``events`` needs ``account_id``, ``ts``, ``kind``, ``event_id``; ``lang`` and ``text`` may be absent.
+    """
+    cols = {"account_id": pd.Series([], dtype=object), "ts": pd.Series([], dtype=np.int64),
+            "lang": pd.Series([], dtype=object), "by_script": pd.Series([], dtype=bool)}
+    if not len(events):
+        return pd.DataFrame(cols)
+    own = events[events["kind"].astype(str).isin(OWN_KINDS).to_numpy()]
+    key, by_script = _post_keys(own)
+    known = pd.notna(key)
+    own = own[known]
+    out = pd.DataFrame({"account_id": own["account_id"].astype(str).to_numpy(dtype=object),
+                        "ts": own["ts"].to_numpy(dtype=np.int64), "lang": key[known].astype(str),
+                        "by_script": by_script[known], "_eid": own["event_id"].astype(str).to_numpy(dtype=object)})
+    out = out.sort_values(["account_id", "ts", "_eid"], kind="mergesort").drop(columns="_eid")
+    return out.reset_index(drop=True)
+
+
+def language_shift(events: pd.DataFrame, posts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change-point language shift per account (module docstring), one row per account with events.
 
     Parameters
@@ -140,6 +173,8 @@ def language_shift(events: pd.DataFrame) -> pd.DataFrame:
     events : DataFrame
         Canonical events (``account_id``, ``ts`` in UTC seconds, ``kind``, ``event_id``,
         ``lang``, ``text``; ``lang`` and ``text`` may be absent).
+    posts : DataFrame, optional
+        :func:`post_languages` of ``events`` (computed when absent).
 
     Returns
     -------
@@ -157,22 +192,16 @@ def language_shift(events: pd.DataFrame) -> pd.DataFrame:
     for c in ("shift_from", "shift_to", "shift_basis"):
         out[c] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["shift_posts"] = 0.0
-    if not len(events):
+    posts = post_languages(events) if posts is None else posts
+    if not len(posts):
         return out
-    own = events[events["kind"].astype(str).isin(OWN_KINDS).to_numpy()]
-    key, by_script = _post_keys(own)
-    known = pd.notna(key)
-    own, key, by_script = own[known], key[known].astype(str), by_script[known]
-    if not len(own):
-        return out
-    acc = own["account_id"].astype(str).to_numpy()
+    acc = posts["account_id"].to_numpy(dtype=object)
+    by_script = posts["by_script"].to_numpy(dtype=bool)
     out.loc[np.unique(acc[by_script]), "shift_basis"] = "script"
     out.loc[np.unique(acc[~by_script]), "shift_basis"] = "lang"
-    codes, ids = encode(pd.Series(acc))
-    lang_codes, langs = encode(pd.Series(key))
-    ts = own["ts"].to_numpy(dtype=np.int64)
-    order = np.lexsort((own["event_id"].astype(str).to_numpy(), ts, codes))
-    codes, lang_codes, ts = codes[order], lang_codes[order], ts[order]
+    codes, ids = encode(pd.Series(acc))  # sorted ids: posts are sorted by account already
+    lang_codes, langs = encode(posts["lang"])
+    ts = posts["ts"].to_numpy(dtype=np.int64)
     best = _best_splits(codes, lang_codes, len(ids))
     rows = pd.Index(ids.astype(str))
     out.loc[rows, "shift_posts"] = best["n"]
@@ -187,6 +216,77 @@ def language_shift(events: pd.DataFrame) -> pd.DataFrame:
     out.loc[where, "shift_from_share"] = best["from_share"][at]
     out.loc[where, "shift_to_share"] = best["to_share"][at]
     return out
+
+
+def language_spans(posts: pd.DataFrame) -> pd.DataFrame:
+    """First and last post (UTC seconds) of every (account, language) of :func:`post_languages`.
+
+    Columns ``account_id``, ``lang``, ``first_ts``, ``last_ts``, sorted by account and language.
+    """
+    if not len(posts):
+        return pd.DataFrame({"account_id": [], "lang": [], "first_ts": [], "last_ts": []})
+    g = posts.groupby(["account_id", "lang"], sort=True)["ts"]
+    return pd.concat([g.min().rename("first_ts"), g.max().rename("last_ts")], axis=1).reset_index()
+
+
+def switched_at(spans: pd.DataFrame, accounts: pd.Index, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per account of ``accounts`` (rows) and switch time of ``times`` (columns, UTC seconds).
+
+    Returns ``known`` (the account has own posts of known language both before ``T``
+    and at or after it) and ``switched`` (known, and no language of its posts before ``T``
+    appears among its posts after it: a clean switch at ``T``, however few the posts).
+    """
+    times = np.asarray(times, dtype=float)
+    known = np.zeros((len(accounts), len(times)), bool)
+    switched = np.zeros((len(accounts), len(times)), bool)
+    if not len(spans) or not len(accounts) or not len(times):
+        return known, switched
+    row = pd.Index(accounts.astype(str)).get_indexer(spans["account_id"].astype(str).to_numpy())
+    keep = row >= 0
+    order = np.argsort(row[keep], kind="mergesort")
+    row = row[keep][order]
+    first = spans["first_ts"].to_numpy(dtype=float)[keep][order][:, None]
+    last = spans["last_ts"].to_numpy(dtype=float)[keep][order][:, None]
+    if not len(row):
+        return known, switched
+    heads = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    who = row[heads]
+    for lo in range(0, len(times), _TIME_CHUNK):  # pairs x chunk at a time: memory stays small
+        t = times[None, lo : lo + _TIME_CHUNK]
+        before = np.add.reduceat((first < t).astype(np.int32), heads, axis=0) > 0
+        after = np.add.reduceat((last >= t).astype(np.int32), heads, axis=0) > 0
+        cross = np.add.reduceat(((first < t) & (last >= t)).astype(np.int32), heads, axis=0) > 0
+        known[who, lo : lo + _TIME_CHUNK] = before & after
+        switched[who, lo : lo + _TIME_CHUNK] = before & after & ~cross
+    return known, switched
+
+
+def pooled_split(posts: pd.DataFrame, group: str, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """The change point of each group's posts pooled in time order (:func:`language_shift`'s rule).
+
+    ``posts`` are :func:`post_languages` rows with an integer column ``group`` (0..n_groups-1).
+    Returns per group the time (UTC seconds) of the first post after its best split (NaN where
+    no split shows a switch) and the number of admissible splits (for a multiple-testing
+    correction: ``max(1, posts - 2 * MIN_SIDE_POSTS + 1)``).
+    """
+    at = np.full(n_groups, np.nan)
+    if not len(posts):
+        return at, np.ones(n_groups)
+    g = posts[group].to_numpy(dtype=np.int64)
+    ts = posts["ts"].to_numpy(dtype=np.int64)
+    lang_codes, _ = encode(posts["lang"])
+    order = np.lexsort((lang_codes, ts, g))
+    g, ts, lang_codes = g[order], ts[order], lang_codes[order]
+    best = _best_splits(g.astype(np.int32), lang_codes, n_groups)
+    splits = np.maximum(1.0, best["n"] - 2 * MIN_SIDE_POSTS + 1)
+    ok = best["split"] >= 0
+    start = np.searchsorted(g, np.flatnonzero(ok), side="left")
+    at[ok] = ts[start + best["split"][ok]]
+    return at, splits
+
+
+_TIME_CHUNK = 32
+"""Switch times evaluated at once by :func:`switched_at`."""
 
 
 def _best_splits(codes: np.ndarray, lang: np.ndarray, n_accounts: int) -> dict[str, np.ndarray]:

@@ -33,8 +33,8 @@ SCORING_NOTES: tuple[str, ...] = (
     "together but looks authentic and scores low; an account that acts with nobody is not "
     "coordinated and scores 0 on its own.",
     "Cluster score = the same soft AND over group tests: binomial enrichment of members in "
-    "sync or copying texts, and of members in the population's youngest, most dormant, most "
-    "machine-like or most abruptly language-switching quarter and of creation-date batches, against the scan's population, "
+    "sync or copying texts, of members that dropped their language at the group's change point, "
+    "and of members in the population's youngest, most dormant or most machine-like quarter and of creation-date batches, against the scan's population, "
     "strengthened by follower anomalies, default profiles and rare clients "
     "(Benjamini-Hochberg over every test of the scan; a cluster lends support only at a false-discovery "
     "rate below 1%; plus an effect floor of 20 to 50 points of excess share). A cluster scoring 0.5 or more supports "

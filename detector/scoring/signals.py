@@ -112,9 +112,13 @@ HANDLE_DIGIT_RUN = 6
 
 
 def behaviour_signals(
-    events: pd.DataFrame, accounts: pd.DataFrame | None = None, features: pd.DataFrame | None = None
+    events: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    features: pd.DataFrame | None = None,
+    posts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Behaviour signals per account (index ``account_id``, columns :data:`BEHAVIOUR_SIGNALS`).
+    """Behaviour signals per account (index ``account_id``, columns :data:`BEHAVIOUR_SIGNALS`
+    then :data:`SHIFT_DETAILS`).
 
     Parameters
     ----------
@@ -122,6 +126,8 @@ def behaviour_signals(
     features : DataFrame, optional
         :func:`detector.evidence.features.account_features` of ``events`` (computed
         here when absent, without near-duplicate shares).
+    posts : DataFrame, optional
+        :func:`detector.evidence.langshift.post_languages` of ``events`` (computed here when absent).
     """
     if features is None:
         from detector.evidence.features import account_features
@@ -147,7 +153,7 @@ def behaviour_signals(
     run = (column("handle_digit_run") / HANDLE_DIGIT_RUN).clip(upper=1.0)
     out["handle_randomness"] = 0.5 * ent + 0.5 * run
     out["client_share"] = _client_share(accounts, out.index)
-    shift = language_shift(events).reindex(out.index)
+    shift = language_shift(events, posts).reindex(out.index)
     out["language_shift"] = shift["language_shift"].to_numpy(dtype=float)
     return out[list(BEHAVIOUR_SIGNALS)].astype(float).join(shift[list(SHIFT_DETAILS)])
 

@@ -91,8 +91,13 @@ def test_hijacked_flagged_bilingual_not(scan):
     organic = sc.loc[[a for a in sc.index if a.startswith("o")]]
     assert organic["flagged"].mean() <= 0.01
     sig = res.signals
-    assert sig.loc[groups["hijacked"], "language_shift"].median() > 0.3
-    assert sig.loc[groups["bilingual"], "language_shift"].median() < 0.1
+    assert sig.loc[groups["hijacked"], "language_shift"].median() > 0.1
+    assert sig.loc[groups["bilingual"], "language_shift"].max() < 0.1
+    clusters = res.clusters.set_index("cluster_id")
+    hijacked_clusters = sc.loc[groups["hijacked"], "cluster_id"].dropna().unique()
+    bilingual_clusters = sc.loc[groups["bilingual"], "cluster_id"].dropna().unique()
+    assert clusters.loc[hijacked_clusters, "test_shifted"].max() >= 0.5
+    assert clusters.loc[bilingual_clusters, "test_shifted"].max() == 0.0
 
 
 def test_reason_names_switch_value_median_percentile(scan):
@@ -106,7 +111,7 @@ def test_reason_names_switch_value_median_percentile(scan):
     assert "population median: language shift 0.00" in r  # the population's median
     assert "more extreme than" in r or "the most extreme account" in r  # its percentile
     clusters = res.clusters
-    assert any("switch language" in x for rs in clusters["reasons"] for x in rs)  # the group test
+    assert any("switched language at one moment" in x for rs in clusters["reasons"] for x in rs)  # the group test
 
 
 def test_coverage_names_language(scan):
