@@ -172,6 +172,17 @@ def test_streamed_csv_matches_pandas_bytes(tmp_path, monkeypatch, frame, chunk, 
     assert (tmp_path / "sel.csv").read_bytes() == _reference_csv(frame[rows]).encode("utf-8")
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frames(), st.data())
+def test_csv_written_in_blocks_matches_the_whole_table(tmp_path, frame, data):
+    """write_csv_blocks (edges.csv, one block in memory at a time) writes the bytes of the whole table."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(frame)), max_size=4)))
+    bounds = [0, *cuts, len(frame)]
+    csvsafe.write_csv_blocks((frame.iloc[lo:hi] for lo, hi in zip(bounds, bounds[1:], strict=False)),
+                             tmp_path / "blocks.csv")
+    assert (tmp_path / "blocks.csv").read_bytes() == _reference_csv(frame).encode("utf-8")
+
+
 def test_unsupported_columns_use_pandas(tmp_path):
     frame = pd.DataFrame({"when": pd.to_datetime([0, 10**9], unit="s"), "=x": ["-a", "b"]})
     assert not csvsafe._streamable(frame) and not csvsafe._streamable(frame[["=x"]])
