@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
+from detector.memory import release_unused_memory
 from detector.report import json_report as jr
 from detector.report.focus import account_names
 
@@ -75,7 +76,9 @@ def write_outputs(
     object_layers = {k: v for k, v in result.layers.items() if k in result.shares}
     write_csv_blocks(edge_object_blocks(result.edges, object_layers, shown), out / "edges.csv")
     written["edges.csv"] = str(out / "edges.csv")
+    release_unused_memory()
     written.update(_write_graphs(result, out, names, gexf_edges(result, rows=shown)))
+    release_unused_memory()
     if result.text_posts is not None:  # the posts behind the near-duplicate evidence (and the HTML's examples)
         posts = result.text_posts
         names_filled = posts["account_name"].fillna(posts["account_id"].map(names))
