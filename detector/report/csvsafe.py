@@ -106,8 +106,10 @@ def write_csv_blocks(blocks: Iterable[pd.DataFrame], path: str | os.PathLike[str
     The blocks share their columns (the first block's names are the header; at
     least one block, possibly empty, is expected). Every cell is written as
     :func:`write_csv` writes it alone (numbers per value, strings neutralised per
-    cell), so the bytes are those of ``write_csv(pd.concat(blocks), path)`` for
-    blocks whose columns keep one type; the whole table is never built.
+    cell), so the bytes are those of ``write_csv(pd.concat(blocks), path)`` when
+    no column is an object column of mixed types (pandas types such a column per
+    block: ints beside ``None`` are floats in the whole table only); the whole
+    table is never built.
     """
     with atomic_write(path, "w", newline="") as fh:
         for i, frame in enumerate(blocks):
