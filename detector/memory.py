@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import re
 
 import numpy as np
@@ -11,6 +14,7 @@ __all__ = [
     "PAIR_BLOCK_BYTES_PER_PAIR",
     "pair_block_pairs",
     "parse_size",
+    "release_unused_memory",
     "time_ordered",
 ]
 
@@ -62,3 +66,29 @@ def time_ordered(events: pd.DataFrame) -> pd.DataFrame:
         return events
     out = events if in_order else events.sort_values(["ts", "event_id"], kind="mergesort")
     return out.reset_index(drop=True)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim`` (``None`` on other C libraries)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
+
+
+def release_unused_memory() -> None:
+    """Give memory freed by the tables of a finished stage back to the system.
+
+    Freed blocks stay mapped in the C heap (glibc) and in Arrow's pool
+    (mimalloc/jemalloc) until asked; at 1M events that was about 0.7 GB of the
+    4.1 GB resident after the scan. Called between scan stages and output files;
+    changes no value, only what the process holds (a no-op where unsupported).
+    """
+    import pyarrow as pa
+
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+    pa.default_memory_pool().release_unused()

@@ -185,7 +185,8 @@ class ScanResult:
     edges : DataFrame
         The combined coordination network (every layer).
     layers : dict of str to DataFrame
-        Each evidence layer's edges.
+        Each evidence layer's edges, with the columns read after combining
+        (:data:`detector.pipeline.LAYER_COLUMNS_AFTER_COMBINE`).
     signals : DataFrame
         Per-account signals the scorer read.
     officials : DataFrame

@@ -23,6 +23,7 @@ import functools
 import io
 import os
 import re
+from collections.abc import Iterable
 from typing import IO, Any
 
 import numpy as np
@@ -32,7 +33,7 @@ import pyarrow.compute as pc
 
 from detector.fsutil import atomic_write
 
-__all__ = ["FORMULA_PREFIXES", "neutralize_cell", "neutralize_frame", "write_csv"]
+__all__ = ["FORMULA_PREFIXES", "neutralize_cell", "neutralize_frame", "write_csv", "write_csv_blocks"]
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """Leading characters that make a spreadsheet treat a cell as a formula (incl. full-width forms)."""
@@ -99,14 +100,31 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], rows: np.ndarra
             _pandas_csv(frame if rows is None else frame[np.asarray(rows, dtype=bool)], fh)
 
 
-def _pandas_csv(frame: pd.DataFrame, fh: IO[str]) -> None:
-    """The reference path: join lists, neutralise a copy, ``DataFrame.to_csv``."""
+def write_csv_blocks(blocks: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> None:
+    """:func:`write_csv` of the row blocks ``blocks`` one after the other, one block in memory at a time.
+
+    The blocks share their columns (the first block's names are the header; at
+    least one block, possibly empty, is expected). Every cell is written as
+    :func:`write_csv` writes it alone (numbers per value, strings neutralised per
+    cell), so the bytes are those of ``write_csv(pd.concat(blocks), path)`` when
+    no column is an object column of mixed types (pandas types such a column per
+    block: ints beside ``None`` are floats in the whole table only); the whole
+    table is never built.
+    """
+    with atomic_write(path, "w", newline="") as fh:
+        for i, frame in enumerate(blocks):
+            if not _stream_csv(frame, fh, header=i == 0):
+                _pandas_csv(frame, fh, header=i == 0)
+
+
+def _pandas_csv(frame: pd.DataFrame, fh: IO[str], header: bool = True) -> None:
+    """The reference path: join lists, neutralise a copy, ``DataFrame.to_csv`` (``header``: the names row)."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object:
             safe[column] = _join_lists(safe[column])
     safe = neutralize_frame(safe)
-    safe.to_csv(fh, index=False)
+    safe.to_csv(fh, index=False, header=header)
 
 
 # --------------------------------------------------------------------------
@@ -269,16 +287,18 @@ def _write_lines(fh: IO[str], columns: list[pa.Array]) -> None:
     fh.buffer.write(memoryview(data)[int(bounds[0]) : int(bounds[-1])])  # type: ignore[attr-defined]
 
 
-def _stream_csv(frame: pd.DataFrame, fh: IO[str], rows: np.ndarray | None = None) -> bool:
+def _stream_csv(frame: pd.DataFrame, fh: IO[str], rows: np.ndarray | None = None, *, header: bool = True) -> bool:
     """``_pandas_csv`` without copies of the table: blocks of rows turned into text column by column.
 
     Returns ``False`` (nothing written) when a column type is not covered.
+    ``header``: write the row of column names first.
     """
     keep = None if rows is None else np.asarray(rows, dtype=bool)
     text = _prepared(frame, keep)
     if text is None:
         return False
-    _csv_writer(fh).writerow([neutralize_cell(str(c)) for c in frame.columns])
+    if header:
+        _csv_writer(fh).writerow([neutralize_cell(str(c)) for c in frame.columns])
     positions = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
     for start in range(0, len(positions), CHUNK_ROWS):
         take = positions[start : start + CHUNK_ROWS]

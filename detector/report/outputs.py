@@ -15,7 +15,7 @@ applies; edges.csv keeps them all). Graph files are dated by the latest event
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +23,14 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
+from detector.memory import release_unused_memory
 from detector.report import json_report as jr
 from detector.report.focus import account_names
 
 if TYPE_CHECKING:
     from detector.params import ScanResult
 
-__all__ = ["EDGE_OBJECTS_SAMPLE", "OUTPUT_FILES", "edge_objects", "gexf_edges", "network_edge_mask", "network_edges", "write_outputs"]
+__all__ = ["EDGE_OBJECTS_SAMPLE", "OUTPUT_FILES", "edge_object_blocks", "edge_objects", "gexf_edges", "network_edge_mask", "network_edges", "write_outputs"]
 
 OUTPUT_FILES: tuple[str, ...] = (
     "report.json",
@@ -52,7 +53,7 @@ def write_outputs(
 ) -> dict[str, str]:
     """Write the scan's files into ``outdir`` (each atomically); return ``{name: path}``."""
     from detector.report.account_stats import account_stats
-    from detector.report.csvsafe import write_csv
+    from detector.report.csvsafe import write_csv, write_csv_blocks
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,10 +72,13 @@ def write_outputs(
         cl["reasons"] = cl["reasons"].map(lambda r: "; ".join(r))
     write_csv(cl, out / "clusters.csv")
     written["clusters.csv"] = str(out / "clusters.csv")
-    shown = network_edges(result)
-    write_csv(edge_objects(shown, {k: v for k, v in result.layers.items() if k in result.shares}), out / "edges.csv")
+    shown = np.flatnonzero(network_edge_mask(result))  # positions in result.edges: no copy of the selection
+    object_layers = {k: v for k, v in result.layers.items() if k in result.shares}
+    write_csv_blocks(edge_object_blocks(result.edges, object_layers, shown), out / "edges.csv")
     written["edges.csv"] = str(out / "edges.csv")
-    written.update(_write_graphs(result, out, names, gexf_edges(result, edges=shown)))
+    release_unused_memory()
+    written.update(_write_graphs(result, out, names, gexf_edges(result, rows=shown)))
+    release_unused_memory()
     if result.text_posts is not None:  # the posts behind the near-duplicate evidence (and the HTML's examples)
         posts = result.text_posts
         names_filled = posts["account_name"].fillna(posts["account_id"].map(names))
@@ -155,33 +159,93 @@ def edge_objects(edges: pd.DataFrame, layers: Mapping[str, pd.DataFrame], k: int
     Pairs are int64 keys of account codes (one vocabulary for ``edges`` and every layer) and
     the labels are built with Arrow (split, flatten, keep the first ``k`` per pair, join):
     the same cells as joining each pair's labelled objects in layer order in Python
-    (``tests/test_outputs.py`` holds that reference), without a Python string per row.
+    (``tests/report/test_outputs.py`` holds that reference), without a Python string per row.
+    :func:`edge_object_blocks` gives the same rows block by block.
     """
     if edges.empty:
         return edges.assign(shared_objects=pd.Series([], dtype=object), n_shared_objects=pd.Series([], dtype="int64"))
     parts = _object_layers(layers)
     if not parts:
         return edges.assign(shared_objects="", n_shared_objects=np.zeros(len(edges), dtype=np.int64))
-    from detector.schema import encode_many
+    labels = _EdgeLabels(edges, parts, np.arange(len(edges)), k)
+    blocks = [labels.block(lo) for lo in range(0, len(edges), EDGE_OBJECTS_BLOCK_ROWS)]
+    import pyarrow as pa
 
-    ends = [edges["account_a"].astype(str), edges["account_b"].astype(str)]
-    for _, frame in parts:
-        ends += [frame["account_a"].astype(str), frame["account_b"].astype(str)]
-    codes, uniques = encode_many(ends)
-    del ends
-    n = np.int64(len(uniques))
-    keys = [codes[i].astype(np.int64) * n + codes[i + 1] for i in range(0, len(codes), 2)]
-    del codes
-    rows = _edge_rows(keys[1:], keys[0])
-    del keys
-    row = np.concatenate(rows)
-    kind = np.concatenate([np.full(len(r), j, dtype=np.int32) for j, r in enumerate(rows)])
-    counts = np.concatenate([frame["n_objects"].to_numpy(dtype=np.float64) for _, frame in parts])
-    inside = row >= 0
-    n_total = np.bincount(row[inside], weights=counts[inside], minlength=len(edges))
-    objects = [_arrow_strings(frame["objects"]) for _, frame in parts]
-    shared = _first_objects(row, kind, [name for name, _ in parts], objects, len(edges), k)
-    return edges.assign(shared_objects=shared, n_shared_objects=n_total.astype(np.int64))
+    shared = pd.array(pa.concat_arrays(blocks), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    return edges.assign(shared_objects=shared, n_shared_objects=labels.n_total)  # positional: no index to align
+
+
+def edge_object_blocks(
+    edges: pd.DataFrame, layers: Mapping[str, pd.DataFrame], rows: np.ndarray, k: int = EDGE_OBJECTS_SAMPLE
+) -> Iterator[pd.DataFrame]:
+    """:func:`edge_objects` of ``edges.iloc[rows]`` (``rows``: ascending positions) in blocks of
+    :data:`EDGE_OBJECTS_BLOCK_ROWS` rows, without a copy of the selection: concatenated, the
+    blocks are that frame. At least one block (possibly empty) is yielded.
+    """
+    parts = _object_layers(layers)
+    if not len(rows):
+        yield edge_objects(edges.iloc[rows], layers, k)
+        return
+    labels = _EdgeLabels(edges, parts, rows, k) if parts else None
+    for lo in range(0, len(rows), EDGE_OBJECTS_BLOCK_ROWS):
+        hi = min(lo + EDGE_OBJECTS_BLOCK_ROWS, len(rows))
+        block = edges.iloc[rows[lo:hi]]
+        if labels is None:
+            yield block.assign(shared_objects="", n_shared_objects=np.zeros(hi - lo, dtype=np.int64))
+            continue
+        shared = pd.array(labels.block(lo), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        yield block.assign(shared_objects=shared, n_shared_objects=labels.n_total[lo:hi])
+
+
+class _EdgeLabels:
+    """Which layer rows of the co-action layers ``parts`` belong to each selected edge row.
+
+    ``rows``: positions in ``edges`` of the selected rows (ascending); selected row ``i`` is
+    ``edges.iloc[rows[i]]``. Holds per layer row its selected row (``-1``: none), its layer,
+    the layer texts (one Arrow array) and ``n_total`` (objects per selected row, int64);
+    :meth:`block` builds the labels of :data:`EDGE_OBJECTS_BLOCK_ROWS` selected rows.
+    """
+
+    def __init__(self, edges: pd.DataFrame, parts: list[tuple[str, pd.DataFrame]], rows: np.ndarray, k: int) -> None:
+        import pyarrow as pa
+
+        from detector.schema import encode_many
+
+        ends = [edges["account_a"].astype(str), edges["account_b"].astype(str)]
+        for _, frame in parts:
+            ends += [frame["account_a"].astype(str), frame["account_b"].astype(str)]
+        codes, uniques = encode_many(ends)
+        del ends
+        n = np.int64(len(uniques))
+        keys = [codes[i].astype(np.int64) * n + codes[i + 1] for i in range(0, len(codes), 2)]
+        del codes
+        selected = np.full(len(edges) + 1, -1, dtype=np.int64)  # edge position -> selected row; [-1] -> -1
+        selected[rows] = np.arange(len(rows))
+        self.row = selected[np.concatenate(_edge_rows(keys[1:], keys[0]))]
+        del keys, selected
+        self.kind = np.concatenate([np.full(len(f), j, dtype=np.int32) for j, (_, f) in enumerate(parts)])
+        counts = np.concatenate([frame["n_objects"].to_numpy(dtype=np.float64) for _, frame in parts])
+        inside = self.row >= 0
+        self.n_total = np.bincount(self.row[inside], weights=counts[inside], minlength=len(rows)).astype(np.int64)
+        del counts, inside
+        sel = np.flatnonzero(self.row >= 0)
+        self.sel = sel[np.argsort(self.row[sel], kind="stable")]  # by selected row, layer order kept within a row
+        self.bounds = np.searchsorted(self.row[self.sel], np.arange(0, len(rows) + EDGE_OBJECTS_BLOCK_ROWS,
+                                                                   EDGE_OBJECTS_BLOCK_ROWS))
+        self.texts = pa.concat_arrays([_arrow_strings(frame["objects"]) for _, frame in parts])
+        self.prefixes = pa.array([f"{name}:" for name, _ in parts], type=pa.large_string())
+        self.n_rows, self.k = len(rows), k
+
+    def block(self, lo: int):
+        """Labels (``|``-joined, ``""`` when none; Arrow ``large_string``) of selected rows
+        ``lo .. lo + EDGE_OBJECTS_BLOCK_ROWS`` (``lo`` a multiple of it)."""
+        import pyarrow as pa
+
+        i = lo // EDGE_OBJECTS_BLOCK_ROWS
+        part = self.sel[self.bounds[i]:self.bounds[i + 1]]
+        size = min(EDGE_OBJECTS_BLOCK_ROWS, self.n_rows - lo)
+        return _joined_labels(self.row[part] - lo, self.kind[part], self.texts.take(pa.array(part)), self.prefixes,
+                              size, self.k)
 
 
 def _arrow_strings(column: pd.Series):
@@ -195,32 +259,6 @@ def _arrow_strings(column: pd.Series):
 EDGE_OBJECTS_BLOCK_ROWS = 500_000
 """Edge rows labelled at a time by :func:`edge_objects` (bounds the Arrow temporaries: every
 object of every layer row of a block is split out before the first ``k`` are kept)."""
-
-
-def _first_objects(
-    row: np.ndarray, kind: np.ndarray, names: list[str], objects: list, n_rows: int, k: int
-) -> pd.api.extensions.ExtensionArray:
-    """Per edge row, the first ``k`` ``kind:object`` labels of its layer rows (in input order), ``|``-joined.
-
-    ``row``: edge row of each layer row (``-1``: dropped), in the order of the concatenated
-    Arrow arrays ``objects`` (``|``-joined ids; empty ids skipped); ``kind``: index into
-    ``names`` of each layer row. Rows without any label get ``""``. Built
-    :data:`EDGE_OBJECTS_BLOCK_ROWS` edge rows at a time.
-    """
-    import pyarrow as pa
-
-    sel = np.flatnonzero(row >= 0)
-    sel = sel[np.argsort(row[sel], kind="stable")]  # by edge row, layer order kept within a row
-    texts = pa.chunked_array(objects, type=pa.large_string()).combine_chunks()
-    prefixes = pa.array([f"{name}:" for name in names], type=pa.large_string())
-    bounds = np.searchsorted(row[sel], np.arange(0, n_rows + EDGE_OBJECTS_BLOCK_ROWS, EDGE_OBJECTS_BLOCK_ROWS))
-    blocks = []
-    for i, lo in enumerate(range(0, max(n_rows, 1), EDGE_OBJECTS_BLOCK_ROWS)):
-        part = sel[bounds[i]:bounds[i + 1]]
-        size = min(EDGE_OBJECTS_BLOCK_ROWS, n_rows - lo)
-        blocks.append(_joined_labels(row[part] - lo, kind[part], texts.take(pa.array(part)), prefixes, size, k))
-    joined = pa.concat_arrays(blocks) if blocks else pa.array([], type=pa.large_string())
-    return pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))  # positional: no index to align
 
 
 def _joined_labels(group_of: np.ndarray, kind: np.ndarray, texts, prefixes, n_rows: int, k: int):
@@ -247,19 +285,28 @@ def _joined_labels(group_of: np.ndarray, kind: np.ndarray, texts, prefixes, n_ro
 
 
 def gexf_edges(
-    result: ScanResult, max_edges: int = th.GEXF_MAX_EDGES, *, edges: pd.DataFrame | None = None
+    result: ScanResult,
+    max_edges: int = th.GEXF_MAX_EDGES,
+    *,
+    edges: pd.DataFrame | None = None,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Edges of the graph files: :func:`network_edges` (or ``edges``), at most the ``max_edges``
-    strongest (ties by account ids), sorted by ``(account_a, account_b)``.
+    """Edges of the graph files: :func:`network_edges` (or ``edges``; or the rows at positions
+    ``rows``, ascending, of ``result.edges``), at most the ``max_edges`` strongest (ties by
+    account ids), sorted by ``(account_a, account_b)``.
 
     A full coordination network of a large scan has millions of mostly weak
     edges that Gephi cannot lay out; the suspicious part is what users open.
     """
-    edges = network_edges(result) if edges is None else edges
-    if len(edges) <= max_edges:
-        return edges
+    if edges is None:
+        edges = result.edges
+        rows = np.flatnonzero(network_edge_mask(result)) if rows is None else rows
+    elif rows is None:
+        rows = np.arange(len(edges))
+    if len(rows) <= max_edges:
+        return edges.iloc[rows] if len(rows) < len(edges) else edges
     # sort only the rows that can be among the strongest max_edges (same rows, same order)
-    sel = edges.iloc[jr.top_weight_rows(edges, np.arange(len(edges)), max_edges)]
+    sel = edges.iloc[jr.top_weight_rows(edges, rows, max_edges)]
     sel = sel.sort_values(["weight", "account_a", "account_b"], ascending=[False, True, True], kind="mergesort")
     return sel.head(max_edges).sort_values(["account_a", "account_b"], kind="mergesort")
 

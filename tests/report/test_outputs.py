@@ -208,12 +208,26 @@ def test_edge_objects_matches_the_per_pair_reference(pairs, layer_rows, k, block
     for name, rows in layer_rows.items():
         uniq = list({(a, b): (a, b, o, n) for a, b, o, n in rows}.values())  # one row per pair in a layer
         layers[name] = pd.DataFrame(uniq, columns=["account_a", "account_b", "objects", "n_objects"])
+    rows = np.arange(len(edges))[::2]  # a selection, written block by block (edges.csv)
     before, outputs.EDGE_OBJECTS_BLOCK_ROWS = outputs.EDGE_OBJECTS_BLOCK_ROWS, block  # edge rows per Arrow block
     try:
         out = edge_objects(edges, layers, k=k)
+        blocks = list(outputs.edge_object_blocks(edges, layers, rows, k=k))
     finally:
         outputs.EDGE_OBJECTS_BLOCK_ROWS = before
     shared, counts = _edge_objects_reference(edges, layers, k=k)
     assert out["shared_objects"].tolist() == shared
     assert out["n_shared_objects"].tolist() == counts
     assert out["n_shared_objects"].dtype == np.int64
+    assert len(blocks) == max(1, -(-len(rows) // block))
+    pd.testing.assert_frame_equal(pd.concat(blocks), edge_objects(edges.iloc[rows], layers, k=k))
+
+
+def test_edges_csv_and_graphs_do_not_depend_on_the_block_size(scenario_scan, written, tmp_path, monkeypatch):
+    """edges.csv is written in blocks of edge rows: small blocks give the same bytes."""
+    import detector.report.outputs as outputs
+
+    monkeypatch.setattr(outputs, "EDGE_OBJECTS_BLOCK_ROWS", 7)
+    write_outputs(scenario_scan, tmp_path, html=False)
+    for name in ("edges.csv", "network.gexf", "network.graphml"):
+        assert (tmp_path / name).read_bytes() == (written / name).read_bytes(), name
