@@ -212,12 +212,12 @@ def score_scan(
     inputs, when the caller computed it already (while Leiden ran).
     """
     from detector.scoring.scores import ScoreParams, score_accounts
-    from detector.scoring.signals import cluster_signals, cluster_sync_share
+    from detector.scoring.signals import RECURRING_LAYERS, cluster_signals, cluster_sync_share
 
     params, shares = ctx.params, ctx["shares"]
     signals = account_signals(ctx, edges) if base is None else base
     index = signals.index
-    clustered = repeated_edges(edges, also=("url_recurring", *repeated_layers()), columns=TIE_COLUMNS)
+    clustered = repeated_edges(edges, also=(*RECURRING_LAYERS, *repeated_layers()), columns=TIE_COLUMNS)
     signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
     windows = {obj: ctx.info[obj]["window_s"] for obj in params.objects if obj in ctx.info}
     signals = signals.join(cluster_sync_share(shares, windows, membership, index))
@@ -230,7 +230,27 @@ def score_scan(
             params.model, signals, scored, clusters, flag_threshold=params.flag_threshold, exempt=exempt
         )
         ctx.notes.append(f"account scores from the trained model {Path(params.model).name} (not the default scorer)")
+    scored = _with_domain_reasons(ctx, scored)
     return signals, scored, clusters
+
+
+def _with_domain_reasons(ctx: ScanContext, scored: pd.DataFrame) -> pd.DataFrame:
+    """Append the co-linked domains reason (:func:`detector.evidence.domains.domain_reasons`) to every
+    account that has reasons and linked a concentrated domain: the domains, its posts there, each
+    domain's audience and the co-linking test."""
+    from detector.evidence.domains import domain_reasons
+
+    colinks = ctx.data.get("domain_colinks")
+    if colinks is None or not len(colinks) or "reasons" not in scored.columns:
+        return scored
+    has = np.fromiter((bool(r) for r in scored["reasons"]), bool, len(scored))
+    why = domain_reasons(ctx.data.get("domain_shares"), colinks, scored.loc[has, "account_id"].astype(str).tolist())
+    if not why:
+        return scored
+    out = scored.copy()
+    out["reasons"] = [[*r, why[a]] if a in why and r else r for a, r in zip(out["account_id"].astype(str), out["reasons"],
+                                                                            strict=True)]
+    return out
 
 
 def official_ids(
