@@ -15,12 +15,15 @@ seed give the same report bytes):
    declares its inputs, window and outputs; windows from one policy,
    :func:`detector.evidence.windows.window_plan`): ``coaction`` (one layer per
    object kind), ``neardup``, ``timing`` (pairs with repeated evidence so
-   far), ``features`` and the window-free ``url_recurring``; events that carry
+   far), ``features`` and the window-free ``url_recurring`` and ``domain_recurring``
+   (:mod:`detector.evidence.domains`); events that carry
    a date only (``ts_day_only``) are left out of every window-based layer
    (:mod:`detector.evidence.timeres`);
 3. ``network``: layers combined (:func:`detector.scoring.combine.combine_layers`),
    the pairs with repeated evidence clustered with Leiden
-   (:func:`detector.scoring.network.communities`); ``url_recurring`` ties among
+   (:func:`detector.scoring.network.communities`), communities tied to each other as densely
+   as inside merged (:func:`detector.scoring.signals.merge_dense_communities`); ``url_recurring``
+   and ``domain_recurring`` ties among
    the accounts left unclustered are clustered apart
    (:func:`detector.scoring.signals.recurring_clusters`), then the pairs of
    accounts still left out that acted in the window together at least once
@@ -157,8 +160,9 @@ def run_layers(ctx: ScanContext, timings: dict[str, float]) -> None:
 def cluster_network(edges: pd.DataFrame, params: ScanParams) -> pd.Series:
     """Cluster membership (account id -> cluster id) of the combined network.
 
-    Leiden on the pairs with repeated evidence (singletons dropped), then slow
-    groups (``url_recurring``) and rotating pools among the accounts left out.
+    Leiden on the pairs with repeated evidence (communities tied as densely as inside merged,
+    singletons dropped), then slow groups (``url_recurring``, ``domain_recurring``) and rotating
+    pools among the accounts left out.
     """
     return finish_clusters(edges, start_clusters(edges, params), params)
 
@@ -173,11 +177,22 @@ def start_clusters(edges: pd.DataFrame, params: ScanParams):
 
 
 def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Series:
-    """:func:`cluster_network` from the started Leiden run: singletons dropped, slow groups and
-    rotating pools added."""
-    from detector.scoring.signals import burst_clusters, recurring_clusters
+    """:func:`cluster_network` from the started Leiden run: communities tied to each other as densely
+    as inside merged, singletons dropped, slow groups and rotating pools added.
 
-    membership = _drop_singletons(pending.result())
+    Modularity cuts a group whose members act with each other once or twice each (a pool that
+    rotates its accounts over the same targets) into small communities that each lack the power
+    of the group tests; they are tied to each other, over every combined edge (single co-actions
+    too), about as densely as inside, and are one group
+    (:func:`detector.scoring.signals.merge_dense_communities`).
+    """
+    from detector.scoring.signals import burst_clusters, merge_dense_communities, recurring_clusters
+
+    main = pending.result()
+    if len(main):
+        main.index = main.index.astype(str)
+        main = merge_dense_communities(edges[TIE_COLUMNS], main)
+    membership = _drop_singletons(main)
     membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
     return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
 

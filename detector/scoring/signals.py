@@ -629,7 +629,8 @@ def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series) -> pd.Se
 
     Modularity cuts a dense group along its inner structure: the members of a slow drip
     linking three sites fall into one community per site they linked most, though nearly
-    every member is tied to nearly every other. Density is the mean weight over all possible
+    every member is tied to nearly every other; a pool rotating its accounts over the same
+    targets falls into many small communities, each too small for the group tests to speak. Density is the mean weight over all possible
     pairs, ``W(A, B) / (|A| |B|)`` between two communities and ``2 W(A) / (|A| (|A| - 1))``
     inside one (a single account: no inside, the other's counts). Every two communities with
     the density between them at least :data:`MERGE_DENSITY_SHARE` of the smaller inside density
@@ -653,9 +654,13 @@ def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series) -> pd.Se
     if membership.empty or edges.empty:
         return membership
     ids = membership.astype(np.int64)
-    ca = ids.reindex(edges["account_a"].astype(str).to_numpy()).to_numpy()
-    cb = ids.reindex(edges["account_b"].astype(str).to_numpy()).to_numpy()
-    w = edges["weight"].to_numpy(dtype=float)
+    ids.index = ids.index.astype(str)
+    pa, pb = edge_positions(edges, ids.index)  # coded ends: no Python string per edge
+    code = np.append(ids.to_numpy(), -1)  # position -1 (not in membership) -> -1
+    ca, cb = code[pa], code[pb]
+    inside_both = (ca >= 0) & (cb >= 0)
+    w = edges["weight"].to_numpy(dtype=float)[inside_both]
+    ca, cb = ca[inside_both], cb[inside_both]
     size = ids.value_counts()
     lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
     table = pd.DataFrame({"lo": lo, "hi": hi, "w": w}).groupby(["lo", "hi"], sort=True)["w"].sum().reset_index()
