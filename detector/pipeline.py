@@ -214,7 +214,17 @@ def account_signals(ctx: ScanContext, edges: pd.DataFrame) -> pd.DataFrame:
 
     ev = ctx["events"]
     index = pd.Index(sorted(ev["account_id"].astype(str).unique()), name="account_id")
-    return network_signals(edges, index).join(behaviour_signals(ev, ctx["accounts"], ctx.data.get("features")))
+    behaviour = behaviour_signals(ev, ctx["accounts"], ctx.data.get("features"), posts=_post_languages(ctx))
+    return network_signals(edges, index).join(behaviour)
+
+
+def _post_languages(ctx: ScanContext) -> pd.DataFrame:
+    """:func:`detector.evidence.langshift.post_languages` of the scan's events, computed once per scan."""
+    from detector.evidence.langshift import post_languages
+
+    if ctx.data.get("post_languages") is None:
+        ctx.data["post_languages"] = post_languages(ctx["events"])
+    return ctx.data["post_languages"]
 
 
 def score_scan(
@@ -237,7 +247,8 @@ def score_scan(
     windows = {obj: ctx.info[obj]["window_s"] for obj in params.objects if obj in ctx.info}
     signals = signals.join(cluster_sync_share(shares, windows, membership, index))
     score_params = ScoreParams(flag_threshold=params.flag_threshold, min_cluster_size=params.min_cluster_size)
-    scored, clusters = score_accounts(signals, membership, score_params, exempt=exempt, coaction=edges)
+    scored, clusters = score_accounts(signals, membership, score_params, exempt=exempt, coaction=edges,
+                                      post_languages=_post_languages(ctx))
     if params.model:
         from detector.scoring.model import apply_model
 

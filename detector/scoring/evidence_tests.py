@@ -20,9 +20,11 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
     ``dup_share`` (share of its posts that copy other accounts'), both only from
     :data:`MIN_COPIED_POSTS` copied posts on.
 ``profile``
-    ``young`` (age at first post), ``dormant`` (few statuses per day of life) and
-    ``reactivated`` (most of its lifetime statuses fall in this input), the last two
-    only for accounts that are not young. ``handle``, ``default_profile`` and
+    ``young`` (age at first post), ``dormant`` (few statuses per day of life),
+    ``reactivated`` (most of its lifetime statuses fall in this input), the two
+    only for accounts that are not young, and ``shift`` (its own posts switch language
+    abruptly at one point within the input: a hijacked or repurposed account,
+    :mod:`detector.evidence.langshift`). ``handle``, ``default_profile`` and
     ``follower_anomaly`` only *strengthen* one of these: a handle pattern, a default
     profile or a lopsided follower count alone never makes an account "throwaway".
 ``automation``
@@ -35,7 +37,8 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,7 +103,9 @@ class AccountTest:
     ``log1p``, floor ``FLOOR_LOG``; ``log``: natural log of a rate or ratio, floor
     ``FLOOR_LOG``; ``plain``: as is, floor ``FLOOR_PLAIN``; ``flag``: 1/0 as given,
     not calibrated); ``higher`` whether high values are suspicious; ``label`` and
-    ``unit`` are the words of its reason (``unit`` formats the value).
+    ``unit`` are the words of its reason (``unit`` formats the value); ``detail``, when
+    set, words what the value was measured on from the account's signals row (put
+    before the value in the reason).
     """
 
     signal: str
@@ -108,6 +113,20 @@ class AccountTest:
     higher: bool
     label: str
     unit: str
+    detail: Callable[[Mapping[str, object]], str] | None = None
+
+
+def _shift_detail(row: Mapping[str, object]) -> str:
+    """``switched from en to ru after 12 posts: 92% of its posts before <date> in en, 100% of the 9 after in ru``."""
+    before, total, at = (float(row.get(c, np.nan)) for c in ("shift_posts_before", "shift_posts", "shift_at"))
+    if not (np.isfinite(before) and np.isfinite(total) and np.isfinite(at)):
+        return "no switch of language"
+    when = dt.datetime.fromtimestamp(at, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    src, dst = row.get("shift_from"), row.get("shift_to")
+    return (
+        f"switched from {src} to {dst} after {before:.0f} posts: {float(row.get('shift_from_share', np.nan)):.0%} of its posts "
+        f"before {when} in {src}, {float(row.get('shift_to_share', np.nan)):.0%} of the {total - before:.0f} after in {dst}"
+    )
 
 
 ACCOUNT_TESTS: dict[str, AccountTest] = {
@@ -125,6 +144,9 @@ ACCOUNT_TESTS: dict[str, AccountTest] = {
     "dormant": AccountTest("lifetime_posts_per_day", "log", False, "dormant account", "{:.3g} statuses per day over its life"),
     "reactivated": AccountTest("scan_share_of_posts", "share", True, "reactivated account",
                                "{:.0%} of its lifetime statuses fall in this input"),
+    "shift": AccountTest("language_shift", "share", True, "language switch",
+                         "language shift {:.2f} (0 = no switch, near 1 = a clean switch with many posts on both sides)",
+                         detail=_shift_detail),
     "handle": AccountTest("handle_randomness", "share", True, "random-looking handle",
                           "handle randomness {:.2f} (digit run and character entropy, 0-1)"),
     "default_profile": AccountTest("default_profile", "share", True, "default profile",
@@ -214,7 +236,7 @@ def family_scores(tests: pd.DataFrame) -> pd.DataFrame:
     slow = np.maximum(t["recurring"], t["recurring_domains"])  # one link stock, seen as links or as domains
     sync = noisy_or(np.sqrt(t["sync_repeat"] * t["timing"]), COACTION_ALONE * t["sync_repeat"], COACTION_ALONE * slow)
     text = noisy_or(t["text_partners"], t["dup_share"])
-    base = noisy_or(t["young"], t["dormant"], t["reactivated"])
+    base = noisy_or(t["young"], t["dormant"], t["reactivated"], t["shift"])
     profile = noisy_or(base, base * noisy_or(t["handle"], t["default_profile"], t["follower_anomaly"]))
     machine = noisy_or(t["regular"], t["fixed_lag"], t["schedule"])
     auto = noisy_or(machine, machine * noisy_or(t["rate"], t["never_sleeps"], t["rare_client"]))
@@ -224,7 +246,7 @@ def family_scores(tests: pd.DataFrame) -> pd.DataFrame:
 FAMILY_TESTS: dict[str, tuple[str, ...]] = {
     "synchrony": ("sync_repeat", "timing", "recurring", "recurring_domains"),
     "duplicate_text": ("text_partners", "dup_share"),
-    "profile": ("young", "dormant", "reactivated", "handle", "default_profile", "follower_anomaly"),
+    "profile": ("young", "dormant", "reactivated", "shift", "handle", "default_profile", "follower_anomaly"),
     "automation": ("regular", "rate", "fixed_lag", "schedule", "never_sleeps", "rare_client"),
 }
 """Which tests feed which family (for reasons)."""
@@ -233,11 +255,17 @@ REASON_LEVEL = 0.2
 """A test or family score at which it is named in the reasons."""
 
 
-def describe(name: str, value: float, median: float, percentile: float, score: float) -> str:
-    """One reason: the test, the value in its units, the population median and the percentile."""
+def describe(
+    name: str, value: float, median: float, percentile: float, score: float, row: Mapping[str, object] | None = None
+) -> str:
+    """One reason: the test, the value in its units (after its ``detail`` from ``row``), the population
+    median and the percentile."""
     test = ACCOUNT_TESTS[name]
     med = test.unit.format(median).split(" (")[0] if np.isfinite(median) else "unknown"
-    return rs.account_test(test.label, test.unit.format(value), med, percentile, score)
+    words = test.unit.format(value)
+    if test.detail is not None and row is not None:
+        words = f"{test.detail(row)}; {words}"
+    return rs.account_test(test.label, words, med, percentile, score)
 
 
 def family_reasons(
@@ -246,7 +274,8 @@ def family_reasons(
 ) -> str:
     """The reason of one family: its score, then every named test of it that fired."""
     parts = [
-        describe(t, row.get(ACCOUNT_TESTS[t].signal, np.nan), medians.get(ACCOUNT_TESTS[t].signal, np.nan), pct.get(t, np.nan), scores[t])
+        describe(t, row.get(ACCOUNT_TESTS[t].signal, np.nan), medians.get(ACCOUNT_TESTS[t].signal, np.nan), pct.get(t, np.nan),
+                 scores[t], row)
         for t in FAMILY_TESTS[family]
         if scores.get(t, 0.0) >= REASON_LEVEL
     ]

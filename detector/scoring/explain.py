@@ -26,15 +26,15 @@ SCORING_NOTES: tuple[str, ...] = (
     "(empirical upper tail with mid-ranks: nothing outside the top quarter, full from the top 5%) "
     "and far (2 to 5 robust scales above the median, with a floor per kind of signal).",
     "Account score = soft AND of its strongest coordination family (synchrony or duplicate "
-    f"text) and its strongest inauthenticity family (young/dormant profile or automated "
+    f"text) and its strongest inauthenticity family (young/dormant/language-switching profile or automated "
     f"timing) ({', '.join(FAMILIES)}). A copied text counts from two copied posts on "
     f"(one is a meme or a slogan); posting rate, handle, follower counts, default profile and "
     f"client only strengthen the inauthenticity side. Organic coordination (fans, newsrooms, activists) acts "
     "together but looks authentic and scores low; an account that acts with nobody is not "
     "coordinated and scores 0 on its own.",
     "Cluster score = the same soft AND over group tests: binomial enrichment of members in "
-    "sync or copying texts, and of members in the population's youngest, most dormant or most "
-    "machine-like quarter and of creation-date batches, against the scan's population, "
+    "sync or copying texts, of members that dropped their language at the group's change point, "
+    "and of members in the population's youngest, most dormant or most machine-like quarter and of creation-date batches, against the scan's population, "
     "strengthened by follower anomalies, default profiles and rare clients "
     "(Benjamini-Hochberg over every test of the scan; a cluster lends support only at a false-discovery "
     "rate below 1%; plus an effect floor of 20 to 50 points of excess share). A cluster scoring 0.5 or more supports "

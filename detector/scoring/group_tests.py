@@ -23,7 +23,15 @@ Modifiers (:data:`MODIFIER_TESTS`): ``follower_anomaly``, ``default_profile`` an
     strengthen the inauthenticity side, never carry it.
 Inauthenticity side (:data:`INAUTHENTIC_TESTS`)
     ``young``; ``young_or_dormant`` (a network of aged-dormant and fresh accounts is
-    enriched in both halves at once); ``automated`` (automation family); ``creation_batch``: the most members
+    enriched in both halves at once); ``automated`` (automation family); ``shifted``
+    (:func:`_switch_batches`): members that switched language cleanly at the group's change
+    point (none of the languages of their own posts before it among their posts after it;
+    the change point of the members' own posts pooled in time order), against the share of
+    the population with posts on both sides of that moment that switched then; p-value times
+    the splits that could have been chosen. Hijacked or repurposed
+    accounts are old, ordinary profiles taken over together: one by one, two posts before the
+    takeover are no evidence, but a group whose members all dropped their language at once,
+    where the population did not, is. ``creation_batch``: the most members
     created within :data:`BATCH_WINDOW_S` of each other, against the population's share
     of accounts created in that same window (the window is chosen from the data, so its
     p-value is multiplied by the number of windows tried). (Tried and dropped: the share
@@ -37,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from detector import thresholds as th
+from detector.evidence.langshift import language_spans, pooled_split, switched_at
 from detector.scoring.calibrate import (
     TAIL_ORDINARY,
     binomial_tail,
@@ -75,7 +84,7 @@ MIN_TESTED_SIZE = 3
 significant anyway; counting the many pairs of a large scan would only blunt every test)."""
 
 COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
-INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "creation_batch")
+INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "shifted", "creation_batch")
 
 MODIFIER_TESTS: tuple[str, ...] = ("follower_anomaly", "default_profile", "rare_client")
 """Group tests that only strengthen the inauthenticity side, never carry it, as their account
@@ -89,6 +98,7 @@ GROUP_TEST_WORDS: dict[str, str] = {
     "young": "are among the youngest quarter of accounts here",
     "young_or_dormant": "are among the youngest or the most dormant quarter of accounts here",
     "automated": "post with machine-like timing",
+    "shifted": "switched language at one moment (none of their languages before it in their posts after it)",
     "follower_anomaly": "are among the quarter with the fewest followers per account followed",
     "default_profile": "have a default profile",
     "creation_batch": f"were created within {BATCH_WINDOW_S // 86400} days of each other",
@@ -97,7 +107,7 @@ GROUP_TEST_WORDS: dict[str, str] = {
 
 
 def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
-    """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch``.
+    """Per account, 1.0 / 0.0 / NaN (unknown) for every attribute of the group tests but ``creation_batch`` and ``shifted``.
 
     Coordination attributes are the account's own (``in_sync``: :data:`GROUP_PARTNERS` or more
     partners in the window; ``copies``: duplicate-text family at
@@ -177,8 +187,55 @@ def _creation_batches(created: np.ndarray, groups: np.ndarray, n_groups: int, po
     return k, n, p0, p_value
 
 
+def _switch_batches(posts: pd.DataFrame | None, groups: np.ndarray, n_groups: int, index: pd.Index):
+    """Per group: members that switched language at the group's own change point, members with
+    posts on both sides of it, the population's share that switched then, and the p-value.
+
+    The moment is the best split of the members' own posts pooled in time order
+    (:func:`~detector.evidence.langshift.pooled_split`); it is chosen from the data, so the
+    p-value is multiplied by the number of splits that could have been chosen (Bonferroni
+    over every admissible split). A group whose pooled posts show no switch is not tested
+    (p-value NaN: it does not count in the false-discovery family either)."""
+    k, n, p0, p_value = np.zeros(n_groups), np.zeros(n_groups), np.zeros(n_groups), np.full(n_groups, np.nan)
+    if posts is None or not len(posts):
+        return k, n, p0, p_value
+    population = pd.Index(index.astype(str))
+    posts = posts[posts["account_id"].isin(population)]
+    group_of = pd.Series(groups, index=population)
+    pg = group_of.reindex(posts["account_id"].to_numpy()).to_numpy()
+    member_posts = posts[pg >= 0].assign(_g=pg[pg >= 0])
+    at, splits = pooled_split(member_posts, "_g", n_groups)
+    tested = np.flatnonzero(np.isfinite(at))
+    if not tested.size:
+        return k, n, p0, p_value
+    spans = language_spans(posts)
+    per = spans.groupby("account_id", sort=True).agg(first=("first_ts", "min"), last=("last_ts", "max"), langs=("lang", "size"))
+    times = np.unique(at[tested])
+    mins, maxs = np.sort(per["first"].to_numpy(dtype=float)), np.sort(per["last"].to_numpy(dtype=float))
+    known_pop = np.searchsorted(mins, times, side="left") - np.searchsorted(maxs, times, side="left")
+    members = population[np.isin(groups, tested)]
+    # only accounts with two or more languages can switch: they and the tested members are enough
+    rows = pd.Index(sorted(set(per.index[per["langs"].to_numpy() >= 2]) | set(members)))
+    known, switched = switched_at(spans, rows, times)
+    switched_pop = switched.sum(axis=0)
+    row_of = rows.get_indexer(population)
+    for j in tested:
+        mine = row_of[groups == j]
+        c = int(np.searchsorted(times, at[j]))
+        kj, nj = float(switched[mine, c].sum()), float(known[mine, c].sum())
+        if nj == 0:
+            continue
+        p0j = float(np.clip((switched_pop[c] - kj) / max(known_pop[c] - nj, 1.0), 0.0, 1.0))
+        k[j], n[j], p0[j] = kj, nj, p0j
+        p_value[j] = min(1.0, float(binomial_tail(kj, nj, p0j)) * splits[j])
+    return k, n, p0, p_value
+
+
 def group_tests(
-    attributes: pd.DataFrame, created_at: pd.Series, cluster_id: pd.Series
+    attributes: pd.DataFrame,
+    created_at: pd.Series,
+    cluster_id: pd.Series,
+    post_languages: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Every group test of every cluster.
 
@@ -190,6 +247,9 @@ def group_tests(
         Creation time (UTC seconds, NaN unknown) of the same accounts.
     cluster_id : Series
         Cluster per account (NA: none), same index.
+    post_languages : DataFrame, optional
+        :func:`detector.evidence.langshift.post_languages` of the scan (own posts with their
+        language) for ``shifted``; without it that test is not run (score 0).
 
     Returns
     -------
@@ -211,6 +271,9 @@ def group_tests(
             c = created_at.to_numpy(dtype=float)
             k, n, p0, p_value = _creation_batches(c, groups, len(ids), c)
             excess = np.where(n >= 2, k / np.maximum(n, 1) - p0, 0.0)
+        elif name == "shifted":
+            k, n, p0, p_value = _switch_batches(post_languages, groups, len(ids), attributes.index)
+            excess = np.where(n >= 1, k / np.maximum(n, 1) - p0, 0.0)
         else:
             values = attributes[name].to_numpy(dtype=float)
             known = np.isfinite(values)

@@ -88,7 +88,7 @@ def cluster_above_without_member() -> str:
 def organic_coordination() -> str:
     """A cluster that acts together without being, as a group, inauthentic-looking."""
     return (
-        "members act together but, as a group, are not younger, more dormant or more automated "
+        "members act together but, as a group, are not younger, more dormant, more automated or more language-switching "
         "than the population: consistent with organic coordination (fans, newsrooms, activists)"
     )
 

@@ -225,6 +225,7 @@ def score_accounts(
     params: ScoreParams | None = None,
     exempt: set[str] | frozenset[str] = frozenset(),
     coaction: pd.DataFrame | None = None,
+    post_languages: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score accounts and clusters (module docstring).
 
@@ -242,6 +243,9 @@ def score_accounts(
     coaction : DataFrame, optional
         Combined edges with ``n_sync_objects`` (every pair that acted in the
         window at least once), for embeddedness and ``linked_cluster_id``.
+    post_languages : DataFrame, optional
+        :func:`detector.evidence.langshift.post_languages` of the scan, for the ``shifted``
+        group test (without it that test is not run: score 0).
 
     Returns
     -------
@@ -268,7 +272,8 @@ def score_accounts(
         cluster_id = m.reindex(idx).astype("Int64")
     is_exempt = idx.isin(list(exempt))
 
-    clusters, inauth_side = _score_clusters(tests[~is_exempt], fam[~is_exempt], signals[~is_exempt], cluster_id[~is_exempt], params)
+    clusters, inauth_side = _score_clusters(tests[~is_exempt], fam[~is_exempt], signals[~is_exempt], cluster_id[~is_exempt], params,
+                                            post_languages)
     by_cluster = clusters.set_index("cluster_id") if len(clusters) else None
     cl_score = _per_member(cluster_id, by_cluster["score"] if by_cluster is not None else None)
     cl_size = _per_member(cluster_id, by_cluster["size"] if by_cluster is not None else None)
@@ -370,7 +375,9 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
     :data:`~detector.scoring.evidence_tests.MIN_TIMING_EVENTS` or more events (timing
     regularity means nothing on fewer). Per profile signal, the share of accounts
     where it is known: ``creation_date``, ``posts_count`` (dormancy, reactivation),
-    ``follower_counts``, ``default_profile``; unknown is never counted as ordinary. A family measured on almost nothing cannot
+    ``follower_counts``, ``default_profile``; ``language``: share of accounts with enough own posts of
+    known language (``lang``, else the script of the text) for the language-switch test;
+    unknown is never counted as ordinary. A family measured on almost nothing cannot
     confirm *or* clear a synchronised group: the verdict says so instead of "none".
     """
     n = len(signals)
@@ -391,6 +398,7 @@ def evidence_coverage(signals: pd.DataFrame, events: pd.DataFrame) -> dict[str, 
         "posts_count": known("lifetime_posts_per_day", np.isfinite),
         "follower_counts": known("followers_following_ratio", np.isfinite),
         "default_profile": known("default_profile", np.isfinite),
+        "language": known("language_shift", np.isfinite),
     }
 
 
@@ -478,7 +486,8 @@ def _embeddedness(
 
 
 def _score_clusters(
-    tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams
+    tests: pd.DataFrame, fam: pd.DataFrame, signals: pd.DataFrame, cluster_id: pd.Series, params: ScoreParams,
+    post_languages: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Cluster scores from the group tests; also the inauthenticity side per cluster id."""
     test_cols = [f"test_{t}" for t in (*COORDINATION_TESTS, *INAUTHENTIC_TESTS, *MODIFIER_TESTS)]
@@ -488,7 +497,7 @@ def _score_clusters(
     if members.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}), pd.Series([], dtype=float)
     created = signals["created_at"] if "created_at" in signals.columns else pd.Series(np.nan, index=signals.index)
-    gt, details = group_tests(member_attributes(fam, signals), created, cluster_id)
+    gt, details = group_tests(member_attributes(fam, signals), created, cluster_id, post_languages)
     grp = members.groupby("cluster_id", sort=True)
     means = grp[list(FAMILIES)].mean()
     size = grp.size()

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from detector.evidence.langshift import language_shift
 from detector.scoring.combine import COACTION_LAYERS, LAYER_PRIOR
 
 REPEAT_RANK = 3
@@ -30,6 +31,7 @@ __all__ = [
     "FEATURE_COLUMN_OF",
     "NETWORK_SIGNALS",
     "RECURRING_LAYERS",
+    "SHIFT_DETAILS",
     "behaviour_signals",
     "burst_clusters",
     "cluster_by_position",
@@ -64,12 +66,21 @@ BEHAVIOUR_SIGNALS: tuple[str, ...] = (
     "scan_share_of_posts",
     "default_profile",
     "client_share",
+    "language_shift",
 )
 """Behaviour signals used by the scorer (NaN = unknown for that account).
 
 ``created_at`` is UTC seconds (the accounts table's); ``default_profile``
 is 1.0 / 0.0 / NaN (unknown); ``client_share`` is the share of the scanned accounts with a
-known posting client that use the account's own client (v1.1 ``source``; NaN unknown)."""
+known posting client that use the account's own client (v1.1 ``source``; NaN unknown);
+``language_shift`` is :func:`detector.evidence.langshift.language_shift` (0-1: how cleanly the
+account's own posts switch language at one point; NaN with too few posts of known language)."""
+
+SHIFT_DETAILS: tuple[str, ...] = (
+    "shift_posts", "shift_posts_before", "shift_at", "shift_from_share", "shift_to_share", "shift_from", "shift_to",
+)
+"""Where and between which languages the best split of ``language_shift`` lies (for its reason
+only, not signals: ``shift_from`` / ``shift_to`` are language codes or script names)."""
 
 FEATURE_COLUMN_OF: dict[str, str] = {
     "n_events": "n_events",
@@ -103,9 +114,13 @@ HANDLE_DIGIT_RUN = 6
 
 
 def behaviour_signals(
-    events: pd.DataFrame, accounts: pd.DataFrame | None = None, features: pd.DataFrame | None = None
+    events: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    features: pd.DataFrame | None = None,
+    posts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Behaviour signals per account (index ``account_id``, columns :data:`BEHAVIOUR_SIGNALS`).
+    """Behaviour signals per account (index ``account_id``, columns :data:`BEHAVIOUR_SIGNALS`
+    then :data:`SHIFT_DETAILS`).
 
     Parameters
     ----------
@@ -113,6 +128,8 @@ def behaviour_signals(
     features : DataFrame, optional
         :func:`detector.evidence.features.account_features` of ``events`` (computed
         here when absent, without near-duplicate shares).
+    posts : DataFrame, optional
+        :func:`detector.evidence.langshift.post_languages` of ``events`` (computed here when absent).
     """
     if features is None:
         from detector.evidence.features import account_features
@@ -138,7 +155,9 @@ def behaviour_signals(
     run = (column("handle_digit_run") / HANDLE_DIGIT_RUN).clip(upper=1.0)
     out["handle_randomness"] = 0.5 * ent + 0.5 * run
     out["client_share"] = _client_share(accounts, out.index)
-    return out[list(BEHAVIOUR_SIGNALS)].astype(float)
+    shift = language_shift(events, posts).reindex(out.index)
+    out["language_shift"] = shift["language_shift"].to_numpy(dtype=float)
+    return out[list(BEHAVIOUR_SIGNALS)].astype(float).join(shift[list(SHIFT_DETAILS)])
 
 
 def _client_share(accounts: pd.DataFrame | None, index: pd.Index) -> np.ndarray:

@@ -76,3 +76,40 @@ def test_group_with_a_minority_of_young_members_is_ordinary():
     # a fandom: 15 % young stans, the rest drawn like the population (about 36 % in the youngest quarter)
     ages = np.r_[rng.uniform(5, 60, 15), _population_ages(rng, 85)]
     assert _young_group_score(ages, np.random.default_rng(1)) == 0.0
+
+
+def _posts(langs_of: dict[str, list[str]], t0: int = 1_700_000_000) -> pd.DataFrame:
+    rows = [{"account_id": a, "ts": t0 + 3600 * i, "lang": lang, "by_script": False}
+            for a, langs in langs_of.items() for i, lang in enumerate(langs)]
+    return pd.DataFrame(rows).sort_values(["account_id", "ts"], kind="mergesort").reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("members", "population"), [("switch", "monolingual"), ("switch", "bilingual"), ("mix", "bilingual")])
+def test_shifted_group_against_the_population(members, population):
+    # 12 members: two posts in English, then two in Russian (the same hours for all), or a random
+    # mix of both all along; the rest of the scan writes in one language or mixes two all along
+    rng = np.random.default_rng(3)
+
+    def mix() -> list[str]:
+        return list(rng.choice(["en", "ru"], 4))
+
+    langs = {f"m{i:02d}": ["en", "en", "ru", "ru"] if members == "switch" else mix() for i in range(12)}
+    for i in range(200):
+        langs[f"p{i:03d}"] = ["en"] * 4 if population == "monolingual" else mix()
+    posts = _posts(langs)
+    index = pd.Index(sorted(langs), name="account_id")
+    sig = pd.DataFrame({"n_events": 4.0, "sync_partners": 0.0}, index=index)
+    attrs = member_attributes(family_scores(account_test_scores(sig)), sig)
+    cluster = pd.Series([0 if a.startswith("m") else pd.NA for a in index], index=index, dtype="Int64")
+    scores, details = group_tests(attrs, pd.Series(np.nan, index=index), cluster, posts)
+    d = details["shifted"].loc[0]
+    if members == "switch":
+        assert (d["k"], d["n"]) == (12, 12)
+        # all 12 at one moment: significant against a monolingual population (p0 = 0) and
+        # against one where a random mix drops a language at that moment 1 time in 8
+        assert d["p0"] == (0.0 if population == "monolingual" else pytest.approx(0.125, abs=0.06))
+        assert scores.loc[0, "shifted"] == 1.0
+    else:  # mixing like everyone else: no excess
+        assert scores.loc[0, "shifted"] == 0.0
+    # without posts the test is not run
+    assert group_tests(attrs, pd.Series(np.nan, index=index), cluster)[0].loc[0, "shifted"] == 0.0
