@@ -15,12 +15,15 @@ seed give the same report bytes):
    declares its inputs, window and outputs; windows from one policy,
    :func:`detector.evidence.windows.window_plan`): ``coaction`` (one layer per
    object kind), ``neardup``, ``timing`` (pairs with repeated evidence so
-   far), ``features`` and the window-free ``url_recurring``; events that carry
+   far), ``features`` and the window-free ``url_recurring`` and ``domain_recurring``
+   (:mod:`detector.evidence.domains`); events that carry
    a date only (``ts_day_only``) are left out of every window-based layer
    (:mod:`detector.evidence.timeres`);
 3. ``network``: layers combined (:func:`detector.scoring.combine.combine_layers`),
    the pairs with repeated evidence clustered with Leiden
-   (:func:`detector.scoring.network.communities`); ``url_recurring`` ties among
+   (:func:`detector.scoring.network.communities`), communities tied to each other as densely
+   as inside merged (:func:`detector.scoring.signals.merge_dense_communities`); ``url_recurring``
+   and ``domain_recurring`` ties among
    the accounts left unclustered are clustered apart
    (:func:`detector.scoring.signals.recurring_clusters`), then the pairs of
    accounts still left out that acted in the window together at least once
@@ -172,8 +175,9 @@ def run_layers(ctx: ScanContext, timings: dict[str, float]) -> None:
 def cluster_network(edges: pd.DataFrame, params: ScanParams) -> pd.Series:
     """Cluster membership (account id -> cluster id) of the combined network.
 
-    Leiden on the pairs with repeated evidence (singletons dropped), then slow
-    groups (``url_recurring``) and rotating pools among the accounts left out.
+    Leiden on the pairs with repeated evidence (communities tied as densely as inside merged,
+    singletons dropped), then slow groups (``url_recurring``, ``domain_recurring``) and rotating
+    pools among the accounts left out.
     """
     return finish_clusters(edges, start_clusters(edges, params), params)
 
@@ -188,11 +192,22 @@ def start_clusters(edges: pd.DataFrame, params: ScanParams):
 
 
 def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Series:
-    """:func:`cluster_network` from the started Leiden run: singletons dropped, slow groups and
-    rotating pools added."""
-    from detector.scoring.signals import burst_clusters, recurring_clusters
+    """:func:`cluster_network` from the started Leiden run: communities tied to each other as densely
+    as inside merged, singletons dropped, slow groups and rotating pools added.
 
-    membership = _drop_singletons(pending.result())
+    Modularity cuts a group whose members act with each other once or twice each (a pool that
+    rotates its accounts over the same targets) into small communities that each lack the power
+    of the group tests; they are tied to each other, over every combined edge (single co-actions
+    too), about as densely as inside, and are one group
+    (:func:`detector.scoring.signals.merge_dense_communities`).
+    """
+    from detector.scoring.signals import burst_clusters, merge_dense_communities, recurring_clusters
+
+    main = pending.result()
+    if len(main):
+        main.index = main.index.astype(str)
+        main = merge_dense_communities(edges[TIE_COLUMNS], main)
+    membership = _drop_singletons(main)
     membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
     return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
 
@@ -237,12 +252,12 @@ def score_scan(
     inputs, when the caller computed it already (while Leiden ran).
     """
     from detector.scoring.scores import ScoreParams, score_accounts
-    from detector.scoring.signals import cluster_signals, cluster_sync_share
+    from detector.scoring.signals import RECURRING_LAYERS, cluster_signals, cluster_sync_share
 
     params, shares = ctx.params, ctx["shares"]
     signals = account_signals(ctx, edges) if base is None else base
     index = signals.index
-    clustered = repeated_edges(edges, also=("url_recurring", *repeated_layers()), columns=TIE_COLUMNS)
+    clustered = repeated_edges(edges, also=(*RECURRING_LAYERS, *repeated_layers()), columns=TIE_COLUMNS)
     signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
     windows = {obj: ctx.info[obj]["window_s"] for obj in params.objects if obj in ctx.info}
     signals = signals.join(cluster_sync_share(shares, windows, membership, index))
@@ -256,7 +271,27 @@ def score_scan(
             params.model, signals, scored, clusters, flag_threshold=params.flag_threshold, exempt=exempt
         )
         ctx.notes.append(f"account scores from the trained model {Path(params.model).name} (not the default scorer)")
+    scored = _with_domain_reasons(ctx, scored)
     return signals, scored, clusters
+
+
+def _with_domain_reasons(ctx: ScanContext, scored: pd.DataFrame) -> pd.DataFrame:
+    """Append the co-linked domains reason (:func:`detector.evidence.domains.domain_reasons`) to every
+    account that has reasons and linked a concentrated domain: the domains, its posts there, each
+    domain's audience and the co-linking test."""
+    from detector.evidence.domains import domain_reasons
+
+    colinks = ctx.data.get("domain_colinks")
+    if colinks is None or not len(colinks) or "reasons" not in scored.columns:
+        return scored
+    has = np.fromiter((bool(r) for r in scored["reasons"]), bool, len(scored))
+    why = domain_reasons(ctx.data.get("domain_shares"), colinks, scored.loc[has, "account_id"].astype(str).tolist())
+    if not why:
+        return scored
+    out = scored.copy()
+    out["reasons"] = [[*r, why[a]] if a in why and r else r for a, r in zip(out["account_id"].astype(str), out["reasons"],
+                                                                            strict=True)]
+    return out
 
 
 def official_ids(

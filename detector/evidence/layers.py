@@ -386,6 +386,25 @@ def _build_url_recurring(ctx: ScanContext) -> dict[str, Any]:
     return {"url_recurring": recurring} if len(recurring) else {}
 
 
+def _build_domain_recurring(ctx: ScanContext) -> dict[str, Any]:
+    """The same co-linked uncommon domains again and again, at any time (slow drip of fresh links):
+    window-free (:mod:`detector.evidence.domains`)."""
+    from detector.evidence.domains import colinked_domains, domain_shares, recurring_domain_edges
+
+    table = domain_shares(ctx["timed_events"])
+    colinked = colinked_domains(table)
+    edges = recurring_domain_edges(table, colinked=colinked)
+    ctx.info["domain_recurring"] = {
+        "domains_tested_pairs": int(len(colinked)),
+        "colinked_pairs": int((colinked["score"].to_numpy(dtype=float) > 0).sum()) if len(colinked) else 0,
+        "edges": int(len(edges)),
+    }
+    out: dict[str, Any] = {"domain_shares": table, "domain_colinks": colinked}
+    if len(edges):
+        out["domain_recurring"] = edges
+    return out
+
+
 for _layer in (
     EvidenceLayer("coaction", _build_coaction, inputs=("shares", "windows"), edges=KNOWN_OBJECTS, window="per object"),
     EvidenceLayer(
@@ -401,6 +420,14 @@ for _layer in (
         "features", _build_features, inputs=("events", "timed_events", "accounts", "dup_event"), outputs=("features",)
     ),
     EvidenceLayer("url_recurring", _build_url_recurring, inputs=("shares",), edges=("url_recurring",), stage="network"),
+    EvidenceLayer(
+        "domain_recurring",
+        _build_domain_recurring,
+        inputs=("timed_events",),
+        edges=("domain_recurring",),
+        outputs=("domain_shares", "domain_colinks"),
+        stage="network",
+    ),
 ):
     register_layer(_layer)
 del _layer

@@ -52,6 +52,7 @@ LAYER_PRIOR: dict[str, float] = {
     "neardup": 1.0,
     "timing": 0.7,
     "url_recurring": 0.5,
+    "domain_recurring": 0.3,
 }
 """Relative strength of one normalised unit of evidence per layer (unknown layers: 0.5)."""
 
@@ -72,6 +73,8 @@ LAYER_DESCRIPTIONS: dict[str, str] = {
     "neardup": "posted near-duplicate text (MinHash Jaccard above threshold) within the window",
     "timing": "activity time series correlated over many bins (lag-tolerant)",
     "url_recurring": "shared two or more of the same uncommon URLs at any time in the scan (slow, repeated)",
+    "domain_recurring": "linked the same co-linked uncommon domains (one audience, found by a group test over the "
+    "scan's domain pairs) at any time in the scan (slow, repeated)",
 }
 
 

@@ -13,7 +13,8 @@ Families (:func:`family_scores`) combine tests with a noisy-OR:
     ``sync_repeat`` (distinct objects shared within the window with the 3rd closest
     partner), counted fully with correlated activity series (``timing``) and
     :data:`COACTION_ALONE` otherwise; ``recurring`` (the same uncommon links at any
-    time) at :data:`COACTION_ALONE`.
+    time) or ``recurring_domains`` (the same co-linked uncommon domains at any time: the
+    coarser form of the same evidence, so the larger of the two counts) at :data:`COACTION_ALONE`.
 ``duplicate_text``
     ``text_partners`` (accounts it posted identical / near-duplicate text with) and
     ``dup_share`` (share of its posts that copy other accounts'), both only from
@@ -134,6 +135,8 @@ ACCOUNT_TESTS: dict[str, AccountTest] = {
     "timing": AccountTest("timing_partners", "count", True, "correlated activity", "activity series correlated with {:.0f} partners"),
     "recurring": AccountTest("recurring_partners", "count", True, "recurring links",
                              "shared two or more of the same uncommon links (at any time) with {:.0f} accounts"),
+    "recurring_domains": AccountTest("domain_partners", "count", True, "recurring link domains",
+                                     "linked the same co-linked uncommon domains (at any time) as {:.0f} accounts"),
     "text_partners": AccountTest("text_partners", "count", True, "copied text",
                                  "posted identical or near-duplicate text with {:.0f} accounts"),
     "dup_share": AccountTest("dup_share", "share", True, "copied posts", "{:.0%} of its posts are near-duplicates of other accounts' posts"),
@@ -230,7 +233,8 @@ def noisy_or(*parts: np.ndarray) -> np.ndarray:
 def family_scores(tests: pd.DataFrame) -> pd.DataFrame:
     """Calibrated [0, 1] score per evidence family (columns :data:`FAMILIES`) from :func:`account_test_scores`."""
     t = {c: tests[c].to_numpy(dtype=float) for c in tests.columns}
-    sync = noisy_or(np.sqrt(t["sync_repeat"] * t["timing"]), COACTION_ALONE * t["sync_repeat"], COACTION_ALONE * t["recurring"])
+    slow = np.maximum(t["recurring"], t["recurring_domains"])  # one link stock, seen as links or as domains
+    sync = noisy_or(np.sqrt(t["sync_repeat"] * t["timing"]), COACTION_ALONE * t["sync_repeat"], COACTION_ALONE * slow)
     text = noisy_or(t["text_partners"], t["dup_share"])
     base = noisy_or(t["young"], t["dormant"], t["reactivated"], t["shift"])
     profile = noisy_or(base, base * noisy_or(t["handle"], t["default_profile"], t["follower_anomaly"]))
@@ -240,7 +244,7 @@ def family_scores(tests: pd.DataFrame) -> pd.DataFrame:
 
 
 FAMILY_TESTS: dict[str, tuple[str, ...]] = {
-    "synchrony": ("sync_repeat", "timing", "recurring"),
+    "synchrony": ("sync_repeat", "timing", "recurring", "recurring_domains"),
     "duplicate_text": ("text_partners", "dup_share"),
     "profile": ("young", "dormant", "reactivated", "shift", "handle", "default_profile", "follower_anomaly"),
     "automation": ("regular", "rate", "fixed_lag", "schedule", "never_sleeps", "rare_client"),

@@ -15,12 +15,14 @@ __all__ = [
     "account_test",
     "cluster_above_without_member",
     "cluster_member",
+    "colinked_domain",
     "family",
     "group_test",
     "linked_cluster",
     "organic_coordination",
     "p_value",
     "percentile",
+    "recurring_domains",
 ]
 
 
@@ -89,3 +91,18 @@ def organic_coordination() -> str:
         "members act together but, as a group, are not younger, more dormant, more automated or more language-switching "
         "than the population: consistent with organic coordination (fans, newsrooms, activists)"
     )
+
+
+def colinked_domain(domain: str, posts: int, audience: int, linkers: int, small: str, partner: str, k: int, n: int,
+                    p0: float, p_adj: float) -> str:
+    """One concentrated domain an account linked: its posts, the domain's audience and its co-linking test."""
+    return (
+        f"{domain} in {posts:,} post{'s' if posts != 1 else ''} (linked by {audience:,} of the {linkers:,} accounts "
+        f"linking any domain here; {k:,} of the {n:,} accounts linking {small} also link {partner} vs {p0:.1%} "
+        f"of the other linking accounts, binomial {p_value(p_adj)} after FDR adjustment)"
+    )
+
+
+def recurring_domains(parts: list[str]) -> str:
+    """The reason of an account that linked co-linked uncommon domains (:func:`colinked_domain` parts)."""
+    return "linked co-linked uncommon domains (one audience, at any time): " + "; ".join(parts)

@@ -57,7 +57,6 @@ from detector.scoring import reasons as rs
 from detector.scoring.evidence_tests import (
     ACCOUNT_TESTS,
     FAMILIES,
-    INDICATOR_LEVEL,
     MIN_TIMING_EVENTS,
     REASON_LEVEL,
     account_test_scores,
@@ -296,7 +295,7 @@ def score_accounts(
     embed = np.where(supporting, _embeddedness(signals, cluster_id, params.group_partners, params.link_share), 0.0)
     positions = edge_positions(coaction, cluster_id.index) if coaction is not None and len(coaction) else None
     if positions is not None:
-        embed = embed * _inauthentic_tie_ratio(positions, cluster_id, fam)
+        embed = embed * _inauthentic_tie_ratio(positions, cluster_id, _looks_inauthentic(fam, signals))
     support = np.where(supporting, cl_score * np.maximum(strongest, embed), 0.0)
     support_ids = set(clusters.loc[clusters["score"] >= CLUSTER_SUPPORT_LEVEL, "cluster_id"].astype(int)) if len(clusters) else set()
     scores_by_id = dict(zip(clusters["cluster_id"].astype(int), clusters["score"].astype(float), strict=True)) if len(clusters) else {}
@@ -407,14 +406,27 @@ EMBED_COLUMNS: tuple[str, ...] = ("cluster_partners", "cluster_coactors")
 """Ties to the account's own cluster that make it a member (see :func:`_embeddedness`)."""
 
 
+def _looks_inauthentic(fam: pd.DataFrame, signals: pd.DataFrame) -> np.ndarray:
+    """Per account: has one of the group tests' inauthenticity attributes (:data:`INAUTHENTIC_TESTS`
+    but ``creation_batch``, a property of a group: in the youngest or most dormant quarter, or
+    automated; :func:`~detector.scoring.group_tests.member_attributes`)."""
+    attrs = member_attributes(fam, signals)
+    names = [t for t in INAUTHENTIC_TESTS if t in attrs.columns]
+    return np.nan_to_num(attrs[names].to_numpy(dtype=float), nan=0.0).max(axis=1) >= 1.0
+
+
 def _inauthentic_tie_ratio(
-    positions: tuple[np.ndarray, np.ndarray], cluster_id: pd.Series, fam: pd.DataFrame
+    positions: tuple[np.ndarray, np.ndarray], cluster_id: pd.Series, looks_inauthentic: np.ndarray
 ) -> np.ndarray:
     """Per account: how much of its ties inside its own cluster go to inauthentic-looking members,
     relative to the cluster's typical member, in [0, 1].
 
-    A member *looks inauthentic* when one of :data:`INAUTHENTIC_FAMILIES` scores at least
-    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL` (the group tests' definition). ``share`` = the account's ties (any combined edge) to such members of its own
+    A member *looks inauthentic* when it has one of the group tests' inauthenticity attributes
+    (:func:`_looks_inauthentic`: youngest or most dormant quarter, or automated). (Before: a
+    profile or automation family at the indicator level, which a group judged as a whole, such
+    as a slow drip whose accounts are a few years younger than the population, leaves to two
+    or three members: then whether a member happened to be tied to those decided its support.)
+    ``share`` = the account's ties (any combined edge) to such members of its own
     cluster over all its ties inside the cluster; the result is ``min(1, share / (0.5 *
     median share of the cluster's members))``. A newsroom that Leiden put in one
     community with an automated campaign is tied mostly to the other newsrooms (share
@@ -424,7 +436,7 @@ def _inauthentic_tie_ratio(
     """
     idx = pd.Index(cluster_id.index.astype(str))
     cluster = cluster_by_position(cluster_id)
-    looks = np.append(fam[list(INAUTHENTIC_FAMILIES)].max(axis=1).to_numpy() >= INDICATOR_LEVEL, False)
+    looks = np.append(np.asarray(looks_inauthentic, dtype=bool), False)
     pa, pb = positions  # both ends of every combined edge in ``idx`` (:func:`edge_positions`)
     same = np.isfinite(cluster[pa]) & (cluster[pa] == cluster[pb])
     n = len(idx)

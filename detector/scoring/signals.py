@@ -30,6 +30,7 @@ __all__ = [
     "BEHAVIOUR_SIGNALS",
     "FEATURE_COLUMN_OF",
     "NETWORK_SIGNALS",
+    "RECURRING_LAYERS",
     "SHIFT_DETAILS",
     "behaviour_signals",
     "burst_clusters",
@@ -39,6 +40,7 @@ __all__ = [
     "cluster_sync_share",
     "edge_positions",
     "flagged_cluster_links",
+    "merge_dense_communities",
     "network_signals",
 ]
 
@@ -181,6 +183,7 @@ NETWORK_SIGNALS: tuple[str, ...] = (
     "partners",
     "multi_layer_partners",
     "recurring_partners",
+    "domain_partners",
 )
 """Columns of :func:`network_signals`, in order."""
 
@@ -194,7 +197,8 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     together again and again, not a crowd meeting once), ``timing_partners``
     (partners with correlated activity series), ``recurring_partners``
     (partners sharing two or more of the same uncommon links at any time:
-    layer ``url_recurring``), ``text_strength``,
+    layer ``url_recurring``), ``domain_partners`` (partners linking the same co-linked
+    uncommon domains at any time: layer ``domain_recurring``), ``text_strength``,
     ``text_partners`` (``text`` and ``neardup``),
     ``partners`` (any layer) and ``multi_layer_partners`` (partners tied by two
     or more layers), indexed like ``index``.
@@ -239,7 +243,8 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     sync = weighted(sync_cols)
     text = weighted(text_cols)
     timing = edges["w_timing"].to_numpy() > 0 if "w_timing" in edges.columns else np.zeros(len(edges), bool)
-    recurring = edges["w_url_recurring"].to_numpy() > 0 if "w_url_recurring" in edges.columns else np.zeros(len(edges), bool)
+    recurring = _tied(edges, "url_recurring")
+    domains = _tied(edges, "domain_recurring")
     out["sync_strength"] = per_account(sync, exact=False)
     out["sync_partners"] = per_account(sync > 0)
     out["text_strength"] = per_account(text, exact=False)
@@ -248,7 +253,8 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     out["multi_layer_partners"] = per_account(edges["n_layers"].to_numpy() >= 2)
     out["timing_partners"] = per_account(timing)
     out["recurring_partners"] = per_account(recurring)
-    del sync, text, timing, recurring
+    out["domain_partners"] = per_account(domains)
+    del sync, text, timing, recurring, domains
     # the REPEAT_RANK-th largest number of shared objects among each account's edges
     nobj = np.tile(edges["n_sync_objects"].to_numpy(dtype=float), 2)
     order = np.lexsort((-nobj, codes))
@@ -261,6 +267,12 @@ def network_signals(edges: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     repeat[where[inside]] = kth[inside]
     out["sync_repeat"] = repeat
     return out[cols]
+
+
+def _tied(edges: pd.DataFrame, layer: str) -> np.ndarray:
+    """Rows of combined ``edges`` present in ``layer`` (all False when the layer is absent)."""
+    column = f"w_{layer}"
+    return edges[column].to_numpy() > 0 if column in edges.columns else np.zeros(len(edges), bool)
 
 
 def _own_cluster_ties(
@@ -590,12 +602,17 @@ def recurring_object_edges(
     return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
 
 
+RECURRING_LAYERS: tuple[str, ...] = ("url_recurring", "domain_recurring")
+"""Window-free layers of slow groups (the same uncommon links, the same co-linked uncommon domains)."""
+
+
 def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0) -> pd.Series:
-    """Extend ``membership`` with clusters of the ``url_recurring`` layer among unclustered accounts.
+    """Extend ``membership`` with clusters of the :data:`RECURRING_LAYERS` among unclustered accounts.
 
     Slow campaigns have no repeated in-window evidence, so the main clustering
-    leaves them out. Their recurring-link ties are clustered *separately*
-    (Leiden, :func:`detector.scoring.network.communities`), only between
+    leaves them out. Their recurring-link and recurring-domain ties are clustered *separately*
+    (Leiden, :func:`detector.scoring.network.communities`, on the sum of the two layers'
+    normalised weights), only between
     accounts the main clustering left unclustered, so a group of ordinary
     link sharers is never merged into an existing campaign cluster. New
     clusters (two or more accounts) get ids after the existing ones.
@@ -603,7 +620,7 @@ def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0
     Parameters
     ----------
     edges : DataFrame
-        Combined edges with a ``w_url_recurring`` column (else nothing changes).
+        Combined edges with a ``w_url_recurring`` and/or ``w_domain_recurring`` column (else nothing changes).
     membership : Series
         ``account_id -> cluster id`` of the main clustering.
     seed : int
@@ -614,10 +631,92 @@ def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0
     Series
         ``account_id -> cluster id`` (int64), sorted by account id.
     """
-    if edges is None or edges.empty or "w_url_recurring" not in edges.columns:
+    cols = [f"w_{name}" for name in RECURRING_LAYERS if f"w_{name}" in edges.columns] if edges is not None else []
+    if edges is None or edges.empty or not cols:
         return membership
-    w = edges["w_url_recurring"].to_numpy(dtype=float)
-    return cluster_leftovers(edges, membership, w > 0, w, seed=seed, min_size=2)
+    w = edges[cols].to_numpy(dtype=float).sum(axis=1)
+    return cluster_leftovers(edges, membership, w > 0, w, seed=seed, min_size=2, merge_dense=True)
+
+
+MERGE_DENSITY_SHARE = 0.5
+"""Two communities are one group (:func:`merge_dense_communities`) when the mean tie weight between
+them is at least this share of the mean tie weight inside the sparser of the two."""
+
+
+def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series) -> pd.Series:
+    """Merge Leiden communities whose members are tied to each other about as densely as inside.
+
+    Modularity cuts a dense group along its inner structure: the members of a slow drip
+    linking three sites fall into one community per site they linked most, though nearly
+    every member is tied to nearly every other; a pool rotating its accounts over the same
+    targets falls into many small communities, each too small for the group tests to speak. Density is the mean weight over all possible
+    pairs, ``W(A, B) / (|A| |B|)`` between two communities and ``2 W(A) / (|A| (|A| - 1))``
+    inside one (a single account: no inside, the other's counts). Every two communities with
+    the density between them at least :data:`MERGE_DENSITY_SHARE` of the smaller inside density
+    of the two are joined (union-find over the pairs, on the densities of Leiden's partition;
+    the merged community takes the smallest id, and ids are renumbered by size as
+    :func:`detector.scoring.network.communities` numbers them). Communities
+    tied by a few edges (a fan who once linked a drip site) stay apart.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        ``account_a, account_b, weight`` (the graph ``membership`` was computed on).
+    membership : Series
+        ``account_id -> community id`` (int).
+
+    Returns
+    -------
+    Series
+        Same index, community ids after merging.
+    """
+    if membership.empty or edges.empty:
+        return membership
+    ids = membership.astype(np.int64)
+    ids.index = ids.index.astype(str)
+    pa, pb = edge_positions(edges, ids.index)  # coded ends: no Python string per edge
+    code = np.append(ids.to_numpy(), -1)  # position -1 (not in membership) -> -1
+    ca, cb = code[pa], code[pb]
+    inside_both = (ca >= 0) & (cb >= 0)
+    w = edges["weight"].to_numpy(dtype=float)[inside_both]
+    ca, cb = ca[inside_both], cb[inside_both]
+    size = ids.value_counts()
+    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+    table = pd.DataFrame({"lo": lo, "hi": hi, "w": w}).groupby(["lo", "hi"], sort=True)["w"].sum().reset_index()
+    inside = table[table["lo"] == table["hi"]].set_index("lo")["w"]
+    n = size.reindex(inside.index).to_numpy(dtype=float)
+    dens_in = pd.Series(2.0 * inside.to_numpy() / np.maximum(n * (n - 1.0), 1.0), index=inside.index)
+    between = table[table["lo"] != table["hi"]]
+    if between.empty:
+        return membership
+    n_lo = size.reindex(between["lo"]).to_numpy(dtype=float)
+    n_hi = size.reindex(between["hi"]).to_numpy(dtype=float)
+    dens = between["w"].to_numpy() / (n_lo * n_hi)
+    d_lo = dens_in.reindex(between["lo"]).to_numpy()
+    d_hi = dens_in.reindex(between["hi"]).to_numpy()
+    ref = np.fmin(d_lo, d_hi)  # NaN (a single account) gives the other's
+    join = np.isfinite(ref) & (dens >= MERGE_DENSITY_SHARE * ref)
+    if not join.any():
+        return membership
+    parent = {int(c): int(c) for c in size.index}
+
+    def root(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for a, b in zip(between["lo"].to_numpy()[join], between["hi"].to_numpy()[join], strict=True):
+        ra, rb = root(int(a)), root(int(b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    merged = ids.map(lambda c: root(int(c)))
+    # renumber by size (largest first), ties by the smallest account id, as communities() does
+    first = merged.groupby(merged.to_numpy()).apply(lambda s: min(s.index))
+    counts = merged.value_counts()
+    order = sorted(counts.index, key=lambda c: (-int(counts[c]), str(first[c])))
+    renum = {int(c): i for i, c in enumerate(order)}
+    return merged.map(renum).astype(np.int64)
 
 
 def burst_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0, min_size: int = 3) -> pd.Series:
@@ -649,12 +748,15 @@ def cluster_leftovers(
     *,
     seed: int = 0,
     min_size: int = 2,
+    merge_dense: bool = False,
 ) -> pd.Series:
     """Extend ``membership`` with Leiden clusters of ``edges[ties]`` between accounts it leaves out.
 
     Only pairs whose two ends are both unclustered take part, so an existing
     cluster is never extended or merged; new clusters of at least
-    ``min_size`` accounts get ids after the existing ones.
+    ``min_size`` accounts get ids after the existing ones. ``merge_dense``: new
+    communities tied to each other as densely as inside are merged first
+    (:func:`merge_dense_communities`).
 
     Parameters
     ----------
@@ -697,6 +799,8 @@ def cluster_leftovers(
     )
     new = communities(sub, weight="weight", seed=seed)
     new.index = new.index.astype(str)
+    if merge_dense:
+        new = merge_dense_communities(sub, new)
     new = new[new.map(new.value_counts()).to_numpy() >= min_size]
     if new.empty:
         return m

@@ -77,9 +77,11 @@ def test_registration_checks_inputs_names_and_outputs(scenario_data):
 
 def test_builtin_layers_declare_inputs_windows_and_outputs():
     by_name = {layer.name: layer for layer in registered_layers()}
-    assert list(by_name) == ["coaction", "neardup", "timing", "features", "url_recurring"]
+    assert list(by_name) == ["coaction", "neardup", "timing", "features", "url_recurring", "domain_recurring"]
     assert by_name["coaction"].window == "per object" and by_name["neardup"].window == "neardup"
     assert by_name["url_recurring"].window is None  # window-free evidence
+    assert by_name["domain_recurring"].window is None
+    assert set(by_name["domain_recurring"].outputs) == {"domain_shares", "domain_colinks"}
     assert "dup_event" in by_name["neardup"].outputs and "dup_event" in by_name["features"].inputs
 
 
