@@ -17,7 +17,11 @@ of both ``k`` and ``n``: unknown is never counted as ordinary.
 
 Coordination side (:data:`COORDINATION_TESTS`)
     ``in_sync``: acts within the window with :data:`GROUP_PARTNERS` or more accounts;
-    ``copies``: duplicate-text family at the indicator level.
+    ``copies``: duplicate-text family at the indicator level; ``recurring``: shares the same
+    uncommon links, or links the same co-linked uncommon domains, with :data:`GROUP_PARTNERS`
+    or more accounts at any time in the scan (the slow counterpart of ``in_sync``: a slow drip
+    posts the same stock of links hours apart, so no window holds its members, but as a group
+    they are tied to each other where the population is not).
 Modifiers (:data:`MODIFIER_TESTS`): ``follower_anomaly``, ``default_profile`` and
     ``rare_client`` (members posting through a client few accounts of the scan use)
     strengthen the inauthenticity side, never carry it.
@@ -83,7 +87,7 @@ MIN_TESTED_SIZE = 3
 """Clusters of at least this many members are tested (one family for the FDR adjustment; a pair cannot be
 significant anyway; counting the many pairs of a large scan would only blunt every test)."""
 
-COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies")
+COORDINATION_TESTS: tuple[str, ...] = ("in_sync", "copies", "recurring")
 INAUTHENTIC_TESTS: tuple[str, ...] = ("young", "young_or_dormant", "automated", "shifted", "creation_batch")
 
 MODIFIER_TESTS: tuple[str, ...] = ("follower_anomaly", "default_profile", "rare_client")
@@ -95,6 +99,7 @@ scheduling tool."""
 GROUP_TEST_WORDS: dict[str, str] = {
     "in_sync": f"act within the window with {GROUP_PARTNERS} or more accounts",
     "copies": "post identical or near-duplicate texts of other accounts",
+    "recurring": f"share the same uncommon links or link domains (at any time) with {GROUP_PARTNERS} or more accounts",
     "young": "are among the youngest quarter of accounts here",
     "young_or_dormant": "are among the youngest or the most dormant quarter of accounts here",
     "automated": "post with machine-like timing",
@@ -111,7 +116,9 @@ def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
 
     Coordination attributes are the account's own (``in_sync``: :data:`GROUP_PARTNERS` or more
     partners in the window; ``copies``: duplicate-text family at
-    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`). An account *has* an
+    :data:`~detector.scoring.evidence_tests.INDICATOR_LEVEL`; ``recurring``:
+    :data:`GROUP_PARTNERS` or more partners by recurring links or recurring link domains, the
+    larger count). An account *has* an
     inauthenticity attribute when it sits in the population's suspicious quarter of that
     account test (:func:`in_suspicious_quarter`): not rare on its own (a quarter of any
     population is there), but a group whose members sit there far more often than a random
@@ -129,10 +136,13 @@ def member_attributes(fam: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
         return np.where(known, np.nan_to_num(values, nan=0.0).max(axis=1), np.nan)
 
     enough_events = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
+    recurring = np.fmax(np.nan_to_num(_column(signals, "recurring_partners"), nan=0.0),
+                        np.nan_to_num(_column(signals, "domain_partners"), nan=0.0))
     return pd.DataFrame(
         {
             "in_sync": (np.nan_to_num(_column(signals, "sync_partners"), nan=0.0) >= GROUP_PARTNERS).astype(float),
             "copies": (fam["duplicate_text"].to_numpy() >= INDICATOR_LEVEL).astype(float),
+            "recurring": (recurring >= GROUP_PARTNERS).astype(float),
             "young": quarter["young"].to_numpy(),
             "young_or_dormant": any_of("young", "dormant"),
             "automated": np.where(enough_events, (fam["automation"].to_numpy() >= INDICATOR_LEVEL).astype(float), np.nan),

@@ -113,3 +113,37 @@ def test_shifted_group_against_the_population(members, population):
         assert scores.loc[0, "shifted"] == 0.0
     # without posts the test is not run
     assert group_tests(attrs, pd.Series(np.nan, index=index), cluster)[0].loc[0, "shifted"] == 0.0
+
+
+def _recurring_group(partners_in_group: np.ndarray, partners_pop: np.ndarray, column: str) -> tuple[float, float]:
+    """``recurring`` group-test score and excess share of a cluster (the last members) with these
+    recurring-link (or link-domain) partner counts, against a population with ``partners_pop``."""
+    n_pop, n_grp = len(partners_pop), len(partners_in_group)
+    sig = _signals(np.full(n_pop + n_grp, 1300.0))
+    sig[column] = np.r_[partners_pop, partners_in_group]
+    cluster = pd.Series(pd.NA, index=sig.index, dtype="Int64")
+    cluster.iloc[n_pop:] = 0
+    fam = family_scores(account_test_scores(sig))
+    scores, details = group_tests(member_attributes(fam, sig), pd.Series(np.nan, index=sig.index), cluster)
+    d = details["recurring"].loc[0]
+    return float(scores.loc[0, "recurring"]), float(d["k"] / d["n"] - d["p0"])
+
+
+@pytest.mark.parametrize("column", ["recurring_partners", "domain_partners"])
+def test_slow_group_tied_by_recurring_links_is_coordinated_as_a_group(column):
+    # a slow drip: 20 members each sharing the same uncommon links with 8-15 others, at no
+    # common moment (no window partner), in a population where 3 % have such ties
+    rng = np.random.default_rng(2)
+    pop = np.where(rng.random(1500) < 0.03, 4.0, 0.0)
+    score, excess = _recurring_group(rng.integers(8, 16, 20).astype(float), pop, column)
+    assert excess > 0.9
+    assert score >= 0.9
+
+
+def test_group_with_recurring_ties_like_the_population_is_ordinary():
+    # a readership where a third of everyone shares links with 3+ others: a cluster holding the
+    # same share is not enriched (nor is one with fewer than GROUP_PARTNERS partners each)
+    rng = np.random.default_rng(3)
+    pop = np.where(rng.random(1500) < 0.33, 5.0, 0.0)
+    assert _recurring_group(np.where(rng.random(30) < 0.33, 5.0, 0.0), pop, "recurring_partners")[0] == 0.0
+    assert _recurring_group(np.full(30, 2.0), pop, "recurring_partners")[0] == 0.0
