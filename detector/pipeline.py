@@ -25,7 +25,9 @@ seed give the same report bytes):
    as inside merged (:func:`detector.scoring.signals.merge_dense_communities`); ``url_recurring``
    and ``domain_recurring`` ties among
    the accounts left unclustered are clustered apart
-   (:func:`detector.scoring.signals.recurring_clusters`), then the pairs of
+   (:func:`detector.scoring.signals.recurring_clusters`) and clusters tied to each other by
+   them as densely as inside joined (:func:`detector.scoring.signals.merge_recurring_clusters`:
+   a slow group cut in two by the main clustering), then the pairs of
    accounts still left out that acted in the window together at least once
    (:func:`detector.scoring.signals.burst_clusters`: rotating pools). On a
    large graph the main Leiden run goes to a child process
@@ -201,7 +203,12 @@ def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Seri
     too), about as densely as inside, and are one group
     (:func:`detector.scoring.signals.merge_dense_communities`).
     """
-    from detector.scoring.signals import burst_clusters, merge_dense_communities, recurring_clusters
+    from detector.scoring.signals import (
+        burst_clusters,
+        merge_dense_communities,
+        merge_recurring_clusters,
+        recurring_clusters,
+    )
 
     main = pending.result()
     if len(main):
@@ -209,6 +216,7 @@ def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Seri
         main = merge_dense_communities(edges[TIE_COLUMNS], main)
     membership = _drop_singletons(main)
     membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
+    membership = merge_recurring_clusters(edges, membership)  # ... and their pieces the main clustering took
     return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
 
 

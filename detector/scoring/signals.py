@@ -638,12 +638,64 @@ def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0
     return cluster_leftovers(edges, membership, w > 0, w, seed=seed, min_size=2, merge_dense=True)
 
 
+def merge_recurring_clusters(edges: pd.DataFrame, membership: pd.Series) -> pd.Series:
+    """Join clusters that are pieces of one slow group, by the density of their recurring ties.
+
+    The main clustering takes the members of a slow drip that copied a few texts (near-duplicate
+    ties) into a small cluster of their own, and :func:`recurring_clusters` puts the rest, never
+    merged with it, into another: two pieces of one group, each tied to the other by the same
+    uncommon links about as densely as inside, the smaller one too small for its group tests.
+    Among the clusters with recurring ties inside (:data:`RECURRING_LAYERS`, the sum of their
+    normalised weights), every two whose recurring tie density between them is at least
+    :data:`MERGE_DENSITY_SHARE` of the *denser* inside density are one cluster
+    (:func:`merge_dense_communities` on those clusters only: they are not one partition of one
+    graph, and a large loose cluster with one recurring tie inside must not join a dense
+    group it touches once; the merged cluster keeps the
+    smallest id of its pieces, so other ids do not move). A cluster without recurring ties
+    inside (a fandom, an official network) is never merged by them.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        Combined edges with a ``w_url_recurring`` and/or ``w_domain_recurring`` column (else nothing changes).
+    membership : Series
+        ``account_id -> cluster id`` (int).
+
+    Returns
+    -------
+    Series
+        Same index, cluster ids after merging.
+    """
+    cols = [f"w_{name}" for name in RECURRING_LAYERS if f"w_{name}" in edges.columns] if edges is not None else []
+    if edges is None or edges.empty or not cols or membership.empty:
+        return membership
+    ids = membership.astype(np.int64)
+    ids.index = ids.index.astype(str)
+    w = edges[cols].to_numpy(dtype=float).sum(axis=1)
+    pa, pb = edge_positions(edges, ids.index)
+    code = np.append(ids.to_numpy(), -1)
+    ca, cb = code[pa], code[pb]
+    tied = (w > 0) & (ca >= 0) & (cb >= 0)
+    inside = np.unique(ca[tied & (ca == cb)])
+    if len(inside) < 2:
+        return membership
+    rows = tied & np.isin(ca, inside) & np.isin(cb, inside)
+    sub = pd.DataFrame({"account_a": edges["account_a"].to_numpy()[rows], "account_b": edges["account_b"].to_numpy()[rows],
+                        "weight": w[rows]})
+    part = ids[ids.isin(inside).to_numpy()]
+    merged = merge_dense_communities(sub, part, denser=True)
+    root = part.groupby(merged.to_numpy()).transform("min")  # smallest old id of each merged group
+    out = ids.copy()
+    out.loc[root.index] = root.to_numpy()
+    return out
+
+
 MERGE_DENSITY_SHARE = 0.5
 """Two communities are one group (:func:`merge_dense_communities`) when the mean tie weight between
 them is at least this share of the mean tie weight inside the sparser of the two."""
 
 
-def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series) -> pd.Series:
+def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series, *, denser: bool = False) -> pd.Series:
     """Merge Leiden communities whose members are tied to each other about as densely as inside.
 
     Modularity cuts a dense group along its inner structure: the members of a slow drip
@@ -664,6 +716,9 @@ def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series) -> pd.Se
         ``account_a, account_b, weight`` (the graph ``membership`` was computed on).
     membership : Series
         ``account_id -> community id`` (int).
+    denser : bool
+        Compare with the *denser* inside density of the two instead (for communities that are
+        not one Leiden partition of one graph, where a sparse community must not join everything).
 
     Returns
     -------
@@ -694,7 +749,7 @@ def merge_dense_communities(edges: pd.DataFrame, membership: pd.Series) -> pd.Se
     dens = between["w"].to_numpy() / (n_lo * n_hi)
     d_lo = dens_in.reindex(between["lo"]).to_numpy()
     d_hi = dens_in.reindex(between["hi"]).to_numpy()
-    ref = np.fmin(d_lo, d_hi)  # NaN (a single account) gives the other's
+    ref = np.fmax(d_lo, d_hi) if denser else np.fmin(d_lo, d_hi)  # NaN (a single account) gives the other's
     join = np.isfinite(ref) & (dens >= MERGE_DENSITY_SHARE * ref)
     if not join.any():
         return membership

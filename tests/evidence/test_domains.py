@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from detector.evidence.domains import colinked_domains, domain_reasons, recurring_domain_edges
 from detector.scoring.calibrate import enrichment_test, fdr_adjust, group_score
-from detector.scoring.signals import merge_dense_communities
+from detector.scoring.signals import merge_dense_communities, merge_recurring_clusters
 
 BIG = ("bbc.co.uk", "nytimes.com", "theguardian.com", "elpais.com", "youtube.com")
 
@@ -170,3 +170,36 @@ def test_dense_communities_merge_sparse_ties_do_not():
     pd.testing.assert_series_equal(out, merge_dense_communities(edges, split))
     lone = edges[~(edges["account_a"].str[0].eq("a") & edges["account_b"].str[0].eq("b"))]
     assert merge_dense_communities(lone, split).tolist() == split.tolist()
+
+
+def _combined(pairs: list[tuple[str, str]], recurring: list[bool]) -> pd.DataFrame:
+    """Combined edges: ``w_url_recurring`` 1 on the recurring pairs, 0 elsewhere (other layers)."""
+    w = np.asarray(recurring, dtype=float)
+    return pd.DataFrame({"account_a": [p[0] for p in pairs], "account_b": [p[1] for p in pairs],
+                         "weight": 1.0, "w_url_recurring": w})
+
+
+def test_recurring_pieces_of_one_slow_group_are_joined():
+    # a slow drip cut in two: 4 members the main clustering took by their copied texts (id 3)
+    # and 12 that recurring_clusters put apart (id 7), tied to each other by the same links as
+    # densely as inside; a loose readership (id 1: 20 accounts, one recurring tie inside) that
+    # touches the drip once, and a fandom (id 0) tied to it in sync only, stay apart
+    piece = [f"p{i}" for i in range(4)]
+    rest = [f"r{i:02d}" for i in range(12)]
+    readers = [f"u{i:02d}" for i in range(20)]
+    fans = [f"f{i}" for i in range(5)]
+    drip = piece + rest
+    pairs = list(itertools.combinations(drip, 2))
+    recurring = [True] * len(pairs)
+    pairs += [*itertools.combinations(readers, 2), *itertools.combinations(fans, 2)]
+    recurring += [False] * (len(pairs) - len(recurring))
+    recurring[len(recurring) - 10 - math.comb(20, 2)] = True  # (u00, u01): one recurring tie inside
+    pairs += [("p0", "u00"), ("p1", "f0"), ("p2", "f1")]
+    recurring += [True, True, True]
+    membership = pd.Series({**{x: 3 for x in piece}, **{x: 7 for x in rest}, **{x: 1 for x in readers}, **{x: 0 for x in fans}})
+    out = merge_recurring_clusters(_combined(pairs, recurring), membership)
+    assert set(out[drip]) == {3}  # one cluster, the smaller id of its pieces
+    assert set(out[readers]) == {1} and set(out[fans]) == {0}  # other ids do not move
+    # without dense ties between the pieces nothing changes
+    apart = [r and (a in piece) == (b in piece) for (a, b), r in zip(pairs, recurring, strict=True)]
+    pd.testing.assert_series_equal(merge_recurring_clusters(_combined(pairs, apart), membership), membership.astype(np.int64))
