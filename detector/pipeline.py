@@ -215,8 +215,9 @@ def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Seri
         main.index = main.index.astype(str)
         main = merge_dense_communities(edges[TIE_COLUMNS], main)
     membership = _drop_singletons(main)
+    first_slow = int(membership.max()) + 1 if len(membership) else 0
     membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
-    membership = merge_recurring_clusters(edges, membership)  # ... and their pieces the main clustering took
+    membership = merge_recurring_clusters(edges, membership, first_slow)  # ... and their pieces the main clustering took
     return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
 
 

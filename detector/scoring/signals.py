@@ -638,21 +638,25 @@ def recurring_clusters(edges: pd.DataFrame, membership: pd.Series, seed: int = 0
     return cluster_leftovers(edges, membership, w > 0, w, seed=seed, min_size=2, merge_dense=True)
 
 
-def merge_recurring_clusters(edges: pd.DataFrame, membership: pd.Series) -> pd.Series:
+def merge_recurring_clusters(edges: pd.DataFrame, membership: pd.Series, first_slow: int) -> pd.Series:
     """Join clusters that are pieces of one slow group, by the density of their recurring ties.
 
     The main clustering takes the members of a slow drip that copied a few texts (near-duplicate
     ties) into a small cluster of their own, and :func:`recurring_clusters` puts the rest, never
     merged with it, into another: two pieces of one group, each tied to the other by the same
     uncommon links about as densely as inside, the smaller one too small for its group tests.
-    Among the clusters with recurring ties inside (:data:`RECURRING_LAYERS`, the sum of their
-    normalised weights), every two whose recurring tie density between them is at least
+    A slow cluster (:func:`recurring_clusters`, ids from ``first_slow`` on) and a cluster with
+    recurring ties inside (:data:`RECURRING_LAYERS`, the sum of their normalised weights) whose
+    recurring tie density between them is at least
     :data:`MERGE_DENSITY_SHARE` of the *denser* inside density are one cluster
     (:func:`merge_dense_communities` on those clusters only: they are not one partition of one
     graph, and a large loose cluster with one recurring tie inside must not join a dense
     group it touches once; the merged cluster keeps the
     smallest id of its pieces, so other ids do not move). A cluster without recurring ties
-    inside (a fandom, an official network) is never merged by them.
+    inside is never merged by them, and two clusters of the main clustering never join each
+    other directly: reposts carry their original's links, so a fandom and a retweet campaign
+    reposting the same linked posts are tied by recurring links too, but the main clustering
+    had their repeated evidence and kept them apart.
 
     Parameters
     ----------
@@ -660,6 +664,8 @@ def merge_recurring_clusters(edges: pd.DataFrame, membership: pd.Series) -> pd.S
         Combined edges with a ``w_url_recurring`` and/or ``w_domain_recurring`` column (else nothing changes).
     membership : Series
         ``account_id -> cluster id`` (int).
+    first_slow : int
+        Smallest id of the clusters :func:`recurring_clusters` added (ids below: main clustering).
 
     Returns
     -------
@@ -679,7 +685,7 @@ def merge_recurring_clusters(edges: pd.DataFrame, membership: pd.Series) -> pd.S
     inside = np.unique(ca[tied & (ca == cb)])
     if len(inside) < 2:
         return membership
-    rows = tied & np.isin(ca, inside) & np.isin(cb, inside)
+    rows = tied & np.isin(ca, inside) & np.isin(cb, inside) & ((ca == cb) | (ca >= first_slow) | (cb >= first_slow))
     sub = pd.DataFrame({"account_a": edges["account_a"].to_numpy()[rows], "account_b": edges["account_b"].to_numpy()[rows],
                         "weight": w[rows]})
     part = ids[ids.isin(inside).to_numpy()]

@@ -181,7 +181,7 @@ def _combined(pairs: list[tuple[str, str]], recurring: list[bool]) -> pd.DataFra
 
 def test_recurring_pieces_of_one_slow_group_are_joined():
     # a slow drip cut in two: 4 members the main clustering took by their copied texts (id 3)
-    # and 12 that recurring_clusters put apart (id 7), tied to each other by the same links as
+    # and 12 that recurring_clusters put apart (id 7, slow clusters from 5 on), tied to each other by the same links as
     # densely as inside; a loose readership (id 1: 20 accounts, one recurring tie inside) that
     # touches the drip once, and a fandom (id 0) tied to it in sync only, stay apart
     piece = [f"p{i}" for i in range(4)]
@@ -197,9 +197,12 @@ def test_recurring_pieces_of_one_slow_group_are_joined():
     pairs += [("p0", "u00"), ("p1", "f0"), ("p2", "f1")]
     recurring += [True, True, True]
     membership = pd.Series({**{x: 3 for x in piece}, **{x: 7 for x in rest}, **{x: 1 for x in readers}, **{x: 0 for x in fans}})
-    out = merge_recurring_clusters(_combined(pairs, recurring), membership)
+    out = merge_recurring_clusters(_combined(pairs, recurring), membership, first_slow=5)
     assert set(out[drip]) == {3}  # one cluster, the smaller id of its pieces
     assert set(out[readers]) == {1} and set(out[fans]) == {0}  # other ids do not move
     # without dense ties between the pieces nothing changes
     apart = [r and (a in piece) == (b in piece) for (a, b), r in zip(pairs, recurring, strict=True)]
-    pd.testing.assert_series_equal(merge_recurring_clusters(_combined(pairs, apart), membership), membership.astype(np.int64))
+    pd.testing.assert_series_equal(merge_recurring_clusters(_combined(pairs, apart), membership, 5), membership.astype(np.int64))
+    # two clusters of the main clustering (a fandom and a retweet campaign reposting the same
+    # linked posts) are never joined by recurring ties, however dense
+    pd.testing.assert_series_equal(merge_recurring_clusters(_combined(pairs, recurring), membership, 8), membership.astype(np.int64))
