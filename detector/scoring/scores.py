@@ -303,7 +303,10 @@ def score_accounts(
     linked_score = np.array([scores_by_id.get(int(c), 0.0) if np.isfinite(c) else 0.0 for c in linked])
     breadth = np.clip(linked_n / max(params.group_partners, 1), 0.0, 1.0)
     focus = np.clip(linked_n / np.maximum(in_sync, 1.0) / params.link_share, 0.0, 1.0)
-    link_support = linked_score * strongest * breadth * focus
+    # the account's own evidence as its score counts it (``own``: profile evidence of a member of a
+    # large group only as far as the group's inauthenticity side), not the raw families: an activist
+    # of an ordinary group that posted on a hashtag a campaign floods is no amplifier of the campaign
+    link_support = linked_score * (own.max(axis=1) if len(own) else np.zeros(0)) * breadth * focus
     link_support[is_exempt] = 0.0
     uses_link = link_support > support
     support = np.maximum(support, link_support)

@@ -239,6 +239,23 @@ def test_weak_or_diluted_links_do_not_flag(outsider, members_met, others_met):
     assert not out["flagged"]
 
 
+def test_member_of_a_large_ordinary_group_is_not_linked_by_its_raw_profile():
+    """Issue 14 (activists vs a hashtag hijack): an activist in its own ordinary group of ten or more
+    (GROUP_TEST_MIN_SIZE) that posted on the hashtag a campaign floods meets many of the campaign in
+    the window. Its profile evidence counts as far as its group's inauthenticity side, in its
+    individual score and in the link support alike (before: the link used the raw family, and a
+    reactivated activist was flagged through the campaign it never joined)."""
+    sig, membership, coaction = _link_case(("profile",), members_met=4, others_met=1)
+    group = [f"u{i:04d}" for i in range(100, 112)]  # ordinary accounts of the population
+    assert set(group) <= set(sig.index)
+    membership = pd.concat([membership, pd.Series(1, index=[*group, "out"])])
+    scored, clusters = score_accounts(sig, membership, coaction=coaction)
+    by_id = clusters.set_index("cluster_id")
+    assert by_id.loc[0, "flagged"] and by_id.loc[1, "score"] < 0.5
+    out = scored.set_index("account_id").loc["out"]
+    assert not out["flagged"] and out["score"] < 0.25
+
+
 def test_links_to_an_organic_looking_cluster_give_nothing():
     sig, membership, coaction = _link_case(("profile",), members_met=6, others_met=0)
     sig.loc[[f"m{i}" for i in range(10)], ["age_days", "handle_randomness"]] = [2000.0, 0.3]  # synchrony only
