@@ -49,6 +49,7 @@ from detector.scoring.calibrate import (
     FLOOR_LOG,
     FLOOR_PLAIN,
     FLOOR_SHARE,
+    tail_grade,
     tail_score,
     upper_tail_share,
 )
@@ -188,7 +189,7 @@ def _transformed(test: AccountTest, values: np.ndarray) -> np.ndarray:
     return x if test.higher else -x
 
 
-def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
+def account_test_scores(signals: pd.DataFrame, graded: bool = False) -> pd.DataFrame:
     """[0, 1] score of every test in :data:`ACCOUNT_TESTS` (columns), one row per account.
 
     ``regular`` needs :data:`MIN_TIMING_EVENTS` events; ``text_partners`` and ``dup_share``
@@ -202,7 +203,7 @@ def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
         if test.scale == "flag":
             out[name] = np.clip(np.nan_to_num(values, nan=0.0), 0.0, 1.0)
             continue
-        out[name] = tail_score(_transformed(test, values), floor=_FLOOR[test.scale])
+        out[name] = (tail_grade if graded else tail_score)(_transformed(test, values), floor=_FLOOR[test.scale])
     enough = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
     out["regular"] = np.where(enough, out["regular"], 0.0)
     copied = _column(signals, "dup_posts")
