@@ -196,6 +196,11 @@ def account_test_scores(signals: pd.DataFrame, graded: bool = False) -> pd.DataF
     need :data:`MIN_COPIED_POSTS` copied posts; ``dormant`` and
     ``reactivated`` are multiplied by ``1 - young`` (a young account is young, not
     dormant). Unknown values score 0 (and show in the evidence coverage).
+
+    ``graded``: every test by :func:`~detector.scoring.calibrate.tail_grade` instead (the
+    strength of evidence too weak to count, for the rank term of the account score), and
+    copying from one copied post on (the repeated-evidence rule decides what *counts*,
+    not what ranks).
     """
     out = {}
     for name, test in ACCOUNT_TESTS.items():
@@ -207,7 +212,8 @@ def account_test_scores(signals: pd.DataFrame, graded: bool = False) -> pd.DataF
     enough = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
     out["regular"] = np.where(enough, out["regular"], 0.0)
     copied = _column(signals, "dup_posts")
-    repeated = ~(copied < MIN_COPIED_POSTS)  # NaN (not compared) is not "fewer"
+    # NaN (not compared) is not "fewer"; graded, one copied post is weak evidence (a meme for the score)
+    repeated = ~(copied < (1 if graded else MIN_COPIED_POSTS))
     for name in ("text_partners", "dup_share"):
         out[name] = np.where(repeated, out[name], 0.0)
     for name in ("dormant", "reactivated"):

@@ -144,3 +144,15 @@ def test_rank_term_never_changes_flags_here(monkeypatch):
     assert (a["flagged"] == b["flagged"]).all() and a["flagged"].sum() == 5
     assert ((a["score"] - b["score"]).between(-1e-6, RANK_SHARE + 1e-6)).all()
     assert (a["score"] >= b["score"] - 1e-6).all()
+
+
+def test_graded_copying_counts_one_copied_post():
+    """One copied post is a meme for the score (repeated-evidence rule) but weak evidence for the rank."""
+    from detector.scoring.evidence_tests import account_test_scores
+
+    pop = _population(seed=5).assign(dup_posts=0.0)
+    signals = _accounts(pop, {"once": {"dup_posts": 1.0, "dup_share": 0.5, "text_partners": 3.0}})
+    score = account_test_scores(signals).loc["once"]
+    grade = account_test_scores(signals, graded=True).loc["once"]
+    assert score["dup_share"] == 0.0 and score["text_partners"] == 0.0
+    assert grade["dup_share"] > 0.0 and grade["text_partners"] > 0.0
