@@ -26,6 +26,15 @@ The score is ``min(rank part, effect part)``. NaN (unknown) scores 0 and stays
 unknown in the percentiles: it is counted in the evidence coverage, never as an
 ordinary value.
 
+Graded evidence (:func:`tail_grade`)
+-----------------------------------
+The same two parts measured from the population's middle instead of from the
+ordinary bounds (rank: 0 at ``q = 0.5``, 1 at :data:`TAIL_EXTREME`; effect: 0 at the
+median, 1 at :data:`EFFECT_EXTREME` units). 0 for the tied bulk and everything below
+the median, never below :func:`tail_score`, equal to it where it is 1: the strength of
+evidence too weak to count. It only *orders* accounts below the flag bar (the rank
+term of :mod:`detector.scoring.scores`); what counts as evidence stays the rule above.
+
 Group tests (:func:`enrichment_test`, :func:`fdr_adjust`)
 ----------------------------------------------------------
 A cluster is judged by how its members' distribution differs from the

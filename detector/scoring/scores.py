@@ -40,6 +40,16 @@ The scorer in one sitting:
    community (a young fan in a streaming party), so for a member of a large group
    youth is judged at the group level. Machine-like timing counts in full.
 
+5. **Rank term**: evidence too weak to count (graded by
+   :func:`~detector.scoring.calibrate.tail_grade`, the calibration rule measured from the
+   population's middle) orders the accounts that the steps above leave at or near 0::
+
+       score += (1 - score) * RANK_SHARE * graded      # RANK_SHARE = 0.01
+
+   (:func:`_graded_evidence`): a campaign member with weak evidence of both kinds
+   no longer ties with every ordinary account (ROC-AUC), and no score moves by more
+   than 0.01.
+
 ``flagged = score >= flag_threshold`` (default 0.5): the threshold is the cut
 only, never an input of any score. A cluster is flagged when its score passes the
 threshold *and* at least one member is flagged (else its reasons say why not).
