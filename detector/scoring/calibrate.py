@@ -26,6 +26,15 @@ The score is ``min(rank part, effect part)``. NaN (unknown) scores 0 and stays
 unknown in the percentiles: it is counted in the evidence coverage, never as an
 ordinary value.
 
+Graded evidence (:func:`tail_grade`)
+-----------------------------------
+The same two parts measured from the population's middle instead of from the
+ordinary bounds (rank: 0 at ``q = 0.5``, 1 at :data:`TAIL_EXTREME`; effect: 0 at the
+median, 1 at :data:`EFFECT_EXTREME` units). 0 for the tied bulk and everything below
+the median, never below :func:`tail_score`, equal to it where it is 1: the strength of
+evidence too weak to count. It only *orders* accounts below the flag bar (the rank
+term of :mod:`detector.scoring.scores`); what counts as evidence stays the rule above.
+
 Group tests (:func:`enrichment_test`, :func:`fdr_adjust`)
 ----------------------------------------------------------
 A cluster is judged by how its members' distribution differs from the
@@ -69,6 +78,7 @@ __all__ = [
     "fdr_adjust",
     "group_score",
     "percentile_rank",
+    "tail_grade",
     "tail_score",
     "upper_tail_share",
 ]
@@ -173,18 +183,57 @@ def tail_score(
     -------
     ndarray of float in [0, 1]
     """
-    x = _transform(values, log, higher_is_suspicious)
-    out = np.zeros(x.shape)
-    valid = np.isfinite(x)
+    valid, q, z = _parts(values, log, higher_is_suspicious, floor)
+    out = np.zeros(np.shape(valid))
     if not valid.any():
         return out
-    q = upper_tail_share(x)[valid]
     rank = np.clip(np.log(TAIL_ORDINARY / q) / math.log(TAIL_ORDINARY / TAIL_EXTREME), 0.0, 1.0)
+    effect = np.clip((z - EFFECT_ORDINARY) / (EFFECT_EXTREME - EFFECT_ORDINARY), 0.0, 1.0)
+    out[valid] = np.minimum(rank, effect)
+    return out
+
+
+def _parts(
+    values: np.ndarray, log: bool, higher_is_suspicious: bool, floor: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(valid, q, z)``: finite values, their mid-rank upper-tail share and their distance above the
+    median in scale units (``max(1.4826 * MAD, floor)``), both over the valid values only."""
+    x = _transform(values, log, higher_is_suspicious)
+    valid = np.isfinite(x)
+    if not valid.any():
+        return valid, np.zeros(0), np.zeros(0)
+    q = upper_tail_share(x)[valid]
     v = x[valid]
     med = float(np.median(v))
     scale = 1.4826 * float(np.median(np.abs(v - med)))
     scale = max(scale, FLOOR_LOG if (floor is None and log) else (FLOOR_SHARE if floor is None else floor))
-    effect = np.clip(((v - med) / scale - EFFECT_ORDINARY) / (EFFECT_EXTREME - EFFECT_ORDINARY), 0.0, 1.0)
+    return valid, q, (v - med) / scale
+
+
+def tail_grade(
+    values: np.ndarray,
+    *,
+    log: bool = False,
+    higher_is_suspicious: bool = True,
+    floor: float | None = None,
+) -> np.ndarray:
+    """Graded [0, 1] strength of each value, *including* below the evidence level (module docstring).
+
+    The same two parts as :func:`tail_score`, measured from the population's middle
+    instead of from the ordinary bounds: the rank part rises log-linearly from 0 at the
+    median (``q = 0.5``) to 1 at :data:`TAIL_EXTREME`, the effect part linearly from 0 at
+    the median to 1 at :data:`EFFECT_EXTREME` scale units; the grade is their minimum.
+    So the grade is 0 wherever :func:`tail_score` sees the bulk of the population (ties
+    with a mostly-zero crowd, values below the median, NaN), equals 1 where the score
+    is 1, and is never below the score: it orders accounts by the strength of evidence
+    too weak to count (used only to rank accounts below the flag bar, never to flag).
+    """
+    valid, q, z = _parts(values, log, higher_is_suspicious, floor)
+    out = np.zeros(np.shape(valid))
+    if not valid.any():
+        return out
+    rank = np.clip(np.log(0.5 / q) / math.log(0.5 / TAIL_EXTREME), 0.0, 1.0)
+    effect = np.clip(z / EFFECT_EXTREME, 0.0, 1.0)
     out[valid] = np.minimum(rank, effect)
     return out
 

@@ -49,6 +49,7 @@ from detector.scoring.calibrate import (
     FLOOR_LOG,
     FLOOR_PLAIN,
     FLOOR_SHARE,
+    tail_grade,
     tail_score,
     upper_tail_share,
 )
@@ -188,13 +189,18 @@ def _transformed(test: AccountTest, values: np.ndarray) -> np.ndarray:
     return x if test.higher else -x
 
 
-def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
+def account_test_scores(signals: pd.DataFrame, graded: bool = False) -> pd.DataFrame:
     """[0, 1] score of every test in :data:`ACCOUNT_TESTS` (columns), one row per account.
 
     ``regular`` needs :data:`MIN_TIMING_EVENTS` events; ``text_partners`` and ``dup_share``
     need :data:`MIN_COPIED_POSTS` copied posts; ``dormant`` and
     ``reactivated`` are multiplied by ``1 - young`` (a young account is young, not
     dormant). Unknown values score 0 (and show in the evidence coverage).
+
+    ``graded``: every test by :func:`~detector.scoring.calibrate.tail_grade` instead (the
+    strength of evidence too weak to count, for the rank term of the account score), and
+    copying from one copied post on (the repeated-evidence rule decides what *counts*,
+    not what ranks).
     """
     out = {}
     for name, test in ACCOUNT_TESTS.items():
@@ -202,11 +208,12 @@ def account_test_scores(signals: pd.DataFrame) -> pd.DataFrame:
         if test.scale == "flag":
             out[name] = np.clip(np.nan_to_num(values, nan=0.0), 0.0, 1.0)
             continue
-        out[name] = tail_score(_transformed(test, values), floor=_FLOOR[test.scale])
+        out[name] = (tail_grade if graded else tail_score)(_transformed(test, values), floor=_FLOOR[test.scale])
     enough = np.nan_to_num(_column(signals, "n_events"), nan=0.0) >= MIN_TIMING_EVENTS
     out["regular"] = np.where(enough, out["regular"], 0.0)
     copied = _column(signals, "dup_posts")
-    repeated = ~(copied < MIN_COPIED_POSTS)  # NaN (not compared) is not "fewer"
+    # NaN (not compared) is not "fewer"; graded, one copied post is weak evidence (a meme for the score)
+    repeated = ~(copied < (1 if graded else MIN_COPIED_POSTS))
     for name in ("text_partners", "dup_share"):
         out[name] = np.where(repeated, out[name], 0.0)
     for name in ("dormant", "reactivated"):

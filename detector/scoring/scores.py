@@ -40,6 +40,16 @@ The scorer in one sitting:
    community (a young fan in a streaming party), so for a member of a large group
    youth is judged at the group level. Machine-like timing counts in full.
 
+5. **Rank term**: evidence too weak to count (graded by
+   :func:`~detector.scoring.calibrate.tail_grade`, the calibration rule measured from the
+   population's middle) orders the accounts that the steps above leave at or near 0::
+
+       score += (1 - score) * RANK_SHARE * graded      # RANK_SHARE = 0.01
+
+   (:func:`_graded_evidence`): a campaign member with weak evidence of both kinds
+   no longer ties with every ordinary account (ROC-AUC), and no score moves by more
+   than 0.01.
+
 ``flagged = score >= flag_threshold`` (default 0.5): the threshold is the cut
 only, never an input of any score. A cluster is flagged when its score passes the
 threshold *and* at least one member is flagged (else its reasons say why not).
@@ -80,6 +90,8 @@ __all__ = [
     "CLUSTER_SUPPORT_LEVEL",
     "FAMILIES",
     "GROUP_TEST_MIN_SIZE",
+    "ONE_SIDED",
+    "RANK_SHARE",
     "ScoreParams",
     "conjunction",
     "evidence_coverage",
@@ -91,6 +103,21 @@ CLUSTER_SUPPORT_LEVEL = 0.5
 """Cluster score from which a cluster lends its members (and linked accounts) support.
 
 Fixed, not the flag threshold: ``--flag-threshold`` moves the cut, never the scores."""
+
+RANK_SHARE = 0.01
+"""Largest share of the gap to 1 that evidence *below* the evidence level fills in an account's score.
+
+The conjunction and the cluster support give exactly 0 to most accounts of a scan (one side of
+the evidence missing, or the evidence under the calibration rule's ordinary bounds), so a
+campaign member with weak evidence of both kinds tied with every ordinary account. The
+rank term (:func:`_graded_evidence`, in [0, 1]) orders them: ``score += (1 - score) *
+RANK_SHARE * graded``. Small, so that it only orders accounts whose scores would otherwise
+(nearly) tie: it moves a score by at most 0.01, and at the default bar it can flag only an
+account already within 0.005 of it (none in the scenario suite or ``detector.synth``)."""
+
+ONE_SIDED = 0.1
+"""Weight of the stronger side alone in the rank term: evidence of one kind only (coordination
+*or* inauthenticity) ranks an account above one with none, and below any with both."""
 
 GROUP_TEST_MIN_SIZE = 10
 """Members from which a cluster's group tests have the power to speak for its members
@@ -312,6 +339,7 @@ def score_accounts(
     uses_link = link_support > support
     support = np.maximum(support, link_support)
     score = 1.0 - (1.0 - individual) * (1.0 - support)
+    score = score + (1.0 - score) * RANK_SHARE * _graded_evidence(signals, grouped, cl_inauth, params)
     flagged = (score >= params.flag_threshold) & ~is_exempt
 
     accounts = pd.DataFrame(
@@ -361,6 +389,27 @@ def score_accounts(
 
 OFFICIAL_REASON = "declared official account (registry): audited, never flagged"
 """First reason of every declared official account (default scorer and trained model alike)."""
+
+
+def _graded_evidence(
+    signals: pd.DataFrame, grouped: np.ndarray, cl_inauth: np.ndarray, params: ScoreParams
+) -> np.ndarray:
+    """Per account, in [0, 1]: the strength of its evidence including what is too weak to count.
+
+    The same tests, families and soft AND as the individual score, with every test
+    graded by :func:`~detector.scoring.calibrate.tail_grade` (the calibration rule
+    measured from the population's middle: 0 for the bulk, rising below the ordinary
+    bounds, never below the test's score), and the same group-level judgement of a
+    large cluster's youth. The conjunction comes first; the stronger side alone adds
+    :data:`ONE_SIDED` of what is left (lexicographic: two-sided evidence outranks
+    one-sided). Orders accounts below the flag bar only (:data:`RANK_SHARE`).
+    """
+    own = _family_from_tests(account_test_scores(signals, graded=True))[list(FAMILIES)].to_numpy(dtype=float, copy=True)
+    col = FAMILIES.index("profile")
+    own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
+    both = conjunction(own, params.third_family_weight, *_FAMILY_PAIR)
+    one = np.maximum(own[:, list(_FAMILY_PAIR[0])].max(axis=1), own[:, list(_FAMILY_PAIR[1])].max(axis=1))
+    return both + (1.0 - both) * ONE_SIDED * one
 
 
 def _per_member(cluster_id: pd.Series, by_cluster: pd.Series | None) -> np.ndarray:
