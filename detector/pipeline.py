@@ -167,13 +167,34 @@ def filter_events(
     return out.reset_index(drop=True)
 
 
-def run_layers(ctx: ScanContext, timings: dict[str, float]) -> None:
-    """Run every registered evidence layer on ``ctx``, in order, each timed in its stage."""
+def run_layers(ctx: ScanContext, timings: dict[str, float], *, child_min_events: int | None = None) -> None:
+    """Run every registered evidence layer on ``ctx``, in order, each timed in its stage.
+
+    On ``child_min_events`` events or more (default
+    :data:`detector.evidence.layer_child.LAYER_CHILD_MIN_EVENTS`), the layers that read base
+    inputs only (``EvidenceLayer.detach``: near-duplicates) are started in child processes
+    first, so they run on the other core while the layers before them run here; each is
+    stored at its own turn, so the context (and every output) is the same.
+    """
+    from detector.evidence import layer_child
+
     layers = registered_layers()
     last_use = {name: i for i, layer in enumerate(layers) for name in layer.inputs}
+    min_events = layer_child.LAYER_CHILD_MIN_EVENTS if child_min_events is None else child_min_events
+    detached = {  # built in a child process meanwhile (the second core), stored at their turn
+        layer.name: layer_child.start_layer(layer, ctx)
+        for layer in layers[1:]
+        if len(ctx["events"]) >= min_events and layer_child.detachable(layer)
+    }
     for i, layer in enumerate(layers):
         with _stage(layer.timing_stage, timings):
-            layer.run(ctx)
+            if layer.name in detached:
+                produced, info, notes = detached.pop(layer.name).result()
+                layer.store(ctx, produced)
+                ctx.info.update(info)
+                ctx.notes.extend(notes)
+            else:
+                layer.run(ctx)
         for name in [n for n, last in last_use.items() if last == i and n not in KEPT_AFTER_LAYERS]:
             ctx.data.pop(name, None)  # e.g. normalised texts: not needed after near-duplicates
 

@@ -254,24 +254,24 @@ def estimate_window(
         ``with_count=True``).
     """
     shares = _check_shares(shares)
+    # shares in (object, time) order on int codes (no string sort, no groupby): each object's
+    # first row is its earliest share; the quantile does not depend on the order of the delays
+    obj, _ = pd.factorize(shares["object_id"], sort=False)
     ts = shares["ts"].to_numpy(dtype=np.int64)
-    first = shares.groupby("object_id", sort=False)["ts"].transform("min").to_numpy(dtype=np.int64)
-    delay = ts - first
-    size = shares.groupby("object_id", sort=False)["ts"].transform("size").to_numpy()
-    # later shares only: drop one first share per object (the earliest)
-    order = np.lexsort((ts, shares["object_id"].to_numpy()))
-    is_first = np.zeros(len(ts), dtype=bool)
-    if len(ts):
-        obj_sorted = shares["object_id"].to_numpy()[order]
-        head = np.ones(len(ts), dtype=bool)
-        head[1:] = obj_sorted[1:] != obj_sorted[:-1]
-        is_first[order[head]] = True
-    later = delay[(size >= 2) & ~is_first]
+    order = np.lexsort((ts, obj))
+    ts, obj = ts[order], obj[order]
+    head = np.ones(len(ts), dtype=bool)
+    head[1:] = obj[1:] != obj[:-1]
+    starts = np.flatnonzero(head)
+    sizes = np.diff(np.append(starts, len(ts)))
+    group = np.cumsum(head) - 1
+    # later shares only: drop the first share of each object, keep objects shared twice or more
+    later = (ts - ts[starts][group])[(sizes[group] >= 2) & ~head] if len(ts) else np.zeros(0, np.int64)
     if later.size == 0:
         out: tuple = (0, f"auto: no object shared twice, window 0 s (q={quantile})")
     else:
         value = int(np.ceil(np.quantile(later, quantile)))
-        n_objects = int(is_first[size >= 2].sum())
+        n_objects = int((sizes >= 2).sum())
         out = (value, (
             f"auto: {quantile:g} quantile of time from first share to later shares "
             f"({later.size} later shares of {n_objects} objects)"

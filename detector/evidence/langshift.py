@@ -187,7 +187,9 @@ def language_shift(events: pd.DataFrame, posts: pd.DataFrame | None = None) -> p
         before / after), ``shift_from_share`` / ``shift_to_share`` (their unshrunk shares of
         the posts before / after); ``shift_basis`` (``lang`` or ``script``).
     """
-    ids_all = np.unique(events["account_id"].astype(str).to_numpy()) if len(events) else np.array([], dtype=object)
+    # distinct ids by hashing, then sorted: np.unique would sort every row's Python string (seconds at 1M)
+    ids_all = np.sort(pd.unique(events["account_id"].astype(str)).to_numpy(dtype=object)) if len(events) \
+        else np.array([], dtype=object)
     out = pd.DataFrame({c: np.nan for c in SHIFT_COLUMNS}, index=pd.Index(ids_all, name="account_id"))
     for c in ("shift_from", "shift_to", "shift_basis"):
         out[c] = pd.Series(pd.NA, index=out.index, dtype="string")
@@ -197,8 +199,8 @@ def language_shift(events: pd.DataFrame, posts: pd.DataFrame | None = None) -> p
         return out
     acc = posts["account_id"].to_numpy(dtype=object)
     by_script = posts["by_script"].to_numpy(dtype=bool)
-    out.loc[np.unique(acc[by_script]), "shift_basis"] = "script"
-    out.loc[np.unique(acc[~by_script]), "shift_basis"] = "lang"
+    out.loc[pd.unique(acc[by_script]), "shift_basis"] = "script"  # a set of labels: order is irrelevant
+    out.loc[pd.unique(acc[~by_script]), "shift_basis"] = "lang"
     codes, ids = encode(pd.Series(acc))  # sorted ids: posts are sorted by account already
     lang_codes, langs = encode(posts["lang"])
     ts = posts["ts"].to_numpy(dtype=np.int64)

@@ -132,6 +132,10 @@ class EvidenceLayer:
         (built-in layers: :data:`detector.scoring.combine.LAYER_PRIOR`).
     repeated : bool
         Its pairs count as repeated evidence (shape clusters, timing candidates).
+    detach : tuple of str or None
+        The event columns it reads, when it reads base inputs only: a large scan may then
+        build it in a child process while the layers before it run
+        (:mod:`detector.evidence.layer_child`; same result).
     """
 
     name: str
@@ -144,6 +148,7 @@ class EvidenceLayer:
     description: str = ""
     prior: float | None = None
     repeated: bool = False
+    detach: tuple[str, ...] | None = None
 
     @property
     def timing_stage(self) -> str:
@@ -155,7 +160,10 @@ class EvidenceLayer:
         missing = [n for n in self.inputs if n not in BASE_INPUTS and n not in ctx.data]
         if missing:
             raise LayerError(f"layer {self.name!r} needs {', '.join(missing)}, which no earlier layer produced")
-        produced = self.build(ctx) or {}
+        self.store(ctx, self.build(ctx) or {})
+
+    def store(self, ctx: ScanContext, produced: Mapping[str, Any]) -> None:
+        """Store what :attr:`build` returned on ``ctx`` (checked against the declaration)."""
         for key, value in produced.items():
             if key in self.edges:
                 ctx.layers[key] = value
@@ -414,6 +422,7 @@ for _layer in (
         edges=("neardup",),
         outputs=("dup_event", "n_text_clusters", "text_posts"),
         window="neardup",
+        detach=("event_id", "account_id", "account_name", "ts", "kind", "text"),  # find_near_duplicates, text_posts
     ),
     EvidenceLayer("timing", _build_timing, inputs=("timed_events", "layers"), edges=("timing",)),
     EvidenceLayer(
