@@ -78,3 +78,29 @@ def test_program_exit_status_of_a_message_and_a_live_thread() -> None:
     )
     proc = _program(["--version"], waiter)
     assert proc.returncode == 0 and "THREAD DONE" in proc.stdout
+
+
+def test_scan_path_leaves_unused_libraries_unimported() -> None:
+    """A quiet scan's modules do not import networkx (only ``to_networkx`` needs it) or tqdm (bars are off)."""
+    code = (
+        "import sys\n"
+        "import detector.cli.cmd_hashtag, detector.cli.cmd_account, detector.pipeline, detector.officials\n"
+        "from detector import progress\n"
+        "progress.set_quiet(True)\n"
+        "assert list(progress.progress(range(2), desc='x')) == [0, 1]\n"
+        "with progress.stage('a', ('a',)):\n"
+        "    pass\n"
+        "print('LOADED=' + ','.join(sorted(m for m in ('networkx', 'tqdm', 'asyncio') if m in sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.rstrip().endswith("LOADED="), proc.stdout
+
+
+def test_freeze_imports_only_in_the_program(monkeypatch) -> None:
+    """In-process runs (tests, scripts) never freeze the collector: their garbage stays collectable."""
+    import gc
+
+    before = gc.get_freeze_count()
+    monkeypatch.setattr(cli, "_PROGRAM", False)
+    cli.freeze_imports()
+    assert gc.get_freeze_count() == before
