@@ -21,6 +21,7 @@ import os
 import pkgutil
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +29,39 @@ import click
 
 from detector import __version__
 
-__all__ = ["freeze_imports", "main"]
+__all__ = ["frozen_imports", "main"]
 
 _PROGRAM = False
 """True when running as the ``detector`` program (:meth:`LazyGroup.main` from ``sys.argv``)."""
 
 
-def freeze_imports() -> None:
-    """Move every object alive now (the imported modules, mostly) out of the garbage collector's sight.
+@contextlib.contextmanager
+def frozen_imports() -> Iterator[None]:
+    """Import inside this block without cyclic garbage collection, then freeze what it loaded.
 
-    Called by a command once its libraries are imported, when running as the
-    ``detector`` program only: a full collection then walks the scan's own
-    objects, not the million objects of pandas, Numba and SciPy (cyclic
-    collection took about 0.4 s of a 4-5 s ``detector hashtag`` on the sample,
-    0.26 s after this; ``benchmarks/bench_startup.py``). The process ends
-    right after the command (:func:`fast_exit`), so nothing frozen needs
+    When running as the ``detector`` program only: the collector stays off
+    while the block imports (importing makes almost no garbage, but pandas,
+    Numba and SciPy allocate enough to trigger hundreds of collections), and
+    ``gc.freeze()`` then moves every object alive (the imported modules,
+    mostly) out of the collector's sight, so a later full collection walks the
+    command's own objects, not the million objects of the libraries. On
+    ``detector hashtag`` on the sample, cyclic collection took 0.41 s of CPU
+    and 0.10-0.12 s with this (``benchmarks/bench_startup.py``). The process
+    ends right after the command (:func:`fast_exit`), so nothing frozen needs
     collecting. In a test runner or a script (``main(args)``) it does nothing,
-    so repeated in-process runs do not pin each other's garbage.
+    so in-process runs never pin each other's garbage.
     """
-    if _PROGRAM:
+    if not _PROGRAM:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
         gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _command_modules() -> dict[str, str]:
@@ -142,7 +156,8 @@ class LazyGroup(click.Group):
         module = _command_modules().get(cmd_name)
         if module is None:
             return None
-        return importlib.import_module(module).command
+        with frozen_imports():
+            return importlib.import_module(module).command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``--help``, as click writes it, from the commands' sources."""

@@ -96,11 +96,19 @@ def test_scan_path_leaves_unused_libraries_unimported() -> None:
     assert proc.stdout.rstrip().endswith("LOADED="), proc.stdout
 
 
-def test_freeze_imports_only_in_the_program(monkeypatch) -> None:
-    """In-process runs (tests, scripts) never freeze the collector: their garbage stays collectable."""
+def test_frozen_imports_only_in_the_program(monkeypatch) -> None:
+    """In-process runs (tests, scripts) never freeze or stop the collector; the program gets it back on."""
     import gc
 
     before = gc.get_freeze_count()
     monkeypatch.setattr(cli, "_PROGRAM", False)
-    cli.freeze_imports()
+    with cli.frozen_imports():
+        assert gc.isenabled()
     assert gc.get_freeze_count() == before
+    code = (
+        "import gc\nfrom detector import cli\ncli._PROGRAM = True\n"
+        "with cli.frozen_imports():\n    off = not gc.isenabled()\n    junk = [[] for _ in range(1000)]\n"
+        "print('OK' if off and gc.isenabled() and gc.get_freeze_count() > 0 else 'BAD')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "OK", proc.stdout
