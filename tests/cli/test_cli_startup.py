@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -112,3 +113,16 @@ def test_frozen_imports_only_in_the_program(monkeypatch) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "OK", proc.stdout
+
+
+def test_program_environment_defaults_keep_a_given_value() -> None:
+    """The program sets OMP_WAIT_POLICY=PASSIVE for its kernels unless the user set it."""
+    show = "import atexit, os\natexit.register(lambda: print('POLICY=' + os.environ.get('OMP_WAIT_POLICY', '')))\n"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    code = f"import sys\n{show}from detector.cli import main\nsys.argv = ['detector', '--version']\nmain()\n"
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert default.stdout.rstrip().endswith("POLICY=PASSIVE"), default.stdout
+    given = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**env, "OMP_WAIT_POLICY": "ACTIVE"}
+    )
+    assert given.stdout.rstrip().endswith("POLICY=ACTIVE"), given.stdout
