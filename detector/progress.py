@@ -13,8 +13,6 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from tqdm.auto import tqdm
-
 T = TypeVar("T")
 
 __all__ = ["progress", "set_quiet", "stage"]
@@ -33,12 +31,36 @@ def _disabled() -> bool:
     return _QUIET or not sys.stderr.isatty()
 
 
+def _tqdm(**kwargs: Any) -> Any:
+    """A ``tqdm.auto`` bar (imported here, on first use: with ``tqdm.asyncio`` it costs about
+    0.1 s, which a quiet or piped run, where every bar is off, does not pay)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(**kwargs)
+
+
 def progress(iterable: Iterable[T], *, desc: str, total: int | None = None, unit: str = "it") -> Iterator[T]:
     """Wrap ``iterable`` in a progress bar on stderr (none when quiet or not a TTY)."""
-    yield from tqdm(iterable, desc=desc, total=total, unit=unit, disable=_disabled(), leave=True, file=sys.stderr)
+    if _disabled():
+        yield from iterable
+        return
+    yield from _tqdm(iterable=iterable, desc=desc, total=total, unit=unit, leave=True, file=sys.stderr)
 
 
 _STAGES_DONE: set[str] = set()
+
+
+class _NoBar:
+    """The stage bar when bars are off: the calls :func:`stage` makes, doing nothing."""
+
+    def set_postfix_str(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing to show."""
+
+    def update(self, n: int = 1) -> None:
+        """Nothing to count."""
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 @contextlib.contextmanager
@@ -53,7 +75,7 @@ def stage(name: str, stages: Sequence[str], desc: str = "scan") -> Iterator[None
         if _STAGE_BAR is not None:
             _STAGE_BAR.close()
         _STAGES_DONE.clear()
-        _STAGE_BAR = tqdm(total=len(stages), desc=desc, unit="stage", disable=_disabled(), leave=True, file=sys.stderr)
+        _STAGE_BAR = _NoBar() if _disabled() else _tqdm(total=len(stages), desc=desc, unit="stage", leave=True, file=sys.stderr)
     bar = _STAGE_BAR
     bar.set_postfix_str(name, refresh=True)
     try:

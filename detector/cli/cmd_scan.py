@@ -174,9 +174,12 @@ def execute(
 ):
     """Load inputs, run the scan (on ``engine``, see :mod:`detector.engine`), write outputs;
     return ``(result, written)``."""
-    from detector.engine import open_engine
-    from detector.params import InvalidParameterError, validate_params
-    from detector.pipeline import ScanParams, run_scan, write_outputs
+    from detector.cli import frozen_imports
+
+    with frozen_imports():
+        from detector.engine import open_engine
+        from detector.params import InvalidParameterError, validate_params
+        from detector.pipeline import ScanParams, run_scan, write_outputs
 
     if link_posts and pseudonymize_key is not None:
         raise click.UsageError("--link-posts and --pseudonymize cannot be combined: post links name the accounts.")

@@ -34,13 +34,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from detector.schema import account_handles, encode, normalize_mention
+
+if TYPE_CHECKING:  # networkx (about 0.3 s to import) is loaded only by to_networkx
+    import networkx as nx
 
 __all__ = [
     "GRAPH_KINDS",
@@ -365,6 +368,8 @@ def to_networkx(graph: ig.Graph) -> nx.DiGraph:
     Nodes are added in vertex order and edges in edge order, so the result is
     deterministic.
     """
+    import networkx as nx
+
     out = nx.DiGraph() if graph.is_directed() else nx.Graph()
     out.graph.update({a: graph[a] for a in graph.attributes()})
     vattrs = graph.vs.attributes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -78,3 +79,50 @@ def test_program_exit_status_of_a_message_and_a_live_thread() -> None:
     )
     proc = _program(["--version"], waiter)
     assert proc.returncode == 0 and "THREAD DONE" in proc.stdout
+
+
+def test_scan_path_leaves_unused_libraries_unimported() -> None:
+    """A quiet scan's modules do not import networkx (only ``to_networkx`` needs it) or tqdm (bars are off)."""
+    code = (
+        "import sys\n"
+        "import detector.cli.cmd_hashtag, detector.cli.cmd_account, detector.pipeline, detector.officials\n"
+        "from detector import progress\n"
+        "progress.set_quiet(True)\n"
+        "assert list(progress.progress(range(2), desc='x')) == [0, 1]\n"
+        "with progress.stage('a', ('a',)):\n"
+        "    pass\n"
+        "print('LOADED=' + ','.join(sorted(m for m in ('networkx', 'tqdm', 'asyncio') if m in sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.rstrip().endswith("LOADED="), proc.stdout
+
+
+def test_frozen_imports_only_in_the_program(monkeypatch) -> None:
+    """In-process runs (tests, scripts) never freeze or stop the collector; the program gets it back on."""
+    import gc
+
+    before = gc.get_freeze_count()
+    monkeypatch.setattr(cli, "_PROGRAM", False)
+    with cli.frozen_imports():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == before
+    code = (
+        "import gc\nfrom detector import cli\ncli._PROGRAM = True\n"
+        "with cli.frozen_imports():\n    off = not gc.isenabled()\n    junk = [[] for _ in range(1000)]\n"
+        "print('OK' if off and gc.isenabled() and gc.get_freeze_count() > 0 else 'BAD')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "OK", proc.stdout
+
+
+def test_program_environment_defaults_keep_a_given_value() -> None:
+    """The program sets OMP_WAIT_POLICY=PASSIVE for its kernels unless the user set it."""
+    show = "import atexit, os\natexit.register(lambda: print('POLICY=' + os.environ.get('OMP_WAIT_POLICY', '')))\n"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    code = f"import sys\n{show}from detector.cli import main\nsys.argv = ['detector', '--version']\nmain()\n"
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert default.stdout.rstrip().endswith("POLICY=PASSIVE"), default.stdout
+    given = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**env, "OMP_WAIT_POLICY": "ACTIVE"}
+    )
+    assert given.stdout.rstrip().endswith("POLICY=ACTIVE"), given.stdout
