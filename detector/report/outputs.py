@@ -256,9 +256,11 @@ def _arrow_strings(column: pd.Series):
     return arr.fill_null("")
 
 
-EDGE_OBJECTS_BLOCK_ROWS = 500_000
+EDGE_OBJECTS_BLOCK_ROWS = 100_000
 """Edge rows labelled at a time by :func:`edge_objects` (bounds the Arrow temporaries: every
-object of every layer row of a block is split out before the first ``k`` are kept)."""
+object of every layer row of a block is split out before the first ``k`` are kept, and
+edges.csv holds one block of rows at a time: 500k rows peaked about 0.4 GB above what the
+scan holds, 100k about 0.15 GB, in the same time)."""
 
 
 def _joined_labels(group_of: np.ndarray, kind: np.ndarray, texts, prefixes, n_rows: int, k: int):
