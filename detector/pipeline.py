@@ -112,11 +112,24 @@ they held about 0.3 GB until the files were written. :attr:`ScanResult.layers` k
 
 
 def slim_layers(layers: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``layers`` with only :data:`LAYER_COLUMNS_AFTER_COMBINE` (same rows, same order)."""
+    """``layers`` with only :data:`LAYER_COLUMNS_AFTER_COMBINE` (same rows, same order), the two
+    ends categorical (:func:`categorical_ends`)."""
     return {
-        name: frame if frame is None else frame[[c for c in frame.columns if c in LAYER_COLUMNS_AFTER_COMBINE]]
+        name: frame if frame is None else categorical_ends(
+            frame[[c for c in frame.columns if c in LAYER_COLUMNS_AFTER_COMBINE]])
         for name, frame in layers.items()
     }
+
+
+def categorical_ends(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``account_a`` and ``account_b`` as categoricals of their distinct ids (same values).
+
+    A layer has millions of rows over a few hundred thousand accounts: an int32 code per end
+    instead of an id string (about 25 bytes per end at 1M events: 0.3 GB over the layers).
+    """
+    ends = {c: frame[c].astype("category") for c in ("account_a", "account_b")
+            if c in frame.columns and len(frame) and not isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**ends) if ends else frame
 
 
 STAGES: tuple[str, ...] = (

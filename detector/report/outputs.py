@@ -211,9 +211,9 @@ class _EdgeLabels:
 
         from detector.schema import encode_many
 
-        ends = [edges["account_a"].astype(str), edges["account_b"].astype(str)]
+        ends = [_ids(edges["account_a"]), _ids(edges["account_b"])]
         for _, frame in parts:
-            ends += [frame["account_a"].astype(str), frame["account_b"].astype(str)]
+            ends += [_ids(frame["account_a"]), _ids(frame["account_b"])]
         codes, uniques = encode_many(ends)
         del ends
         n = np.int64(len(uniques))
@@ -246,6 +246,12 @@ class _EdgeLabels:
         size = min(EDGE_OBJECTS_BLOCK_ROWS, self.n_rows - lo)
         return _joined_labels(self.row[part] - lo, self.kind[part], self.texts.take(pa.array(part)), self.prefixes,
                               size, self.k)
+
+
+def _ids(column: pd.Series) -> pd.Series:
+    """Id column for :func:`detector.schema.encode_many`: categoricals as they are (coded once per
+    distinct id), anything else as ``str``."""
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str)
 
 
 def _arrow_strings(column: pd.Series):
