@@ -189,12 +189,19 @@ def edge_object_blocks(
     labels = _EdgeLabels(edges, parts, rows, k) if parts else None
     for lo in range(0, len(rows), EDGE_OBJECTS_BLOCK_ROWS):
         hi = min(lo + EDGE_OBJECTS_BLOCK_ROWS, len(rows))
-        block = edges.iloc[rows[lo:hi]]
+        block = _text_categories(edges.iloc[rows[lo:hi]])
         if labels is None:
             yield block.assign(shared_objects="", n_shared_objects=np.zeros(hi - lo, dtype=np.int64))
             continue
         shared = pd.array(labels.block(lo), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
         yield block.assign(shared_objects=shared, n_shared_objects=labels.n_total[lo:hi])
+
+
+def _text_categories(block: pd.DataFrame) -> pd.DataFrame:
+    """``block`` with its categorical columns (``layers``) as ``str`` columns: the CSV writer's
+    string path, so the bytes are those of the table with string columns."""
+    cats = {c: block[c].astype("str") for c in block.columns if isinstance(block[c].dtype, pd.CategoricalDtype)}
+    return block.assign(**cats) if cats else block
 
 
 class _EdgeLabels:
@@ -209,11 +216,11 @@ class _EdgeLabels:
     def __init__(self, edges: pd.DataFrame, parts: list[tuple[str, pd.DataFrame]], rows: np.ndarray, k: int) -> None:
         import pyarrow as pa
 
-        from detector.schema import encode_many
+        from detector.schema import encode_many, id_column
 
-        ends = [_ids(edges["account_a"]), _ids(edges["account_b"])]
+        ends = [id_column(edges["account_a"]), id_column(edges["account_b"])]
         for _, frame in parts:
-            ends += [_ids(frame["account_a"]), _ids(frame["account_b"])]
+            ends += [id_column(frame["account_a"]), id_column(frame["account_b"])]
         codes, uniques = encode_many(ends)
         del ends
         n = np.int64(len(uniques))
@@ -246,12 +253,6 @@ class _EdgeLabels:
         size = min(EDGE_OBJECTS_BLOCK_ROWS, self.n_rows - lo)
         return _joined_labels(self.row[part] - lo, self.kind[part], self.texts.take(pa.array(part)), self.prefixes,
                               size, self.k)
-
-
-def _ids(column: pd.Series) -> pd.Series:
-    """Id column for :func:`detector.schema.encode_many`: categoricals as they are (coded once per
-    distinct id), anything else as ``str``."""
-    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str)
 
 
 def _arrow_strings(column: pd.Series):

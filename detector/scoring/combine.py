@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from detector.schema import encode_many
+from detector.schema import encode_many, id_column
 
 __all__ = [
     "COACTION_LAYERS",
@@ -124,8 +124,8 @@ def _layer_ends(
     ends, kept_weights, n_objs = [], [], []
     for name in names:
         frame = layers[name]
-        ends.append(frame["account_a"].astype(str))  # Arrow-backed: coded without a Python str per row
-        ends.append(frame["account_b"].astype(str))
+        ends.append(id_column(frame["account_a"]))  # categorical or Arrow-backed: no Python str per row
+        ends.append(id_column(frame["account_b"]))
         kept_weights.append(_normalise(frame["weight"].to_numpy()))
         n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
         n_objs.append(n_obj if name in SYNC_OBJECT_LAYERS else np.zeros(len(frame)))
@@ -268,14 +268,12 @@ def _presence(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bits, count
 
 
-def _layer_patterns(names: list[str], bits: np.ndarray) -> np.ndarray:
-    """``|``-joined names of the layers present per row, from :func:`_presence`'s ``bits``."""
-    if len(names) <= 12:  # one string per bit pattern (2**n_layers patterns)
-        pattern = np.array(
-            ["|".join(n for j, n in enumerate(names) if p >> j & 1) for p in range(1 << len(names))], dtype=object
-        )
-        return pattern[bits]
-    return np.array(["|".join(n for j, n in enumerate(names) if p >> j & 1) for p in bits.tolist()], dtype=object)
+def _layer_patterns(names: list[str], bits: np.ndarray) -> pd.Categorical:
+    """``|``-joined names of the layers present per row, from :func:`_presence`'s ``bits``: a
+    categorical of the patterns that occur (a small code per pair instead of a string)."""
+    patterns, codes = np.unique(bits, return_inverse=True)
+    text = ["|".join(n for j, n in enumerate(names) if p >> j & 1) for p in patterns.tolist()]
+    return pd.Categorical.from_codes(codes.reshape(-1), categories=pd.Index(text, dtype="str"))
 
 
 def repeated_mask(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> np.ndarray:
