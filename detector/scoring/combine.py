@@ -248,8 +248,10 @@ def combine_layers(
         }
     )
     del weight, n_sync, bits, n_present, pair_keys
-    # the w_<layer> columns are the matrix itself (one block, no copy of 8 bytes x pairs x layers)
-    out = pd.concat([out, pd.DataFrame(values, columns=[f"w_{name}" for name in names], copy=False)], axis=1)
+    # one block per w_<layer> column, as before: the consumers' edges[cols].to_numpy() is then
+    # F-ordered, and BLAS rounds a product of it differently from one of a C-ordered copy
+    for k, name in enumerate(names):
+        out[f"w_{name}"] = values[:, k]
     # pair keys ascend in (code of a, code of b) and codes number the ids in sorted order:
     # the rows are already sorted by (account_a, account_b)
     return out
