@@ -239,7 +239,11 @@ class _EdgeLabels:
         self.sel = sel[np.argsort(self.row[sel], kind="stable")]  # by selected row, layer order kept within a row
         self.bounds = np.searchsorted(self.row[self.sel], np.arange(0, len(rows) + EDGE_OBJECTS_BLOCK_ROWS,
                                                                    EDGE_OBJECTS_BLOCK_ROWS))
-        self.texts = pa.concat_arrays([_arrow_strings(frame["objects"]) for _, frame in parts])
+        # one chunk per layer, as the layers hold them: a block takes its rows (no copy of every text)
+        chunks = [_arrow_strings(frame["objects"]) for _, frame in parts]
+        if len({c.type for c in chunks}) > 1:  # a layer past 2 GB of text is large_string
+            chunks = [c.cast(pa.large_string()) for c in chunks]
+        self.texts = pa.chunked_array(chunks)
         self.prefixes = pa.array([f"{name}:" for name, _ in parts], type=pa.large_string())
         self.n_rows, self.k = len(rows), k
 
@@ -251,16 +255,20 @@ class _EdgeLabels:
         i = lo // EDGE_OBJECTS_BLOCK_ROWS
         part = self.sel[self.bounds[i]:self.bounds[i + 1]]
         size = min(EDGE_OBJECTS_BLOCK_ROWS, self.n_rows - lo)
-        return _joined_labels(self.row[part] - lo, self.kind[part], self.texts.take(pa.array(part)), self.prefixes,
+        texts = self.texts.take(pa.array(part)).combine_chunks().cast(pa.large_string()).fill_null("")
+        return _joined_labels(self.row[part] - lo, self.kind[part], texts, self.prefixes,
                               size, self.k)
 
 
 def _arrow_strings(column: pd.Series):
-    """``column`` as one Arrow ``large_string`` array (missing -> ``""``)."""
+    """``column`` as one Arrow ``string`` array, without a copy when it is Arrow-backed already
+    (missing values stay missing: :meth:`_EdgeLabels.block` fills them with ``""``)."""
     import pyarrow as pa
 
-    arr = pa.array(column.astype("string").array, type=pa.large_string())
-    return arr.fill_null("")
+    arr = pa.array(column.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type in (pa.string(), pa.large_string()) else arr.cast(pa.large_string())
 
 
 EDGE_OBJECTS_BLOCK_ROWS = 100_000
