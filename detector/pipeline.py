@@ -74,7 +74,7 @@ from detector.report.focus import resolve_account
 from detector.report.outputs import OUTPUT_FILES, gexf_edges, write_outputs
 from detector.report.scan_report import build_scan_report
 from detector.report.verdict import enrich_report
-from detector.schema import normalize_hashtag
+from detector.schema import categorical_ends, normalize_hashtag
 from detector.scoring.combine import combine_layers, repeated_edges, repeated_mask
 from detector.thresholds import GEXF_MAX_EDGES, OWN_WINDOW_MIN_SHARES, WINDOW_BOUNDS_S
 
@@ -116,9 +116,11 @@ they held about 0.3 GB until the files were written. :attr:`ScanResult.layers` k
 
 
 def slim_layers(layers: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``layers`` with only :data:`LAYER_COLUMNS_AFTER_COMBINE` (same rows, same order)."""
+    """``layers`` with only :data:`LAYER_COLUMNS_AFTER_COMBINE` (same rows, same order), the two
+    ends categorical (:func:`detector.schema.categorical_ends`; already so when stored)."""
     return {
-        name: frame if frame is None else frame[[c for c in frame.columns if c in LAYER_COLUMNS_AFTER_COMBINE]]
+        name: frame if frame is None else categorical_ends(
+            frame[[c for c in frame.columns if c in LAYER_COLUMNS_AFTER_COMBINE]])
         for name, frame in layers.items()
     }
 

@@ -43,7 +43,9 @@ __all__ = [
     "empty_accounts",
     "empty_events",
     "encode",
+    "categorical_ends",
     "encode_many",
+    "id_column",
     "events_from_records",
     "accounts_from_records",
     "normalize_hashtag",
@@ -478,3 +480,21 @@ def encode_many(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]
         to_global = np.append(index.get_indexer(np.asarray(u, dtype=object)), -1).astype(np.int32)
         out.append(to_global[codes])  # code -1 (missing) takes the appended -1
     return out, uniques
+
+
+def id_column(column: pd.Series) -> pd.Series:
+    """An id column as :func:`encode_many` takes it: categoricals as they are (coded once per
+    distinct id), anything else as ``str``."""
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str)
+
+
+def categorical_ends(frame: pd.DataFrame) -> pd.DataFrame:
+    """Edge layer ``frame`` with ``account_a`` and ``account_b`` as categoricals of their distinct
+    ids (same values, same rows).
+
+    A layer has millions of rows over a few hundred thousand accounts: an int32 code per end
+    instead of an id string (about 25 bytes per end; 1M events: about 0.4 GB over the layers).
+    """
+    ends = {c: frame[c].astype("category") for c in ("account_a", "account_b")
+            if c in frame.columns and len(frame) and not isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**ends) if ends else frame

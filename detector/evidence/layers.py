@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from detector.params import KNOWN_OBJECTS
+from detector.schema import categorical_ends
 
 if TYPE_CHECKING:
     from detector.evidence.windows import WindowPlan
@@ -165,8 +166,8 @@ class EvidenceLayer:
     def store(self, ctx: ScanContext, produced: Mapping[str, Any]) -> None:
         """Store what :attr:`build` returned on ``ctx`` (checked against the declaration)."""
         for key, value in produced.items():
-            if key in self.edges:
-                ctx.layers[key] = value
+            if key in self.edges:  # ends as int32 codes from here to the files (categorical_ends)
+                ctx.layers[key] = value if value is None else categorical_ends(value)
             elif key in self.outputs:
                 ctx.data[key] = value
             else:

@@ -131,8 +131,9 @@ def _pandas_csv(frame: pd.DataFrame, fh: IO[str], header: bool = True) -> None:
 # streamed writer (same bytes as _pandas_csv)
 # --------------------------------------------------------------------------
 
-CHUNK_ROWS = 200_000
-"""Rows turned into text at a time (bounds the memory of the streamed writer)."""
+CHUNK_ROWS = 50_000
+"""Rows turned into text at a time (bounds the memory of the streamed writer: every cell of a
+chunk is an Arrow string, then the joined lines, twice; about 0.1 KB per row and column)."""
 
 _LINETERMINATOR = os.linesep  # pandas' default
 

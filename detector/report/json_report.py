@@ -319,6 +319,10 @@ def _map_cluster(ids: pd.Series, cluster_of: pd.Series) -> pd.Series:
     without turning millions of edge or share endpoints into Python strings: a large
     scan has millions of edges and shares, few of them in reported clusters.
     """
+    if isinstance(ids.dtype, pd.CategoricalDtype):  # each distinct id once (layer ends: categorical)
+        per_category = _map_cluster(pd.Series(ids.cat.categories), cluster_of).to_numpy()
+        codes = ids.cat.codes.to_numpy()
+        return pd.Series(np.where(codes >= 0, per_category[codes], np.nan), index=ids.index)
     if not pd.api.types.is_string_dtype(ids) or not cluster_of.index.is_unique:
         return ids.astype(str).map(cluster_of).astype(float)
     import pyarrow as pa

@@ -189,12 +189,19 @@ def edge_object_blocks(
     labels = _EdgeLabels(edges, parts, rows, k) if parts else None
     for lo in range(0, len(rows), EDGE_OBJECTS_BLOCK_ROWS):
         hi = min(lo + EDGE_OBJECTS_BLOCK_ROWS, len(rows))
-        block = edges.iloc[rows[lo:hi]]
+        block = _text_categories(edges.iloc[rows[lo:hi]])
         if labels is None:
             yield block.assign(shared_objects="", n_shared_objects=np.zeros(hi - lo, dtype=np.int64))
             continue
         shared = pd.array(labels.block(lo), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
         yield block.assign(shared_objects=shared, n_shared_objects=labels.n_total[lo:hi])
+
+
+def _text_categories(block: pd.DataFrame) -> pd.DataFrame:
+    """``block`` with its categorical columns (``layers``) as ``str`` columns: the CSV writer's
+    string path, so the bytes are those of the table with string columns."""
+    cats = {c: block[c].astype("str") for c in block.columns if isinstance(block[c].dtype, pd.CategoricalDtype)}
+    return block.assign(**cats) if cats else block
 
 
 class _EdgeLabels:
@@ -209,11 +216,11 @@ class _EdgeLabels:
     def __init__(self, edges: pd.DataFrame, parts: list[tuple[str, pd.DataFrame]], rows: np.ndarray, k: int) -> None:
         import pyarrow as pa
 
-        from detector.schema import encode_many
+        from detector.schema import encode_many, id_column
 
-        ends = [edges["account_a"].astype(str), edges["account_b"].astype(str)]
+        ends = [id_column(edges["account_a"]), id_column(edges["account_b"])]
         for _, frame in parts:
-            ends += [frame["account_a"].astype(str), frame["account_b"].astype(str)]
+            ends += [id_column(frame["account_a"]), id_column(frame["account_b"])]
         codes, uniques = encode_many(ends)
         del ends
         n = np.int64(len(uniques))
@@ -232,7 +239,11 @@ class _EdgeLabels:
         self.sel = sel[np.argsort(self.row[sel], kind="stable")]  # by selected row, layer order kept within a row
         self.bounds = np.searchsorted(self.row[self.sel], np.arange(0, len(rows) + EDGE_OBJECTS_BLOCK_ROWS,
                                                                    EDGE_OBJECTS_BLOCK_ROWS))
-        self.texts = pa.concat_arrays([_arrow_strings(frame["objects"]) for _, frame in parts])
+        # one chunk per layer, as the layers hold them: a block takes its rows (no copy of every text)
+        chunks = [_arrow_strings(frame["objects"]) for _, frame in parts]
+        if len({c.type for c in chunks}) > 1:  # a layer past 2 GB of text is large_string
+            chunks = [c.cast(pa.large_string()) for c in chunks]
+        self.texts = pa.chunked_array(chunks)
         self.prefixes = pa.array([f"{name}:" for name, _ in parts], type=pa.large_string())
         self.n_rows, self.k = len(rows), k
 
@@ -244,21 +255,27 @@ class _EdgeLabels:
         i = lo // EDGE_OBJECTS_BLOCK_ROWS
         part = self.sel[self.bounds[i]:self.bounds[i + 1]]
         size = min(EDGE_OBJECTS_BLOCK_ROWS, self.n_rows - lo)
-        return _joined_labels(self.row[part] - lo, self.kind[part], self.texts.take(pa.array(part)), self.prefixes,
+        texts = self.texts.take(pa.array(part)).combine_chunks().cast(pa.large_string()).fill_null("")
+        return _joined_labels(self.row[part] - lo, self.kind[part], texts, self.prefixes,
                               size, self.k)
 
 
 def _arrow_strings(column: pd.Series):
-    """``column`` as one Arrow ``large_string`` array (missing -> ``""``)."""
+    """``column`` as one Arrow ``string`` array, without a copy when it is Arrow-backed already
+    (missing values stay missing: :meth:`_EdgeLabels.block` fills them with ``""``)."""
     import pyarrow as pa
 
-    arr = pa.array(column.astype("string").array, type=pa.large_string())
-    return arr.fill_null("")
+    arr = pa.array(column.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type in (pa.string(), pa.large_string()) else arr.cast(pa.large_string())
 
 
-EDGE_OBJECTS_BLOCK_ROWS = 500_000
+EDGE_OBJECTS_BLOCK_ROWS = 100_000
 """Edge rows labelled at a time by :func:`edge_objects` (bounds the Arrow temporaries: every
-object of every layer row of a block is split out before the first ``k`` are kept)."""
+object of every layer row of a block is split out before the first ``k`` are kept, and
+edges.csv holds one block of rows at a time: 500k rows peaked about 0.4 GB above what the
+scan holds, 100k about 0.15 GB, in the same time)."""
 
 
 def _joined_labels(group_of: np.ndarray, kind: np.ndarray, texts, prefixes, n_rows: int, k: int):

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from detector.schema import encode_many
+from detector.schema import encode_many, id_column
 
 __all__ = [
     "COACTION_LAYERS",
@@ -124,8 +124,8 @@ def _layer_ends(
     ends, kept_weights, n_objs = [], [], []
     for name in names:
         frame = layers[name]
-        ends.append(frame["account_a"].astype(str))  # Arrow-backed: coded without a Python str per row
-        ends.append(frame["account_b"].astype(str))
+        ends.append(id_column(frame["account_a"]))  # categorical or Arrow-backed: no Python str per row
+        ends.append(id_column(frame["account_b"]))
         kept_weights.append(_normalise(frame["weight"].to_numpy()))
         n_obj = frame["n_objects"].to_numpy(dtype=float) if "n_objects" in frame.columns else np.ones(len(frame))
         n_objs.append(n_obj if name in SYNC_OBJECT_LAYERS else np.zeros(len(frame)))
@@ -234,33 +234,48 @@ def combine_layers(
     n_sync = np.bincount(row, weights=n_objs, minlength=n_pairs)
     del row, layer_no, weights, n_objs
     mult = np.array([prior.get(n, 0.5) for n in names], dtype=float)
-    present = values > 0
-    pair_lo = (pair_keys // len(uniques)).astype(np.int64)
-    pair_hi = (pair_keys % len(uniques)).astype(np.int64)
+    weight = values @ mult  # on the whole (pairs x layers) matrix: BLAS rounding depends on the row blocks
+    bits, n_present = _presence(values)
+    n_ids = np.int64(len(uniques))
     out = pd.DataFrame(
         {
-            "account_a": uniques[pair_lo],
-            "account_b": uniques[pair_hi],
-            "weight": values @ mult,
+            "account_a": uniques[pair_keys // n_ids],
+            "account_b": uniques[pair_keys % n_ids],
+            "weight": weight,
             "n_sync_objects": n_sync,
+            "layers": _layer_patterns(names, bits),
+            "n_layers": n_present,
         }
     )
-    # layer names per pair through the bit pattern of present layers (2**n_layers patterns)
-    if n_layers <= 12:
-        bits = present.astype(np.int64) @ (np.int64(1) << np.arange(n_layers, dtype=np.int64))
-        pattern = np.array(
-            ["|".join(n for j, n in enumerate(names) if p >> j & 1) for p in range(1 << n_layers)], dtype=object
-        )
-        out["layers"] = pattern[bits]
-    else:  # many user-named layers: join per row
-        name_arr = np.array(names, dtype=object)
-        out["layers"] = ["|".join(name_arr[r]) for r in present]
-    out["n_layers"] = present.sum(axis=1).astype(np.int64)
+    del weight, n_sync, bits, n_present, pair_keys
+    # one block per w_<layer> column, as before: the consumers' edges[cols].to_numpy() is then
+    # F-ordered, and BLAS rounds a product of it differently from one of a C-ordered copy
     for k, name in enumerate(names):
         out[f"w_{name}"] = values[:, k]
     # pair keys ascend in (code of a, code of b) and codes number the ids in sorted order:
     # the rows are already sorted by (account_a, account_b)
     return out
+
+
+def _presence(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(bits, count)`` of the positive cells of each row of ``values`` (pairs x layers): bit ``j``
+    set when layer ``j`` is present (int64), and the number of layers present (int64); one
+    column at a time (no pairs x layers temporary)."""
+    bits = np.zeros(len(values), dtype=np.int64)
+    count = np.zeros(len(values), dtype=np.int64)
+    for j in range(values.shape[1]):
+        present = values[:, j] > 0
+        bits[present] |= np.int64(1) << j
+        count += present
+    return bits, count
+
+
+def _layer_patterns(names: list[str], bits: np.ndarray) -> pd.Categorical:
+    """``|``-joined names of the layers present per row, from :func:`_presence`'s ``bits``: a
+    categorical of the patterns that occur (a small code per pair instead of a string)."""
+    patterns, codes = np.unique(bits, return_inverse=True)
+    text = ["|".join(n for j, n in enumerate(names) if p >> j & 1) for p in patterns.tolist()]
+    return pd.Categorical.from_codes(codes.reshape(-1), categories=pd.Index(text, dtype="str"))
 
 
 def repeated_mask(edges: pd.DataFrame, also: tuple[str, ...] = ()) -> np.ndarray:

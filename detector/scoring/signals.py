@@ -581,11 +581,11 @@ def edge_positions(edges: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np
     The Arrow-backed ends are coded first (:func:`detector.schema.encode_many`), so only the
     distinct ids are looked up in ``index``, not a Python string per edge end.
     """
-    from detector.schema import encode_many
+    from detector.schema import encode_many, id_column
 
-    (ca, cb), ids = encode_many([edges["account_a"].astype(str), edges["account_b"].astype(str)])
-    lookup = np.append(pd.Index(index.astype(str)).get_indexer(ids), -1)  # code -1 (missing) -> -1
-    return lookup[ca], lookup[cb]
+    (ca, cb), ids = encode_many([id_column(edges["account_a"]), id_column(edges["account_b"])])
+    lookup = np.append(pd.Index(index.astype(str)).get_indexer(ids), -1).astype(np.int32)  # code -1 (missing) -> -1
+    return lookup[ca], lookup[cb]  # int32: 8 bytes per edge for both ends
 
 
 def flagged_cluster_links(
