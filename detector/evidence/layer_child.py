@@ -21,13 +21,14 @@ So only inputs of at least :data:`LAYER_CHILD_MIN_EVENTS` events are detached.
 from __future__ import annotations
 
 import pickle
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from detector.childproc import child_succeeded, start_module
 
 if TYPE_CHECKING:
     from detector.evidence.layers import EvidenceLayer, ScanContext
@@ -77,18 +78,13 @@ class DetachedLayer:
         d = Path(self._dir.name)
         with open(d / "args.pkl", "wb") as fh:
             pickle.dump((layer.name, ctx.params, ctx.windows, _inputs(layer, ctx)), fh, protocol=5)
-        try:
-            self._proc: Any = subprocess.Popen([sys.executable, "-m", "detector.evidence.layer_child", str(d)],
-                                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                               stderr=subprocess.DEVNULL)
-        except OSError:
-            self._proc = None
+        self._proc = start_module("detector.evidence.layer_child", d)
 
     def result(self) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
         """``(produced, info, notes)`` of the child, or of a build here when the child failed."""
         try:
             out = Path(self._dir.name) / "result.pkl"
-            if self._proc is not None and self._proc.wait() == 0 and out.exists():
+            if child_succeeded(self._proc, out):
                 self.from_child = True
                 with open(out, "rb") as fh:
                     return pickle.load(fh)

@@ -183,12 +183,21 @@ def tail_score(
     -------
     ndarray of float in [0, 1]
     """
+    return _graded(values, log, higher_is_suspicious, floor, TAIL_ORDINARY, EFFECT_ORDINARY)
+
+
+def _graded(
+    values: np.ndarray, log: bool, higher_is_suspicious: bool, floor: float | None, tail_from: float, effect_from: float
+) -> np.ndarray:
+    """Both parts of the rule, each rising from its start (``tail_from``: an upper-tail share,
+    ``effect_from``: scale units above the median) to full at :data:`TAIL_EXTREME` /
+    :data:`EFFECT_EXTREME`; their minimum per valid value, 0 elsewhere."""
     valid, q, z = _parts(values, log, higher_is_suspicious, floor)
     out = np.zeros(np.shape(valid))
     if not valid.any():
         return out
-    rank = np.clip(np.log(TAIL_ORDINARY / q) / math.log(TAIL_ORDINARY / TAIL_EXTREME), 0.0, 1.0)
-    effect = np.clip((z - EFFECT_ORDINARY) / (EFFECT_EXTREME - EFFECT_ORDINARY), 0.0, 1.0)
+    rank = np.clip(np.log(tail_from / q) / math.log(tail_from / TAIL_EXTREME), 0.0, 1.0)
+    effect = np.clip((z - effect_from) / (EFFECT_EXTREME - effect_from), 0.0, 1.0)
     out[valid] = np.minimum(rank, effect)
     return out
 
@@ -228,14 +237,7 @@ def tail_grade(
     is 1, and is never below the score: it orders accounts by the strength of evidence
     too weak to count (used only to rank accounts below the flag bar, never to flag).
     """
-    valid, q, z = _parts(values, log, higher_is_suspicious, floor)
-    out = np.zeros(np.shape(valid))
-    if not valid.any():
-        return out
-    rank = np.clip(np.log(0.5 / q) / math.log(0.5 / TAIL_EXTREME), 0.0, 1.0)
-    effect = np.clip(z / EFFECT_EXTREME, 0.0, 1.0)
-    out[valid] = np.minimum(rank, effect)
-    return out
+    return _graded(values, log, higher_is_suspicious, floor, 0.5, 0.0)
 
 
 def percentile_rank(values: np.ndarray) -> np.ndarray:

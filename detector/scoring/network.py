@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import igraph as ig
 import numpy as np
@@ -147,15 +146,14 @@ class PendingCommunities:
 
 
 class _LeidenChild:
-    """:func:`leiden_membership` in ``python -m detector.scoring.network DIR``: the arguments and
-    the result go through ``.npy`` files in a temporary directory. No module of the caller is
-    imported in the child (unlike ``multiprocessing``'s spawn, which re-runs an unguarded
-    ``__main__`` script). If the child fails, the same call runs here (same result)."""
+    """:func:`leiden_membership` in ``python -m detector.scoring.network DIR``
+    (:mod:`detector.childproc`): the arguments and the result go through ``.npy`` files in a
+    temporary directory. If the child fails, the same call runs here (same result)."""
 
     def __init__(self, args: tuple) -> None:
-        import subprocess
-        import sys
         import tempfile
+
+        from detector.childproc import start_module
 
         self._args = args
         self._dir = tempfile.TemporaryDirectory(prefix="detector-leiden-")
@@ -165,18 +163,15 @@ class _LeidenChild:
         np.save(d / "weights.npy", np.asarray(weights, dtype=np.float64))
         (d / "args.json").write_text(json.dumps({"n_vertices": int(n_vertices), "seed": int(seed), "method": method,
                                                  "resolution": float(resolution), "n_iterations": int(n_iterations)}))
-        try:
-            self._proc: Any = subprocess.Popen([sys.executable, "-m", "detector.scoring.network", str(d)],
-                                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                               stderr=subprocess.DEVNULL)
-        except OSError:
-            self._proc = None
+        self._proc = start_module("detector.scoring.network", d)
 
     def result(self) -> list[int]:
         """The child's membership (or this process's, when the child failed)."""
+        from detector.childproc import child_succeeded
+
         try:
             out = Path(self._dir.name) / "membership.npy"
-            if self._proc is not None and self._proc.wait() == 0 and out.exists():
+            if child_succeeded(self._proc, out):
                 return np.load(out).tolist()
             return leiden_membership(*self._args)
         finally:
