@@ -176,7 +176,7 @@ def recurring_domain_edges(
     DataFrame
         :data:`DOMAIN_EDGE_COLUMNS`, ``account_a < account_b``, sorted by ``(account_a, account_b)``.
     """
-    from detector.scoring.signals import RECURRING_MIN_OVERLAP
+    from detector.scoring.signals import RECURRING_MIN_OVERLAP, overlap_pairs
 
     empty = _empty(DOMAIN_EDGE_COLUMNS, ("account_a", "account_b", "objects"))
     if shares is None or shares.empty:
@@ -189,34 +189,9 @@ def recurring_domain_edges(
     inc, names, acc_names, _ = _incidence(shares)
     n_domains = np.bincount(inc["a"].to_numpy(), minlength=len(acc_names)).astype(float)  # every domain linked
     concentrated = np.isin(names, np.union1d(hot["domain"].to_numpy(dtype=str), hot["partner"].to_numpy(dtype=str)))
-    left = inc[concentrated[inc["d"].to_numpy()]]
-    m = left.merge(left, on="d", suffixes=("", "_b"))
-    m = m[m["a"].to_numpy() < m["a_b"].to_numpy()]
-    if m.empty:
-        return empty
-    m = m.assign(both=m["posts"].to_numpy() + m["posts_b"].to_numpy()).sort_values(["a", "a_b", "d"], kind="mergesort")
-    grp = m.groupby(["a", "a_b"], sort=True)
-    agg = grp.agg(n_objects=("d", "size"), n_posts=("both", "sum")).reset_index()
-    agg["overlap"] = agg["n_objects"] / np.sqrt(n_domains[agg["a"].to_numpy()] * n_domains[agg["a_b"].to_numpy()])
-    agg = agg[agg["overlap"].to_numpy() >= overlap_floor]
-    if agg.empty:
-        return empty
-    first = m.merge(agg[["a", "a_b"]], on=["a", "a_b"])
-    first = first[first.groupby(["a", "a_b"], sort=False).cumcount().to_numpy() < 5]
-    joined = first.assign(name=names[first["d"].to_numpy()].astype(str)).groupby(["a", "a_b"], sort=True)["name"]
-    agg = agg.merge(joined.agg("|".join).rename("objects").reset_index(), on=["a", "a_b"])
-    out = pd.DataFrame(
-        {
-            "account_a": acc_names[agg["a"].to_numpy()].astype(object),
-            "account_b": acc_names[agg["a_b"].to_numpy()].astype(object),
-            "weight": agg["n_objects"].to_numpy(dtype=float),
-            "n_objects": agg["n_objects"].to_numpy(dtype=float),
-            "n_posts": agg["n_posts"].to_numpy(dtype=float),
-            "overlap": np.round(agg["overlap"].to_numpy(dtype=float), 6),
-            "objects": agg["objects"].to_numpy(dtype=object),
-        }
-    )
-    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
+    left = inc[concentrated[inc["d"].to_numpy()]].rename(columns={"d": "o"})
+    out = overlap_pairs(left, n_domains, names, acc_names, min_overlap=overlap_floor)
+    return empty if out is None else out
 
 
 def domain_reasons(shares: pd.DataFrame, colinked: pd.DataFrame, accounts: list[str] | pd.Index) -> Mapping[str, str]:

@@ -30,6 +30,7 @@ __all__ = [
     "REPEAT_RANK",
     "BEHAVIOUR_SIGNALS",
     "actions_with_clusters",
+    "overlap_pairs",
     "drop_passersby",
     "join_cluster_actors",
     "FEATURE_COLUMN_OF",
@@ -710,32 +711,72 @@ def recurring_object_edges(
     if not keep.any():
         return empty
     left = pd.DataFrame({"o": obj_code[keep], "a": acc_code[keep]})
+    out = overlap_pairs(left, n_obj, obj_names, acc_names, min_objects=min_objects, min_overlap=min_overlap)
+    if out is None:
+        return empty
+    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
+
+
+def overlap_pairs(
+    left: pd.DataFrame,
+    n_per_account: np.ndarray,
+    object_names: np.ndarray,
+    account_names: np.ndarray,
+    *,
+    min_objects: int = 1,
+    min_overlap: float,
+) -> pd.DataFrame | None:
+    """Pairs of accounts tied by the objects they both shared, with their Ochiai overlap.
+
+    Parameters
+    ----------
+    left : DataFrame
+        Distinct ``(o, a)`` rows: object code, account code (positions in ``object_names`` /
+        ``account_names``); an optional ``posts`` column (the account's posts of the object)
+        adds ``n_posts``, both accounts' posts of their common objects.
+    n_per_account : ndarray of float
+        Distinct objects each account shared in all (the Ochiai denominator), by account code.
+    min_objects : int
+        Fewest common objects of a kept pair.
+    min_overlap : float
+        Smallest ``n_common / sqrt(n_a * n_b)`` of a kept pair.
+
+    Returns
+    -------
+    DataFrame or None
+        ``account_a < account_b`` (by code), ``weight`` = ``n_objects``, ``n_objects``,
+        [``n_posts``], ``overlap`` (6 decimals), ``objects`` (the first 5 common objects by
+        code, ``|``-joined), sorted by ``(account_a, account_b)``; ``None`` when no pair is kept.
+    """
     m = left.merge(left, on="o", suffixes=("", "_b"))
     m = m[m["a"].to_numpy() < m["a_b"].to_numpy()]
     if m.empty:
-        return empty
+        return None
+    with_posts = "posts" in left.columns
+    if with_posts:
+        m = m.assign(both=m["posts"].to_numpy() + m["posts_b"].to_numpy())
     m = m.sort_values(["a", "a_b", "o"], kind="mergesort")
-    grp = m.groupby(["a", "a_b"], sort=True)["o"]
-    agg = grp.size().rename("n_objects").reset_index()
-    agg["overlap"] = agg["n_objects"] / np.sqrt(n_obj[agg["a"].to_numpy()] * n_obj[agg["a_b"].to_numpy()])
+    grp = m.groupby(["a", "a_b"], sort=True)
+    agg = grp.agg(n_objects=("o", "size"), **({"n_posts": ("both", "sum")} if with_posts else {})).reset_index()
+    agg["overlap"] = agg["n_objects"] / np.sqrt(n_per_account[agg["a"].to_numpy()] * n_per_account[agg["a_b"].to_numpy()])
     agg = agg[(agg["n_objects"] >= min_objects) & (agg["overlap"] >= min_overlap)]
     if agg.empty:
-        return empty
+        return None
     first = m.merge(agg[["a", "a_b"]], on=["a", "a_b"])
     first = first[first.groupby(["a", "a_b"], sort=False).cumcount().to_numpy() < 5]
-    names = first.assign(name=obj_names[first["o"].to_numpy()].astype(str)).groupby(["a", "a_b"], sort=True)["name"]
+    names = first.assign(name=object_names[first["o"].to_numpy()].astype(str)).groupby(["a", "a_b"], sort=True)["name"]
     agg = agg.merge(names.agg("|".join).rename("objects").reset_index(), on=["a", "a_b"])
-    out = pd.DataFrame(
-        {
-            "account_a": acc_names[agg["a"].to_numpy()].astype(object),
-            "account_b": acc_names[agg["a_b"].to_numpy()].astype(object),
-            "weight": agg["n_objects"].to_numpy(dtype=float),
-            "n_objects": agg["n_objects"].to_numpy(dtype=float),
-            "overlap": np.round(agg["overlap"].to_numpy(dtype=float), 6),
-            "objects": agg["objects"].to_numpy(dtype=object),
-        }
-    )
-    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
+    cols = {
+        "account_a": account_names[agg["a"].to_numpy()].astype(object),
+        "account_b": account_names[agg["a_b"].to_numpy()].astype(object),
+        "weight": agg["n_objects"].to_numpy(dtype=float),
+        "n_objects": agg["n_objects"].to_numpy(dtype=float),
+    }
+    if with_posts:
+        cols["n_posts"] = agg["n_posts"].to_numpy(dtype=float)
+    cols["overlap"] = np.round(agg["overlap"].to_numpy(dtype=float), 6)
+    cols["objects"] = agg["objects"].to_numpy(dtype=object)
+    return pd.DataFrame(cols).sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
 
 
 RECURRING_LAYERS: tuple[str, ...] = ("url_recurring", "domain_recurring")
