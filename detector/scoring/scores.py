@@ -84,7 +84,7 @@ from detector.scoring.group_tests import (
     member_attributes,
 )
 from detector.scoring.signals import cluster_by_position, edge_positions, flagged_cluster_links
-from detector.thresholds import GROUP_ACTION_SHARE, MIN_PARTICIPATION
+from detector.thresholds import GROUP_ACTION_SHARE
 
 __all__ = [
     "CLUSTER_SUPPORT_LEVEL",
@@ -517,13 +517,7 @@ def _embeddedness(
     is weak (a campaign that rotates its accounts, or members that join only
     one or two of the group's bursts); an account on the edge of a tight group
     (a few ties into a cluster whose members each act with dozens) gets a
-    fraction. A member that acted with its cluster in the window on
-    :data:`~detector.thresholds.MIN_PARTICIPATION` or more distinct objects
-    (``cluster_sync_actions``: it came back to the group's bursts) needs only
-    ``group_partners`` co-actors: in a large rotating pool each burst uses a
-    few of its accounts, so one that joined two small bursts met fewer members
-    than the typical one, yet took part again and again. 0 when neither signal
-    is present.
+    fraction. 0 when neither signal is present.
     """
     out = np.zeros(len(signals))
     groups = cluster_id.to_numpy(dtype=float)
@@ -533,9 +527,6 @@ def _embeddedness(
         n = pd.Series(np.nan_to_num(signals[column].to_numpy(dtype=float), nan=0.0), index=signals.index)
         typical = n.groupby(groups).transform("median")
         need = np.maximum(float(max(group_partners, 1)), 0.5 * typical.reindex(signals.index).fillna(0.0).to_numpy())
-        if column == "cluster_coactors" and "cluster_sync_actions" in signals.columns:
-            came_back = np.nan_to_num(signals["cluster_sync_actions"].to_numpy(dtype=float), nan=0.0) >= MIN_PARTICIPATION
-            need = np.where(came_back, float(max(group_partners, 1)), need)
         ratio = np.clip(n.to_numpy() / need, 0.0, 1.0)
         if column == "cluster_coactors" and "cluster_sync_share" in signals.columns:
             # single co-actions count by how much of the account's activity they are

@@ -394,20 +394,3 @@ def test_burst_clusters_group_leftovers_that_met_once_and_leave_clusters_alone()
     assert out[pool].nunique() == 1 and out["p0"] == 1  # the pool: one new cluster after the existing ids
     assert "x0" not in out.index
     assert burst_clusters(edges.drop(columns=["n_sync_objects"]), membership).equals(membership)
-
-
-def test_a_pool_member_that_came_back_to_the_groups_bursts_takes_full_part():
-    """Members of a large rotating pool meet 20 of it each; 'weak' met only 4 members, in the
-    window, all its actions with them: once (one object) it is on the group's edge, but on two
-    objects (MIN_PARTICIPATION: it came back) it takes full part."""
-    sig, membership = _rotation_case(("synchrony", "profile"), weak_partners=0.0)
-    sig["cluster_coactors"] = np.where(sig.index.str.startswith("m"), 20.0, 0.0)
-    sig["cluster_sync_share"] = np.where(sig.index.str.startswith("m"), 1.0, np.nan)
-    sig["cluster_sync_actions"] = np.where(sig.index.str.startswith("m"), 5.0, 0.0)
-    sig.loc["weak", ["cluster_coactors", "cluster_sync_share"]] = [4.0, 1.0]
-    once = score_accounts(sig.assign(cluster_sync_actions=sig["cluster_sync_actions"].where(sig.index != "weak", 1.0)),
-                          membership)[0].set_index("account_id").loc["weak"]
-    back = score_accounts(sig.assign(cluster_sync_actions=sig["cluster_sync_actions"].where(sig.index != "weak", 2.0)),
-                          membership)[0].set_index("account_id").loc["weak"]
-    assert not once["flagged"] and back["flagged"]
-    assert back["score"] == pytest.approx(1 - (1 - back["individual_score"]) * (1 - back["cluster_score"]), abs=0.02)
