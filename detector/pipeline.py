@@ -27,13 +27,9 @@ seed give the same report bytes):
    the accounts left unclustered are clustered apart
    (:func:`detector.scoring.signals.recurring_clusters`) and clusters tied to each other by
    them as densely as inside joined (:func:`detector.scoring.signals.merge_recurring_clusters`:
-   a slow group cut in two by the main clustering), accounts left out that did most of their
-   own actions in the window of one cluster's members, on two or more objects, join it
-   (:func:`detector.scoring.signals.join_cluster_actors`), then the pairs of
+   a slow group cut in two by the main clustering), then the pairs of
    accounts still left out that acted in the window together at least once
-   (:func:`detector.scoring.signals.burst_clusters`: rotating pools), without the members
-   that did most of what they do apart from their cluster
-   (:func:`detector.scoring.signals.drop_passersby`). On a
+   (:func:`detector.scoring.signals.burst_clusters`: rotating pools). On a
    large graph the main Leiden run goes to a child process
    (:func:`detector.scoring.network.start_communities`) while this process
    computes the signals that need no clusters, matches the officials registry
@@ -229,10 +225,6 @@ def finish_clusters(
 ) -> pd.Series:
     """:func:`cluster_network` from the started Leiden run: communities tied to each other as densely
     as inside merged, singletons dropped, slow groups and rotating pools added.
-
-    With ``shares`` and ``windows`` (the share tables and co-action windows of the scan), accounts
-    acting as part of one cluster join it before the rotating pools are clustered, and clusters of
-    single co-actions lose the members that met them once (:data:`~detector.thresholds.GROUP_ACTION_SHARE`).
 
     Modularity cuts a group whose members act with each other once or twice each (a pool that
     rotates its accounts over the same targets) into small communities that each lack the power
