@@ -216,13 +216,7 @@ def start_clusters(edges: pd.DataFrame, params: ScanParams):
     return start_communities(ties, weight="weight", seed=params.seed)
 
 
-def finish_clusters(
-    edges: pd.DataFrame,
-    pending,
-    params: ScanParams,
-    shares: Mapping[str, pd.DataFrame] | None = None,
-    windows: Mapping[str, int | None] | None = None,
-) -> pd.Series:
+def finish_clusters(edges: pd.DataFrame, pending, params: ScanParams) -> pd.Series:
     """:func:`cluster_network` from the started Leiden run: communities tied to each other as densely
     as inside merged, singletons dropped, slow groups and rotating pools added.
 
@@ -234,8 +228,6 @@ def finish_clusters(
     """
     from detector.scoring.signals import (
         burst_clusters,
-        drop_passersby,
-        join_cluster_actors,
         merge_dense_communities,
         merge_recurring_clusters,
         recurring_clusters,
@@ -249,17 +241,7 @@ def finish_clusters(
     first_slow = int(membership.max()) + 1 if len(membership) else 0
     membership = recurring_clusters(edges, membership, params.seed)  # slow groups, clustered apart
     membership = merge_recurring_clusters(edges, membership, first_slow)  # ... and their pieces the main clustering took
-    if shares is None or windows is None:
-        return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
-    membership = join_cluster_actors(shares, windows, membership)  # leftovers acting as part of one cluster
-    first_burst = int(membership.max()) + 1 if len(membership) else 0
-    membership = burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
-    return drop_passersby(shares, windows, membership, first_burst, params.min_cluster_size)  # ... without who met them once
-
-
-def _windows(ctx: ScanContext) -> dict[str, int | None]:
-    """Co-action window (seconds) of every object kind of the scan."""
-    return {obj: ctx.info[obj]["window_s"] for obj in ctx.params.objects if obj in ctx.info}
+    return burst_clusters(edges, membership, params.seed, params.min_cluster_size)  # rotating pools
 
 
 def _drop_singletons(membership: pd.Series) -> pd.Series:
@@ -309,7 +291,8 @@ def score_scan(
     index = signals.index
     clustered = repeated_edges(edges, also=(*RECURRING_LAYERS, *repeated_layers()), columns=TIE_COLUMNS)
     signals = signals.join(cluster_signals(clustered, membership, index, coaction=edges))
-    signals = signals.join(cluster_sync_share(shares, _windows(ctx), membership, index))
+    windows = {obj: ctx.info[obj]["window_s"] for obj in params.objects if obj in ctx.info}
+    signals = signals.join(cluster_sync_share(shares, windows, membership, index))
     score_params = ScoreParams(flag_threshold=params.flag_threshold, min_cluster_size=params.min_cluster_size)
     scored, clusters = score_accounts(signals, membership, score_params, exempt=exempt, coaction=edges,
                                       post_languages=_post_languages(ctx))
@@ -474,7 +457,7 @@ def run_scan(
         base = account_signals(ctx, edges)
         match = match_officials(ev, accounts, officials)  # once: exemption from flags, and the audit
         graph_inputs = official_graph(ev, accounts)
-        membership = finish_clusters(edges, pending, params, ctx["shares"], _windows(ctx))
+        membership = finish_clusters(edges, pending, params)
     with _stage("scoring", timings):
         exempt = set() if match is None else _matched_ids(match)
         signals, scored, clusters = score_scan(ctx, edges, membership, exempt, base=base)

@@ -111,16 +111,6 @@ GROUP_PARTNERS: int = 3
 ``in_sync``, the scorer's ``group_partners``, the confidence tests' "acting in sync"): the smallest
 group that can be flagged (:data:`MIN_CLUSTER_SIZE`) seen from one of its members."""
 
-GROUP_ACTION_SHARE: float = 0.5
-"""Share of an account's own actions (first acts on a post, link or hashtag) done within the window
-of a group's members that makes it act *as part of* the group rather than meet it once: half
-(most of what it does, it does with them). One value, used three ways: an account the clustering
-left out that did this share with one cluster, on :data:`MIN_PARTICIPATION` or more objects,
-joins it; a member of a cluster of single co-actions that did less with it is not a member
-(:func:`detector.scoring.signals.join_cluster_actors`, :func:`~detector.scoring.signals.drop_passersby`);
-and the scorer's ``link_share`` (support from single co-actions, and links to a flagged cluster
-from outside, fall linearly below it)."""
-
 # --------------------------------------------------------------------------
 # verdict levels (detector/report/SCHEMA.md, "Verdict levels")
 # --------------------------------------------------------------------------

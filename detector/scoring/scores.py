@@ -84,7 +84,6 @@ from detector.scoring.group_tests import (
     member_attributes,
 )
 from detector.scoring.signals import cluster_by_position, edge_positions, flagged_cluster_links
-from detector.thresholds import GROUP_ACTION_SHARE
 
 __all__ = [
     "CLUSTER_SUPPORT_LEVEL",
@@ -165,7 +164,7 @@ class ScoreParams:
     min_cluster_size: int = 3
     third_family_weight: float = 0.5
     group_partners: int = GROUP_PARTNERS
-    link_share: float = GROUP_ACTION_SHARE
+    link_share: float = 0.5
 
 
 def family_scores(signals: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,6 @@ import pandas as pd
 
 from detector.evidence.langshift import language_shift
 from detector.scoring.combine import COACTION_LAYERS, LAYER_PRIOR
-from detector.thresholds import GROUP_ACTION_SHARE, MIN_PARTICIPATION
 
 REPEAT_RANK = 3
 """``sync_repeat`` looks at the 3rd most synchronised partner: a group needs at least 3 others."""
@@ -29,10 +28,7 @@ REPEAT_RANK = 3
 __all__ = [
     "REPEAT_RANK",
     "BEHAVIOUR_SIGNALS",
-    "actions_with_clusters",
     "overlap_pairs",
-    "drop_passersby",
-    "join_cluster_actors",
     "FEATURE_COLUMN_OF",
     "NETWORK_SIGNALS",
     "RECURRING_LAYERS",
@@ -416,7 +412,8 @@ def cluster_sync_share(
         window = windows.get(obj)
         if table is None or table.empty or window is None:
             continue
-        first = _first_actions(table)
+        first = table[["object_id", "account_id", "ts"]].sort_values("ts", kind="mergesort")
+        first = first.drop_duplicates(["object_id", "account_id"], keep="first")
         who = members.get_indexer(first["account_id"].astype(str))
         keep = who >= 0
         who = who[keep]
@@ -441,139 +438,6 @@ def cluster_sync_share(
         ratio = np.where(actions > 0, in_sync / np.maximum(actions, 1.0), np.nan)
     out.loc[found, "cluster_sync_share"] = ratio[pos[found]]
     return out[cols]
-
-
-def _first_actions(table: pd.DataFrame) -> pd.DataFrame:
-    """``object_id, account_id, ts`` of each account's first act on each object of a share table."""
-    first = table[["object_id", "account_id", "ts"]].sort_values("ts", kind="mergesort")
-    return first.drop_duplicates(["object_id", "account_id"], keep="first")
-
-
-def actions_with_clusters(
-    shares: Mapping[str, pd.DataFrame],
-    windows: Mapping[str, int | None],
-    membership: pd.Series,
-) -> tuple[pd.DataFrame, pd.Series]:
-    """For every account outside ``membership``: with which clusters it acted, and how often.
-
-    Actions as in :func:`cluster_sync_share` (an account's first act on each object of
-    :data:`SYNC_SHARE_OBJECTS`). An action of an unclustered account is *with* a cluster when a
-    member of that cluster acted on the same object within the layer's window (seconds,
-    ``windows[obj]``) of it.
-
-    Returns
-    -------
-    with_clusters : DataFrame
-        ``account_id, cluster_id, k`` (distinct objects acted on with that cluster; rows with
-        ``k >= 1`` only), sorted by account then cluster.
-    actions : Series
-        Actions per unclustered account (index ``account_id``, sorted).
-    """
-    ids = membership.astype(np.int64)
-    ids.index = ids.index.astype(str)
-    parts, counts = [], []
-    for obj in SYNC_SHARE_OBJECTS:
-        table, window = shares.get(obj), windows.get(obj)
-        if table is None or table.empty or window is None:
-            continue
-        first = _first_actions(table)
-        acc = first["account_id"].astype(str).to_numpy(dtype=object)
-        cl = ids.reindex(acc).to_numpy(dtype=float)
-        obj_code = pd.factorize(first["object_id"].to_numpy())[0].astype(np.int64)
-        ts = first["ts"].to_numpy(dtype=np.int64)
-        inside, out = np.isfinite(cl), ~np.isfinite(cl)
-        counts.append(pd.Series(acc[out]).value_counts())
-        if not inside.any() or not out.any():
-            continue
-        w = int(window)
-        t0 = int(ts.min()) - w - 1
-        span = int(ts.max()) - t0 + w + 1  # every (time +- window) - t0 lies in [0, span)
-        # members' actions keyed by (object, cluster) group, then time
-        pair = obj_code[inside] * (int(cl[inside].max()) + 1) + cl[inside].astype(np.int64)
-        g_ids, g = np.unique(pair, return_inverse=True)
-        key = np.sort(g.astype(np.int64) * span + (ts[inside] - t0))
-        n_cl = int(cl[inside].max()) + 1
-        groups = pd.DataFrame({"obj": g_ids // n_cl, "cluster": g_ids % n_cl, "g": np.arange(len(g_ids))})
-        cand = pd.DataFrame({"obj": obj_code[out], "row": np.arange(int(out.sum()))}).merge(groups, on="obj")
-        t = ts[out][cand["row"].to_numpy()] - t0
-        base = cand["g"].to_numpy(dtype=np.int64) * span
-        hit = np.searchsorted(key, base + t + w, side="right") > np.searchsorted(key, base + t - w, side="left")
-        cand = cand[hit]
-        parts.append(pd.DataFrame({"account_id": acc[out][cand["row"].to_numpy()], "cluster_id": cand["cluster"].to_numpy()}))
-    actions = pd.concat(counts).groupby(level=0).sum().sort_index() if counts else pd.Series([], dtype=np.int64)
-    actions.index.name = "account_id"
-    if not parts:
-        return pd.DataFrame({"account_id": pd.Series([], dtype=object), "cluster_id": pd.Series([], dtype=np.int64),
-                             "k": pd.Series([], dtype=np.int64)}), actions
-    table = pd.concat(parts).groupby(["account_id", "cluster_id"], sort=True).size().rename("k").reset_index()
-    return table, actions
-
-
-def join_cluster_actors(
-    shares: Mapping[str, pd.DataFrame],
-    windows: Mapping[str, int | None],
-    membership: pd.Series,
-    min_share: float = GROUP_ACTION_SHARE,
-    min_objects: int = MIN_PARTICIPATION,
-) -> pd.Series:
-    """Add to ``membership`` the unclustered accounts that act as part of one cluster.
-
-    A pool that rotates its accounts uses each one for a few bursts, each with other members,
-    so no pair repeats and the clustering on repeated evidence leaves the account out; but most
-    of what it does, it does in the window of the pool's members. An account outside every
-    cluster joins the cluster it acted with (:func:`actions_with_clusters`) on at least
-    ``min_objects`` distinct objects (repeated evidence, not one meeting) that are at least
-    ``min_share`` of all its actions (:data:`~detector.thresholds.GROUP_ACTION_SHARE`): an
-    ordinary user or an activist who met a campaign on a shared hashtag did most of its own
-    actions apart from it. Ties go to the larger share, then more objects, then the smaller id.
-    The account's own evidence still decides its score; joining only lets the group tests and
-    embeddedness see it.
-    """
-    if membership is None or membership.empty:
-        return membership
-    table, actions = actions_with_clusters(shares, windows, membership)
-    if table.empty:
-        return membership
-    table["share"] = table["k"].to_numpy() / actions.reindex(table["account_id"]).to_numpy(dtype=float)
-    table = table[(table["k"].to_numpy() >= min_objects) & (table["share"].to_numpy() >= min_share)]
-    if table.empty:
-        return membership
-    best = table.sort_values(["account_id", "share", "k", "cluster_id"], ascending=[True, False, False, True],
-                             kind="mergesort").drop_duplicates("account_id")
-    m = membership.astype(np.int64)
-    m.index = m.index.astype(str)
-    add = pd.Series(best["cluster_id"].to_numpy(dtype=np.int64), index=best["account_id"].astype(str).to_numpy())
-    return pd.concat([m, add]).sort_index()
-
-
-def drop_passersby(
-    shares: Mapping[str, pd.DataFrame],
-    windows: Mapping[str, int | None],
-    membership: pd.Series,
-    first_id: int,
-    min_size: int,
-    min_share: float = GROUP_ACTION_SHARE,
-) -> pd.Series:
-    """Take out of the clusters of single co-actions (ids from ``first_id`` on,
-    :func:`burst_clusters`) the members that did less than ``min_share`` of their actions with
-    them (:func:`cluster_sync_share`); such clusters left below ``min_size`` are dissolved.
-
-    Leiden puts anyone with single co-actions into some community: an activist posting on a
-    hashtag that a campaign floods meets a dozen of its accounts in the window once, and lands
-    in the campaign's community though nearly all it does, it does apart from it. Such a
-    cluster has no repeated tie that makes the activist a member; only its own actions could,
-    and they say it is not.
-    """
-    if membership is None or membership.empty or int(membership.max()) < first_id:
-        return membership
-    m = membership.astype(np.int64)
-    m.index = m.index.astype(str)
-    share = cluster_sync_share(shares, windows, m, pd.Index(m.index))["cluster_sync_share"].to_numpy(dtype=float)
-    keep = (m.to_numpy() < first_id) | (np.nan_to_num(share, nan=0.0) >= min_share)
-    m = m[keep]
-    burst = m.to_numpy() >= first_id
-    small = burst & (m.map(m.value_counts()).to_numpy() < min_size)
-    return m[~small]
 
 
 def edge_positions(edges: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
