@@ -307,14 +307,8 @@ def score_accounts(
     cl_inauth = _per_member(cluster_id, inauth_side)
 
     fam_arr = fam[list(FAMILIES)].to_numpy()
-    own = fam_arr.copy()
-    # Young or dormant accounts join every community. For a member of a cluster large enough
-    # for its group tests to speak, its profile evidence counts as far as the group itself is
-    # enriched in inauthentic accounts (a young fan in a streaming party). Machine-like timing
-    # is the account's own evidence and counts in full.
     grouped = cl_size >= GROUP_TEST_MIN_SIZE
-    col = FAMILIES.index("profile")
-    own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
+    own = _own_evidence(fam_arr, grouped, cl_inauth)
     individual = conjunction(own, params.third_family_weight, *_FAMILY_PAIR)
     strongest = fam_arr.max(axis=1) if len(fam_arr) else np.zeros(0)
 
@@ -390,6 +384,20 @@ OFFICIAL_REASON = "declared official account (registry): audited, never flagged"
 """First reason of every declared official account (default scorer and trained model alike)."""
 
 
+def _own_evidence(families: np.ndarray, grouped: np.ndarray, cl_inauth: np.ndarray) -> np.ndarray:
+    """Family scores (accounts x :data:`FAMILIES`) as the account score counts them (a copy).
+
+    Young or dormant accounts join every community. For a member of a cluster large enough
+    for its group tests to speak (``grouped``), its profile evidence counts as far as the group
+    itself is enriched in inauthentic accounts (``cl_inauth``; a young fan in a streaming
+    party). Machine-like timing is the account's own evidence and counts in full.
+    """
+    own = np.array(families, dtype=float, copy=True)
+    col = FAMILIES.index("profile")
+    own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
+    return own
+
+
 def _graded_evidence(
     signals: pd.DataFrame, grouped: np.ndarray, cl_inauth: np.ndarray, params: ScoreParams
 ) -> np.ndarray:
@@ -403,9 +411,8 @@ def _graded_evidence(
     :data:`ONE_SIDED` of what is left (lexicographic: two-sided evidence outranks
     one-sided). Orders accounts below the flag bar only (:data:`RANK_SHARE`).
     """
-    own = _family_from_tests(account_test_scores(signals, graded=True))[list(FAMILIES)].to_numpy(dtype=float, copy=True)
-    col = FAMILIES.index("profile")
-    own[:, col] = np.where(grouped, own[:, col] * cl_inauth, own[:, col])
+    own = _own_evidence(_family_from_tests(account_test_scores(signals, graded=True))[list(FAMILIES)].to_numpy(),
+                        grouped, cl_inauth)
     both = conjunction(own, params.third_family_weight, *_FAMILY_PAIR)
     one = np.maximum(own[:, list(_FAMILY_PAIR[0])].max(axis=1), own[:, list(_FAMILY_PAIR[1])].max(axis=1))
     return both + (1.0 - both) * ONE_SIDED * one

@@ -576,9 +576,7 @@ def recurring_object_edges(
         return empty
     left = pd.DataFrame({"o": obj_code[keep], "a": acc_code[keep]})
     out = overlap_pairs(left, n_obj, obj_names, acc_names, min_objects=min_objects, min_overlap=min_overlap)
-    if out is None:
-        return empty
-    return out.sort_values(["account_a", "account_b"], kind="mergesort").reset_index(drop=True)
+    return empty if out is None else out  # sorted by (account_a, account_b) already
 
 
 def overlap_pairs(
